@@ -1,0 +1,34 @@
+"""招商引资项目管理平台."""
+from flask import Flask
+
+from app import config as app_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(app_config.Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CRM")
+    else:
+        app.config.update(test_config)
+    app_config.finish(app.config, app.instance_path)
+
+    from app import audit_trail, cli, web
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    audit_trail.install()
+    web.init_app(app)
+    cli.init_app(app)
+
+    from app import activities, admin, api, auth, chains, dashboard, enterprises, errors
+    from app import events, parks, projects, reports
+
+    for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
+                   reports, admin, api, errors):
+        app.register_blueprint(module.bp)
+    return app

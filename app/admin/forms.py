@@ -1,0 +1,45 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.models.enums import Role, UnitKind
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class UnitForm(FlaskForm):
+    code = StringField("单位代码", validators=[
+        DataRequired("请填写单位代码"), Length(max=20, message="单位代码不超过 20 个字符"),
+        Regexp(r"^[0-9A-Za-z-]+$", message="单位代码只能包含数字、字母和连字符"),
+    ])
+    name = StringField("单位名称", validators=[DataRequired("请填写单位名称"), Length(max=100, message="单位名称不超过 100 个字")])
+    kind = SelectField("单位类型", choices=UnitKind.choices())
+    parent_id = SelectField("上级单位", coerce=_optional_int, validators=[Optional()])
+
+
+class UserForm(FlaskForm):
+    username = StringField("用户名", validators=[
+        DataRequired("请填写用户名"), Length(max=50, message="用户名不超过 50 个字符"),
+        Regexp(r"^[0-9A-Za-z_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),
+    ])
+    display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 个字")])
+    role = SelectField("角色", choices=Role.choices())
+    unit_id = SelectField("所属单位", coerce=_optional_int, validators=[DataRequired("请选择所属单位")])
+    park_id = SelectField("绑定园区（园区管理员）", coerce=_optional_int, validators=[Optional()])
+    password = PasswordField("初始密码", validators=[Optional(), Length(min=8, max=128, message="密码 8–128 位")])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("新密码", validators=[DataRequired("请填写新密码"), Length(min=8, max=128, message="密码 8–128 位")])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter, bookmarkable
+
+    user_id = SelectField("用户", coerce=_optional_int, validators=[Optional()])
+    record_type = SelectField("记录类型", validators=[Optional()])
+    date_from = DateField("起始日期", validators=[Optional()])
+    date_to = DateField("截止日期", validators=[Optional()])

@@ -1,0 +1,207 @@
+from datetime import UTC, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.admin import bp
+from app.admin import services
+from app.admin.forms import AuditFilterForm, PasswordForm, UnitForm, UserForm
+from app.auth.decorators import roles_required
+from app.auth.scope import get_scoped_or_404, scoped
+from app.extensions import db
+from app.models import Audited, AuditLog, OrgUnit, Park, User
+from app.models.enums import Role
+from app.web import BEIJING, paginate
+
+admin_only = roles_required(Role.ADMIN)
+
+
+def _unit_choices(with_blank: bool = False):
+    choices = [(u.id, f"{u.code} {u.name}") for u in services.units_in_scope(current_user)]
+    return ([("", "—")] if with_blank else []) + choices
+
+
+def _park_choices():
+    parks = db.session.scalars(scoped(sa.select(Park).order_by(Park.name), current_user, Park.unit_id))
+    return [("", "—")] + [(p.id, p.name) for p in parks]
+
+
+@bp.route("/")
+@admin_only
+def index():
+    return redirect(url_for("admin.units"))
+
+
+@bp.route("/units")
+@admin_only
+def units():
+    units = services.units_in_scope(current_user)
+    return render_template("admin/units.html", units=units)
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@admin_only
+def unit_create():
+    form = UnitForm()
+    form.parent_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            unit = services.create_unit(current_user, code=form.code.data.strip(), name=form.name.data.strip(),
+                                        kind=form.kind.data, parent_id=form.parent_id.data)
+        except services.AdminError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已新建单位“{unit.name}”。", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@admin_only
+def unit_edit(unit_id: int):
+    unit = get_scoped_or_404(OrgUnit, unit_id, current_user, OrgUnit.id)
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _unit_choices(with_blank=unit.parent_id is None)
+    if form.validate_on_submit():
+        try:
+            services.update_unit(current_user, unit, code=form.code.data.strip(), name=form.name.data.strip(),
+                                 kind=form.kind.data, parent_id=form.parent_id.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已保存单位“{unit.name}”。", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@bp.route("/units/<int:unit_id>/active", methods=["POST"])
+@admin_only
+def unit_toggle(unit_id: int):
+    unit = get_scoped_or_404(OrgUnit, unit_id, current_user, OrgUnit.id)
+    try:
+        services.set_unit_active(current_user, unit, not unit.is_active)
+    except services.AdminError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"单位“{unit.name}”已{'启用' if unit.is_active else '停用'}。", "success")
+    return redirect(url_for("admin.units"))
+
+
+@bp.route("/users")
+@admin_only
+def users():
+    stmt = scoped(sa.select(User).options(selectinload(User.unit), selectinload(User.park))
+                  .order_by(User.username), current_user, User.unit_id)
+    return render_template("admin/users.html", pagination=paginate(stmt))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def user_create():
+    form = UserForm()
+    form.unit_id.choices = _unit_choices()
+    form.park_id.choices = _park_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user, username=form.username.data, display_name=form.display_name.data.strip(),
+                role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data,
+                password=form.password.data or "")
+        except services.AdminError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已新建用户 {user.username}。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def user_edit(user_id: int):
+    user = get_scoped_or_404(User, user_id, current_user)
+    form = UserForm(obj=user)
+    del form.username, form.password
+    form.unit_id.choices = _unit_choices()
+    form.park_id.choices = _park_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, display_name=form.display_name.data.strip(),
+                                 role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已保存用户 {user.username}。", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def user_toggle(user_id: int):
+    user = get_scoped_or_404(User, user_id, current_user)
+    try:
+        services.set_user_active(current_user, user, not user.is_active)
+    except services.AdminError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"用户 {user.username} 已{'启用' if user.is_active else '停用'}。", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_only
+def user_password(user_id: int):
+    user = get_scoped_or_404(User, user_id, current_user)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        flash(f"已重置用户 {user.username} 的密码。", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/password_form.html", form=form, user=user)
+
+
+def _audited_types() -> list[str]:
+    return sorted(m.class_.__name__ for m in db.Model.registry.mappers if issubclass(m.class_, Audited))
+
+
+@bp.route("/audit")
+@admin_only
+def audit():
+    form = AuditFilterForm(request.args)
+    users_in_scope = scoped(sa.select(User).order_by(User.username), current_user, User.unit_id)
+    form.user_id.choices = [("", "全部")] + [(u.id, f"{u.username} {u.display_name}")
+                                           for u in db.session.scalars(users_in_scope)]
+    form.record_type.choices = [("", "全部")] + [(t, t) for t in _audited_types()]
+    form.validate()
+    # An admin sees the trail of the users in its scope (and of system jobs only at the root).
+    stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
+    stmt = scoped(stmt.outerjoin(User, User.id == AuditLog.user_id), current_user, User.unit_id)
+    if form.user_id.data and not form.user_id.errors:
+        stmt = stmt.where(AuditLog.user_id == form.user_id.data)
+    if form.record_type.data and not form.record_type.errors:
+        stmt = stmt.where(AuditLog.record_type == form.record_type.data)
+    if form.date_from.data and not form.date_from.errors:
+        stmt = stmt.where(AuditLog.at >= _beijing_midnight_utc(form.date_from.data))
+    if form.date_to.data and not form.date_to.errors:
+        stmt = stmt.where(AuditLog.at < _beijing_midnight_utc(form.date_to.data + timedelta(days=1)))
+    pagination = paginate(stmt)
+    names = {u.id: u.display_name for u in db.session.scalars(
+        sa.select(User).where(User.id.in_({e.user_id for e in pagination.items if e.user_id})))}
+    return render_template("admin/audit.html", form=form, pagination=pagination, names=names)
+
+
+def _beijing_midnight_utc(day):
+    """Dates in the filter are Beijing dates; the log is stored in UTC."""
+    return datetime.combine(day, time.min, BEIJING).astimezone(UTC)

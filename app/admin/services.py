@@ -1,0 +1,126 @@
+"""Org units and users: the rules behind the admin pages and the CLI. Never commits."""
+import sqlalchemy as sa
+
+from app.auth.scope import get_scoped_unit, scoped, unit_subtree
+from app.extensions import db
+from app.models import OrgUnit, Park, User
+from app.models.enums import Role
+
+MIN_PASSWORD = 8
+
+
+class AdminError(ValueError):
+    pass
+
+
+def units_in_scope(by: User) -> list[OrgUnit]:
+    stmt = scoped(sa.select(OrgUnit).order_by(OrgUnit.code), by, OrgUnit.id)
+    return list(db.session.scalars(stmt))
+
+
+def _unit_for(by: User, unit_id: int | None, what: str) -> OrgUnit:
+    unit = get_scoped_unit(by, unit_id) if unit_id else None
+    if unit is None:
+        raise AdminError(f"{what}不存在或不在您的管理范围内。")
+    return unit
+
+
+def _check_code_free(code: str, unit: OrgUnit | None = None) -> None:
+    clash = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == code))
+    if clash is not None and clash is not unit:
+        raise AdminError(f"单位代码 {code} 已被“{clash.name}”使用。")
+
+
+def create_unit(by: User, *, code: str, name: str, kind: str, parent_id: int | None) -> OrgUnit:
+    parent = _unit_for(by, parent_id, "上级单位")
+    _check_code_free(code)
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def update_unit(by: User, unit: OrgUnit, *, code: str, name: str, kind: str, parent_id: int | None) -> None:
+    _check_code_free(code, unit)
+    if unit.parent_id is None:
+        if parent_id:
+            raise AdminError("根单位不能设置上级单位。")
+    else:
+        parent = _unit_for(by, parent_id, "上级单位")
+        if parent.id in set(db.session.scalars(unit_subtree(unit.id))):
+            raise AdminError("上级单位不能是本单位或其下级单位。")
+        unit.parent = parent
+    unit.code, unit.name, unit.kind = code, name, kind
+    db.session.flush()
+
+
+def set_unit_active(by: User, unit: OrgUnit, active: bool) -> None:
+    if not active and unit.id == by.unit_id:
+        raise AdminError("不能停用您自己所在的单位。")
+    if not active and unit.parent_id is None:
+        raise AdminError("不能停用根单位。")
+    unit.is_active = active
+    db.session.flush()
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AdminError(f"密码至少 {MIN_PASSWORD} 位。")
+
+
+def _check_role_and_park(by: User, role: str, park_id: int | None) -> Park | None:
+    if role not in set(Role):
+        raise AdminError("角色无效。")
+    if role != Role.PARK_ADMIN:
+        return None
+    park = db.session.scalars(scoped(sa.select(Park).where(Park.id == park_id), by, Park.unit_id)).first() \
+        if park_id else None
+    if park is None:
+        raise AdminError("园区管理员必须绑定一个您管理范围内的园区。")
+    return park
+
+
+def create_user(by: User | None, *, username: str, display_name: str, role: str, unit_id: int,
+                password: str, park_id: int | None = None) -> User:
+    """Create a user. ``by`` is None only for the command line, which may use any unit."""
+    username = username.strip()
+    if not username:
+        raise AdminError("用户名不能为空。")
+    if db.session.scalar(sa.select(User).where(User.username == username)):
+        raise AdminError(f"用户名 {username} 已存在。")
+    unit = _unit_for(by, unit_id, "所属单位") if by else db.session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise AdminError("所属单位不存在。")
+    park = _check_role_and_park(by, role, park_id) if by else (
+        db.session.get(Park, park_id) if park_id else None)
+    if role == Role.PARK_ADMIN and park is None:
+        raise AdminError("园区管理员必须绑定一个园区。")
+    _check_password(password)
+    user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(by: User, user: User, *, display_name: str, role: str, unit_id: int,
+                park_id: int | None) -> None:
+    unit = _unit_for(by, unit_id, "所属单位")
+    park = _check_role_and_park(by, role, park_id)
+    if user.id == by.id and role != by.role:
+        raise AdminError("不能修改自己的角色。")
+    user.display_name, user.role, user.unit, user.park = display_name, role, unit, park
+    db.session.flush()
+
+
+def set_user_active(by: User, user: User, active: bool) -> None:
+    if user.id == by.id and not active:
+        raise AdminError("不能停用自己的账号。")
+    user.is_active = active
+    db.session.flush()
+
+
+def reset_password(user: User, password: str) -> None:
+    _check_password(password)
+    user.set_password(password)
+    db.session.flush()

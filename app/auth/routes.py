@@ -1,0 +1,37 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp
+from app.auth.decorators import public, roles_required
+from app.auth.forms import LoginForm
+from app.auth.services import LoginError, authenticate
+from app.extensions import db
+from app.web import is_local_url
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except LoginError as error:
+            db.session.commit()  # keep the failed attempt for the lock-out count
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_local_url(target) else url_for("dashboard.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@roles_required()
+def logout():
+    logout_user()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("auth.login"))

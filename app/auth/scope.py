@@ -1,0 +1,44 @@
+"""Data scope: a user sees the records of its own org unit and every unit below it.
+
+``scoped()`` is the one place that rule lives; every list, detail page, export, report and API
+endpoint passes its ``select()`` through it.
+"""
+import sqlalchemy as sa
+from flask import abort
+
+from app.extensions import db
+from app.models import OrgUnit, User
+
+
+def unit_subtree(unit_id: int) -> sa.Select:
+    """SELECT of the ids of a unit and all its descendants (a recursive CTE, one statement)."""
+    tree = sa.select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("unit_subtree", recursive=True)
+    tree = tree.union_all(sa.select(OrgUnit.id).where(OrgUnit.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def sees_everything(user: User) -> bool:
+    return user.unit.parent_id is None
+
+
+def scoped(stmt: sa.Select, user: User, unit_column) -> sa.Select:
+    """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree."""
+    if sees_everything(user):
+        return stmt
+    return stmt.where(unit_column.in_(unit_subtree(user.unit_id)))
+
+
+def get_scoped_or_404(model, ident, user: User, unit_column=None):
+    """The record with this id if the user may see it; 404 otherwise (no hint it exists)."""
+    unit_column = unit_column if unit_column is not None else model.unit_id
+    stmt = scoped(sa.select(model).where(model.id == ident), user, unit_column)
+    return db.session.scalars(stmt).first() or abort(404)
+
+
+def in_scope(user: User, unit_id: int) -> bool:
+    return unit_id is not None and get_scoped_unit(user, unit_id) is not None
+
+
+def get_scoped_unit(user: User, unit_id: int) -> OrgUnit | None:
+    stmt = scoped(sa.select(OrgUnit).where(OrgUnit.id == unit_id), user, OrgUnit.id)
+    return db.session.scalars(stmt).first()

@@ -1,0 +1,47 @@
+"""Configuration: these defaults, then instance/config.py, then CRM_* environment variables.
+
+CRM_DATABASE_URL, CRM_SECRET_KEY and CRM_SECURE_COOKIES are the ones a deployment sets.
+"""
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    PAGE_SIZE = 20
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+
+
+def finish(config, instance_path: str) -> None:
+    """Derive the settings that depend on others once every source has been read."""
+    config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        config.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'crm.sqlite'}",
+    )
+    if config.get("SECURE_COOKIES"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation key kept in instance/ (never in git) when CRM_SECRET_KEY is not set.
+
+    Production with several app servers must set CRM_SECRET_KEY so that all share one key.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

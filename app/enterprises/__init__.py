@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+
+from app.enterprises import routes  # noqa: E402,F401

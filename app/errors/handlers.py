@@ -1,0 +1,40 @@
+"""Error pages in Chinese; JSON under /api/."""
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import bp
+from app.extensions import db
+
+MESSAGES = {
+    400: "请求无效。",
+    401: "请先登录。",
+    403: "您没有权限访问此页面。",
+    404: "页面或记录不存在，或不在您的数据范围内。",
+    405: "不支持此请求方式。",
+    413: "上传的文件过大。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误，已记录，请稍后再试或联系系统管理员。",
+}
+
+
+def _respond(code: int, message: str):
+    if request.path.startswith("/api/"):
+        return jsonify(error=code, message=message), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return _respond(400, "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return _respond(error.code or 500, MESSAGES.get(error.code, error.description or "请求出错。"))
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    db.session.rollback()
+    return _respond(500, MESSAGES[500])

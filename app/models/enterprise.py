@@ -1,0 +1,69 @@
+"""Enterprises (企业/客商) of the target library and their contacts."""
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.common import Audited, Money, Timestamped
+from app.models.enums import EnterpriseStatus
+
+
+class Enterprise(Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    # Name folded for duplicate detection (full-width, spaces, brackets, legal suffixes).
+    normalized_name: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    # 统一社会信用代码: one code, one enterprise. Targets often have none yet.
+    uscc: so.Mapped[str | None] = so.mapped_column(sa.String(18), unique=True)
+    province: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    city: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    source_region: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    industry_code: so.Mapped[str | None] = so.mapped_column(sa.String(5))  # GB/T 4754
+    revenue_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)
+    employees: so.Mapped[int | None] = so.mapped_column()
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=EnterpriseStatus.TARGET)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # owner unit
+    officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
+    officer: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+    tags: so.Mapped[list["EnterpriseTag"]] = so.relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+    contacts: so.Mapped[list["Contact"]] = so.relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return EnterpriseStatus.label_of(self.status)
+
+
+class EnterpriseTag(Audited, db.Model):
+    enterprise_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: so.Mapped[str] = so.mapped_column(sa.String(30), primary_key=True, index=True)
+
+    enterprise: so.Mapped[Enterprise] = so.relationship(back_populates="tags")
+
+
+class Contact(Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enterprise_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    title: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    mobile: so.Mapped[str | None] = so.mapped_column(sa.String(11), index=True)
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    wechat: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    enterprise: so.Mapped[Enterprise] = so.relationship(back_populates="contacts")

@@ -1,0 +1,171 @@
+"""Every enumeration of the domain: English stored values, Chinese labels in one place."""
+from enum import StrEnum
+
+
+class Choice(StrEnum):
+    """A stored value with its Chinese label: ``MEMBER = ("value", "标签")``."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def label_of(cls, value: str | None) -> str:
+        try:
+            return cls(value).label
+        except ValueError:
+            return value or ""
+
+
+class Role(Choice):
+    ADMIN = ("admin", "系统管理员")
+    MANAGER = ("manager", "科室负责人/局领导")
+    OFFICER = ("officer", "招商专员")
+    PARK_ADMIN = ("park_admin", "园区管理员")
+
+
+class UnitKind(Choice):
+    PROVINCE = ("province", "省")
+    CITY = ("city", "市")
+    COUNTY = ("county", "县区")
+    ZONE = ("zone", "开发区·园区")
+    DEPARTMENT = ("department", "处室")
+
+
+class EnterpriseStatus(Choice):
+    TARGET = ("target", "目标")
+    CONTACTING = ("contacting", "接触中")
+    LANDED = ("landed", "已落地")
+    ABANDONED = ("abandoned", "放弃")
+
+
+class SourceRegion(Choice):
+    YANGTZE_DELTA = ("yangtze_delta", "长三角")
+    PEARL_DELTA = ("pearl_delta", "珠三角")
+    BOHAI_RIM = ("bohai_rim", "京津冀·环渤海")
+    CHENGYU = ("chengyu", "成渝")
+    ABROAD = ("abroad", "境外")
+    IN_PROVINCE = ("in_province", "省内")
+    OTHER = ("other", "其他")
+
+
+ENTERPRISE_TAGS = (
+    "头部企业", "龙头骨干企业", "链主企业", "世界500强", "中国500强", "民企500强", "上市公司",
+    "央企", '专精特新"小巨人"', "单项冠军", "高新技术企业", "瞪羚企业", "科技型中小企业",
+)
+
+
+class Stage(Choice):
+    NEGOTIATING = ("negotiating", "在谈")
+    SIGNED = ("signed", "签约")
+    STARTED = ("started", "开工")
+    PRODUCING = ("producing", "投产")
+    TERMINATED = ("terminated", "终止")
+    ON_HOLD = ("on_hold", "暂缓")
+
+
+class ReviewStatus(Choice):
+    PENDING = ("pending", "待审核")
+    APPROVED = ("approved", "审核通过")
+    REJECTED = ("rejected", "审核未通过")
+
+
+class Channel(Choice):
+    TOP_LEADER = ("top_leader", "一把手招商")
+    TEAM = ("team", "小分队招商")
+    BY_BUSINESS = ("by_business", "以商招商")
+    FUND = ("fund", "基金招商")
+    EXPO = ("expo", "展会推介")
+    AGENT = ("agent", "委托招商")
+    RESIDENT = ("resident", "驻点招商")
+    OTHER = ("other", "其他")
+
+
+class FundOrigin(Choice):
+    OUT_OF_PROVINCE = ("out_of_province", "省外境内")
+    IN_PROVINCE = ("in_province", "省内市外")
+    LOCAL = ("local", "本市")
+    FOREIGN = ("foreign", "外资")
+
+
+class ActivityKind(Choice):
+    VISIT = ("visit", "外出拜访")
+    RECEPTION = ("reception", "来访接待")
+    CALL = ("call", "电话/视频洽谈")
+    SYMPOSIUM = ("symposium", "座谈会")
+    OTHER = ("other", "其他")
+
+
+class EventKind(Choice):
+    PROMOTION = ("promotion", "专题招商推介会")
+    EXPO = ("expo", "展会")
+    TEAM_TRIP = ("team_trip", "小分队外出招商")
+    FAIR = ("fair", "投洽会")
+    OTHER = ("other", "其他")
+
+
+class ParkLevel(Choice):
+    NATIONAL = ("national", "国家级")
+    PROVINCIAL = ("provincial", "省级")
+    OTHER = ("other", "其他")
+
+
+class CapacityKind(Choice):
+    """Kinds of a park's capacity item; the label carries the usual unit."""
+
+    LAND = ("land", "可供工业用地")
+    FACTORY = ("factory", "闲置标准厂房")
+    ENERGY = ("energy", "能耗指标")
+    POWER = ("power", "供电容量")
+    WATER = ("water", "供水")
+    SEWAGE = ("sewage", "污水处理余量")
+    STEAM = ("steam", "蒸汽")
+    GAS = ("gas", "天然气")
+    COD = ("cod", "排污指标 COD")
+    AMMONIA = ("ammonia", "排污指标 氨氮")
+    SO2 = ("so2", "排污指标 SO₂")
+    NOX = ("nox", "排污指标 NOx")
+    CUSTOM = ("custom", "其他")
+
+
+CAPACITY_UNITS = {
+    CapacityKind.LAND: "亩", CapacityKind.FACTORY: "㎡", CapacityKind.ENERGY: "吨标煤/年",
+    CapacityKind.POWER: "kVA", CapacityKind.WATER: "吨/日", CapacityKind.SEWAGE: "吨/日",
+    CapacityKind.STEAM: "t/h", CapacityKind.GAS: "m³/日", CapacityKind.COD: "吨/年",
+    CapacityKind.AMMONIA: "吨/年", CapacityKind.SO2: "吨/年", CapacityKind.NOX: "吨/年",
+}
+
+
+class Segment(Choice):
+    UPSTREAM = ("upstream", "上游")
+    MIDSTREAM = ("midstream", "中游")
+    DOWNSTREAM = ("downstream", "下游")
+
+
+class GapMark(Choice):
+    PRESENT = ("present", "已具备")
+    STRENGTHEN = ("strengthen", "强链")
+    FILL = ("fill", "补链")
+    EXTEND = ("extend", "延链")
+
+
+class NodeRole(Choice):
+    LOCAL = ("local", "本地企业")
+    CHAIN_LEADER = ("chain_leader", "链主")
+    TARGET = ("target", "目标企业")
+
+
+class TargetIndicator(Choice):
+    SIGNED_COUNT = ("signed_count", "签约项目数")
+    SIGNED_AMOUNT = ("signed_amount_wan", "签约额(万元)")
+    STARTED_COUNT = ("started_count", "开工项目数")
+    PRODUCING_COUNT = ("producing_count", "投产项目数")
+    FUNDS = ("funds_wan", "到位资金(万元)")
+    LEAD_ENTERPRISES = ("lead_enterprises", "引进头部/龙头企业数")
+    EVENTS = ("events", "招商活动场次")

@@ -1,0 +1,72 @@
+"""Org units (填报单位), users and login attempts."""
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.common import Audited, Timestamped, utcnow
+from app.models.enums import Role, UnitKind
+
+
+class OrgUnit(Audited, Timestamped, db.Model):
+    """A node of the 填报单位 tree: 省 → 市 → 县区 / 开发区·园区 / 处室."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=UnitKind.CITY)
+    parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    parent: so.Mapped["OrgUnit | None"] = so.relationship(remote_side=[id], back_populates="children")
+    children: so.Mapped[list["OrgUnit"]] = so.relationship(back_populates="parent")
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind.label_of(self.kind)
+
+    def __repr__(self) -> str:
+        return f"<OrgUnit {self.code} {self.name}>"
+
+
+class User(UserMixin, Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(50), unique=True)
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    # A park admin keeps exactly one park's capacity list.
+    park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"))
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    unit: so.Mapped[OrgUnit] = so.relationship()
+    park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return Role.label_of(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class LoginAttempt(db.Model):
+    """Failed logins per username and address; kept in the database so every worker sees them."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(50))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_login_attempt_username_address", "username", "address", "at"),)

@@ -1,0 +1,51 @@
+"""Parks (园区) and their capacity lists (要素保障能力清单)."""
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.common import Audited, Timestamped
+from app.models.enums import ParkLevel
+
+
+class Park(Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
+    level: so.Mapped[str] = so.mapped_column(sa.String(20), default=ParkLevel.OTHER)
+    city: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    area_km2: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 2))
+    leading_industries: so.Mapped[str | None] = so.mapped_column(sa.String(200))  # 主导产业
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    contact: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    # 标准地 indicators
+    investment_intensity_wan_per_mu: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 2))
+    tax_per_mu_wan: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 2))
+    plot_ratio_min: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 2))
+    plot_ratio_max: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 2))
+    energy_per_unit_max: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 4))
+
+    unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
+    capacity_items: so.Mapped[list["CapacityItem"]] = so.relationship(
+        back_populates="park", cascade="all, delete-orphan", order_by="CapacityItem.id"
+    )
+
+    @property
+    def level_label(self) -> str:
+        return ParkLevel.label_of(self.level)
+
+
+class CapacityItem(Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    total: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(16, 2))
+    unit: so.Mapped[str] = so.mapped_column(sa.String(20))
+    as_of: so.Mapped[date] = so.mapped_column()
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    park: so.Mapped[Park] = so.relationship(back_populates="capacity_items")

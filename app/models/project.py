@@ -1,0 +1,108 @@
+"""Investment projects (招商项目), their dated stage events and funds in place (到位资金)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.common import Audited, Money, Timestamped, utcnow
+from app.models.enums import Channel, ReviewStatus, Stage
+
+BIG_PROJECT_WAN = Decimal(10000)  # 亿元以上: 协议投资 ≥ 10000 万元
+
+
+class Project(Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    investor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
+    content: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 建设内容
+    park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
+    chain_node_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("chain_node.id"), index=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # 责任单位
+    responsible_person: so.Mapped[str | None] = so.mapped_column(sa.String(50))  # 责任人
+    officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20), default=Channel.OTHER)  # 引荐渠道
+    total_investment_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)
+    agreed_investment_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)  # 协议投资
+    phase1_investment_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)
+    is_foreign: so.Mapped[bool] = so.mapped_column(default=False)  # 内资/外资
+    source_region: so.Mapped[str | None] = so.mapped_column(sa.String(50))  # 来源地
+    # needs
+    land_mu: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    factory_m2: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    energy_tce: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    power_kva: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    water_t_per_day: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    emissions: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    is_key: so.Mapped[bool] = so.mapped_column(default=False)  # 重点项目
+    # The stage of the latest effective stage event, kept in step by the stage service.
+    stage: so.Mapped[str] = so.mapped_column(sa.String(20), default=Stage.NEGOTIATING, index=True)
+    problems: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 存在问题
+    next_steps: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 下步计划
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    investor: so.Mapped["Enterprise | None"] = so.relationship()  # noqa: F821
+    park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
+    unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
+    chain_node: so.Mapped["ChainNode | None"] = so.relationship()  # noqa: F821
+    stage_events: so.Mapped[list["StageEvent"]] = so.relationship(
+        back_populates="project", order_by="StageEvent.id", foreign_keys="StageEvent.project_id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def stage_label(self) -> str:
+        return Stage.label_of(self.stage)
+
+    @property
+    def is_big(self) -> bool:
+        return (self.agreed_investment_wan or 0) >= BIG_PROJECT_WAN
+
+
+class Reviewed:
+    """Columns of a record that waits for a manager's review (审核)."""
+
+    review_status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ReviewStatus.PENDING)
+    reviewed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    reviewed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    review_opinion: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @property
+    def review_label(self) -> str:
+        return ReviewStatus.label_of(self.review_status)
+
+
+class StageEvent(Reviewed, Audited, db.Model):
+    """A move of a project to a stage, dated by when it really happened (effective_on)."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id"), index=True)
+    stage: so.Mapped[str] = so.mapped_column(sa.String(20))
+    effective_on: so.Mapped[date] = so.mapped_column(index=True)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # A correction is a new event pointing at the one it replaces; nothing is overwritten.
+    supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_event.id"))
+
+    project: so.Mapped[Project] = so.relationship(back_populates="stage_events", foreign_keys=[project_id])
+
+    @property
+    def stage_label(self) -> str:
+        return Stage.label_of(self.stage)
+
+
+class FundEntry(Reviewed, Audited, db.Model):
+    """Funds in place for one project, one month, one origin."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id"), index=True)
+    month: so.Mapped[date] = so.mapped_column(index=True)  # first day of the month
+    origin: so.Mapped[str] = so.mapped_column(sa.String(20))
+    amount_wan: so.Mapped[Decimal] = so.mapped_column(Money)
+    amount_usd_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)  # 外资 also in 万美元
+    evidence: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+
+    project: so.Mapped[Project] = so.relationship()

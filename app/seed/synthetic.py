@@ -1,0 +1,231 @@
+"""Deterministic province-scale data for benchmarks and for looking at the app at scale.
+
+Rows go in with bulk Core inserts (no ORM objects, so no audit trail: this is generated data).
+The same --seed always gives the same rows. The demo org units are loaded first if missing.
+"""
+import math
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.enterprises.names import normalize_name
+from app.extensions import db
+from app.models import (Activity, CapacityItem, ChainNode, Contact, Enterprise, EnterpriseTag, FundEntry, OrgUnit,
+                        Park, Project, StageEvent, User, activity_enterprise)
+from app.models.enums import (CAPACITY_UNITS, ENTERPRISE_TAGS, ActivityKind, CapacityKind, Channel,
+                              EnterpriseStatus, FundOrigin, ParkLevel, ReviewStatus, SourceRegion, Stage, UnitKind)
+from app.seed.demo import load_demo
+from app.standards import USCC_ALPHABET, make_uscc
+
+MARKER_CODE = "SYN-Z001"
+BATCH = 5000
+START, END = date(2024, 1, 1), date(2026, 11, 20)
+FORWARD = [Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING]
+# Where projects stand today, as shares.
+STAGE_WEIGHTS = {Stage.NEGOTIATING: 40, Stage.SIGNED: 25, Stage.STARTED: 20, Stage.PRODUCING: 10,
+                 Stage.TERMINATED: 3, Stage.ON_HOLD: 2}
+PLACES = ["苏州", "无锡", "杭州", "宁波", "上海", "南京", "深圳", "广州", "东莞", "佛山", "北京", "天津",
+          "青岛", "济南", "成都", "重庆", "西安", "郑州", "武汉", "长沙", "太原", "大同", "晋中", "运城"]
+WORDS = ["华", "恒", "鑫", "达", "瑞", "泰", "盛", "宏", "远", "新", "中", "金", "德", "信", "安", "康", "丰",
+         "源", "通", "博", "晋", "汇", "嘉", "润", "海", "天", "祥", "隆", "兴", "智", "诚", "正"]
+TRADES = ["医药", "食品", "乳业", "酒业", "陶瓷", "玻璃", "纺织", "家电", "新材料", "智能装备", "生物科技",
+          "包装", "物流", "电子", "化工", "汽车零部件", "纸业", "家具", "饮料", "农牧"]
+SUFFIXES = ["有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "科技有限公司"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
+
+
+def generate(*, enterprises: int, projects: int, activities: int, parks: int, seed: int) -> dict:
+    started = time.perf_counter()
+    if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == MARKER_CODE)):
+        raise ValueError("合成数据已存在；请在空数据库上生成。")
+    load_demo()
+    db.session.flush()
+    rng = random.Random(seed)
+    gen = _Generator(rng)
+    rows = gen.parks(parks)
+    rows += gen.enterprises(enterprises)
+    rows += gen.projects(projects)
+    rows += gen.activities(activities)
+    _reset_sequences()
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),
+            "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks}
+
+
+def _insert(table, rows: list[dict]) -> int:
+    for i in range(0, len(rows), BATCH):
+        db.session.execute(sa.insert(table), rows[i:i + BATCH])
+    return len(rows)
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
+
+
+def _reset_sequences() -> None:
+    """Explicit ids bypass PostgreSQL's sequences; move them past the rows just written."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in (OrgUnit, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry, Activity):
+        table = model.__tablename__
+        db.session.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"))
+
+
+class _Generator:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.now = datetime(2026, 11, 20, tzinfo=UTC)
+        units = db.session.execute(sa.select(OrgUnit.id, OrgUnit.kind, OrgUnit.code)).all()
+        self.city_units = [u.id for u in units if u.kind == UnitKind.CITY]
+        self.units = [u.id for u in units if u.kind != UnitKind.PROVINCE]
+        self.node_ids = list(db.session.scalars(sa.select(ChainNode.id)))
+        self.officer_ids = list(db.session.scalars(sa.select(User.id)))
+        self.enterprise_ids: list[int] = []
+        self.park_units: list[tuple[int, int]] = []  # (park id, unit id)
+        self.project_ids: list[int] = []
+
+    def _day(self, start: date = START, end: date = END) -> date:
+        return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
+
+    def parks(self, count: int) -> int:
+        existing = db.session.execute(sa.select(Park.id, Park.unit_id)).all()
+        self.park_units = [tuple(p) for p in existing]
+        unit_id, park_id = _next_id(OrgUnit), _next_id(Park)
+        units, parks, items = [], [], []
+        item_id = _next_id(CapacityItem)
+        for n in range(max(count - len(existing), 0)):
+            city = self.rng.choice(self.city_units)
+            units.append({"id": unit_id, "code": f"SYN-Z{n + 1:03d}", "name": f"合成园区{n + 1:03d}",
+                          "kind": UnitKind.ZONE, "parent_id": city, "is_active": True,
+                          "created_at": self.now, "updated_at": self.now})
+            parks.append({"id": park_id, "name": f"合成园区{n + 1:03d}", "unit_id": unit_id,
+                          "level": self.rng.choice(list(ParkLevel)), "created_at": self.now, "updated_at": self.now,
+                          "investment_intensity_wan_per_mu": Decimal(self.rng.choice([200, 250, 300, 350]))})
+            for kind in (CapacityKind.LAND, CapacityKind.FACTORY, CapacityKind.ENERGY, CapacityKind.POWER,
+                         CapacityKind.WATER):
+                items.append({"id": item_id, "park_id": park_id, "kind": kind, "name": kind.label,
+                              "total": Decimal(self.rng.randrange(500, 200000)), "unit": CAPACITY_UNITS[kind],
+                              "as_of": date(2026, 10, 31), "created_at": self.now, "updated_at": self.now})
+                item_id += 1
+            self.park_units.append((park_id, unit_id))
+            unit_id, park_id = unit_id + 1, park_id + 1
+        return _insert(OrgUnit, units) + _insert(Park, parks) + _insert(CapacityItem, items)
+
+    def _company_name(self) -> str:
+        rng = self.rng
+        return (rng.choice(PLACES) + rng.choice(WORDS) + rng.choice(WORDS) + rng.choice(TRADES)
+                + rng.choice(SUFFIXES))
+
+    def enterprises(self, count: int) -> int:
+        rng = self.rng
+        first = _next_id(Enterprise)
+        regions = list(SourceRegion)
+        statuses = [EnterpriseStatus.TARGET] * 5 + [EnterpriseStatus.CONTACTING] * 3 + [
+            EnterpriseStatus.LANDED, EnterpriseStatus.ABANDONED]
+        enterprises, contacts, tags = [], [], []
+        contact_id = _next_id(Contact)
+        for n in range(count):
+            ident = first + n
+            name = self._company_name()
+            # Four in five have a code; the body encodes the row number, so codes never repeat.
+            uscc = None
+            if rng.random() < 0.8:
+                body, k = "", ident
+                for _ in range(9):
+                    body, k = USCC_ALPHABET[k % 31] + body, k // 31
+                uscc = make_uscc("91" + "14" + f"{rng.randrange(100, 9999):04d}" + body)
+            stamp = datetime.combine(self._day(), datetime.min.time(), UTC)
+            enterprises.append({
+                "id": ident, "name": name, "normalized_name": normalize_name(name), "uscc": uscc,
+                "source_region": rng.choice(regions), "status": rng.choice(statuses),
+                "unit_id": rng.choice(self.units), "officer_id": rng.choice(self.officer_ids),
+                "revenue_wan": Decimal(int(math.exp(rng.uniform(math.log(100), math.log(5_000_000))))),
+                "employees": rng.randrange(10, 20000), "is_active": True, "version": 1,
+                "created_at": stamp, "updated_at": stamp,
+            })
+            if rng.random() < 0.6:
+                contacts.append({"id": contact_id, "enterprise_id": ident,
+                                 "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+                                 "title": rng.choice(["总经理", "董事长", "投资总监", "副总经理"]),
+                                 "mobile": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                                 "created_at": stamp, "updated_at": stamp})
+                contact_id += 1
+            if rng.random() < 0.12:
+                for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
+                    tags.append({"enterprise_id": ident, "tag": tag})
+        self.enterprise_ids = [e["id"] for e in enterprises] or list(db.session.scalars(sa.select(Enterprise.id)))
+        return _insert(Enterprise, enterprises) + _insert(Contact, contacts) + _insert(EnterpriseTag, tags)
+
+    def projects(self, count: int) -> int:
+        rng = self.rng
+        first, event_id, fund_id = _next_id(Project), _next_id(StageEvent), _next_id(FundEntry)
+        stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
+        channels, origins = list(Channel), list(FundOrigin)
+        projects, events, funds = [], [], []
+        for n in range(count):
+            ident = first + n
+            final = rng.choices(stages, weights)[0]
+            reached = FORWARD[: FORWARD.index(final) + 1] if final in FORWARD else FORWARD[: rng.randrange(1, 3)]
+            moves, day = [], self._day(START, END - timedelta(days=400))
+            for stage in reached:
+                moves.append((stage, day))
+                day = min(day + timedelta(days=rng.randrange(20, 200)), END)
+            if final not in FORWARD:
+                moves.append((final, day))
+            agreed = Decimal(int(math.exp(rng.uniform(math.log(500), math.log(500_000)))))
+            park_id, park_unit = rng.choice(self.park_units)
+            in_park = final != Stage.NEGOTIATING or rng.random() < 0.3
+            stamp = datetime.combine(moves[0][1], datetime.min.time(), UTC)
+            projects.append({
+                "id": ident, "name": f"{rng.choice(TRADES)}项目{ident}", "investor_id": rng.choice(self.enterprise_ids),
+                "unit_id": park_unit if in_park else rng.choice(self.units), "park_id": park_id if in_park else None,
+                "chain_node_id": rng.choice(self.node_ids) if self.node_ids else None,
+                "channel": rng.choice(channels), "agreed_investment_wan": agreed,
+                "total_investment_wan": agreed * Decimal("1.2"), "land_mu": (agreed / 300).quantize(Decimal("0.01")),
+                "is_foreign": rng.random() < 0.05, "is_key": agreed >= 50000, "stage": final,
+                "source_region": rng.choice(PLACES), "version": 1, "created_at": stamp, "updated_at": stamp,
+            })
+            for stage, effective_on in moves:
+                pending = effective_on > END - timedelta(days=30) and rng.random() < 0.5
+                events.append({"id": event_id, "project_id": ident, "stage": stage, "effective_on": effective_on,
+                               "review_status": ReviewStatus.PENDING if pending else ReviewStatus.APPROVED,
+                               "recorded_at": stamp})
+                event_id += 1
+            if final in (Stage.STARTED, Stage.PRODUCING):
+                month = moves[2][1].replace(day=1)
+                for _ in range(rng.randrange(1, 6)):
+                    if month > END:
+                        break
+                    funds.append({"id": fund_id, "project_id": ident, "month": month, "origin": rng.choice(origins),
+                                  "amount_wan": (agreed * Decimal(rng.uniform(0.02, 0.15))).quantize(Decimal("0.01")),
+                                  "review_status": ReviewStatus.APPROVED, "recorded_at": stamp})
+                    fund_id += 1
+                    month = (month + timedelta(days=32)).replace(day=1)
+        self.project_ids = [p["id"] for p in projects]
+        return _insert(Project, projects) + _insert(StageEvent, events) + _insert(FundEntry, funds)
+
+    def activities(self, count: int) -> int:
+        rng = self.rng
+        first = _next_id(Activity)
+        kinds = list(ActivityKind)
+        activities, links = [], []
+        for n in range(count):
+            ident = first + n
+            day = self._day()
+            stamp = datetime.combine(day, datetime.min.time(), UTC)
+            activities.append({
+                "id": ident, "kind": rng.choice(kinds), "occurred_on": day, "unit_id": rng.choice(self.units),
+                "led_by_top_leader": rng.random() < 0.1,
+                "project_id": rng.choice(self.project_ids) if self.project_ids and rng.random() < 0.3 else None,
+                "summary": "对接洽谈投资意向", "recorded_by_id": rng.choice(self.officer_ids),
+                "next_follow_up_on": day + timedelta(days=rng.randrange(7, 60)) if rng.random() < 0.4 else None,
+                "created_at": stamp, "updated_at": stamp,
+            })
+            if self.enterprise_ids:
+                links.append({"activity_id": ident, "enterprise_id": rng.choice(self.enterprise_ids)})
+        return _insert(Activity, activities) + _insert(activity_enterprise, links)

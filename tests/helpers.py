@@ -1,0 +1,85 @@
+"""Builders for test data. They add and flush; the caller commits."""
+import itertools
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from werkzeug.security import generate_password_hash
+
+from app.enterprises.names import normalize_name
+from app.extensions import db
+from app.models import (Activity, CapacityItem, Chain, ChainNode, Enterprise, Event, OrgUnit, Park, Project, User)
+from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
+
+PASSWORD = "Test-pass-2026"
+_serial = itertools.count(1)
+
+
+@lru_cache
+def password_hash() -> str:
+    """Hashing is slow on purpose; tests share one hash of PASSWORD."""
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def make_unit(code: str, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_user(role: str, unit_id: int, **fields) -> User:
+    park_id = fields.pop("park_id", None)
+    if role == Role.PARK_ADMIN and park_id is None:
+        park_id = db.session.scalar(db.select(Park.id).where(Park.unit_id == unit_id)) or make_park(unit_id).id
+    username = fields.pop("username", f"{role}{next(_serial)}")
+    user = User(username=username, display_name=fields.pop("display_name", username), role=role, unit_id=unit_id,
+                park_id=park_id, password_hash=password_hash(), **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_park(unit_id: int, name: str | None = None) -> Park:
+    park = Park(name=name or f"测试园区{next(_serial)}", unit_id=unit_id)
+    db.session.add(park)
+    db.session.flush()
+    return park
+
+
+def make_enterprise(unit_id: int, name: str | None = None, **fields) -> Enterprise:
+    name = name or f"测试企业{next(_serial)}有限公司"
+    enterprise = Enterprise(name=name, normalized_name=normalize_name(name), unit_id=unit_id, **fields)
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def make_project(unit_id: int, name: str | None = None, **fields) -> Project:
+    project = Project(name=name or f"测试项目{next(_serial)}", unit_id=unit_id,
+                      agreed_investment_wan=fields.pop("agreed_investment_wan", Decimal(10000)), **fields)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def build_world() -> dict[str, int]:
+    root = make_unit("P", "测试省", UnitKind.PROVINCE)
+    city_a = make_unit("A", "甲市", UnitKind.CITY, root)
+    zone_a = make_unit("A-Z", "甲园区", UnitKind.ZONE, city_a)
+    city_b = make_unit("B", "乙市", UnitKind.CITY, root)
+    park = make_park(zone_a.id, "甲园区")
+    db.session.add(CapacityItem(park=park, kind="land", name="可供工业用地", total=Decimal(100), unit="亩",
+                                as_of=date(2026, 1, 1)))
+    enterprise = make_enterprise(city_a.id, "甲市示例企业有限公司")
+    project = make_project(zone_a.id, "甲园区示例项目", investor_id=enterprise.id, park_id=park.id)
+    chain = Chain(name="测试产业链", cluster="测试集群", unit_id=city_a.id)
+    db.session.add(chain)
+    db.session.add(ChainNode(chain=chain, segment=Segment.UPSTREAM, name="原料", gap=GapMark.FILL))
+    db.session.add(Activity(kind=ActivityKind.VISIT, occurred_on=date(2026, 3, 1), unit_id=city_a.id))
+    db.session.add(Event(name="测试推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 3, 2), unit_id=city_a.id))
+    db.session.flush()
+    a_user = make_user(Role.OFFICER, city_a.id, username="a_officer")
+    return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
+            "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
+            "a_user_id": a_user.id}

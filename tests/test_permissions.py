@@ -1,0 +1,85 @@
+"""The route-permission matrix, walked over app.url_map so new routes are covered automatically:
+anonymous → login redirect (401 JSON under /api/), wrong role → 403, out-of-scope record → 404."""
+import pytest
+
+from app.models.enums import Role
+
+PUBLIC = {"auth.login", "static"}
+# Every URL argument names a record; its value comes from the `world` fixture (records in 甲市).
+ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "enterprise_id",
+             "project_id": "project_id", "park_id": "park_id", "chain_id": "chain_id"}
+
+
+def rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC]
+
+
+def url_for_rule(rule, world):
+    unknown = set(rule.arguments) - set(ARGUMENTS)
+    assert not unknown, f"{rule.rule}: add {unknown} to ARGUMENTS so the matrix can test its scope"
+    return rule.build({arg: getattr(world, ARGUMENTS[arg]) for arg in rule.arguments})[1]
+
+
+def method_of(rule):
+    return "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+
+
+def call(client, rule, url):
+    return client.open(url, method=method_of(rule))
+
+
+def test_every_route_declares_its_roles(app):
+    missing = [r.endpoint for r in rules(app) if not getattr(app.view_functions[r.endpoint], "allowed_roles", None)]
+    assert missing == []
+
+
+def test_anonymous_is_sent_to_login(app, client, world):
+    wrong = []
+    for rule in rules(app):
+        url = url_for_rule(rule, world)
+        response = call(client, rule, url)
+        if rule.rule.startswith("/api/"):
+            ok = response.status_code == 401 and response.json["message"] == "请先登录。"
+        else:
+            ok = response.status_code == 302 and "/auth/login" in response.location
+        if not ok:
+            wrong.append((rule.rule, response.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_wrong_role_is_forbidden_and_right_role_gets_the_page(app, client, world, login, role):
+    login(role)
+    wrong = []
+    for rule in rules(app):
+        allowed = app.view_functions[rule.endpoint].allowed_roles
+        if rule.endpoint == "auth.logout":
+            continue  # would end this client's session; covered in test_auth_routes
+        url = url_for_rule(rule, world)
+        if role not in allowed:
+            response = call(client, rule, url)
+            if response.status_code != 403:
+                wrong.append((rule.rule, response.status_code))
+        elif method_of(rule) == "GET":
+            response = client.get(url)
+            if response.status_code not in (200, 302):
+                wrong.append((rule.rule, response.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_record_outside_scope_is_not_found(app, client, world, login, role):
+    login(role, unit="b")  # 乙市 cannot see 甲市's records
+    wrong = []
+    for rule in rules(app):
+        if not rule.arguments or role not in app.view_functions[rule.endpoint].allowed_roles:
+            continue
+        response = call(client, rule, url_for_rule(rule, world))
+        if response.status_code != 404:
+            wrong.append((rule.rule, response.status_code))
+    assert wrong == []
+
+
+def test_there_are_scoped_routes_to_check(app):
+    """Guards the matrix against silently checking nothing."""
+    assert sum(1 for r in rules(app) if r.arguments) >= 8
