@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditLog, Audited, utcnow
 
-UNTRACKED = {"version", "created_at", "updated_at"}
+UNTRACKED = {"version", "created_at", "updated_at", "last_login_at"}
 MASKED = {"password_hash"}
 
 
@@ -31,8 +31,9 @@ def _label(obj) -> str | None:
 
 
 def _record_id(obj):
-    ident = sa.inspect(obj).identity
-    return ident[0] if ident and len(ident) == 1 and isinstance(ident[0], int) else None
+    """The integer primary key; None for composite keys (link rows), whose columns are in changes."""
+    key = sa.inspect(type(obj)).primary_key_from_instance(obj)
+    return key[0] if len(key) == 1 and isinstance(key[0], int) else None
 
 
 def _row(session, obj, action: str, changes: dict) -> dict:
@@ -53,7 +54,27 @@ def _columns(obj):
     return [a for a in sa.inspect(type(obj)).column_attrs if a.key not in UNTRACKED]
 
 
+def _before_flush(session: Session, _context, _instances) -> None:
+    """Capture old values that are not in memory (expired after a commit) before they are lost."""
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            for a in _columns(obj):
+                getattr(obj, a.key)  # loads an expired value while the row still exists
+    for obj in session.dirty:
+        if not isinstance(obj, Audited) or sa.inspect(obj).key is None:
+            continue
+        state = sa.inspect(obj)
+        unknown = [a for a in _columns(obj)
+                   if state.attrs[a.key].history.added and not state.attrs[a.key].history.deleted]
+        if unknown:
+            mapper = sa.inspect(type(obj))
+            where = [col == val for col, val in zip(mapper.primary_key, state.key[1])]
+            row = session.connection().execute(sa.select(*[a.columns[0] for a in unknown]).where(*where)).one()
+            session.info.setdefault("audit_old", {})[id(obj)] = dict(zip([a.key for a in unknown], row))
+
+
 def _after_flush(session: Session, _context) -> None:
+    old_values = session.info.pop("audit_old", {})
     rows = []
     for obj in session.new:
         if isinstance(obj, Audited):
@@ -63,20 +84,21 @@ def _after_flush(session: Session, _context) -> None:
     for obj in session.dirty:
         if isinstance(obj, Audited):
             state = sa.inspect(obj)
+            fetched = old_values.get(id(obj), {})
             changes = {}
             for a in _columns(obj):
                 history = state.attrs[a.key].history
                 if history.added or history.deleted:
-                    old = _plain(history.deleted[0]) if history.deleted else None
-                    new = _plain(history.added[0]) if history.added else None
+                    old = history.deleted[0] if history.deleted else fetched.get(a.key)
+                    old, new = _plain(old), _plain(history.added[0]) if history.added else None
                     if old != new:
                         changes[a.key] = [old, new]
             if changes:
                 rows.append(_row(session, obj, "update", changes))
     for obj in session.deleted:
         if isinstance(obj, Audited):
-            changes = {a.key: [_plain(getattr(obj, a.key)), None] for a in _columns(obj)
-                       if getattr(obj, a.key) is not None}
+            loaded = sa.inspect(obj).dict  # no loading here: the row is already gone
+            changes = {a.key: [_plain(loaded[a.key]), None] for a in _columns(obj) if loaded.get(a.key) is not None}
             rows.append(_row(session, obj, "delete", changes))
     if rows:
         session.connection().execute(sa.insert(AuditLog), rows)
@@ -84,4 +106,5 @@ def _after_flush(session: Session, _context) -> None:
 
 def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -9,7 +9,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField("单位代码", validators=[
         DataRequired("请填写单位代码"), Length(max=20, message="单位代码不超过 20 个字符"),
         Regexp(r"^[0-9A-Za-z-]+$", message="单位代码只能包含数字、字母和连字符"),
@@ -19,7 +19,7 @@ class UnitForm(FlaskForm):
     parent_id = SelectField("上级单位", coerce=_optional_int, validators=[Optional()])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[
         DataRequired("请填写用户名"), Length(max=50, message="用户名不超过 50 个字符"),
         Regexp(r"^[0-9A-Za-z_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),
@@ -31,11 +31,11 @@ class UserForm(FlaskForm):
     password = PasswordField("初始密码", validators=[Optional(), Length(min=8, max=128, message="密码 8–128 位")])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField("新密码", validators=[DataRequired("请填写新密码"), Length(min=8, max=128, message="密码 8–128 位")])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter, bookmarkable
 

@@ -1,0 +1,111 @@
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditLog, OrgUnit, User
+from tests import helpers
+
+
+def count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_admin_creates_edits_and_deactivates_a_unit(app, client, world, login):
+    login("admin")
+    response = client.post("/admin/units/new", data={"code": "C", "name": "丙市", "kind": "city",
+                                                     "parent_id": world.root_unit_id})
+    assert response.status_code == 302
+    with app.app_context():
+        unit = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "C"))
+        assert unit.parent_id == world.root_unit_id
+        unit_id = unit.id
+    client.post(f"/admin/units/{unit_id}/edit", data={"code": "C1", "name": "丙市（新）", "kind": "city",
+                                                      "parent_id": world.a_unit_id})
+    client.post(f"/admin/units/{unit_id}/active")
+    with app.app_context():
+        unit = db.session.get(OrgUnit, unit_id)
+        assert (unit.code, unit.name, unit.parent_id, unit.is_active) == ("C1", "丙市（新）", world.a_unit_id, False)
+
+
+def test_a_unit_cannot_move_under_its_own_descendant(app, client, world, login):
+    login("admin")
+    response = client.post(f"/admin/units/{world.a_unit_id}/edit",
+                           data={"code": "A", "name": "甲市", "kind": "city", "parent_id": world.a_zone_unit_id})
+    assert "上级单位不能是本单位或其下级单位" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(OrgUnit, world.a_unit_id).parent_id == world.root_unit_id
+
+
+def test_duplicate_code_and_bad_fields_write_nothing(app, client, world, login):
+    login("admin")
+    with app.app_context():
+        units_before, log_before = count(OrgUnit), count(AuditLog)
+    cases = [
+        ({"code": "A", "name": "重复", "kind": "city", "parent_id": world.root_unit_id}, "单位代码 A 已被“甲市”使用"),
+        ({"code": "", "name": "无代码", "kind": "city", "parent_id": world.root_unit_id}, "请填写单位代码"),
+        ({"code": "X", "name": "长" * 101, "kind": "city", "parent_id": world.root_unit_id}, "单位名称不超过 100 个字"),
+        ({"code": "X", "name": "坏类型", "kind": "planet", "parent_id": world.root_unit_id}, "不是有效的选择"),
+        ({"code": "X", "name": "坏上级", "kind": "city", "parent_id": 999999}, "不是有效的选择"),
+    ]
+    for data, message in cases:
+        response = client.post("/admin/units/new", data=data)
+        assert response.status_code == 200
+        assert message in response.get_data(as_text=True), message
+    with app.app_context():
+        assert (count(OrgUnit), count(AuditLog)) == (units_before, log_before)
+
+
+def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, login):
+    admin = login("admin")
+    response = client.post("/admin/users/new", data={
+        "username": "zhang", "display_name": "张三", "role": "park_admin", "unit_id": world.a_zone_unit_id,
+        "park_id": world.park_id, "password": "long-enough-1"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "zhang"))
+        assert (user.role, user.park_id) == ("park_admin", world.park_id)
+        user_id = user.id
+    client.post(f"/admin/users/{user_id}/edit", data={"display_name": "张三丰", "role": "officer",
+                                                      "unit_id": world.a_unit_id, "park_id": ""})
+    client.post(f"/admin/users/{user_id}/password", data={"password": "brand-new-pass"})
+    client.post(f"/admin/users/{user_id}/active")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert (user.display_name, user.role, user.unit_id, user.park_id, user.is_active) == (
+            "张三丰", "officer", world.a_unit_id, None, False)
+        assert user.check_password("brand-new-pass")
+    # An admin cannot lock itself out.
+    response = client.post(f"/admin/users/{admin.id}/active", follow_redirects=True)
+    assert "不能停用自己的账号" in response.get_data(as_text=True)
+
+
+def test_user_form_errors_write_nothing(app, client, world, login):
+    login("admin")
+    with app.app_context():
+        before = count(User)
+    cases = [
+        ({"username": "a_officer", "display_name": "重名", "role": "officer", "unit_id": world.a_unit_id,
+          "password": "long-enough-1"}, "用户名 a_officer 已存在"),
+        ({"username": "short", "display_name": "短密码", "role": "officer", "unit_id": world.a_unit_id,
+          "password": "short"}, "密码 8–128 位"),
+        ({"username": "nopark", "display_name": "无园区", "role": "park_admin", "unit_id": world.a_unit_id,
+          "password": "long-enough-1"}, "园区管理员必须绑定"),
+        ({"username": "", "display_name": "", "role": "officer", "unit_id": world.a_unit_id}, "请填写用户名"),
+    ]
+    for data, message in cases:
+        response = client.post("/admin/users/new", data=data)
+        assert message in response.get_data(as_text=True), message
+    with app.app_context():
+        assert count(User) == before
+
+
+def test_a_city_admin_manages_only_its_subtree(app, client, world, login):
+    login("admin", unit="a")
+    page = client.get("/admin/units").get_data(as_text=True)
+    assert "甲园区" in page and "乙市" not in page
+    response = client.post("/admin/users/new", data={
+        "username": "outsider", "display_name": "越权", "role": "officer", "unit_id": world.b_unit_id,
+        "password": "long-enough-1"})
+    assert "不是有效的选择" in response.get_data(as_text=True)
+    assert client.get(f"/admin/units/{world.b_unit_id}/edit").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.username == "outsider")) is None

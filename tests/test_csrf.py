@@ -1,0 +1,50 @@
+"""CSRF on every form: a POST without the token is refused with a Chinese message and writes nothing."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditLog, OrgUnit
+from tests import helpers
+from tests.conftest import make_app
+from tests.test_permissions import rules, url_for_rule
+
+CSRF_MESSAGE = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"
+
+
+def test_every_post_route_refuses_a_missing_token(app, world, migrated):
+    app = make_app(migrated, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    post_rules = [r for r in rules(app) if "POST" in r.methods]
+    assert len(post_rules) >= 6
+    for rule in post_rules:
+        response = client.post(url_for_rule(rule, world))
+        assert response.status_code == 400, rule.rule
+        assert CSRF_MESSAGE in response.get_data(as_text=True), rule.rule
+
+
+def test_login_without_token_is_refused_and_a_form_with_it_works(world, migrated):
+    app = make_app(migrated, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD})
+    assert response.status_code == 400
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD,
+                                                "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_admin_post_without_token_writes_nothing(world, migrated):
+    app = make_app(migrated, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        admin_name = helpers.make_user("admin", world.root_unit_id).username
+        db.session.commit()
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog))
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/auth/login", data={"username": admin_name, "password": helpers.PASSWORD, "csrf_token": token})
+    response = client.post(f"/admin/units/{world.a_unit_id}/active")
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(OrgUnit, world.a_unit_id).is_active is True
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == before
