@@ -67,8 +67,11 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
     """Deterministic province-scale data for benchmarks (bulk inserts, not audited)."""
     from app.seed.synthetic import generate
 
-    stats = generate(enterprises=enterprises, projects=projects, activities=activities, parks=parks,
-                     seed=seed_value)
+    try:
+        stats = generate(enterprises=enterprises, projects=projects, activities=activities, parks=parks,
+                         seed=seed_value)
+    except ValueError as error:
+        raise click.ClickException(str(error))
     db.session.commit()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))

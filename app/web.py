@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.models import User
@@ -13,7 +14,15 @@ from app.models.enums import Role
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps no daylight saving
 
 
+class RecordId(IntegerConverter):
+    """``<int:…>`` in every route: a positive id that fits the database's INTEGER, else 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app) -> None:
+    app.url_map.converters["int"] = RecordId
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"

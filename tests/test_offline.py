@@ -1,0 +1,37 @@
+"""An intranet has no internet: no page may load anything from another host."""
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app"
+EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.I)
+IMPORTS = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//""", re.I)
+
+
+def files():
+    yield from (APP / "templates").rglob("*.html")
+    for pattern in ("*.css", "*.js"):
+        yield from (APP / "static").rglob(pattern)
+
+
+def test_no_template_or_asset_references_another_host():
+    offenders = []
+    for path in files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        # Licence headers and source comments may name a site; only loads matter.
+        for match in list(EXTERNAL.finditer(text)) + list(IMPORTS.finditer(text)):
+            context = text[max(match.start() - 20, 0):match.end() + 40]
+            if "www.w3.org/2000/svg" not in context:
+                offenders.append((str(path.relative_to(APP)), context))
+    assert offenders == []
+
+
+def test_the_check_catches_a_cdn_link(tmp_path):
+    assert EXTERNAL.search('<script src="https://cdn.example.com/x.js"></script>')
+    assert EXTERNAL.search("<link href='//cdn.example.com/x.css'>")
+    assert IMPORTS.search('@import url("https://fonts.example.com/css")')
+
+
+def test_pages_use_the_vendored_assets(client):
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in page
+    assert client.get("/static/vendor/bootstrap/bootstrap.min.css").status_code == 200

@@ -1,0 +1,105 @@
+"""`flask seed demo` carries the facts of DOMAIN.md §8; `flask seed synthetic` is deterministic."""
+import json
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (Activity, AuditLog, Chain, ChainNode, Enterprise, EnterpriseTag, OrgUnit, Park, Project,
+                        StageEvent, Target, User)
+from app.models.enums import Role, Segment, Stage
+from app.seed.demo import CITIES, PARKS
+from app.standards import uscc_error
+
+NAMED_PARKS = {"大同经济技术开发区", "怀仁经济技术开发区", "榆次医药园", "太谷医药园", "亚宝工业园", "盐湖工业园",
+               "康宝医药园", "屯留康庄医药工业园", "风陵渡经开区", "祁县经济开发区"}
+NAMED_FIRMS = ["汾酒集团", "汾阳王酒业", "宗酒酒业", "平遥牛肉集团", "六味斋", "古城乳业", "太原蒙牛", "晋中伊利",
+               "国药威奇达", "仟源医药", "广誉远", "亚宝药业", "振东制药", "晋城海斯", "山西建投麻纺织科技有限公司"]
+CLUSTERS = {"白酒", "食醋", "肉制品", "乳制品", "小杂粮", "晋北原料药及制剂", "晋中中成药", "晋南新特药", "日用陶瓷",
+            "日用玻璃", "丝麻纺织"}
+
+
+def counts():
+    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (OrgUnit, User, Park, Chain, ChainNode, Enterprise, Project, StageEvent, Target, AuditLog)}
+
+
+def test_demo_has_the_shanxi_facts_and_a_second_run_changes_nothing(app, runner):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0 and "已载入演示数据" in result.output
+    assert "admin / Zhaoshang@2026" in result.output
+    with app.app_context():
+        root = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+        assert root.name == "山西省"
+        cities = set(db.session.scalars(sa.select(OrgUnit.name).where(OrgUnit.parent_id == root.id,
+                                                                      OrgUnit.kind == "city")))
+        assert cities == {name for _code, name in CITIES} and len(cities) == 11
+        assert set(db.session.scalars(sa.select(Park.name))) == NAMED_PARKS == {p[1] for p in PARKS}
+        assert set(db.session.scalars(sa.select(Chain.name))) == CLUSTERS
+        for chain in db.session.scalars(sa.select(Chain)):
+            assert {n.segment for n in chain.nodes} == set(Segment), chain.name
+        firms = set(db.session.scalars(sa.select(Enterprise.name)))
+        assert set(NAMED_FIRMS) <= firms
+        codes = list(db.session.scalars(sa.select(Enterprise.uscc)))
+        assert all(code and uscc_error(code) is None for code in codes)
+        assert len(set(codes)) == len(codes)
+        assert {u.role for u in db.session.scalars(sa.select(User))} == set(Role)
+        park_admin = db.session.scalar(sa.select(User).where(User.role == Role.PARK_ADMIN))
+        assert park_admin.park.name == "大同经济技术开发区"
+        stages = dict(db.session.execute(sa.select(Project.stage, sa.func.count()).group_by(Project.stage)).all())
+        assert all(stages.get(s, 0) >= 2 for s in (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING))
+        # Every project's stage is the last of its dated events, and the dates never go backwards.
+        for project in db.session.scalars(sa.select(Project)):
+            dates = [e.effective_on for e in project.stage_events]
+            assert dates == sorted(dates) and project.stage_events[-1].stage == project.stage
+        assert db.session.scalar(sa.select(Target.value).where(
+            Target.year == 2025, Target.unit_id == root.id, Target.indicator == "funds_wan")) == 800000
+        before = counts()
+    again = runner.invoke(args=["seed", "demo"])
+    assert again.exit_code == 0 and "演示数据已存在" in again.output
+    with app.app_context():
+        assert counts() == before
+
+
+def synthetic_snapshot():
+    return (
+        list(db.session.execute(sa.select(Enterprise.name, Enterprise.uscc, Enterprise.unit_id)
+                                .order_by(Enterprise.id).limit(50))),
+        list(db.session.execute(sa.select(Project.name, Project.stage, Project.agreed_investment_wan)
+                                .order_by(Project.id).limit(50))),
+        db.session.scalar(sa.select(sa.func.sum(Project.agreed_investment_wan))),
+    )
+
+
+def test_synthetic_is_deterministic_valid_and_sized(app, runner):
+    args = ["seed", "synthetic", "--enterprises", "600", "--projects", "200", "--activities", "900",
+            "--parks", "15", "--seed", "7", "--json"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    with app.app_context():
+        first = synthetic_snapshot()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Park)) == 15
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 900 + 12  # demo has 12
+        codes = [c for c in db.session.scalars(sa.select(Enterprise.uscc)) if c]
+        assert all(uscc_error(c) is None for c in codes) and len(codes) == len(set(codes))
+        amounts = list(db.session.scalars(sa.select(Project.agreed_investment_wan)))
+        assert min(amounts) >= 500 and max(amounts) <= 500000
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(EnterpriseTag)) > 0
+        # Stage dates in order per project.
+        rows = db.session.execute(sa.select(StageEvent.project_id, StageEvent.effective_on)
+                                  .order_by(StageEvent.project_id, StageEvent.id)).all()
+        last = {}
+        for project_id, day in rows:
+            assert day >= last.get(project_id, day)
+            last[project_id] = day
+        assert stats["enterprises"] == 600
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0 and "合成数据已存在" in refused.output
+    # Same seed on an empty database gives the same rows.
+    from tests.conftest import empty_database
+    with app.app_context():
+        db.session.remove()
+        empty_database()
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        assert synthetic_snapshot() == first

@@ -1,0 +1,41 @@
+"""统一社会信用代码 (GB 32100-2015) and 手机号 of DOMAIN.md §6."""
+import pytest
+
+from app.standards import MOBILE, USCC_WEIGHTS, make_uscc, uscc_error
+
+
+def test_weights_are_the_published_ones():
+    assert USCC_WEIGHTS == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def test_the_documented_example_is_valid():
+    assert uscc_error("91110000600037341L") is None
+
+
+def test_letters_are_legal_in_positions_one_and_two():
+    code = make_uscc("Y1110000MA0000001")
+    assert uscc_error(code) is None and code[0] == "Y"
+    assert uscc_error(make_uscc("NA110000MA0000001")) is None
+
+
+@pytest.mark.parametrize("code, message", [
+    ("91110000600037341", "应为 18 位，实际 17 位"),
+    ("91110000600037341LL", "应为 18 位，实际 19 位"),
+    ("91110000600O37341L", "第 12 位“O”为非法字符"),
+    ("91110000600037341M", "校验位错误：应为 L，实际为 M"),
+    ("911A0000600037341L", "第 3–8 位"),
+])
+def test_wrong_codes_say_what_is_wrong(code, message):
+    assert message in uscc_error(code)
+
+
+def test_check_character_catches_a_single_changed_character():
+    code = "91110000600037341L"
+    changed = code[:10] + "1" + code[11:]
+    assert uscc_error(changed) is not None
+
+
+@pytest.mark.parametrize("mobile, ok", [("13800138000", True), ("19912345678", True), ("12800138000", False),
+                                        ("1380013800", False), ("138001380001", False)])
+def test_mobile(mobile, ok):
+    assert bool(MOBILE.match(mobile)) is ok
