@@ -56,9 +56,12 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
             "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks}
 
 
-def _insert(table, rows: list[dict]) -> int:
+def _insert(model_or_table, rows: list[dict]) -> int:
+    """Core executemany in batches (the ORM bulk path would split rows by which keys are None)."""
+    table = getattr(model_or_table, "__table__", model_or_table)
+    connection = db.session.connection()
     for i in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(table), rows[i:i + BATCH])
+        connection.execute(table.insert(), rows[i:i + BATCH])
     return len(rows)
 
 

@@ -1,0 +1,91 @@
+"""Latency and query count of the list pages on province-scale data, beside bare baselines
+measured in the same run (a no-op Flask view, and the page's own SQL through sqlite3/psycopg).
+
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app wsgi db upgrade
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app wsgi seed synthetic
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/python bench/list_pages.py [--requests 200]
+
+Logged in as the demo manager (root unit: sees all) and the demo officer (大同市 subtree).
+"""
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.seed.demo import DEMO_PASSWORD  # noqa: E402
+
+PAGES = ["/enterprises/", "/projects/", "/activities/", "/parks/", "/"]
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+def timed(client, url, n, statements):
+    times, counts = [], []
+    for _ in range(n):
+        before = len(statements)
+        started = time.perf_counter()
+        response = client.get(url() if callable(url) else url)
+        times.append((time.perf_counter() - started) * 1000)
+        counts.append(len(statements) - before)
+        assert response.status_code == 200, (url, response.status_code)
+    return times, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    n = parser.parse_args().requests
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    @app.get("/bench-noop")
+    def noop():
+        return "ok"
+
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        total = db.session.scalar(sa.text("SELECT count(*) FROM enterprise"))
+        pages = max(total // 20, 1)
+        raw = db.engine.raw_connection()
+        cursor = raw.cursor()
+        raw_times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            cursor.execute("SELECT count(*) FROM enterprise")
+            cursor.fetchall()
+            cursor.execute(f"SELECT * FROM enterprise ORDER BY id DESC LIMIT 20 OFFSET {random.randrange(pages) * 20}")
+            cursor.fetchall()
+            raw_times.append((time.perf_counter() - started) * 1000)
+        raw.close()
+    print(f"{total:,} enterprises; {n} requests per line; times in ms")
+    print(f"{'page':40} {'p50':>7} {'p95':>7} {'queries':>8}")
+    print(f"{'bare SQL: count + one page (same run)':40} {statistics.median(raw_times):7.1f} "
+          f"{percentile(raw_times, .95):7.1f}")
+    for username in ("manager", "officer"):
+        client = app.test_client()
+        client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
+        noop_times, _ = timed(client, "/bench-noop", n, statements)
+        print(f"{'no-op Flask view (' + username + ')':40} {statistics.median(noop_times):7.1f} "
+              f"{percentile(noop_times, .95):7.1f}")
+        for page in PAGES:
+            url = (lambda page=page: f"{page}?page={random.randrange(1, 200)}") if page != "/" else page
+            times, counts = timed(client, url, n, statements)
+            print(f"{page + ' (' + username + ')':40} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
+                  f"{min(counts)}–{max(counts):<5}")
+
+
+if __name__ == "__main__":
+    main()

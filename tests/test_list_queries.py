@@ -1,0 +1,52 @@
+"""A list page costs a fixed number of SQL queries, whatever the page size."""
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Activity, EnterpriseTag, Event
+from tests import helpers
+
+LISTS = ["/enterprises/", "/projects/", "/activities/", "/events/", "/parks/", "/chains/", "/admin/users",
+         "/admin/audit", "/admin/units"]
+
+
+@contextmanager
+def counting(app):
+    with app.app_context():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+
+@pytest.fixture
+def many_rows(app, world):
+    with app.app_context():
+        for n in range(30):
+            unit = world.a_unit_id if n % 2 else world.a_zone_unit_id
+            enterprise = helpers.make_enterprise(unit, tags=[EnterpriseTag(tag="上市公司")])
+            helpers.make_project(unit, investor_id=enterprise.id, park_id=world.park_id)
+            helpers.make_park(unit)
+            helpers.make_user("officer", unit)
+            db.session.add(Activity(kind="visit", occurred_on=date(2026, 1, 1), unit_id=unit, enterprises=[enterprise]))
+            db.session.add(Event(name=f"活动{n}", kind="expo", starts_on=date(2026, 1, 1), unit_id=unit))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_query_count_does_not_grow_with_the_page(app, client, login, many_rows, url):
+    login("admin")
+    counts = []
+    for size in (3, 25):
+        app.config["PAGE_SIZE"] = size
+        with counting(app) as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 10
