@@ -1,5 +1,6 @@
 """招商引资项目管理平台."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
 
@@ -13,6 +14,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     app_config.finish(app.config, app.instance_path)
+    if app.config["PROXY_COUNT"]:
+        # The real client address, for the login lock-out, comes from the proxy's header.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from app import audit_trail, cli, web
     from app.extensions import csrf, db, login_manager, migrate

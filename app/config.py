@@ -20,6 +20,7 @@ class Defaults:
     PAGE_SIZE = 20
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    PROXY_COUNT = 0  # reverse proxies in front (CRM_PROXY_COUNT=1 behind nginx) to trust X-Forwarded-*
 
 
 def finish(config, instance_path: str) -> None:

@@ -95,3 +95,19 @@ def test_user_of_every_role_reaches_home(app, client, login):
         login(role)
         assert client.get("/").status_code == 200
         client.post("/auth/logout")
+
+
+def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(migrated, world):
+    from tests.conftest import make_app
+
+    app = make_app(migrated, PROXY_COUNT=1)
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/auth/login", data={"username": "a_officer", "password": "wrong"},
+                    headers={"X-Forwarded-For": "10.1.1.1"})
+    locked = client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD},
+                         headers={"X-Forwarded-For": "10.1.1.1"})
+    assert LOCKED_OUT in locked.get_data(as_text=True)
+    other = client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD},
+                        headers={"X-Forwarded-For": "10.2.2.2"})
+    assert other.status_code == 302

@@ -183,7 +183,7 @@ def audit():
     users_in_scope = scoped(sa.select(User).order_by(User.username), current_user, User.unit_id)
     form.user_id.choices = [("", "全部")] + [(u.id, f"{u.username} {u.display_name}")
                                            for u in db.session.scalars(users_in_scope)]
-    form.record_type.choices = [("", "全部")] + [(t, t) for t in _audited_types()]
+    form.record_type.choices = [("", "全部")] + [(t, AuditLog.RECORD_LABELS.get(t, t)) for t in _audited_types()]
     form.validate()
     # An admin sees the trail of the users in its scope (and of system jobs only at the root).
     stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
