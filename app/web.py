@@ -3,7 +3,7 @@ security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, flash, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -60,6 +60,20 @@ def _unauthorized():
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message="请先登录。"), 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def saved(action, success) -> bool:
+    """Run one service call for a view: commit and flash ``success`` (text, or a function of the
+    result), or roll back and flash the domain error's message. Domain errors are ValueErrors."""
+    try:
+        result = action()
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return False
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return True
 
 
 def local_time(value: datetime | None) -> str:

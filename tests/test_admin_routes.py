@@ -89,6 +89,8 @@ def test_user_form_errors_write_nothing(app, client, world, login):
           "password": "short"}, "密码 8–128 位"),
         ({"username": "nopark", "display_name": "无园区", "role": "park_admin", "unit_id": world.a_unit_id,
           "password": "long-enough-1"}, "园区管理员必须绑定"),
+        ({"username": "farpark", "display_name": "园区不在单位下", "role": "park_admin", "unit_id": world.b_unit_id,
+          "park_id": world.park_id, "password": "long-enough-1"}, "不在所属单位“乙市”之下"),
         ({"username": "", "display_name": "", "role": "officer", "unit_id": world.a_unit_id}, "请填写用户名"),
     ]
     for data, message in cases:

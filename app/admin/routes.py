@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +13,7 @@ from app.auth.scope import get_scoped_or_404, scoped
 from app.extensions import db
 from app.models import Audited, AuditLog, OrgUnit, Park, User
 from app.models.enums import Role
-from app.web import BEIJING, paginate
+from app.web import BEIJING, paginate, saved
 
 admin_only = roles_required(Role.ADMIN)
 
@@ -46,16 +46,12 @@ def units():
 def unit_create():
     form = UnitForm()
     form.parent_id.choices = _unit_choices()
-    if form.validate_on_submit():
-        try:
-            unit = services.create_unit(current_user, code=form.code.data.strip(), name=form.name.data.strip(),
-                                        kind=form.kind.data, parent_id=form.parent_id.data)
-        except services.AdminError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已新建单位“{unit.name}”。", "success")
-            return redirect(url_for("admin.units"))
+    if form.validate_on_submit() and saved(
+        lambda: services.create_unit(current_user, code=form.code.data.strip(), name=form.name.data.strip(),
+                                     kind=form.kind.data, parent_id=form.parent_id.data),
+        lambda unit: f"已新建单位“{unit.name}”。",
+    ):
+        return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
 
@@ -65,17 +61,12 @@ def unit_edit(unit_id: int):
     unit = get_scoped_or_404(OrgUnit, unit_id, current_user, OrgUnit.id)
     form = UnitForm(obj=unit)
     form.parent_id.choices = _unit_choices(with_blank=unit.parent_id is None)
-    if form.validate_on_submit():
-        try:
-            services.update_unit(current_user, unit, code=form.code.data.strip(), name=form.name.data.strip(),
-                                 kind=form.kind.data, parent_id=form.parent_id.data)
-        except services.AdminError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已保存单位“{unit.name}”。", "success")
-            return redirect(url_for("admin.units"))
+    if form.validate_on_submit() and saved(
+        lambda: services.update_unit(current_user, unit, code=form.code.data.strip(), name=form.name.data.strip(),
+                                     kind=form.kind.data, parent_id=form.parent_id.data),
+        f"已保存单位“{form.name.data.strip()}”。",
+    ):
+        return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
 
@@ -83,13 +74,9 @@ def unit_edit(unit_id: int):
 @admin_only
 def unit_toggle(unit_id: int):
     unit = get_scoped_or_404(OrgUnit, unit_id, current_user, OrgUnit.id)
-    try:
-        services.set_unit_active(current_user, unit, not unit.is_active)
-    except services.AdminError as error:
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(f"单位“{unit.name}”已{'启用' if unit.is_active else '停用'}。", "success")
+    active = not unit.is_active
+    saved(lambda: services.set_unit_active(current_user, unit, active),
+          f"单位“{unit.name}”已{'启用' if active else '停用'}。")
     return redirect(url_for("admin.units"))
 
 
@@ -107,19 +94,14 @@ def user_create():
     form = UserForm()
     form.unit_id.choices = _unit_choices()
     form.park_id.choices = _park_choices()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                current_user, username=form.username.data, display_name=form.display_name.data.strip(),
-                role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data,
-                password=form.password.data or "")
-        except services.AdminError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已新建用户 {user.username}。", "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and saved(
+        lambda: services.create_user(
+            current_user, username=form.username.data, display_name=form.display_name.data.strip(),
+            role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data,
+            password=form.password.data or ""),
+        lambda user: f"已新建用户 {user.username}。",
+    ):
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -131,17 +113,12 @@ def user_edit(user_id: int):
     del form.username, form.password
     form.unit_id.choices = _unit_choices()
     form.park_id.choices = _park_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, display_name=form.display_name.data.strip(),
-                                 role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data)
-        except services.AdminError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已保存用户 {user.username}。", "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and saved(
+        lambda: services.update_user(current_user, user, display_name=form.display_name.data.strip(),
+                                     role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data),
+        f"已保存用户 {user.username}。",
+    ):
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -149,13 +126,9 @@ def user_edit(user_id: int):
 @admin_only
 def user_toggle(user_id: int):
     user = get_scoped_or_404(User, user_id, current_user)
-    try:
-        services.set_user_active(current_user, user, not user.is_active)
-    except services.AdminError as error:
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(f"用户 {user.username} 已{'启用' if user.is_active else '停用'}。", "success")
+    active = not user.is_active
+    saved(lambda: services.set_user_active(current_user, user, active),
+          f"用户 {user.username} 已{'启用' if active else '停用'}。")
     return redirect(url_for("admin.users"))
 
 
@@ -164,10 +137,8 @@ def user_toggle(user_id: int):
 def user_password(user_id: int):
     user = get_scoped_or_404(User, user_id, current_user)
     form = PasswordForm()
-    if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        db.session.commit()
-        flash(f"已重置用户 {user.username} 的密码。", "success")
+    if form.validate_on_submit() and saved(lambda: services.reset_password(user, form.password.data),
+                                           f"已重置用户 {user.username} 的密码。"):
         return redirect(url_for("admin.users"))
     return render_template("admin/password_form.html", form=form, user=user)
 

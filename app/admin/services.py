@@ -68,15 +68,18 @@ def _check_password(password: str) -> None:
         raise AdminError(f"密码至少 {MIN_PASSWORD} 位。")
 
 
-def _check_role_and_park(by: User, role: str, park_id: int | None) -> Park | None:
+def _park_for(by: User | None, role: str, park_id: int | None, unit: OrgUnit) -> Park | None:
+    """The park a park admin keeps: within the acting admin's scope and within the user's own unit."""
     if role not in set(Role):
         raise AdminError("角色无效。")
     if role != Role.PARK_ADMIN:
         return None
-    park = db.session.scalars(scoped(sa.select(Park).where(Park.id == park_id), by, Park.unit_id)).first() \
-        if park_id else None
+    stmt = sa.select(Park).where(Park.id == park_id)
+    park = db.session.scalars(scoped(stmt, by, Park.unit_id) if by else stmt).first() if park_id else None
     if park is None:
         raise AdminError("园区管理员必须绑定一个您管理范围内的园区。")
+    if park.unit_id not in set(db.session.scalars(unit_subtree(unit.id))):
+        raise AdminError(f"园区“{park.name}”不在所属单位“{unit.name}”之下，园区管理员将看不到它。")
     return park
 
 
@@ -91,10 +94,7 @@ def create_user(by: User | None, *, username: str, display_name: str, role: str,
     unit = _unit_for(by, unit_id, "所属单位") if by else db.session.get(OrgUnit, unit_id)
     if unit is None:
         raise AdminError("所属单位不存在。")
-    park = _check_role_and_park(by, role, park_id) if by else (
-        db.session.get(Park, park_id) if park_id else None)
-    if role == Role.PARK_ADMIN and park is None:
-        raise AdminError("园区管理员必须绑定一个园区。")
+    park = _park_for(by, role, park_id, unit)
     _check_password(password)
     user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park)
     user.set_password(password)
@@ -106,7 +106,7 @@ def create_user(by: User | None, *, username: str, display_name: str, role: str,
 def update_user(by: User, user: User, *, display_name: str, role: str, unit_id: int,
                 park_id: int | None) -> None:
     unit = _unit_for(by, unit_id, "所属单位")
-    park = _check_role_and_park(by, role, park_id)
+    park = _park_for(by, role, park_id, unit)
     if user.id == by.id and role != by.role:
         raise AdminError("不能修改自己的角色。")
     user.display_name, user.role, user.unit, user.park = display_name, role, unit, park
