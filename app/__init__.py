@@ -30,10 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
-    from app import activities, admin, api, auth, chains, dashboard, enterprises, errors
-    from app import events, parks, projects, reports
+    from app import activities, admin, api, attachments, auth, chains, dashboard, enterprises, errors
+    from app import events, imports, parks, projects, reports
 
     for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
-                   reports, admin, api, errors):
+                   reports, imports, attachments, admin, api, errors):
         app.register_blueprint(module.bp)
     return app

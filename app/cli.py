@@ -79,6 +79,72 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
         click.echo(f"写入 {stats['rows']} 行，用时 {stats['seconds']:.1f} 秒（{stats['rows_per_second']:.0f} 行/秒）。")
 
 
+@click.command("import")
+@click.argument("kind")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="只预览，不写入")
+@click.option("--skip-errors", is_flag=True, help="跳过错误行，导入其余行")
+@click.option("--user", "username", help="以该用户身份导入（默认：第一个在用的系统管理员）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+def import_file(kind, path, dry_run, skip_errors, username, as_json):
+    """Import a ledger (KIND: enterprises …) with the same preview, checks and batch as the web page."""
+    from pathlib import Path
+
+    from app.excel import ExcelError
+    from app.imports.services import BatchError, commit, preview, run
+
+    user = _acting_user(username)
+    db.session.info["actor_id"] = user.id
+    errors, counts, stopped = [], {}, False
+    try:
+        batch = run(preview(kind, Path(path), Path(path).name, user))
+        errors = _row_errors(batch)
+        counts = dict(batch.counts)
+        if dry_run:
+            db.session.rollback()
+        elif errors and not skip_errors:
+            stopped = True
+            db.session.rollback()
+        else:
+            batch = run(commit(batch, user, skip_errors))
+            counts = dict(batch.counts)
+            db.session.commit()
+    except (ExcelError, BatchError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    summary = {"created": counts.get("create", 0), "updated": counts.get("update", 0),
+               "unchanged": counts.get("unchanged", 0), "errors": errors}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        for error in errors:
+            click.echo(f"第{error['row']}行: {error['message']}")
+        click.echo(f"新增 {summary['created']}，更新 {summary['updated']}，未变 {summary['unchanged']}，错误 {len(errors)}"
+                   + ("（预览，未写入）" if dry_run else "（有错误，未写入；可加 --skip-errors 跳过错误行）" if stopped else ""))
+    if stopped:
+        sys.exit(1)
+
+
+def _acting_user(username: str | None):
+    from app.models import User
+
+    stmt = sa.select(User).where(User.is_active.is_(True))
+    stmt = stmt.where(User.username == username) if username else stmt.where(User.role == Role.ADMIN).order_by(User.id)
+    user = db.session.scalars(stmt).first()
+    if user is None:
+        raise click.ClickException(f"用户 {username} 不存在或已停用。" if username else "没有在用的系统管理员，请用 --user 指定。")
+    return user
+
+
+def _row_errors(batch) -> list[dict]:
+    from app.models import ImportRow
+
+    rows = db.session.execute(sa.select(ImportRow.row_number, ImportRow.message).where(
+        ImportRow.batch_id == batch.id, ImportRow.action == "error").order_by(ImportRow.row_number))
+    return [{"row": n, "message": m} for n, m in rows]
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(import_file)

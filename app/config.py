@@ -18,6 +18,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PAGE_SIZE = 20
+    STALE_CONTACT_DAYS = 30  # 久未联系: targets not contacted for this many days
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
     PROXY_COUNT = 0  # reverse proxies in front (CRM_PROXY_COUNT=1 behind nginx) to trust X-Forwarded-*

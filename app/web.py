@@ -3,7 +3,7 @@ security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -46,7 +46,8 @@ def init_app(app) -> None:
 
     app.add_template_filter(local_time)
     app.add_template_global(Role, "Role")
-    app.add_template_global(page_url, "page_url")
+    for helper in (page_url, sort_url, export_url):
+        app.add_template_global(helper)
 
 
 def _load_user(user_id: str) -> User | None:
@@ -55,7 +56,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _unauthorized():
-    from flask import jsonify, redirect, url_for
+    from flask import jsonify, redirect
 
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message="请先登录。"), 401
@@ -111,8 +112,23 @@ def paginate(stmt, per_page: int | None = None):
 
 
 def page_url(page: int) -> str:
-    from flask import url_for
-
+    """This page's URL with every filter kept and another page number."""
     args = request.args.to_dict()
     args["page"] = page
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def sort_url(column: str) -> str:
+    """Sort by ``column``; a second click on the same column flips the order. Back to page 1."""
+    args = request.args.to_dict()
+    args.pop("page", None)
+    args["desc"] = "" if args.get("sort") == column and args.get("desc", "1") else "1"
+    args["sort"] = column
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def export_url(endpoint: str) -> str:
+    """An export of the list as filtered now (all pages)."""
+    args = request.args.to_dict()
+    args.pop("page", None)
+    return url_for(endpoint, **args)

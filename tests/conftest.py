@@ -5,6 +5,7 @@ It is built once per session by the Alembic migrations (never create_all) and em
 every test.
 """
 import os
+import tempfile
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +16,7 @@ from app import create_app
 from app.extensions import db
 from tests import helpers
 
+UPLOADS = tempfile.mkdtemp(prefix="crm-test-uploads-")
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
@@ -26,7 +28,7 @@ def database_url(tmp_path_factory):
 
 def make_app(database_url: str, **overrides):
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-              "WTF_CSRF_ENABLED": False, **overrides}
+              "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": UPLOADS, **overrides}
     return create_app(config)
 
 

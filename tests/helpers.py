@@ -1,17 +1,22 @@
 """Builders for test data. They add and flush; the caller commits."""
+import io
 import itertools
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
 from app.enterprises.names import normalize_name
 from app.extensions import db
-from app.models import (Activity, CapacityItem, Chain, ChainNode, Enterprise, Event, OrgUnit, Park, Project, User)
+from app.attachments.services import store
+from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, Event, ImportBatch, OrgUnit,
+                        Park, Project, User)
 from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
 
 PASSWORD = "Test-pass-2026"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 _serial = itertools.count(1)
 
 
@@ -76,10 +81,19 @@ def build_world() -> dict[str, int]:
     chain = Chain(name="测试产业链", cluster="测试集群", unit_id=city_a.id)
     db.session.add(chain)
     db.session.add(ChainNode(chain=chain, segment=Segment.UPSTREAM, name="原料", gap=GapMark.FILL))
-    db.session.add(Activity(kind=ActivityKind.VISIT, occurred_on=date(2026, 3, 1), unit_id=city_a.id))
+    activity = Activity(kind=ActivityKind.VISIT, occurred_on=date(2026, 3, 1), unit_id=city_a.id,
+                        enterprises=[enterprise])
+    db.session.add(activity)
     db.session.add(Event(name="测试推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 3, 2), unit_id=city_a.id))
+    contact = Contact(enterprise=enterprise, name="王经理", mobile="13800138000")
+    db.session.add(contact)
     db.session.flush()
     a_user = make_user(Role.OFFICER, city_a.id, username="a_officer")
+    attachment = store([FileStorage(io.BytesIO(PNG), filename="现场.png")], "Activity", activity.id, a_user)[0]
+    batch = ImportBatch(kind="enterprises", filename="台账.xlsx", unit_id=city_a.id, counts={}, status="previewed")
+    db.session.add(batch)
+    db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
-            "a_user_id": a_user.id}
+            "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
+            "attachment_id": attachment.id, "batch_id": batch.id}

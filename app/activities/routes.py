@@ -1,18 +1,96 @@
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.activities import bp
+from app.activities import bp, services
+from app.activities.forms import ActivityForm
+from app.admin.services import units_in_scope
+from app.attachments.services import AttachmentError
 from app.auth.decorators import roles_required
-from app.auth.scope import scoped
-from app.models import Activity
-from app.web import paginate
+from app.auth.scope import get_scoped_or_404, scoped
+from app.extensions import db
+from app.models import Activity, Attachment, Enterprise, Project
+from app.models.enums import Role
+from app.web import paginate, saved
+
+editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    stmt = scoped(sa.select(Activity).options(selectinload(Activity.unit), selectinload(Activity.enterprises))
+    stmt = scoped(sa.select(Activity).options(selectinload(Activity.unit), selectinload(Activity.enterprises),
+                                              selectinload(Activity.recorded_by))
                   .order_by(Activity.occurred_on.desc(), Activity.id.desc()), current_user, Activity.unit_id)
     return render_template("activities/index.html", pagination=paginate(stmt))
+
+
+@bp.route("/follow-ups")
+@roles_required()
+def follow_ups():
+    return render_template("activities/follow_ups.html", groups=services.follow_ups(current_user))
+
+
+@bp.route("/stale")
+@roles_required()
+def stale():
+    raw = request.args.get("days", "")
+    days = int(raw) if raw.isdigit() and 0 < int(raw) <= 3650 else current_app.config["STALE_CONTACT_DAYS"]
+    stmt = services.stale_targets(current_user, days).options(selectinload(Enterprise.unit),
+                                                              selectinload(Enterprise.officer))
+    return render_template("activities/stale.html", days=days, pagination=paginate(stmt))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def create():
+    preset = [int(i) for i in request.args.getlist("enterprise_id") if i.isdigit()]
+    project = None
+    if request.args.get("project_id", "").isdigit():
+        project = get_scoped_or_404(Project, int(request.args["project_id"]), current_user)
+        if project.investor_id:
+            preset.append(project.investor_id)
+    enterprises = db.session.scalars(scoped(sa.select(Enterprise).where(Enterprise.id.in_(preset)), current_user,
+                                            Enterprise.unit_id)).all()
+    if not enterprises and not project:
+        flash("请从企业或项目页面记录对接。", "info")
+        return redirect(url_for("enterprises.index"))
+    form = ActivityForm()
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.enterprise_ids.choices = [(e.id, e.name) for e in enterprises]
+    form.project_id.choices = [("", "—")] + ([(project.id, project.name)] if project else [])
+    if request.method == "GET":
+        form.unit_id.data = current_user.unit_id
+        form.enterprise_ids.data = [e.id for e in enterprises]
+        form.project_id.data = project.id if project else None
+    if form.validate_on_submit():
+        data = {name: field.data for name, field in form._fields.items() if name in services.FIELDS}
+        try:
+            activity = services.log_activity(current_user, data, form.enterprise_ids.data, form.attachments.data)
+        except (services.ActivityError, AttachmentError) as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash("已记录对接。", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form)
+
+
+@bp.route("/<int:activity_id>")
+@roles_required()
+def detail(activity_id: int):
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    attachments = db.session.scalars(sa.select(Attachment).where(Attachment.owner_type == "Activity",
+                                                                 Attachment.owner_id == activity.id)).all()
+    return render_template("activities/detail.html", activity=activity, attachments=attachments)
+
+
+@bp.route("/<int:activity_id>/follow-up-done", methods=["POST"])
+@editors
+def follow_up_done(activity_id: int):
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    saved(lambda: services.close_follow_up(activity), "已标记跟进完成。")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("activities.follow_ups"))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
-from app.enterprises import routes  # noqa: E402,F401
+from app.enterprises import importer, routes  # noqa: E402,F401

@@ -1,25 +1,205 @@
 import sqlalchemy as sa
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
-from app.enterprises import bp
-from app.models import Enterprise
-from app.web import paginate
+from app.enterprises import bp, services
+from app.enterprises.forms import ContactForm, EnterpriseFilterForm, EnterpriseForm, MergeForm
+from app.excel import Sheet, xlsx_response
+from app.extensions import db
+from app.models import Chain, ChainNode, Contact, Enterprise, EnterpriseNode, Project, User
+from app.models.enums import Role
+from app.web import paginate, saved
+
+editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "状态", "来源区域", "所在省", "所在市", "行业代码", "标签",
+                  "营收(万元)", "员工人数", "所属单位", "跟进人", "最近联系", "联系人", "联系人手机"]
+
+
+def _officer_choices():
+    users = db.session.scalars(scoped(sa.select(User).where(User.is_active.is_(True)).order_by(User.display_name),
+                                      current_user, User.unit_id))
+    return [("", "—")] + [(u.id, u.display_name) for u in users]
+
+
+def _unit_choices(blank="—"):
+    return ([("", blank)] if blank else []) + [(u.id, u.name) for u in units_in_scope(current_user)]
+
+
+def _node_choices():
+    nodes = db.session.execute(scoped(sa.select(ChainNode.id, Chain.name, ChainNode.name).join(Chain)
+                                      .order_by(Chain.name, ChainNode.id), current_user, Chain.unit_id))
+    return [("", "全部")] + [(i, f"{chain} · {node}") for i, chain, node in nodes]
+
+
+def _filter_form() -> EnterpriseFilterForm:
+    form = EnterpriseFilterForm(request.args)
+    form.node_id.choices = _node_choices()
+    form.unit_id.choices = _unit_choices("全部")
+    form.officer_id.choices = [("", "全部")] + _officer_choices()[1:]
+    form.validate()
+    return form
+
+
+def _filters(form: EnterpriseFilterForm) -> dict:
+    return {name: f.data for name, f in form._fields.items() if not f.errors}
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    stmt = scoped(sa.select(Enterprise).options(selectinload(Enterprise.unit), selectinload(Enterprise.tags))
-                  .order_by(Enterprise.id.desc()), current_user, Enterprise.unit_id)
-    return render_template("enterprises/index.html", pagination=paginate(stmt))
+    form = _filter_form()
+    stmt = services.search(current_user, _filters(form)).options(
+        selectinload(Enterprise.unit), selectinload(Enterprise.tags), selectinload(Enterprise.officer))
+    return render_template("enterprises/index.html", form=form, pagination=paginate(stmt))
+
+
+@bp.route("/export.xlsx")
+@roles_required()
+def export():
+    form = _filter_form()
+    stmt = services.search(current_user, _filters(form))
+    rows = services.export_rows(stmt)
+    return xlsx_response("企业库.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows,
+                                                widths=[36, 22, 8, 12, 8, 8, 8, 24, 12, 8, 16, 10, 12, 10, 14])])
+
+
+def _editor_form(obj=None) -> EnterpriseForm:
+    form = EnterpriseForm(obj=obj)
+    form.unit_id.choices = _unit_choices(blank=None)
+    form.officer_id.choices = _officer_choices()
+    if obj is not None and request.method == "GET":
+        form.tags.data = obj.tag_names
+        form.version.data = obj.version
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def create():
+    form = _editor_form()
+    if request.method == "GET":
+        form.unit_id.data = current_user.unit_id
+        form.officer_id.data = current_user.id
+    duplicates = []
+    if form.validate_on_submit():
+        duplicates = services.likely_duplicates(current_user, form.name.data)
+        if duplicates and not request.form.get("confirm_duplicate"):
+            flash("库中已有名称相近的企业，请先核对，确认不是同一家再新建。", "warning")
+        else:
+            try:
+                enterprise = services.create_enterprise(current_user, form.data_for_service(), form.tags.data)
+            except services.ExistingCode as existing:
+                db.session.rollback()
+                if existing.visible:
+                    flash(f"{existing}已为您打开该企业。", "info")
+                    return redirect(url_for("enterprises.detail", enterprise_id=existing.enterprise.id))
+                form.uscc.errors.append(str(existing))
+            except services.EnterpriseError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                db.session.commit()
+                flash(f"已新建企业“{enterprise.name}”。", "success")
+                return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    return render_template("enterprises/form.html", form=form, enterprise=None, duplicates=duplicates)
 
 
 @bp.route("/<int:enterprise_id>")
 @roles_required()
 def detail(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
-    return render_template("enterprises/detail.html", enterprise=enterprise)
+    links = db.session.execute(
+        sa.select(EnterpriseNode, ChainNode, Chain).select_from(EnterpriseNode)
+        .join(ChainNode, EnterpriseNode.node_id == ChainNode.id).join(Chain, ChainNode.chain_id == Chain.id)
+        .where(EnterpriseNode.enterprise_id == enterprise.id)).all()
+    projects = db.session.scalars(scoped(sa.select(Project).where(Project.investor_id == enterprise.id),
+                                         current_user, Project.unit_id)).all()
+    return render_template("enterprises/detail.html", enterprise=enterprise, links=links, projects=projects,
+                           timeline=services.timeline(enterprise),
+                           duplicates=services.likely_duplicates(current_user, enterprise.name, enterprise.id))
+
+
+@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(enterprise_id: int):
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    form = _editor_form(enterprise)
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data, version)
+        except services.EnterpriseError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已保存企业“{enterprise.name}”。", "success")
+            return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    return render_template("enterprises/form.html", form=form, enterprise=enterprise, duplicates=[])
+
+
+@bp.route("/<int:enterprise_id>/active", methods=["POST"])
+@editors
+def toggle(enterprise_id: int):
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    active = not enterprise.is_active
+    saved(lambda: services.set_active(enterprise, active), f"企业“{enterprise.name}”已{'启用' if active else '停用'}。")
+    return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+
+
+@bp.route("/<int:enterprise_id>/merge", methods=["GET", "POST"])
+@editors
+def merge(enterprise_id: int):
+    keep = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    form = MergeForm()
+    if form.validate_on_submit():
+        drop = get_scoped_or_404(Enterprise, form.other_id.data, current_user)
+        if saved(lambda: services.merge_enterprises(current_user, keep, drop),
+                 lambda r: f"已将“{drop.name}”并入本企业：联系人 {r.contacts} 个，对接记录 {r.activities} 条，"
+                           f"项目 {r.projects} 个，产业链关联 {r.chain_links} 个。"):
+            return redirect(url_for("enterprises.detail", enterprise_id=keep.id))
+    candidates = services.likely_duplicates(current_user, keep.name, keep.id)
+    return render_template("enterprises/merge.html", enterprise=keep, form=form, candidates=candidates)
+
+
+@bp.route("/<int:enterprise_id>/contacts/new", methods=["GET", "POST"])
+@editors
+def contact_create(enterprise_id: int):
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    form = ContactForm()
+    if form.validate_on_submit() and saved(lambda: services.save_contact(enterprise, form.data),
+                                           f"已添加联系人 {form.name.data}。"):
+        return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    return render_template("enterprises/contact_form.html", form=form, enterprise=enterprise, contact=None)
+
+
+def _contact_or_404(enterprise: Enterprise, contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.enterprise_id != enterprise.id:
+        abort(404)
+    return contact
+
+
+@bp.route("/<int:enterprise_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@editors
+def contact_edit(enterprise_id: int, contact_id: int):
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    contact = _contact_or_404(enterprise, contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit() and saved(lambda: services.save_contact(enterprise, form.data, contact),
+                                           f"已保存联系人 {form.name.data}。"):
+        return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    return render_template("enterprises/contact_form.html", form=form, enterprise=enterprise, contact=contact)
+
+
+@bp.route("/<int:enterprise_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@editors
+def contact_delete(enterprise_id: int, contact_id: int):
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    contact = _contact_or_404(enterprise, contact_id)
+    saved(lambda: services.delete_contact(contact), f"已删除联系人 {contact.name}。")
+    return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))

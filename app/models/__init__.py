@@ -1,17 +1,19 @@
 """All models; import them from here."""
 from app.models.activity import Activity, Event, EventProject, activity_enterprise, event_enterprise
+from app.models.attachment import Attachment
 from app.models.audit import AuditLog
 from app.models.chain import Chain, ChainNode, EnterpriseNode
 from app.models.common import Audited, utcnow
 from app.models.enterprise import Contact, Enterprise, EnterpriseTag
+from app.models.imports import ImportBatch, ImportRow
 from app.models.org import LoginAttempt, OrgUnit, User
 from app.models.park import CapacityItem, Park
 from app.models.project import BIG_PROJECT_WAN, FundEntry, Project, StageEvent
 from app.models.target import Target
 
 __all__ = [
-    "Activity", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "Chain", "ChainNode",
-    "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry",
+    "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "Chain", "ChainNode",
+    "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportRow",
     "LoginAttempt", "OrgUnit", "Park", "Project", "StageEvent", "Target", "User",
     "activity_enterprise", "event_enterprise", "utcnow",
 ]

@@ -1,5 +1,5 @@
 """Visit log (对接记录) and promotion events (招商活动)."""
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -35,11 +35,14 @@ class Activity(Audited, Timestamped, db.Model):
     outcome: so.Mapped[str | None] = so.mapped_column(sa.Text)
     next_step: so.Mapped[str | None] = so.mapped_column(sa.Text)
     next_follow_up_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    # Set when the follow-up happened (a later activity with the enterprise) or was closed by hand.
+    follow_up_done_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     project: so.Mapped["Project | None"] = so.relationship()  # noqa: F821
     enterprises: so.Mapped[list["Enterprise"]] = so.relationship(secondary=activity_enterprise)  # noqa: F821
+    recorded_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
 
     @property
     def kind_label(self) -> str:

@@ -4,7 +4,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.common import Audited, Timestamped
-from app.models.enums import GapMark
+from app.models.enums import GapMark, NodeRole
 
 
 class Chain(Audited, Timestamped, db.Model):
@@ -55,3 +55,7 @@ class EnterpriseNode(Audited, db.Model):
 
     enterprise: so.Mapped["Enterprise"] = so.relationship()  # noqa: F821
     node: so.Mapped[ChainNode] = so.relationship()
+
+    @property
+    def role_label(self) -> str:
+        return NodeRole.label_of(self.role)

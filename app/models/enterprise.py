@@ -1,4 +1,5 @@
 """Enterprises (企业/客商) of the target library and their contacts."""
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -6,7 +7,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.common import Audited, Money, Timestamped
-from app.models.enums import EnterpriseStatus
+from app.models.enums import EnterpriseStatus, SourceRegion
 
 
 class Enterprise(Audited, Timestamped, db.Model):
@@ -25,7 +26,12 @@ class Enterprise(Audited, Timestamped, db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=EnterpriseStatus.TARGET)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # owner unit
     officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Latest activity date, kept in step by the activity services (the list filters on it).
+    last_contacted_on: so.Mapped[date | None] = so.mapped_column(index=True)
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    # A record merged into another stays, inactive, with its own audit trail.
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"))
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
@@ -34,14 +40,23 @@ class Enterprise(Audited, Timestamped, db.Model):
         back_populates="enterprise", cascade="all, delete-orphan"
     )
     contacts: so.Mapped[list["Contact"]] = so.relationship(
-        back_populates="enterprise", cascade="all, delete-orphan"
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="Contact.id"
     )
+    merged_into: so.Mapped["Enterprise | None"] = so.relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def status_label(self) -> str:
         return EnterpriseStatus.label_of(self.status)
+
+    @property
+    def source_region_label(self) -> str:
+        return SourceRegion.label_of(self.source_region)
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
 
 
 class EnterpriseTag(Audited, db.Model):

@@ -16,6 +16,7 @@ from app.models import (Activity, CapacityItem, Chain, ChainNode, Enterprise, En
 from app.models.enums import (CAPACITY_UNITS, ActivityKind, CapacityKind, Channel, EnterpriseStatus, EventKind,
                               FundOrigin, GapMark, NodeRole, ParkLevel, ReviewStatus, Role, Segment,
                               SourceRegion, Stage, TargetIndicator, UnitKind)
+from app.activities.services import refresh_last_contacted
 from app.enterprises.names import normalize_name
 from app.projects.services import record_stage
 from app.standards import USCC_ALPHABET, make_uscc
@@ -216,6 +217,7 @@ def load_demo() -> bool:
     nodes, enterprises = _chains_and_firms(units)
     _projects(units, parks, nodes, enterprises, users["manager"])
     _targets(units)
+    refresh_last_contacted()
     return True
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.activities.services import refresh_last_contacted
 from app.enterprises.names import normalize_name
 from app.extensions import db
 from app.models import (Activity, CapacityItem, ChainNode, Contact, Enterprise, EnterpriseTag, FundEntry, OrgUnit,
@@ -50,6 +51,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     rows += gen.enterprises(enterprises)
     rows += gen.projects(projects)
     rows += gen.activities(activities)
+    refresh_last_contacted()
     _reset_sequences()
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),

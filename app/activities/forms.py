@@ -1,0 +1,22 @@
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.enterprises.forms import optional_int
+from app.forms import Form
+from app.models.enums import ActivityKind
+
+
+class ActivityForm(Form):
+    kind = SelectField("方式", choices=ActivityKind.choices())
+    occurred_on = DateField("对接日期", validators=[DataRequired("请填写对接日期（格式 2026-01-31）")])
+    unit_id = SelectField("填报单位", coerce=optional_int, validators=[DataRequired("请选择填报单位")])
+    participants = StringField("我方参加人员", validators=[Optional(), Length(max=200)])
+    led_by_top_leader = BooleanField("主要领导带队（一把手招商）")
+    enterprise_ids = SelectMultipleField("对接企业", coerce=int, validators=[Optional()])
+    project_id = SelectField("关联项目", coerce=optional_int, validators=[Optional()])
+    summary = TextAreaField("对接内容", validators=[DataRequired("请填写对接内容"), Length(max=4000)])
+    outcome = TextAreaField("成效", validators=[Optional(), Length(max=2000)])
+    next_step = TextAreaField("下一步", validators=[Optional(), Length(max=2000)])
+    next_follow_up_on = DateField("下次跟进日期", validators=[Optional()])
+    attachments = MultipleFileField("附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）")

@@ -1,0 +1,106 @@
+"""Visit log (对接记录): logging, follow-ups and targets left without contact."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.attachments.services import store
+from app.auth.scope import get_scoped_unit, scoped
+from app.extensions import db
+from app.models import Activity, Enterprise, Project, User, activity_enterprise, utcnow
+from app.models.enums import EnterpriseStatus, Role
+
+FIELDS = ("kind", "occurred_on", "unit_id", "participants", "led_by_top_leader", "project_id", "summary", "outcome",
+          "next_step", "next_follow_up_on")
+
+
+class ActivityError(ValueError):
+    pass
+
+
+def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), today: date | None = None) -> Activity:
+    """Record an activity with its enterprises; earlier open follow-ups with them are done now."""
+    today = today or date.today()
+    data = {k: v for k, v in data.items() if k in FIELDS}
+    if data["occurred_on"] > today:
+        raise ActivityError("对接日期不能晚于今天。")
+    if data.get("next_follow_up_on") and data["next_follow_up_on"] < data["occurred_on"]:
+        raise ActivityError("下次跟进日期不能早于对接日期。")
+    if get_scoped_unit(by, data.get("unit_id")) is None:
+        raise ActivityError("填报单位不存在或不在您的数据范围内。")
+    enterprises = list(db.session.scalars(scoped(sa.select(Enterprise).where(Enterprise.id.in_(enterprise_ids)),
+                                                 by, Enterprise.unit_id)))
+    if len(enterprises) != len(set(enterprise_ids)):
+        raise ActivityError("所选企业不存在或不在您的数据范围内。")
+    if data.get("project_id") and db.session.scalars(scoped(
+            sa.select(Project.id).where(Project.id == data["project_id"]), by, Project.unit_id)).first() is None:
+        raise ActivityError("所选项目不存在或不在您的数据范围内。")
+    if not enterprises and not data.get("project_id"):
+        raise ActivityError("请至少选择一家企业或一个项目。")
+    _close_follow_ups([e.id for e in enterprises], data["occurred_on"])
+    activity = Activity(**data, enterprises=enterprises, recorded_by_id=by.id)
+    db.session.add(activity)
+    db.session.flush()
+    for enterprise in enterprises:
+        if enterprise.last_contacted_on is None or enterprise.last_contacted_on < activity.occurred_on:
+            enterprise.last_contacted_on = activity.occurred_on
+    store(list(uploads), "Activity", activity.id, by)
+    db.session.flush()
+    return activity
+
+
+def _close_follow_ups(enterprise_ids: list[int], occurred_on: date) -> None:
+    if not enterprise_ids:
+        return
+    open_ones = db.session.scalars(sa.select(Activity).join(activity_enterprise).where(
+        activity_enterprise.c.enterprise_id.in_(enterprise_ids), Activity.next_follow_up_on.is_not(None),
+        Activity.follow_up_done_at.is_(None), Activity.occurred_on <= occurred_on))
+    for activity in open_ones:
+        activity.follow_up_done_at = utcnow()
+
+
+def close_follow_up(activity: Activity) -> None:
+    activity.follow_up_done_at = utcnow()
+    db.session.flush()
+
+
+@dataclass
+class FollowUps:
+    overdue: list[Activity]
+    today: list[Activity]
+    next_week: list[Activity]
+
+
+def follow_ups(by: User, today: date | None = None) -> FollowUps:
+    """Open follow-ups up to a week ahead: an officer's own; a manager's whole scope."""
+    today = today or date.today()
+    stmt = sa.select(Activity).where(Activity.next_follow_up_on.is_not(None), Activity.follow_up_done_at.is_(None),
+                                     Activity.next_follow_up_on <= today + timedelta(days=7))
+    if by.role in (Role.MANAGER, Role.ADMIN):
+        stmt = scoped(stmt, by, Activity.unit_id)
+    else:
+        stmt = stmt.where(Activity.recorded_by_id == by.id)
+    stmt = stmt.options(selectinload(Activity.enterprises), selectinload(Activity.recorded_by))
+    rows = list(db.session.scalars(stmt.order_by(Activity.next_follow_up_on, Activity.id).limit(500)))
+    return FollowUps(overdue=[a for a in rows if a.next_follow_up_on < today],
+                     today=[a for a in rows if a.next_follow_up_on == today],
+                     next_week=[a for a in rows if a.next_follow_up_on > today])
+
+
+def stale_targets(by: User, days: int, today: date | None = None) -> sa.Select:
+    """Targets and prospects in scope not contacted for ``days`` days (or never)."""
+    since = (today or date.today()) - timedelta(days=days)
+    stmt = sa.select(Enterprise).where(
+        Enterprise.is_active.is_(True),
+        Enterprise.status.in_([EnterpriseStatus.TARGET, EnterpriseStatus.CONTACTING]),
+        sa.or_(Enterprise.last_contacted_on < since, Enterprise.last_contacted_on.is_(None)))
+    return scoped(stmt, by, Enterprise.unit_id).order_by(Enterprise.last_contacted_on.asc().nulls_first(),
+                                                         Enterprise.id)
+
+
+def refresh_last_contacted() -> None:
+    """Recompute every enterprise's last contact date from the visit log (bulk loads use this)."""
+    latest = (sa.select(sa.func.max(Activity.occurred_on)).join(activity_enterprise)
+              .where(activity_enterprise.c.enterprise_id == Enterprise.id).scalar_subquery())
+    db.session.execute(sa.update(Enterprise).values(last_contacted_on=latest))

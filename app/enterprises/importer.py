@@ -1,0 +1,277 @@
+"""Importing an enterprise ledger with the shared import machinery.
+
+A row is matched by 统一社会信用代码, else by folded name within the user's scope; it creates,
+updates (only the cells that are filled and differ), or is unchanged.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.auth.scope import scoped
+from app.enterprises.names import normalize_name
+from app.enterprises.services import clean_uscc
+from app.excel import parse_amount_wan, parse_date
+from app.extensions import db
+from app.imports.services import BatchError, Importer, Plan, register
+from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise
+from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
+from app.standards import MOBILE
+
+SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
+                 "status", "notes", "last_contacted_on", "unit_id")
+TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
+REGIONS = {**{r.label: r.value for r in SourceRegion}, "京津冀": SourceRegion.BOHAI_RIM.value,
+           "环渤海": SourceRegion.BOHAI_RIM.value, "京津冀环渤海": SourceRegion.BOHAI_RIM.value}
+STATUSES = {s.label: s.value for s in EnterpriseStatus}
+
+
+@dataclass
+class Context:
+    by: User
+    units: dict[str, str]  # column units from the headers
+    by_code: dict[str, tuple[int, bool]] = field(default_factory=dict)  # uscc → (id, in scope)
+    by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → ids in scope
+    unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
+    seen: dict[str, int] = field(default_factory=dict)  # key → first row number in this file
+
+
+class EnterpriseImporter(Importer):
+    kind = "enterprises"
+    label = "企业"
+    fields = {
+        "name": ("企业名称", "公司名称", "单位名称", "客商名称", "企业全称", "名称"),
+        "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码"),
+        "contact_name": ("联系人", "联系人姓名", "姓名"),
+        "contact_title": ("职务", "联系人职务"),
+        "phone": ("联系电话", "手机", "电话", "手机号", "手机号码", "联系方式", "联系人电话", "联系人手机"),
+        "email": ("邮箱", "电子邮箱", "Email"),
+        "province": ("所在省", "省份", "所在省份"),
+        "city": ("所在市", "城市", "所在城市", "所在地"),
+        "source_region": ("来源区域", "来源地区", "区域"),
+        "industry_code": ("行业代码", "国民经济行业代码", "行业分类代码"),
+        "tags": ("标签", "企业标签", "企业类型"),
+        "revenue_wan": ("营收", "营业收入", "年营收", "年营业收入"),
+        "employees": ("员工人数", "员工数", "从业人员", "职工人数"),
+        "status": ("状态", "企业状态", "跟进状态"),
+        "unit": ("所属单位", "责任单位", "填报单位"),
+        "last_contacted_on": ("最近联系日期", "最近对接日期", "对接日期", "联系日期", "最近联系"),
+        "notes": ("备注", "说明"),
+    }
+    required = {"name"}
+
+    def begin(self, by: User, table_units: dict[str, str]) -> Context:
+        context = Context(by=by, units=table_units)
+        in_scope = set(db.session.scalars(scoped(sa.select(Enterprise.id), by, Enterprise.unit_id)))
+        for ident, code, folded, merged in db.session.execute(
+                sa.select(Enterprise.id, Enterprise.uscc, Enterprise.normalized_name, Enterprise.merged_into_id)):
+            if code:
+                context.by_code[code] = (ident, ident in in_scope)
+            if ident in in_scope and merged is None:
+                context.by_name.setdefault(folded, []).append(ident)
+        for unit in db.session.scalars(scoped(sa.select(OrgUnit), by, OrgUnit.id)):
+            context.unit_ids[unit.code] = context.unit_ids[unit.name] = unit.id
+        return context
+
+    def _values(self, raw: dict, context: Context) -> dict:
+        """Parse one row's cells; raises ValueError with the reason."""
+        name = raw.get("name")
+        if not name or not str(name).strip():
+            raise ValueError("企业名称为空")
+        values = {"name": str(name)[:200]}
+        values["uscc"] = clean_uscc(str(raw["uscc"])) if raw.get("uscc") else None
+        for key in ("province", "city", "industry_code", "notes"):
+            if raw.get(key) not in (None, ""):
+                values[key] = str(raw[key])
+        if raw.get("source_region"):
+            region = REGIONS.get(str(raw["source_region"]))
+            if region is None:
+                raise ValueError(f"来源区域“{raw['source_region']}”应为 {'、'.join(r.label for r in SourceRegion)} 之一")
+            values["source_region"] = region
+        if raw.get("status"):
+            status = STATUSES.get(str(raw["status"]))
+            if status is None:
+                raise ValueError(f"状态“{raw['status']}”应为 目标、接触中、已落地 或 放弃")
+            values["status"] = status
+        if raw.get("revenue_wan") not in (None, ""):
+            values["revenue_wan"] = parse_amount_wan(raw["revenue_wan"], context.units.get("revenue_wan", "万元"))
+            if values["revenue_wan"] < 0:
+                raise ValueError("营收不能为负数")
+        if raw.get("employees") not in (None, ""):
+            try:
+                values["employees"] = int(float(str(raw["employees"]).replace(",", "")))
+            except ValueError:
+                raise ValueError(f"员工人数“{raw['employees']}”不是数字") from None
+        if raw.get("last_contacted_on") not in (None, ""):
+            values["last_contacted_on"] = parse_date(raw["last_contacted_on"])
+            if values["last_contacted_on"] > date.today():
+                raise ValueError("最近联系日期不能晚于今天")
+        if raw.get("unit"):
+            unit_id = context.unit_ids.get(str(raw["unit"]))
+            if unit_id is None:
+                raise ValueError(f"所属单位“{raw['unit']}”不存在或不在您的数据范围内")
+            values["unit_id"] = unit_id
+        if raw.get("tags"):
+            tags = [t for t in TAG_SPLIT.split(str(raw["tags"]).replace("专精特新小巨人", '专精特新"小巨人"')) if t]
+            unknown = [t for t in tags if t not in ENTERPRISE_TAGS]
+            if unknown:
+                raise ValueError(f"标签“{'、'.join(unknown)}”不在标签表中")
+            values["tags"] = tags
+        if raw.get("contact_name"):
+            values["contact_name"] = str(raw["contact_name"])[:50]
+            values["contact_title"] = str(raw["contact_title"])[:50] if raw.get("contact_title") else None
+            values["email"] = str(raw["email"])[:120] if raw.get("email") else None
+            phone = re.sub(r"[\s-]", "", str(raw.get("phone") or "")).removesuffix(".0")
+            values["mobile" if MOBILE.match(phone) else "phone"] = phone or None
+        elif raw.get("phone"):
+            raise ValueError("填写了联系电话但没有联系人姓名")
+        return values
+
+    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+        values = self._values(raw, context)
+        code, folded = values["uscc"], normalize_name(values["name"])
+        for key in filter(None, (code and f"code:{code}", f"name:{folded}")):
+            if key in context.seen:
+                return Plan("error", f"与第{context.seen[key]}行是同一家企业（{'信用代码' if key.startswith('code') else '名称'}相同）")
+        for key in filter(None, (code and f"code:{code}", f"name:{folded}")):
+            context.seen[key] = row_number
+        match = None
+        if code and code in context.by_code:
+            match, visible = context.by_code[code]
+            if not visible:
+                return Plan("error", f"统一社会信用代码 {code} 已登记在其他单位的企业库中（不在您的数据范围内）")
+        elif folded in context.by_name:
+            ids = context.by_name[folded]
+            if len(ids) > 1:
+                return Plan("error", "名称与库中多家企业相同，请补充统一社会信用代码以区分")
+            match = ids[0]
+        if match is None:
+            return Plan("create", values=values)
+        changes = self._changes(db.session.get(Enterprise, match), values)
+        return Plan("update" if changes else "unchanged", "、".join(changes) or None, match, values)
+
+    def _changes(self, enterprise: Enterprise, values: dict) -> list[str]:
+        labels = {"name": "名称", "uscc": "信用代码", "province": "省", "city": "市", "source_region": "来源区域",
+                  "industry_code": "行业代码", "revenue_wan": "营收", "employees": "员工人数", "status": "状态",
+                  "notes": "备注", "unit_id": "所属单位"}
+        changed = [labels[k] for k in labels if values.get(k) is not None and values[k] != getattr(enterprise, k)]
+        if values.get("last_contacted_on") and (enterprise.last_contacted_on or date.min) < values["last_contacted_on"]:
+            changed.append("最近联系")
+        if set(values.get("tags", [])) - set(enterprise.tag_names):
+            changed.append("标签")
+        if values.get("contact_name") and self._contact_change(enterprise, values):
+            changed.append("联系人")
+        return changed
+
+    def _contact_change(self, enterprise: Enterprise, values: dict) -> bool:
+        existing = next((c for c in enterprise.contacts if c.name == values["contact_name"]), None)
+        if existing is None:
+            return True
+        return any(values.get(k) and values[k] != getattr(existing, k) for k in ("mobile", "phone", "title", "email"))
+
+    def apply(self, plan: Plan, context: Context, by: User) -> tuple[int, dict | None, int | None]:
+        values = plan.values
+        if plan.action == "create":
+            enterprise = Enterprise(name=values["name"], normalized_name=normalize_name(values["name"]),
+                                    unit_id=values.get("unit_id") or by.unit_id, officer_id=by.id,
+                                    **{k: values[k] for k in SCALAR_FIELDS if k in values and k not in ("name", "unit_id")})
+            enterprise.tags = [EnterpriseTag(tag=t) for t in dict.fromkeys(values.get("tags", []))]
+            if values.get("contact_name"):
+                enterprise.contacts = [self._new_contact(values)]
+            db.session.add(enterprise)
+            db.session.flush()
+            if enterprise.uscc:
+                context.by_code[enterprise.uscc] = (enterprise.id, True)
+            return enterprise.id, None, enterprise.version
+        enterprise = db.session.get(Enterprise, plan.record_id)
+        before: dict = {}
+        for key in SCALAR_FIELDS:
+            new = values.get(key)
+            if new is None or new == getattr(enterprise, key):
+                continue
+            if key == "last_contacted_on" and enterprise.last_contacted_on and enterprise.last_contacted_on >= new:
+                continue
+            before[key] = _plain(getattr(enterprise, key))
+            setattr(enterprise, key, new)
+        if "name" in before:
+            enterprise.normalized_name = normalize_name(enterprise.name)
+        added_tags = [t for t in dict.fromkeys(values.get("tags", [])) if t not in enterprise.tag_names]
+        enterprise.tags.extend(EnterpriseTag(tag=t) for t in added_tags)
+        if added_tags:
+            before["_tags_added"] = added_tags
+        if values.get("contact_name"):
+            existing = next((c for c in enterprise.contacts if c.name == values["contact_name"]), None)
+            if existing is None:
+                enterprise.contacts.append(contact := self._new_contact(values))
+                db.session.flush()
+                before["_contact_added"] = contact.id
+            else:
+                old = {k: getattr(existing, k) for k in ("mobile", "phone", "title", "email")
+                       if values.get(k) and values[k] != getattr(existing, k)}
+                for key in old:
+                    setattr(existing, key, values[key])
+                if old:
+                    before["_contact_changed"] = {"id": existing.id, **old}
+        db.session.flush()
+        return enterprise.id, before, enterprise.version
+
+    @staticmethod
+    def _new_contact(values: dict) -> Contact:
+        return Contact(name=values["contact_name"], title=values.get("contact_title"), mobile=values.get("mobile"),
+                       phone=values.get("phone"), email=values.get("email"))
+
+    def undo(self, row, by: User) -> None:
+        enterprise = db.session.get(Enterprise, row.record_id)
+        if enterprise is None:
+            return
+        if enterprise.version != row.version_after:
+            raise BatchError(f"第{row.row_number}行的企业“{enterprise.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+        if row.action == "create":
+            used = db.session.scalar(sa.select(sa.func.count()).select_from(Project)
+                                     .where(Project.investor_id == enterprise.id)) or db.session.scalar(
+                sa.select(sa.func.count()).select_from(activity_enterprise)
+                .where(activity_enterprise.c.enterprise_id == enterprise.id))
+            if used:
+                raise BatchError(f"第{row.row_number}行新增的企业“{enterprise.name}”已有项目或对接记录，不能撤销本批次。")
+            db.session.delete(enterprise)
+            db.session.flush()
+            return
+        before = dict(row.before or {})
+        tags = set(before.pop("_tags_added", []))
+        enterprise.tags = [t for t in enterprise.tags if t.tag not in tags]
+        added = before.pop("_contact_added", None)
+        if added:
+            enterprise.contacts = [c for c in enterprise.contacts if c.id != added]
+        changed = before.pop("_contact_changed", None)
+        if changed:
+            contact = db.session.get(Contact, changed.pop("id"))
+            for key, value in changed.items():
+                setattr(contact, key, value)
+        for key, value in before.items():
+            setattr(enterprise, key, _typed(key, value))
+        if "name" in before:
+            enterprise.normalized_name = normalize_name(enterprise.name)
+        db.session.flush()
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _typed(key: str, value):
+    if value is None:
+        return None
+    if key == "revenue_wan":
+        return Decimal(value)
+    if key == "last_contacted_on":
+        return date.fromisoformat(value)
+    return value
+
+
+register(EnterpriseImporter())

@@ -1,0 +1,327 @@
+"""The one Excel module: reading ledgers as users bring them, and writing workbooks.
+
+Reading finds the header row below title rows, joins two-row (merged) headers, maps header
+synonyms to fields, folds full-width characters and refuses what cannot be trusted (formulas,
+hidden sheets, too many rows). Writing escapes text that Excel would run as a formula and
+writes dates as date cells.
+"""
+import csv
+import io
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+from flask import send_file
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+HEADER_SCAN_ROWS = 15
+FORMULA_START = ("=", "+", "-", "@")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class ExcelError(ValueError):
+    """A file that cannot be imported; the message says why, in Chinese."""
+
+
+@dataclass
+class SourceRow:
+    number: int  # the row number the user sees in Excel
+    values: dict[str, Any]  # field → cleaned cell value
+    cells: list[Any]  # the original cells, for the error workbook
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    headers: list[str]
+    columns: dict[str, int]  # field → column index
+    units: dict[str, str] = field(default_factory=dict)  # field → unit named in its header (亿元 …)
+    rows: list[SourceRow] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+
+
+HEADER_UNITS = ("亿元", "万元", "万美元", "元", "亿", "万", "人", "亩", "㎡", "平方米")
+
+
+def _match(header: str, synonyms: dict[str, str]) -> tuple[str | None, str | None]:
+    """The field a header names, and a unit it carries: 总投资（亿元） → (总投资's field, 亿元)."""
+    if header in synonyms:
+        return synonyms[header], None
+    for unit in HEADER_UNITS:
+        if header.endswith(unit) and header[: -len(unit)] in synonyms:
+            return synonyms[header[: -len(unit)]], unit
+    return None, None
+
+
+def fold(text: str) -> str:
+    """Full-width → half-width, trimmed (NFKC also folds full-width digits and spaces)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _header_key(text: Any) -> str:
+    return re.sub(r"[\s:：*＊()（）\[\]【】]", "", fold(str(text))) if text is not None else ""
+
+
+def clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = fold(value)
+        return value or None
+    return value
+
+
+# ---------- reading ----------
+
+def _read_rows(path: Path, filename: str) -> tuple[str, list[list[Any]]]:
+    if path.stat().st_size > MAX_BYTES:
+        raise ExcelError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后再导入。")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise ExcelError("文件是空的。")
+    if head.startswith(b"PK"):
+        return _read_xlsx(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExcelError("这是旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。")
+    if filename.lower().endswith(".csv"):
+        return "CSV", _read_csv(path)
+    raise ExcelError("无法识别的文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件。")
+
+
+def _read_xlsx(path: Path) -> tuple[str, list[list[Any]]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ExcelError("文件已损坏或不是有效的 .xlsx 文件。") from error
+    try:
+        hidden = [ws.title for ws in workbook.worksheets if ws.sheet_state != "visible"]
+        if hidden:
+            raise ExcelError(f"工作簿含隐藏工作表“{'、'.join(hidden)}”，请删除或取消隐藏后再导入，以免导入看不见的数据。")
+        sheet = workbook.worksheets[0]
+        rows = []
+        for cells in sheet.iter_rows():
+            values = []
+            for cell in cells:
+                if getattr(cell, "data_type", None) == "f":
+                    raise ExcelError(f"第{cell.row}行第{cell.column}列是公式，请先“选择性粘贴为数值”后再导入。")
+                values.append(cell.value)
+            rows.append(values)
+            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS + 1:
+                break
+        return sheet.title, rows
+    except ExcelError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on malformed XML
+        raise ExcelError("文件已损坏或不是有效的 .xlsx 文件。") from error
+    finally:
+        workbook.close()
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ExcelError("CSV 文件编码无法识别，请保存为 UTF-8 或 GBK 编码。")
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _find_header(rows: list[list[Any]], synonyms: dict[str, str]) -> tuple[int, list[str]]:
+    """The header: the row (or two rows, for merged group headers) matching the most synonyms."""
+    best = (0, -1, [])
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        single = [_header_key(v) for v in row]
+        candidates = [single]
+        if index + 1 < len(rows):
+            candidates.append(_join_two_rows(row, rows[index + 1]))
+        for span, headers in enumerate(candidates):
+            score = sum(1 for h in headers if _match(h, synonyms)[0])
+            if score > best[0]:
+                best = (score, index + span, headers)
+    if best[0] == 0:
+        return -1, []
+    return best[1], best[2]
+
+
+def _join_two_rows(upper: list[Any], lower: list[Any]) -> list[str]:
+    """A group header merged over several columns stands only in its first cell: carry it right,
+    and join it with the sub-header below (联系人 + 姓名 → 联系人姓名)."""
+    joined, group = [], ""
+    for i in range(max(len(upper), len(lower))):
+        top = _header_key(upper[i]) if i < len(upper) else ""
+        bottom = _header_key(lower[i]) if i < len(lower) else ""
+        group = top or group
+        if top and not bottom:
+            joined.append(top)  # merged down over both rows
+        elif bottom:
+            joined.append(bottom if not group or group == bottom else group + bottom)
+        else:
+            joined.append("")
+    return joined
+
+
+def read_table(path: Path, filename: str, fields: dict[str, tuple[str, ...]], required: set[str],
+               max_rows: int = MAX_ROWS) -> Table:
+    """Read the first sheet of an .xlsx or a .csv as rows of fields; raises ExcelError."""
+    sheet, rows = _read_rows(path, filename)
+    if not any(any(v not in (None, "") for v in row) for row in rows):
+        raise ExcelError("工作表是空的，没有可导入的数据。")
+    synonyms = {_header_key(s): name for name, names in fields.items() for s in names}
+    header_index, headers = _find_header(rows, synonyms)
+    columns: dict[str, int] = {}
+    units: dict[str, str] = {}
+    ignored = []
+    for i, header in enumerate(headers):
+        name, unit = _match(header, synonyms)
+        if name and name not in columns:
+            columns[name] = i
+            if unit:
+                units[name] = unit
+        elif header:
+            ignored.append(header)
+    missing = [name for name in required if name not in columns]
+    if missing:
+        names = "、".join(fields[n][0] for n in missing)
+        examples = "、".join(s for n in missing for s in fields[n][:4])
+        raise ExcelError(f"找不到“{names}”列，请确认表头（可用的表头如：{examples}）。")
+    table = Table(sheet=sheet, header_row=header_index + 1, headers=[str(h) for h in headers], columns=columns,
+                  units=units, ignored_headers=ignored)
+    for offset, cells in enumerate(rows[header_index + 1:], start=header_index + 2):
+        if not any(v not in (None, "") and str(v).strip() for v in cells):
+            continue
+        if len(table.rows) >= max_rows:
+            raise ExcelError(f"数据超过 {max_rows:,} 行，请拆分成多个文件导入。")
+        values = {name: clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
+        table.rows.append(SourceRow(number=offset, values=values, cells=list(cells)))
+    if not table.rows:
+        raise ExcelError("表头下面没有数据行。")
+    return table
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+_MONTH_PATTERNS = [re.compile(r"^(\d{4})(\d{2})$"), re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")]
+
+
+def parse_date(value: Any) -> date | None:
+    """Dates as ledgers write them: 2024-06-07, 2024/6/7, 2024.6.7, 2024年6月7日, 202406 (the 1st),
+    Excel serial numbers, or date cells. Raises ValueError with a Chinese message."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if 1 <= float(value) < 2958466 and float(value) == int(value) and not 190001 <= value <= 299912:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        value = str(int(value))
+    text = fold(str(value)).replace(" ", "")
+    try:
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                return date(*map(int, match.groups()))
+        for pattern in _MONTH_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                return date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ValueError(f"日期“{value}”不存在") from None
+    raise ValueError(f"无法识别的日期“{value}”（可用 2024-06-07、2024/6/7、2024年6月7日 等）")
+
+
+_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$")
+
+
+def parse_amount_wan(value: Any, column_unit: str = "万元") -> Decimal | None:
+    """An amount in 万元. The unit comes from the cell ("1.5亿") or else the column header (亿元/万元)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number, unit = Decimal(str(value)), column_unit
+    else:
+        text = fold(str(value)).replace(",", "").replace(" ", "")
+        match = _AMOUNT.match(text)
+        if not match:
+            raise ValueError(f"无法识别的金额“{value}”")
+        number, unit = Decimal(match[1]), match[2] or column_unit
+    factor = {"亿元": Decimal(10000), "亿": Decimal(10000), "万元": Decimal(1), "万": Decimal(1),
+              "元": Decimal("0.0001")}[unit]
+    try:
+        return (number * factor).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(f"金额“{value}”过大") from None
+
+
+# ---------- writing ----------
+
+def safe_text(value: Any) -> Any:
+    """Text that Excel would run as a formula is written as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: Iterable[Iterable[Any]]
+    widths: list[int] | None = None
+
+
+def write_workbook(target, sheets: list[Sheet]) -> None:
+    """Write sheets with openpyxl's streaming writer (constant memory); dates as date cells."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for spec in sheets:
+        ws = workbook.create_sheet(spec.title[:31])
+        for i, width in enumerate(spec.widths or [], start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        header = []
+        for text in spec.headers:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in spec.rows:
+            ws.append([_cell(ws, v) for v in row])
+    workbook.save(target)
+
+
+def _cell(ws, value):
+    if isinstance(value, (date, datetime)):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return safe_text(value)
+
+
+def xlsx_response(filename: str, sheets: list[Sheet]):
+    """A download of the workbook, built in a temporary file (memory stays flat for big exports)."""
+    handle = tempfile.TemporaryFile()
+    write_workbook(handle, sheets)
+    handle.seek(0)
+    return send_file(handle, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

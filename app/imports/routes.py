@@ -1,0 +1,117 @@
+"""Upload → preview → commit → undo, for every kind of import. Long steps stream their progress."""
+import logging
+
+import sqlalchemy as sa
+from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+
+from app.auth.decorators import roles_required
+from app.auth.scope import get_scoped_or_404, scoped
+from app.excel import ExcelError, xlsx_response
+from app.extensions import db
+from app.imports import bp, services
+from app.imports.forms import CommitForm, UploadForm
+from app.models import ImportBatch, ImportRow
+from app.models.enums import Role
+from app.web import paginate, saved
+
+importers = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+STREAM_MARK = "<!--progress-->"
+log = logging.getLogger(__name__)
+
+
+def _kind_or_404(kind: str):
+    if kind not in services.IMPORTERS:
+        abort(404)
+    return services.IMPORTERS[kind]
+
+
+def _stream(title: str, steps, batch_url):
+    """Stream a page that shows the progress of ``steps`` and then its outcome.
+
+    The transaction commits only when every step has run; any failure rolls everything back.
+    """
+    top, bottom = render_template("imports/progress.html", title=title).split(STREAM_MARK)
+
+    def generate():
+        yield top
+        try:
+            while True:
+                try:
+                    done, total = next(steps)
+                except StopIteration as end:
+                    batch = end.value
+                    break
+                yield f'<div class="progress-step">已处理 {done:,} / {total:,} 行…</div>\n'
+            db.session.commit()
+            yield render_template("imports/_outcome.html", batch=batch, url=batch_url(batch))
+        except (ExcelError, services.BatchError) as error:
+            db.session.rollback()
+            yield render_template("imports/_outcome.html", error=str(error))
+        except Exception:  # the page has started: say so in it rather than cut it off
+            db.session.rollback()
+            log.exception("import failed")
+            yield render_template("imports/_outcome.html", error="导入时发生内部错误，未写入任何数据。请联系系统管理员。")
+        yield bottom
+
+    return Response(stream_with_context(generate()), headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+@bp.route("/")
+@importers
+def index():
+    stmt = scoped(sa.select(ImportBatch).order_by(ImportBatch.id.desc()), current_user, ImportBatch.unit_id)
+    return render_template("imports/index.html", pagination=paginate(stmt), importers=services.IMPORTERS)
+
+
+@bp.route("/<kind>/upload", methods=["GET", "POST"])
+@importers
+def upload(kind: str):
+    importer = _kind_or_404(kind)
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        filename = form.file.data.filename or "upload.xlsx"
+        path = services.save_upload(data, filename)
+        steps = services.preview(kind, path, filename, current_user)
+        return _stream(f"读取{importer.label}文件：{filename}", steps,
+                       lambda batch: url_for("imports.detail", batch_id=batch.id))
+    return render_template("imports/upload.html", form=form, importer=importer)
+
+
+@bp.route("/<int:batch_id>")
+@importers
+def detail(batch_id: int):
+    batch = get_scoped_or_404(ImportBatch, batch_id, current_user)
+    action = request.args.get("action", "")
+    stmt = sa.select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)
+    if action in ImportRow.ACTION_LABELS:
+        stmt = stmt.where(ImportRow.action == action)
+    return render_template("imports/detail.html", batch=batch, importer=services.IMPORTERS[batch.kind],
+                           pagination=paginate(stmt, per_page=50), action=action, form=CommitForm())
+
+
+@bp.route("/<int:batch_id>/commit", methods=["POST"])
+@importers
+def commit(batch_id: int):
+    batch = get_scoped_or_404(ImportBatch, batch_id, current_user)
+    form = CommitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    steps = services.commit(batch, current_user, form.skip_errors.data)
+    return _stream(f"导入 {batch.filename}", steps, lambda b: url_for("imports.detail", batch_id=b.id))
+
+
+@bp.route("/<int:batch_id>/undo", methods=["POST"])
+@importers
+def undo(batch_id: int):
+    batch = get_scoped_or_404(ImportBatch, batch_id, current_user)
+    saved(lambda: services.undo(batch, current_user), "已撤销本批次导入。")
+    return redirect(url_for("imports.detail", batch_id=batch.id))
+
+
+@bp.route("/<int:batch_id>/errors.xlsx")
+@importers
+def errors(batch_id: int):
+    batch = get_scoped_or_404(ImportBatch, batch_id, current_user)
+    return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", [services.error_sheet(batch)])

@@ -1,0 +1,48 @@
+"""Import batches: what each row of an uploaded ledger will do (preview), did (commit), and how
+to take it back (undo)."""
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.common import utcnow
+
+
+class ImportBatch(db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))  # enterprises, projects, capacity, chains
+    filename: so.Mapped[str] = so.mapped_column(sa.String(200))
+    sheet: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    header_row: so.Mapped[int | None] = so.mapped_column()
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="previewed")  # → committed → undone
+    total_rows: so.Mapped[int] = so.mapped_column(default=0)
+    counts: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    skip_errors: so.Mapped[bool] = so.mapped_column(default=False)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    committed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    undone_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    created_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+
+    STATUS_LABELS = {"previewed": "待确认", "committed": "已导入", "undone": "已撤销"}
+
+
+class ImportRow(db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    batch_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    row_number: so.Mapped[int] = so.mapped_column()  # as Excel shows it
+    action: so.Mapped[str] = so.mapped_column(sa.String(10))  # create / update / unchanged / error
+    message: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    data: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)  # the row's cleaned values by field
+    cells: so.Mapped[list[Any]] = so.mapped_column(sa.JSON)  # the original cells, for the error workbook
+    record_id: so.Mapped[int | None] = so.mapped_column()
+    # What the commit replaced, and the record's version after it, so an undo restores exactly
+    # that and refuses when someone has edited the record since.
+    before: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    version_after: so.Mapped[int | None] = so.mapped_column()
+
+    ACTION_LABELS = {"create": "新增", "update": "更新", "unchanged": "未变", "error": "错误"}
