@@ -5,7 +5,7 @@ import sys
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.models import OrgUnit, Park
@@ -80,6 +80,7 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("kind")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只预览，不写入")

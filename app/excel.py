@@ -149,7 +149,7 @@ def _find_header(rows: list[list[Any]], synonyms: dict[str, str]) -> tuple[int, 
         single = [_header_key(v) for v in row]
         candidates = [single]
         if index + 1 < len(rows):
-            candidates.append(_join_two_rows(row, rows[index + 1]))
+            candidates.append(_join_two_rows(row, rows[index + 1], synonyms))
         for span, headers in enumerate(candidates):
             score = sum(1 for h in headers if _match(h, synonyms)[0])
             if score > best[0]:
@@ -159,9 +159,9 @@ def _find_header(rows: list[list[Any]], synonyms: dict[str, str]) -> tuple[int, 
     return best[1], best[2]
 
 
-def _join_two_rows(upper: list[Any], lower: list[Any]) -> list[str]:
+def _join_two_rows(upper: list[Any], lower: list[Any], synonyms: dict[str, str]) -> list[str]:
     """A group header merged over several columns stands only in its first cell: carry it right,
-    and join it with the sub-header below (联系人 + 姓名 → 联系人姓名)."""
+    and join it with the sub-header below (联系人 + 姓名 → 联系人姓名; 联系人 + 联系电话 → 联系电话)."""
     joined, group = [], ""
     for i in range(max(len(upper), len(lower))):
         top = _header_key(upper[i]) if i < len(upper) else ""
@@ -170,7 +170,8 @@ def _join_two_rows(upper: list[Any], lower: list[Any]) -> list[str]:
         if top and not bottom:
             joined.append(top)  # merged down over both rows
         elif bottom:
-            joined.append(bottom if not group or group == bottom else group + bottom)
+            combined = group + bottom if group and group != bottom else bottom
+            joined.append(combined if _match(combined, synonyms)[0] or not _match(bottom, synonyms)[0] else bottom)
         else:
             joined.append("")
     return joined

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 from app.enterprises.names import normalize_name
 from app.extensions import db
 from app.attachments.services import store
-from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, Event, ImportBatch, OrgUnit,
+from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, OrgUnit,
                         Park, Project, User)
 from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
 
@@ -97,3 +97,9 @@ def build_world() -> dict[str, int]:
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
             "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
             "attachment_id": attachment.id, "batch_id": batch.id}
+
+
+def make_uscc_for(seed: str) -> str:
+    from app.seed.demo import demo_uscc
+
+    return demo_uscc(seed, "140100")

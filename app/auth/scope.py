@@ -12,7 +12,7 @@ from app.models import OrgUnit, User
 
 def unit_subtree(unit_id: int) -> sa.Select:
     """SELECT of the ids of a unit and all its descendants (a recursive CTE, one statement)."""
-    tree = sa.select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("unit_subtree", recursive=True)
+    tree = sa.select(OrgUnit.id).where(OrgUnit.id == unit_id).cte(recursive=True)
     tree = tree.union_all(sa.select(OrgUnit.id).where(OrgUnit.parent_id == tree.c.id))
     return sa.select(tree.c.id)
 

@@ -1,6 +1,6 @@
 from wtforms import (DateField, DecimalField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, widgets)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.forms import Form
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
@@ -61,7 +61,8 @@ class ContactForm(Form):
     title = StringField("职务", validators=[Optional(), Length(max=50)])
     mobile = StringField("手机", validators=[Optional(), check_mobile])
     phone = StringField("电话", validators=[Optional(), Length(max=30)])
-    email = StringField("邮箱", validators=[Optional(), Email("邮箱格式不正确"), Length(max=120)])
+    email = StringField("邮箱", validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="邮箱格式不正确"),
+                                          Length(max=120)])
     wechat = StringField("微信", validators=[Optional(), Length(max=50)])
     notes = TextAreaField("备注", validators=[Optional(), Length(max=1000)])
 

@@ -123,8 +123,12 @@ class EnterpriseImporter(Importer):
             values["contact_name"] = str(raw["contact_name"])[:50]
             values["contact_title"] = str(raw["contact_title"])[:50] if raw.get("contact_title") else None
             values["email"] = str(raw["email"])[:120] if raw.get("email") else None
-            phone = re.sub(r"[\s-]", "", str(raw.get("phone") or "")).removesuffix(".0")
-            values["mobile" if MOBILE.match(phone) else "phone"] = phone or None
+            phone = str(raw.get("phone") or "").removesuffix(".0")  # a number cell read as float
+            compact = re.sub(r"[\s-]", "", phone)
+            if MOBILE.match(compact):
+                values["mobile"] = compact
+            elif phone:
+                values["phone"] = phone[:30]
         elif raw.get("phone"):
             raise ValueError("填写了联系电话但没有联系人姓名")
         return values

@@ -7,9 +7,13 @@ _DROP = re.compile(r"[\s()（）\[\]【】<>《》·.,，、\-—_]")
 
 
 def normalize_name(name: str) -> str:
-    """Full-width → half-width, spaces and brackets removed, one legal suffix dropped."""
+    """Full-width → half-width, spaces and brackets removed, legal suffixes (集团有限公司 …) dropped."""
     folded = _DROP.sub("", unicodedata.normalize("NFKC", name or "")).upper()
-    for suffix in LEGAL_SUFFIXES:
-        if folded.endswith(suffix) and len(folded) > len(suffix):
-            return folded[: -len(suffix)]
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in LEGAL_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) > len(suffix):
+                folded, stripped = folded[: -len(suffix)], True
+                break
     return folded

@@ -11,7 +11,7 @@ from app.excel import ExcelError, xlsx_response
 from app.extensions import db
 from app.imports import bp, services
 from app.imports.forms import CommitForm, UploadForm
-from app.models import ImportBatch, ImportRow
+from app.models import ImportBatch, ImportRow, User
 from app.models.enums import Role
 from app.web import paginate, saved
 
@@ -26,16 +26,20 @@ def _kind_or_404(kind: str):
     return services.IMPORTERS[kind]
 
 
-def _stream(title: str, steps, batch_url):
-    """Stream a page that shows the progress of ``steps`` and then its outcome.
+def _stream(title: str, make_steps, batch_url):
+    """Stream a page that shows the progress of ``make_steps(user)`` and then its outcome.
 
-    The transaction commits only when every step has run; any failure rolls everything back.
+    The steps run while the response streams, in a fresh session (the view's has ended), so they
+    load what they need there. The transaction commits only when every step has run; any
+    failure rolls everything back.
     """
     top, bottom = render_template("imports/progress.html", title=title).split(STREAM_MARK)
+    user_id = current_user.id
 
     def generate():
         yield top
         try:
+            steps = make_steps(db.session.get(User, user_id))
             while True:
                 try:
                     done, total = next(steps)
@@ -73,8 +77,8 @@ def upload(kind: str):
         data = form.file.data.read()
         filename = form.file.data.filename or "upload.xlsx"
         path = services.save_upload(data, filename)
-        steps = services.preview(kind, path, filename, current_user)
-        return _stream(f"读取{importer.label}文件：{filename}", steps,
+        return _stream(f"读取{importer.label}文件：{filename}",
+                       lambda user: services.preview(kind, path, filename, user),
                        lambda batch: url_for("imports.detail", batch_id=batch.id))
     return render_template("imports/upload.html", form=form, importer=importer)
 
@@ -98,8 +102,10 @@ def commit(batch_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    steps = services.commit(batch, current_user, form.skip_errors.data)
-    return _stream(f"导入 {batch.filename}", steps, lambda b: url_for("imports.detail", batch_id=b.id))
+    skip_errors = form.skip_errors.data
+    return _stream(f"导入 {batch.filename}",
+                   lambda user: services.commit(db.session.get(ImportBatch, batch_id), user, skip_errors),
+                   lambda b: url_for("imports.detail", batch_id=b.id))
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])

@@ -1,0 +1,115 @@
+"""Visit log: logging from an enterprise, follow-ups (我的待跟进), 久未联系, attachments."""
+import io
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.activities import services
+from app.extensions import db
+from app.models import Activity, Attachment, Enterprise, User
+from tests import helpers
+
+TODAY = date.today()
+
+
+def visit(world, **fields):
+    return {"kind": "visit", "occurred_on": TODAY - timedelta(days=1), "unit_id": world.a_unit_id,
+            "summary": "上门拜访", **fields}
+
+
+def test_logging_from_the_enterprise_page(app, client, world, login):
+    login("officer", unit="a")
+    page = client.get(f"/activities/new?enterprise_id={world.enterprise_id}").get_data(as_text=True)
+    assert "甲市示例企业有限公司" in page
+    pdf = (io.BytesIO(b"%PDF-1.4 minutes"), "纪要.pdf")
+    response = client.post(f"/activities/new?enterprise_id={world.enterprise_id}", data={
+        "kind": "reception", "occurred_on": str(TODAY), "unit_id": world.a_unit_id, "led_by_top_leader": "y",
+        "enterprise_ids": [world.enterprise_id], "summary": "来访洽谈扩产", "next_follow_up_on": str(TODAY),
+        "attachments": [pdf]}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        activity = db.session.scalar(sa.select(Activity).where(Activity.summary == "来访洽谈扩产"))
+        assert activity.led_by_top_leader and [e.id for e in activity.enterprises] == [world.enterprise_id]
+        assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == TODAY
+        attachment = db.session.scalar(sa.select(Attachment).where(Attachment.owner_id == activity.id,
+                                                                   Attachment.owner_type == "Activity"))
+        assert attachment.name == "纪要.pdf" and attachment.content_type == "application/pdf"
+        ident, file_id = activity.id, attachment.id
+    assert client.get(f"/activities/{ident}").status_code == 200
+    download = client.get(f"/attachments/{file_id}")
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 minutes"
+    timeline = client.get(f"/enterprises/{world.enterprise_id}").get_data(as_text=True)
+    assert "来访洽谈扩产" in timeline
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("x.exe", b"MZ...", "类型不允许"),
+    ("伪装.pdf", b"MZ not a pdf", "内容与扩展名 .pdf 不符"),
+    ("伪装.xlsx", b"PK\x03\x04 no workbook inside", "内容与扩展名 .xlsx 不符"),
+    ("空.png", b"", "空文件"),
+])
+def test_attachments_are_checked_by_content_and_nothing_is_written(app, client, world, login, name, content,
+                                                                   message):
+    login("officer", unit="a")
+    response = client.post(f"/activities/new?enterprise_id={world.enterprise_id}", data={
+        "kind": "visit", "occurred_on": str(TODAY), "unit_id": world.a_unit_id, "enterprise_ids": [world.enterprise_id],
+        "summary": "带附件", "attachments": [(io.BytesIO(content), name)]}, content_type="multipart/form-data")
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Activity).where(Activity.summary == "带附件")) is None
+
+
+def test_an_attachment_is_served_only_within_scope(app, client, world, login):
+    login("officer", unit="b")
+    assert client.get(f"/attachments/{world.attachment_id}").status_code == 404
+
+
+def test_dates_out_of_order_are_refused(app, world):
+    with app.app_context():
+        user = db.session.get(User, world.a_user_id)
+        with pytest.raises(services.ActivityError, match="不能晚于今天"):
+            services.log_activity(user, visit(world, occurred_on=TODAY + timedelta(days=1)), [world.enterprise_id])
+        with pytest.raises(services.ActivityError, match="不能早于对接日期"):
+            services.log_activity(user, visit(world, next_follow_up_on=TODAY - timedelta(days=5)), [world.enterprise_id])
+        other = helpers.make_enterprise(world.b_unit_id, "乙市企业")
+        with pytest.raises(services.ActivityError, match="不在您的数据范围内"):
+            services.log_activity(user, visit(world), [other.id])
+
+
+def test_follow_ups_by_bucket_and_closed_by_the_next_visit(app, world):
+    with app.app_context():
+        officer = db.session.get(User, world.a_user_id)
+        other = helpers.make_user("officer", world.a_unit_id)
+        manager = helpers.make_user("manager", world.a_unit_id)
+        e1, e2, e3 = (helpers.make_enterprise(world.a_unit_id, n) for n in ("甲一", "甲二", "甲三"))
+        services.log_activity(officer, visit(world, occurred_on=TODAY - timedelta(days=10),
+                                             next_follow_up_on=TODAY - timedelta(days=2)), [e1.id])
+        services.log_activity(officer, visit(world, next_follow_up_on=TODAY), [e2.id])
+        services.log_activity(other, visit(world, next_follow_up_on=TODAY + timedelta(days=3)), [e3.id])
+        services.log_activity(officer, visit(world, next_follow_up_on=TODAY + timedelta(days=30)), [e3.id])
+        mine = services.follow_ups(officer)
+        assert ([a.enterprises[0].name for a in mine.overdue], [a.enterprises[0].name for a in mine.today],
+                mine.next_week) == (["甲一"], ["甲二"], [])
+        scope = services.follow_ups(manager)
+        assert [a.enterprises[0].name for a in scope.next_week] == []  # closed by the later visit to 甲三
+        services.log_activity(officer, visit(world, occurred_on=TODAY), [e1.id])
+        assert services.follow_ups(officer).overdue == []
+
+
+def test_follow_up_page_and_stale_targets(app, client, world, login):
+    with app.app_context():
+        officer = db.session.get(User, world.a_user_id)
+        fresh = helpers.make_enterprise(world.a_unit_id, "刚联系过")
+        helpers.make_enterprise(world.a_unit_id, "从未联系")
+        old = helpers.make_enterprise(world.a_unit_id, "很久以前")
+        services.log_activity(officer, visit(world, occurred_on=TODAY - timedelta(days=5),
+                                             next_follow_up_on=TODAY + timedelta(days=2)), [fresh.id])
+        services.log_activity(officer, visit(world, occurred_on=TODAY - timedelta(days=40)), [old.id])
+        db.session.commit()
+    client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD})
+    page = client.get("/activities/follow-ups").get_data(as_text=True)
+    assert "刚联系过" in page and "未来 7 天" in page
+    stale = client.get("/activities/stale").get_data(as_text=True)
+    assert "从未联系" in stale and "很久以前" in stale and "刚联系过" not in stale
+    assert "很久以前" not in client.get("/activities/stale?days=60").get_data(as_text=True)

@@ -1,0 +1,156 @@
+"""Rules of the enterprise library: one code one enterprise, duplicates, merge, stale edits, search."""
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.activities.services import log_activity
+from app.enterprises import services
+from app.enterprises.names import normalize_name
+from app.extensions import db
+from app.models import AuditLog, Contact, Enterprise, EnterpriseNode, Project, User
+from tests import helpers
+
+CODE = "91110000600037341L"
+
+
+@pytest.fixture
+def ctx(app, world):
+    with app.app_context():
+        db.session.info["actor_id"] = world.a_user_id
+        yield world, db.session.get(User, world.a_user_id)
+
+
+def data(world, **fields):
+    return {"name": "测试企业", "unit_id": world.a_unit_id, "status": "target", **fields}
+
+
+@pytest.mark.parametrize("a, b", [
+    ("山西汾酒集团有限公司", "山西汾酒集团"), ("ＡＢＣ（太原）有限公司", "ABC(太原)有限公司"),
+    ("甲 乙 股份有限公司", "甲乙有限责任公司"), ("【晋】示例有限公司", "晋示例"),
+])
+def test_names_fold_to_one_key(a, b):
+    assert normalize_name(a) == normalize_name(b)
+
+
+def test_one_code_one_enterprise_and_the_existing_record_is_named(ctx):
+    world, user = ctx
+    first = services.create_enterprise(user, data(world, uscc=CODE.lower()))
+    assert first.uscc == CODE
+    with pytest.raises(services.ExistingCode) as existing:
+        services.create_enterprise(user, data(world, name="另一个名字", uscc=CODE))
+    assert existing.value.enterprise.id == first.id and existing.value.visible
+    assert "已登记在“测试企业”" in str(existing.value)
+    # The database refuses it too, whatever a service might forget.
+    db.session.add(Enterprise(name="绕过", normalized_name="绕过", unit_id=world.a_unit_id, uscc=CODE))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_code_held_outside_the_scope_is_not_revealed(ctx):
+    world, user = ctx
+    helpers.make_enterprise(world.b_unit_id, "乙市企业", uscc=CODE)
+    with pytest.raises(services.ExistingCode) as existing:
+        services.create_enterprise(user, data(world, uscc=CODE))
+    assert not existing.value.visible and "乙市企业" not in str(existing.value)
+
+
+def test_wrong_codes_are_refused_with_the_reason(ctx):
+    world, user = ctx
+    with pytest.raises(services.EnterpriseError, match="校验位错误：应为 L"):
+        services.create_enterprise(user, data(world, uscc="91110000600037341M"))
+    assert db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "测试企业")) is None
+
+
+def test_records_without_a_code_are_allowed(ctx):
+    world, user = ctx
+    services.create_enterprise(user, data(world, name="甲"))
+    services.create_enterprise(user, data(world, name="乙"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Enterprise).where(Enterprise.uscc.is_(None))) >= 2
+
+
+def test_likely_duplicates_in_scope(ctx):
+    world, user = ctx
+    helpers.make_enterprise(world.a_unit_id, "山西示例酒业集团有限公司")
+    helpers.make_enterprise(world.b_unit_id, "山西示例酒业集团")  # out of scope
+    found = services.likely_duplicates(user, "山西示例酒业集团")
+    assert [e.name for e in found] == ["山西示例酒业集团有限公司"]
+    assert services.likely_duplicates(user, "完全不同的名字") == []
+
+
+def test_merge_moves_everything_and_keeps_both_trails(ctx):
+    world, user = ctx
+    keep = helpers.make_enterprise(world.a_unit_id, "示例科技有限公司")
+    drop = helpers.make_enterprise(world.a_unit_id, "示例科技", uscc=CODE, city="太原")
+    db.session.add(Contact(enterprise=drop, name="赵六"))
+    project = helpers.make_project(world.a_unit_id, investor_id=drop.id)
+    node_id = db.session.scalar(sa.select(helpers.ChainNode.id))
+    db.session.add(EnterpriseNode(enterprise_id=drop.id, node_id=node_id, role="target"))
+    log_activity(user, {"kind": "visit", "occurred_on": date(2026, 5, 1), "unit_id": world.a_unit_id,
+                        "summary": "拜访"}, [drop.id], today=date(2026, 6, 1))
+    db.session.commit()
+    result = services.merge_enterprises(user, keep, drop)
+    db.session.commit()
+    assert (result.contacts, result.activities, result.projects, result.chain_links) == (1, 1, 1, 1)
+    assert keep.uscc == CODE and keep.city == "太原" and keep.last_contacted_on == date(2026, 5, 1)
+    assert [c.name for c in keep.contacts] == ["赵六"]
+    assert db.session.get(Project, project.id).investor_id == keep.id
+    assert drop.merged_into_id == keep.id and drop.is_active is False and drop.uscc is None
+    trail = {(e.record_id, e.action) for e in db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.record_type == "Enterprise"))}
+    assert {(keep.id, "create"), (drop.id, "create"), (drop.id, "update"), (keep.id, "update")} <= trail
+
+
+def test_merge_refuses_two_different_codes(ctx):
+    world, user = ctx
+    keep = helpers.make_enterprise(world.a_unit_id, "甲", uscc=CODE)
+    drop = helpers.make_enterprise(world.a_unit_id, "甲公司", uscc=helpers.make_uscc_for("X"))
+    with pytest.raises(services.EnterpriseError, match="不是同一家企业"):
+        services.merge_enterprises(user, keep, drop)
+
+
+def test_a_stale_edit_is_refused_and_says_who_changed_what(ctx):
+    world, user = ctx
+    enterprise = helpers.make_enterprise(world.a_unit_id, "原名")
+    db.session.commit()
+    seen_version = enterprise.version
+    services.update_enterprise(user, enterprise, {"city": "大同"})
+    db.session.commit()
+    with pytest.raises(services.StaleEdit, match="city"):
+        services.update_enterprise(user, enterprise, {"name": "我的改名"}, version=seen_version)
+    db.session.rollback()
+    assert db.session.get(Enterprise, enterprise.id).name == "原名"
+
+
+def search(user, **filters):
+    return [e.name for e in db.session.scalars(services.search(user, filters))]
+
+
+def test_search_by_one_and_two_characters_code_and_contact(ctx):
+    world, user = ctx
+    a = helpers.make_enterprise(world.a_unit_id, "汾酒集团", uscc=CODE)
+    helpers.make_enterprise(world.a_unit_id, "紫林醋业")
+    db.session.add(Contact(enterprise=a, name="钱七", mobile="13912345678"))
+    db.session.flush()
+    assert search(user, q="汾") == ["汾酒集团"]
+    assert search(user, q="醋业") == ["紫林醋业"]
+    assert search(user, q="600037") == ["汾酒集团"]
+    assert search(user, q="钱七") == ["汾酒集团"]
+    assert search(user, q="1391234") == ["汾酒集团"]
+    assert search(user, q="%") == []  # wildcards are literal
+
+
+def test_filters(ctx):
+    world, user = ctx
+    a = helpers.make_enterprise(world.a_unit_id, "甲", status="contacting", source_region="pearl_delta",
+                                last_contacted_on=date(2026, 1, 10))
+    a.tags = [helpers.EnterpriseTag(tag="上市公司")]
+    helpers.make_enterprise(world.a_zone_unit_id, "乙", last_contacted_on=date(2026, 3, 1))
+    db.session.flush()
+    assert search(user, tag="上市公司") == ["甲"]
+    assert search(user, status="contacting", source_region="pearl_delta") == ["甲"]
+    assert search(user, unit_id=world.a_zone_unit_id) == ["乙"]
+    assert search(user, contacted_before=date(2026, 2, 1), sort="name", desc="") == ["甲", "甲市示例企业有限公司"]
+    assert search(user, contacted_after=date(2026, 2, 1)) == ["乙"]
+    assert search(user, sort="name", desc="") == sorted(search(user, sort="name", desc=""))

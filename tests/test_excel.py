@@ -1,0 +1,118 @@
+"""The one Excel module: reading ledgers as users bring them, writing safe workbooks."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from app.enterprises.importer import EnterpriseImporter
+from app.excel import ExcelError, Sheet, parse_amount_wan, parse_date, read_table, write_workbook
+from app.standards import make_uscc
+from tests.workbooks import messy_enterprises, simple
+
+FIELDS, REQUIRED = EnterpriseImporter.fields, EnterpriseImporter.required
+
+
+def test_finds_the_header_below_title_rows_and_joins_merged_headers(tmp_path):
+    table = read_table(messy_enterprises(tmp_path / "a.xlsx"), "a.xlsx", FIELDS, REQUIRED)
+    assert table.header_row == 4 and table.sheet == "企业台账"
+    assert {"name", "uscc", "contact_name", "phone", "revenue_wan", "last_contacted_on", "tags",
+            "source_region"} <= set(table.columns)
+    assert table.units == {"revenue_wan": "亿元"}
+    first = table.rows[0]
+    assert first.number == 5
+    assert first.values["name"] == "山西示例酒业有限公司"  # trimmed
+    assert first.values["contact_name"] == "张三" and first.values["phone"] == "13800138000"
+    assert table.rows[1].values["name"] == "ABC食品(太原)有限公司"  # full-width folded
+    assert table.rows[1].values["phone"] == "0351-1234567"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-06-07", date(2024, 6, 7)), ("2024/6/7", date(2024, 6, 7)), ("2024.6.7", date(2024, 6, 7)),
+    ("2024年6月7日", date(2024, 6, 7)), ("202406", date(2024, 6, 1)), (45450, date(2024, 6, 7)),
+    ("２０２４－０６－０７", date(2024, 6, 7)), ("20240607", date(2024, 6, 7)), ("2024年6月", date(2024, 6, 1)),
+])
+def test_dates_in_every_form_users_write(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-13-01", "2024/2/30", "明年", "6/7/2024"])
+def test_bad_dates_say_so(text):
+    with pytest.raises(ValueError, match="日期"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    ("1.5亿", "万元", Decimal("15000.00")), ("8000万", "亿元", Decimal("8000.00")), (2, "亿元", Decimal("20000.00")),
+    ("1,200.5", "万元", Decimal("1200.50")), ("５００", "万元", Decimal("500.00")), ("3000000元", "万元", Decimal("300.00")),
+])
+def test_amounts_in_wan_from_cell_or_header_unit(value, unit, expected):
+    assert parse_amount_wan(value, unit) == expected
+
+
+def test_csv_in_gbk_and_utf8(tmp_path):
+    for encoding in ("gbk", "utf-8-sig"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("公司名称,信用代码\n太原示例有限公司,\n".encode(encoding))
+        table = read_table(path, "list.csv", FIELDS, REQUIRED)
+        assert table.rows[0].values["name"] == "太原示例有限公司"
+
+
+def bad(path, name=None):
+    with pytest.raises(ExcelError) as error:
+        read_table(path, name or path.name, FIELDS, REQUIRED)
+    return str(error.value)
+
+
+def test_bad_files_get_a_clear_message(tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(b"this is not a workbook")
+    assert "无法识别" in bad(tmp_path / "x.xlsx")
+    (tmp_path / "corrupt.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
+    assert "已损坏" in bad(tmp_path / "corrupt.xlsx")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert ".xls" in bad(tmp_path / "old.xls")
+    (tmp_path / "empty.bin").write_bytes(b"")
+    assert "空的" in bad(tmp_path / "empty.bin", "empty.xlsx")
+    Workbook().save(tmp_path / "blank.xlsx")
+    assert "空的" in bad(tmp_path / "blank.xlsx")
+    simple(tmp_path / "noname.xlsx", ["序号", "金额"], [[1, 2]])
+    assert "找不到“企业名称”列" in bad(tmp_path / "noname.xlsx")
+    simple(tmp_path / "header-only.xlsx", ["企业名称"], [])
+    assert "没有数据" in bad(tmp_path / "header-only.xlsx")
+
+
+def test_formulas_hidden_sheets_and_too_many_rows_are_refused(tmp_path):
+    simple(tmp_path / "f.xlsx", ["企业名称", "营收"], [["甲公司", "=1+1"]])
+    assert "公式" in bad(tmp_path / "f.xlsx")
+    wb = Workbook()
+    wb.active.append(["企业名称"])
+    wb.active.append(["甲公司"])
+    wb.create_sheet("旧数据").sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    assert "隐藏工作表“旧数据”" in bad(tmp_path / "h.xlsx")
+    simple(tmp_path / "many.xlsx", ["企业名称"], [[f"公司{i}"] for i in range(12)])
+    with pytest.raises(ExcelError, match="超过 10 行"):
+        read_table(tmp_path / "many.xlsx", "many.xlsx", FIELDS, REQUIRED, max_rows=10)
+
+
+def test_big_files_are_refused_before_reading(tmp_path, monkeypatch):
+    import app.excel
+
+    monkeypatch.setattr(app.excel, "MAX_BYTES", 100)
+    simple(tmp_path / "big.xlsx", ["企业名称"], [["甲"]])
+    assert "超过" in bad(tmp_path / "big.xlsx")
+
+
+def test_written_workbook_reopens_with_dates_as_dates_and_formulas_as_text(tmp_path):
+    path = tmp_path / "out.xlsx"
+    write_workbook(path, [Sheet("导出", ["名称", "日期", "金额"],
+                                [["=HYPERLINK(\"http://x\")", date(2026, 1, 2), Decimal("12.50")], ["+1", None, 3]])])
+    ws = load_workbook(path).active
+    assert ws["A2"].value == "'=HYPERLINK(\"http://x\")" and ws["A2"].data_type == "s"
+    assert ws["B2"].is_date and ws["B2"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].value == 12.5 and ws["A3"].value == "'+1"
+    assert ws.freeze_panes == "A2"
+
+
+def test_valid_code_generation_for_fixtures():
+    assert len(make_uscc("91140000MA0000001")) == 18

@@ -1,0 +1,189 @@
+"""The shared import machinery on the enterprise ledger: preview, commit, skip errors, undo, CLI."""
+import io
+import json
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.models import Contact, Enterprise, ImportBatch, ImportRow
+from tests import helpers
+from tests.workbooks import CODE_1, messy_enterprises, simple
+
+
+def upload(client, path, name=None):
+    with open(path, "rb") as handle:
+        return client.post("/imports/enterprises/upload",
+                           data={"file": (io.BytesIO(handle.read()), name or path.name)},
+                           content_type="multipart/form-data", buffered=True)
+
+
+def latest_batch(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(ImportBatch).order_by(ImportBatch.id.desc()))
+
+
+def enterprise_names(app):
+    with app.app_context():
+        return set(db.session.scalars(sa.select(Enterprise.name)))
+
+
+def test_preview_says_per_row_what_will_happen(app, client, world, login, tmp_path):
+    login("officer", unit="a")
+    before = enterprise_names(app)
+    page = upload(client, messy_enterprises(tmp_path / "台账.xlsx")).get_data(as_text=True)
+    assert "完成：6 行" in page and "新增 3" in page and "错误 3" in page
+    assert enterprise_names(app) == before  # a preview writes no enterprise
+    batch = latest_batch(app)
+    with app.app_context():
+        rows = {r.row_number: r for r in db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id))}
+    assert [rows[n].action for n in range(5, 11)] == ["create", "create", "create", "error", "error", "error"]
+    assert rows[8].message == "企业名称为空"
+    assert "校验位错误" in rows[9].message
+    assert "日期“2026-13-45”不存在" in rows[10].message
+    detail = client.get(f"/imports/{batch.id}?action=error").get_data(as_text=True)
+    assert "校验位错误" in detail and "山西示例酒业" not in detail
+
+
+def test_errors_stop_the_commit_unless_skipped_and_undo_takes_it_back(app, client, world, login, tmp_path):
+    login("officer", unit="a")
+    upload(client, messy_enterprises(tmp_path / "台账.xlsx"))
+    batch = latest_batch(app)
+    before = enterprise_names(app)
+    refused = client.post(f"/imports/{batch.id}/commit", data={}, buffered=True).get_data(as_text=True)
+    assert "第8行: 企业名称为空" in refused and "未导入任何数据" in refused
+    assert enterprise_names(app) == before
+    done = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, buffered=True).get_data(as_text=True)
+    assert "新增 3" in done
+    names = enterprise_names(app)
+    assert {"山西示例酒业有限公司", "ABC食品(太原)有限公司", "晋中示例药业股份有限公司"} <= names
+    with app.app_context():
+        wine = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "山西示例酒业有限公司"))
+        assert str(wine.revenue_wan) == "15000.00"  # 1.5 亿元
+        assert wine.uscc == CODE_1
+        assert wine.contacts[0].mobile == "13800138000" and wine.tag_names == ["上市公司"]
+        abc = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "ABC食品(太原)有限公司"))
+        assert abc.contacts[0].phone == "0351-1234567" and str(abc.revenue_wan) == "8000.00"
+        assert abc.source_region == "yangtze_delta"
+        assert latest_batch(app).status == "committed"
+    # Committing twice is refused.
+    assert "已导入或已撤销" in client.post(f"/imports/{batch.id}/commit", data={}, buffered=True).get_data(as_text=True)
+    client.post(f"/imports/{batch.id}/undo")
+    assert enterprise_names(app) == before
+    assert latest_batch(app).status == "undone"
+
+
+def test_update_by_code_then_by_name_and_unchanged(app, client, world, login, tmp_path):
+    code = helpers.make_uscc_for("甲")
+    with app.app_context():
+        helpers.make_enterprise(world.a_unit_id, "按代码匹配企业", uscc=code)
+        db.session.commit()
+    login("officer", unit="a")
+    path = simple(tmp_path / "u.xlsx", ["企业名称", "信用代码", "所在市", "联系人", "手机"], [
+        ["新名字也能按代码匹配", code, "太原", None, None],
+        ["甲市示例企业 有限公司", None, "大同", "周九", "13600136000"],
+        ["甲市示例企业有限公司", None, None, None, None],
+    ])
+    upload(client, path)
+    batch = latest_batch(app)
+    with app.app_context():
+        actions = list(db.session.scalars(sa.select(ImportRow.action).where(ImportRow.batch_id == batch.id)
+                                          .order_by(ImportRow.row_number)))
+    assert actions == ["update", "update", "error"]  # the third repeats the second (same folded name)
+    client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, buffered=True)
+    with app.app_context():
+        first = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == code))
+        assert (first.name, first.city) == ("新名字也能按代码匹配", "太原")
+        second = db.session.get(Enterprise, world.enterprise_id)
+        assert second.city == "大同" and [c.name for c in second.contacts] == ["王经理", "周九"]
+    client.post(f"/imports/{batch.id}/undo")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == code)).name == "按代码匹配企业"
+        second = db.session.get(Enterprise, world.enterprise_id)
+        assert second.city is None and [c.name for c in second.contacts] == ["王经理"]
+    # Importing the same content again changes nothing.
+    path2 = simple(tmp_path / "same.xlsx", ["企业名称"], [["甲市示例企业有限公司"]])
+    upload(client, path2)
+    with app.app_context():
+        assert db.session.scalar(sa.select(ImportRow.action).where(ImportRow.batch_id == latest_batch(app).id)) \
+            == "unchanged"
+
+
+def test_undo_is_refused_after_a_later_edit(app, client, world, login, tmp_path):
+    login("officer", unit="a")
+    upload(client, simple(tmp_path / "n.xlsx", ["企业名称"], [["撤销测试企业"]]))
+    batch = latest_batch(app)
+    client.post(f"/imports/{batch.id}/commit", data={}, buffered=True)
+    with app.app_context():
+        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "撤销测试企业"))
+        enterprise.city = "后来改的"
+        db.session.commit()
+    page = client.post(f"/imports/{batch.id}/undo", follow_redirects=True).get_data(as_text=True)
+    assert "导入后已被修改" in page
+    assert "撤销测试企业" in enterprise_names(app) and latest_batch(app).status == "committed"
+
+
+def test_a_code_outside_the_scope_is_an_error_row(app, client, world, login, tmp_path):
+    code = helpers.make_uscc_for("乙")
+    with app.app_context():
+        helpers.make_enterprise(world.b_unit_id, "乙市的企业", uscc=code)
+        db.session.commit()
+    login("officer", unit="a")
+    upload(client, simple(tmp_path / "o.xlsx", ["企业名称", "统一社会信用代码"], [["随便", code]]))
+    with app.app_context():
+        row = db.session.scalar(sa.select(ImportRow).where(ImportRow.batch_id == latest_batch(app).id))
+    assert row.action == "error" and "不在您的数据范围内" in row.message and "乙市的企业" not in row.message
+
+
+def test_error_rows_download_as_a_workbook(app, client, world, login, tmp_path):
+    login("officer", unit="a")
+    upload(client, messy_enterprises(tmp_path / "台账.xlsx"))
+    batch = latest_batch(app)
+    response = client.get(f"/imports/{batch.id}/errors.xlsx")
+    ws = load_workbook(io.BytesIO(response.data)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "Excel行号" and rows[0][-1] == "错误原因" and "企业名称" in rows[0]
+    assert [r[0] for r in rows[1:]] == [8, 9, 10]
+    assert rows[2][2] == "校验位错误企业" and "校验位错误" in rows[2][-1]
+
+
+def test_bad_files_write_nothing(app, client, world, login, tmp_path):
+    login("officer", unit="a")
+    (tmp_path / "bad.xlsx").write_bytes(b"not excel at all")
+    page = upload(client, tmp_path / "bad.xlsx").get_data(as_text=True)
+    assert "无法识别的文件" in page
+    simple(tmp_path / "f.xlsx", ["企业名称", "营收"], [["甲", "=1+1"]])
+    assert "公式" in upload(client, tmp_path / "f.xlsx").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 1  # the world's
+
+
+def test_cli_import(app, runner, world, tmp_path):
+    path = messy_enterprises(tmp_path / "台账.xlsx")
+    with app.app_context():
+        helpers.make_user("admin", world.root_unit_id)
+        db.session.commit()
+    result = runner.invoke(args=["import", "enterprises", str(path)])
+    assert result.exit_code == 1
+    assert "第8行: 企业名称为空" in result.output and "新增 3，更新 0，未变 0，错误 3" in result.output
+    assert "山西示例酒业有限公司" not in enterprise_names(app)
+    dry = runner.invoke(args=["import", "enterprises", str(path), "--dry-run", "--json"])
+    summary = json.loads(dry.output)
+    assert summary["created"] == 3 and summary["errors"][0] == {"row": 8, "message": "企业名称为空"}
+    assert "山西示例酒业有限公司" not in enterprise_names(app)
+    done = runner.invoke(args=["import", "enterprises", str(path), "--skip-errors", "--user", "a_officer", "--json"])
+    assert done.exit_code == 0 and json.loads(done.output)["created"] == 3
+    with app.app_context():
+        wine = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "山西示例酒业有限公司"))
+        assert wine.unit_id == world.a_unit_id  # the acting user's unit
+    bad = runner.invoke(args=["import", "enterprises", str(path), "--user", "nobody"])
+    assert bad.exit_code != 0 and "不存在" in bad.output
+
+
+def test_contacts_are_not_duplicated_by_a_second_import(app, runner, world, tmp_path):
+    path = simple(tmp_path / "c.xlsx", ["企业名称", "联系人", "电话"], [["联系人企业", "吴十", "13500135000"]])
+    runner.invoke(args=["import", "enterprises", str(path), "--user", "a_officer"])
+    second = runner.invoke(args=["import", "enterprises", str(path), "--user", "a_officer", "--json"])
+    assert json.loads(second.output)["unchanged"] == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact).where(Contact.name == "吴十")) == 1
