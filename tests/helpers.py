@@ -84,7 +84,8 @@ def build_world() -> dict[str, int]:
     activity = Activity(kind=ActivityKind.VISIT, occurred_on=date(2026, 3, 1), unit_id=city_a.id,
                         enterprises=[enterprise])
     db.session.add(activity)
-    db.session.add(Event(name="测试推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 3, 2), unit_id=city_a.id))
+    event = Event(name="测试推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 3, 2), unit_id=city_a.id)
+    db.session.add(event)
     contact = Contact(enterprise=enterprise, name="王经理", mobile="13800138000")
     db.session.add(contact)
     db.session.flush()
@@ -96,7 +97,7 @@ def build_world() -> dict[str, int]:
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
             "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
-            "attachment_id": attachment.id, "batch_id": batch.id}
+            "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id}
 
 
 def make_uscc_for(seed: str) -> str:

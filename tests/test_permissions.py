@@ -8,7 +8,8 @@ PUBLIC = {"auth.login", "static"}
 # Every URL argument names a record; its value comes from the `world` fixture (records in 甲市).
 ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "enterprise_id",
              "project_id": "project_id", "park_id": "park_id", "chain_id": "chain_id", "contact_id": "contact_id",
-             "activity_id": "activity_id", "attachment_id": "attachment_id", "batch_id": "batch_id"}
+             "activity_id": "activity_id", "attachment_id": "attachment_id", "batch_id": "batch_id",
+             "event_id": "event_id"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises"}
 

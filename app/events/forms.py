@@ -1,0 +1,25 @@
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.enterprises.forms import optional_int
+from app.forms import Form
+from app.models.enums import EventKind
+
+
+class EventForm(Form):
+    name = StringField("活动名称", validators=[DataRequired("请填写活动名称"), Length(max=200, message="活动名称不超过 200 个字")])
+    kind = SelectField("类型", choices=EventKind.choices())
+    starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期（格式 2026-01-31）")])
+    ends_on = DateField("结束日期", validators=[Optional()])
+    place = StringField("地点", validators=[Optional(), Length(max=200)])
+    unit_id = SelectField("主办单位", coerce=optional_int, validators=[DataRequired("请选择主办单位")])
+    leaders = StringField("出席领导", validators=[Optional(), Length(max=200)])
+
+
+class AddEnterpriseForm(Form):
+    enterprise_id = IntegerField(validators=[DataRequired()])
+
+
+class AddProjectForm(Form):
+    project_id = IntegerField(validators=[DataRequired()])
+    signed_here = BooleanField("在本活动签约")
