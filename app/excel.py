@@ -1,8 +1,8 @@
 """The one Excel module: reading ledgers as users bring them, and writing workbooks.
 
-Reading finds the header row below title rows, joins two-row (merged) headers, maps header
+Reading (openpyxl) finds the header row below title rows, joins two-row (merged) headers, maps header
 synonyms to fields, folds full-width characters and refuses what cannot be trusted (formulas,
-hidden sheets, too many rows). Writing escapes text that Excel would run as a formula and
+hidden sheets, too many rows). Writing (XlsxWriter, constant memory) escapes text that Excel would run as a formula and
 writes dates as date cells.
 """
 import csv
@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from flask import send_file
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_ROWS = 50_000
@@ -292,31 +290,30 @@ class Sheet:
 
 
 def write_workbook(target, sheets: list[Sheet]) -> None:
-    """Write sheets with openpyxl's streaming writer (constant memory); dates as date cells."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """Write sheets row by row in constant memory (XlsxWriter); dates as date cells, text as text."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for spec in sheets:
-        ws = workbook.create_sheet(spec.title[:31])
-        for i, width in enumerate(spec.widths or [], start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
-        header = []
-        for text in spec.headers:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in spec.rows:
-            ws.append([_cell(ws, v) for v in row])
-    workbook.save(target)
-
-
-def _cell(ws, value):
-    if isinstance(value, (date, datetime)):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return safe_text(value)
+        ws = workbook.add_worksheet(spec.title[:31])
+        for i, width in enumerate(spec.widths or []):
+            ws.set_column(i, i, width)
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, spec.headers, bold)
+        for r, row in enumerate(spec.rows, start=1):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, (date, datetime)):
+                    ws.write_datetime(r, c, value, day)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, safe_text(value))
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                else:
+                    ws.write_number(r, c, float(value))
+    workbook.close()
 
 
 def xlsx_response(filename: str, sheets: list[Sheet]):

@@ -2,6 +2,7 @@
 
 Services add and flush; the caller commits once.
 """
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -233,18 +234,18 @@ def timeline(enterprise: Enterprise) -> list[dict]:
 def search(by: User, f: dict) -> sa.Select:
     """The enterprises in scope matching the list filters ``f`` (the filter form's data), sorted."""
     stmt = scoped(sa.select(Enterprise), by, Enterprise.unit_id)
-    q = (f.get("q") or "").strip()
+    q = unicodedata.normalize("NFKC", (f.get("q") or "").strip())
     if q:
-        folded = unicodedata.normalize("NFKC", q)
-        contacts = sa.select(Contact.enterprise_id).where(sa.or_(
-            Contact.name.contains(folded, autoescape=True), Contact.mobile.contains(folded, autoescape=True),
-            Contact.phone.contains(folded, autoescape=True)))
-        stmt = stmt.where(sa.or_(
-            Enterprise.name.contains(folded, autoescape=True),
-            Enterprise.normalized_name.contains(normalize_name(folded) or folded, autoescape=True),
-            Enterprise.uscc.contains(folded.upper(), autoescape=True),
-            Enterprise.id.in_(contacts),
-        ))
+        # One scan of the names; codes, phones and contact names only when the query can be one.
+        matches = [Enterprise.name.contains(q, autoescape=True),
+                   Enterprise.id.in_(sa.select(Contact.enterprise_id).where(Contact.name == q))]
+        if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
+            matches.append(Enterprise.uscc.contains(q.upper(), autoescape=True))
+        if re.fullmatch(r"[0-9\- ]{4,20}", q):
+            digits = q.replace(" ", "")
+            matches.append(Enterprise.id.in_(sa.select(Contact.enterprise_id).where(sa.or_(
+                Contact.mobile.contains(digits, autoescape=True), Contact.phone.contains(digits, autoescape=True)))))
+        stmt = stmt.where(sa.or_(*matches))
     if f.get("tag"):
         stmt = stmt.where(Enterprise.id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag == f["tag"])))
     if f.get("node_id"):

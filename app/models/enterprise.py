@@ -73,7 +73,7 @@ class Contact(Audited, Timestamped, db.Model):
     enterprise_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
     )
-    name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    name: so.Mapped[str] = so.mapped_column(sa.String(50), index=True)
     title: so.Mapped[str | None] = so.mapped_column(sa.String(50))
     mobile: so.Mapped[str | None] = so.mapped_column(sa.String(11), index=True)
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
