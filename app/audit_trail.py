@@ -5,6 +5,7 @@ and rolls back with it. The acting user is ``session.info["actor_id"]``, set per
 by CLI commands.
 """
 from datetime import date, datetime
+from functools import lru_cache
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -50,8 +51,13 @@ def _row(session, obj, action: str, changes: dict) -> dict:
     }
 
 
+@lru_cache(maxsize=None)
+def _columns_of(cls) -> list:
+    return [a for a in sa.inspect(cls).column_attrs if a.key not in UNTRACKED]
+
+
 def _columns(obj):
-    return [a for a in sa.inspect(type(obj)).column_attrs if a.key not in UNTRACKED]
+    return _columns_of(type(obj))
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
@@ -102,6 +108,24 @@ def _after_flush(session: Session, _context) -> None:
             rows.append(_row(session, obj, "delete", changes))
     if rows:
         session.connection().execute(sa.insert(AuditLog), rows)
+
+
+def log_bulk_creates(session: Session, model, rows: list[dict]) -> None:
+    """Audit rows for records inserted in bulk (Core, no ORM objects): one "create" entry each,
+    in the same transaction, exactly as the flush hook would write them."""
+    columns = [a.key for a in _columns_of(model)]
+    actor, now = session.info.get("actor_id"), utcnow()
+    entries = [{"at": now, "user_id": actor, "action": "create", "record_type": model.__name__,
+                "record_id": row.get("id"), "record_label": _label_of(row),
+                "changes": {k: [None, _plain(row[k])] for k in columns if row.get(k) is not None}}
+               for row in rows]
+    if entries:
+        session.connection().execute(sa.insert(AuditLog), entries)
+
+
+def _label_of(row: dict) -> str | None:
+    label = row.get("name") or row.get("username")
+    return str(label)[:200] if label is not None else None
 
 
 def install() -> None:

@@ -14,9 +14,10 @@ from app.auth.scope import scoped
 from app.enterprises.names import normalize_name
 from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
+from app.audit_trail import log_bulk_creates
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
-from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise
+from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise, utcnow
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.standards import MOBILE
 
@@ -36,6 +37,16 @@ class Context:
     by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → ids in scope
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
     seen: dict[str, int] = field(default_factory=dict)  # key → first row number in this file
+    pending: list["NewEnterprise"] = field(default_factory=list)  # creates queued for the next bulk insert
+
+
+@dataclass
+class NewEnterprise:
+    """A create queued for a bulk insert; ``id`` is set once it is written."""
+
+    values: dict
+    id: int | None = None
+    version: int = 1
 
 
 class EnterpriseImporter(Importer):
@@ -175,20 +186,12 @@ class EnterpriseImporter(Importer):
             return True
         return any(values.get(k) and values[k] != getattr(existing, k) for k in ("mobile", "phone", "title", "email"))
 
-    def apply(self, plan: Plan, context: Context, by: User) -> tuple[int, dict | None, int | None]:
+    def apply(self, plan: Plan, context: Context, by: User) -> tuple[Enterprise, dict | None]:
         values = plan.values
         if plan.action == "create":
-            enterprise = Enterprise(name=values["name"], normalized_name=normalize_name(values["name"]),
-                                    unit_id=values.get("unit_id") or by.unit_id, officer_id=by.id,
-                                    **{k: values[k] for k in SCALAR_FIELDS if k in values and k not in ("name", "unit_id")})
-            enterprise.tags = [EnterpriseTag(tag=t) for t in dict.fromkeys(values.get("tags", []))]
-            if values.get("contact_name"):
-                enterprise.contacts = [self._new_contact(values)]
-            db.session.add(enterprise)
-            db.session.flush()
-            if enterprise.uscc:
-                context.by_code[enterprise.uscc] = (enterprise.id, True)
-            return enterprise.id, None, enterprise.version
+            new = NewEnterprise({**values, "unit_id": values.get("unit_id") or by.unit_id, "officer_id": by.id})
+            context.pending.append(new)
+            return new, None
         enterprise = db.session.get(Enterprise, plan.record_id)
         before: dict = {}
         for key in SCALAR_FIELDS:
@@ -218,8 +221,39 @@ class EnterpriseImporter(Importer):
                     setattr(existing, key, values[key])
                 if old:
                     before["_contact_changed"] = {"id": existing.id, **old}
-        db.session.flush()
-        return enterprise.id, before, enterprise.version
+        return enterprise, before
+
+    def flush(self, context: Context) -> None:
+        """Bulk-insert the queued creates with their contacts and tags, audited like any create."""
+        if not context.pending:
+            return
+        now = utcnow()
+        rows = [{**{k: new.values.get(k) for k in SCALAR_FIELDS}, "officer_id": new.values["officer_id"],
+                 "normalized_name": normalize_name(new.values["name"]), "status": new.values.get("status") or
+                 EnterpriseStatus.TARGET, "is_active": True, "version": 1, "created_at": now, "updated_at": now}
+                for new in context.pending]
+        ids = db.session.execute(sa.insert(Enterprise).returning(Enterprise.id, sort_by_parameter_order=True),
+                                 rows).scalars().all()
+        contacts, tags = [], []
+        for new, row, ident in zip(context.pending, rows, ids):
+            new.id = row["id"] = ident
+            if new.values.get("contact_name"):
+                contacts.append({"enterprise_id": ident, "name": new.values["contact_name"],
+                                 "title": new.values.get("contact_title"), "mobile": new.values.get("mobile"),
+                                 "phone": new.values.get("phone"), "email": new.values.get("email"),
+                                 "created_at": now, "updated_at": now})
+            tags += [{"enterprise_id": ident, "tag": t} for t in dict.fromkeys(new.values.get("tags", []))]
+        log_bulk_creates(db.session, Enterprise, rows)
+        if contacts:
+            contact_ids = db.session.execute(sa.insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                                             contacts).scalars().all()
+            for contact, ident in zip(contacts, contact_ids):
+                contact["id"] = ident
+            log_bulk_creates(db.session, Contact, contacts)
+        if tags:
+            db.session.execute(sa.insert(EnterpriseTag), tags)
+            log_bulk_creates(db.session, EnterpriseTag, tags)
+        context.pending.clear()
 
     @staticmethod
     def _new_contact(values: dict) -> Contact:

@@ -47,9 +47,13 @@ class Importer:
     def plan(self, values: dict[str, Any], row_number: int, context: Any) -> Plan:
         raise NotImplementedError
 
-    def apply(self, plan: Plan, context: Any, by: User) -> tuple[int, dict | None, int | None]:
-        """Write one planned row; returns (record id, what it replaced, the record's version after)."""
+    def apply(self, plan: Plan, context: Any, by: User) -> tuple[Any, dict | None]:
+        """Write one planned row (queued or added to the session, not flushed); returns (the record,
+        what it replaced). The machinery flushes in batches and then notes the record's id and version."""
         raise NotImplementedError
+
+    def flush(self, context: Any) -> None:
+        """Write what ``apply`` queued (bulk inserts), before the session flush."""
 
     def undo(self, row: ImportRow, by: User) -> None:
         raise NotImplementedError
@@ -140,24 +144,41 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
         raise BatchError("该批次已导入或已撤销，不能再次导入。")
     importer = importer_for(batch.kind)
     context = importer.begin(by, batch.counts.get("units", {}))
-    rows = list(db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id)
-                                   .order_by(ImportRow.row_number)))
+    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.row_number, ImportRow.data)
+                              .where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)).all()
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    for done, row in enumerate(rows, start=1):
-        plan = _plan(importer, row.data, row.row_number, context)
-        row.action, row.message, row.record_id = plan.action, plan.message, plan.record_id
+    outcomes: list[dict] = []  # per row: what was done, for the batch page and for undo
+    written: list[tuple[dict, Any]] = []
+    for done, (row_id, row_number, data) in enumerate(rows, start=1):
+        plan = _plan(importer, data, row_number, context)
         counts[plan.action] += 1
         if plan.action == "error" and not skip_errors:
-            raise BatchError(f"第{row.row_number}行: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
+            raise BatchError(f"第{row_number}行: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
+        outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
+                   "before": None, "version_after": None}
         if plan.action in ("create", "update"):
-            row.record_id, row.before, row.version_after = importer.apply(plan, context, by)
+            record, outcome["before"] = importer.apply(plan, context, by)
+            written.append((outcome, record))
+        outcomes.append(outcome)
         if done % PROGRESS_EVERY == 0:
-            db.session.flush()
+            _flush_written(importer, context, written)
             yield done, len(rows)
+    _flush_written(importer, context, written)
+    for start in range(0, len(outcomes), 5000):  # bulk UPDATE by primary key
+        db.session.execute(sa.update(ImportRow), outcomes[start:start + 5000])
     batch.status, batch.skip_errors, batch.committed_at = "committed", skip_errors, utcnow()
     batch.counts = {**batch.counts, **counts}
     db.session.flush()
     return batch
+
+
+def _flush_written(importer: Importer, context, written: list) -> None:
+    """Flush a batch of written records, then note each one's id and version for undo."""
+    importer.flush(context)
+    db.session.flush()
+    for outcome, record in written:
+        outcome["record_id"], outcome["version_after"] = record.id, getattr(record, "version", None)
+    written.clear()
 
 
 def undo(batch: ImportBatch, by: User) -> ImportBatch:
