@@ -45,7 +45,7 @@ def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), to
     for enterprise in enterprises:
         if enterprise.last_contacted_on is None or enterprise.last_contacted_on < activity.occurred_on:
             enterprise.last_contacted_on = activity.occurred_on
-    store(list(uploads), "Activity", activity.id, by)
+    store(list(uploads or ()), "Activity", activity.id, by)
     db.session.flush()
     return activity
 
