@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (Activity, AuditLog, Chain, ChainNode, Enterprise, EnterpriseTag, OrgUnit, Park, Project,
-                        StageEvent, Target, User)
+                        StageEvent, Target, User, activity_enterprise)
 from app.models.enums import Role, Segment, Stage
 from app.seed.demo import CITIES, PARKS
 from app.standards import uscc_error
@@ -51,6 +51,14 @@ def test_demo_has_the_shanxi_facts_and_a_second_run_changes_nothing(app, runner)
         for project in db.session.scalars(sa.select(Project)):
             dates = [e.effective_on for e in project.stage_events]
             assert dates == sorted(dates) and project.stage_events[-1].stage == project.stage
+        # Last contact dates come from the visit log.
+        for enterprise_id, last in db.session.execute(
+                sa.select(activity_enterprise.c.enterprise_id, sa.func.max(Activity.occurred_on))
+                .join(Activity, Activity.id == activity_enterprise.c.activity_id)
+                .group_by(activity_enterprise.c.enterprise_id)):
+            assert db.session.get(Enterprise, enterprise_id).last_contacted_on == last
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Enterprise).where(
+            Enterprise.last_contacted_on.is_not(None))) >= 12
         assert db.session.scalar(sa.select(Target.value).where(
             Target.year == 2025, Target.unit_id == root.id, Target.indicator == "funds_wan")) == 800000
         before = counts()

@@ -101,6 +101,10 @@ def stale_targets(by: User, days: int, today: date | None = None) -> sa.Select:
 
 def refresh_last_contacted() -> None:
     """Recompute every enterprise's last contact date from the visit log (bulk loads use this)."""
-    latest = (sa.select(sa.func.max(Activity.occurred_on)).join(activity_enterprise)
-              .where(activity_enterprise.c.enterprise_id == Enterprise.id).scalar_subquery())
-    db.session.execute(sa.update(Enterprise).values(last_contacted_on=latest))
+    latest = (sa.select(activity_enterprise.c.enterprise_id, sa.func.max(Activity.occurred_on).label("day"))
+              .join(Activity, Activity.id == activity_enterprise.c.activity_id)
+              .group_by(activity_enterprise.c.enterprise_id).subquery())
+    # One aggregate pass (UPDATE … FROM), not a subquery per enterprise.
+    db.session.execute(sa.update(Enterprise).values(last_contacted_on=None))
+    db.session.execute(sa.update(Enterprise).where(Enterprise.id == latest.c.enterprise_id)
+                       .values(last_contacted_on=latest.c.day))

@@ -26,10 +26,11 @@ def upgrade():
 
     # Fill the new column from the visit log already recorded.
     op.execute("""
-        UPDATE enterprise SET last_contacted_on = (
-            SELECT MAX(activity.occurred_on) FROM activity
-            JOIN activity_enterprise ON activity_enterprise.activity_id = activity.id
-            WHERE activity_enterprise.enterprise_id = enterprise.id)
+        UPDATE enterprise SET last_contacted_on = latest.day
+        FROM (SELECT activity_enterprise.enterprise_id, MAX(activity.occurred_on) AS day
+              FROM activity JOIN activity_enterprise ON activity_enterprise.activity_id = activity.id
+              GROUP BY activity_enterprise.enterprise_id) AS latest
+        WHERE enterprise.id = latest.enterprise_id
     """)
 
 
