@@ -8,7 +8,6 @@ from functools import lru_cache
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from app.enterprises.names import normalize_name
 from app.extensions import db
 from app.attachments.services import store
 from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, OrgUnit,
@@ -54,7 +53,7 @@ def make_park(unit_id: int, name: str | None = None) -> Park:
 
 def make_enterprise(unit_id: int, name: str | None = None, **fields) -> Enterprise:
     name = name or f"测试企业{next(_serial)}有限公司"
-    enterprise = Enterprise(name=name, normalized_name=normalize_name(name), unit_id=unit_id, **fields)
+    enterprise = Enterprise(name=name, unit_id=unit_id, **fields)
     db.session.add(enterprise)
     db.session.flush()
     return enterprise

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.activities.services import log_activity
 from app.enterprises import services
-from app.enterprises.names import normalize_name
+from app.names import normalize_name
 from app.extensions import db
 from app.models import AuditLog, Contact, Enterprise, EnterpriseNode, Project, User
 from tests import helpers
@@ -154,3 +154,17 @@ def test_filters(ctx):
     assert search(user, contacted_before=date(2026, 2, 1), sort="name", desc="") == ["甲", "甲市示例企业有限公司"]
     assert search(user, contacted_after=date(2026, 2, 1)) == ["乙"]
     assert search(user, sort="name", desc="") == sorted(search(user, sort="name", desc=""))
+
+
+def test_the_name_index_follows_creates_renames_and_deletes(ctx):
+    world, user = ctx
+    enterprise = services.create_enterprise(user, data(world, name="晋中示例药业"))
+    db.session.flush()
+    assert search(user, q="药业") == ["晋中示例药业"] and search(user, q="晋") == ["晋中示例药业"]
+    services.update_enterprise(user, enterprise, {"name": "晋中示例醋业"})
+    assert search(user, q="药业") == [] and search(user, q="醋业") == ["晋中示例醋业"]
+    db.session.delete(enterprise)
+    db.session.flush()
+    assert search(user, q="醋业") == []
+    assert search(user, q="示例 ") == ["甲市示例企业有限公司"]  # trimmed; still the phrase search
+    assert search(user, q="Ab") == []  # Latin letters: substring match

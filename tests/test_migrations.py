@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from app.enterprises.search import include_name
 from app.extensions import db
 
 from tests.conftest import make_app
@@ -17,7 +18,7 @@ def test_head_matches_the_models(app, runner):
     # The session database was upgraded from empty to head; autogenerate must find no difference.
     with app.app_context():
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
             assert compare_metadata(context, db.metadata) == []
     assert runner.invoke(args=["db", "check"]).exit_code == 0
 
@@ -35,3 +36,16 @@ def test_downgrade_to_base_and_up_again(tmp_path):
 def test_the_app_never_creates_tables_itself():
     sources = "".join(p.read_text() for p in APP_DIR.rglob("*.py"))
     assert "create_all" not in sources
+
+
+def test_the_name_search_index_exists_at_head(app):
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        with db.engine.connect() as conn:
+            if dialect == "sqlite":
+                triggers = set(conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+                assert {"enterprise_name_fts_insert", "enterprise_name_fts_delete",
+                        "enterprise_name_fts_update"} <= triggers
+            else:
+                assert "ix_enterprise_name_tokens_tsv" in set(conn.execute(sa.text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars())

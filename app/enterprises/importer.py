@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.auth.scope import scoped
-from app.enterprises.names import normalize_name
+from app.names import name_keys, normalize_name
 from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
 from app.audit_trail import log_bulk_creates
@@ -202,8 +202,6 @@ class EnterpriseImporter(Importer):
                 continue
             before[key] = _plain(getattr(enterprise, key))
             setattr(enterprise, key, new)
-        if "name" in before:
-            enterprise.normalized_name = normalize_name(enterprise.name)
         added_tags = [t for t in dict.fromkeys(values.get("tags", [])) if t not in enterprise.tag_names]
         enterprise.tags.extend(EnterpriseTag(tag=t) for t in added_tags)
         if added_tags:
@@ -229,7 +227,7 @@ class EnterpriseImporter(Importer):
             return
         now = utcnow()
         rows = [{**{k: new.values.get(k) for k in SCALAR_FIELDS}, "officer_id": new.values["officer_id"],
-                 "normalized_name": normalize_name(new.values["name"]), "status": new.values.get("status") or
+                 **name_keys(new.values["name"]), "status": new.values.get("status") or
                  EnterpriseStatus.TARGET, "is_active": True, "version": 1, "created_at": now, "updated_at": now}
                 for new in context.pending]
         ids = db.session.execute(sa.insert(Enterprise).returning(Enterprise.id, sort_by_parameter_order=True),
@@ -289,8 +287,6 @@ class EnterpriseImporter(Importer):
                 setattr(contact, key, value)
         for key, value in before.items():
             setattr(enterprise, key, _typed(key, value))
-        if "name" in before:
-            enterprise.normalized_name = normalize_name(enterprise.name)
         db.session.flush()
 
 

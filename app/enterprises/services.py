@@ -10,7 +10,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.auth.scope import get_scoped_unit, scoped, unit_subtree
-from app.enterprises.names import normalize_name
+from app.enterprises.search import name_contains
+from app.names import normalize_name
 from app.extensions import db
 from app.models import (Activity, AuditLog, Contact, Enterprise, EnterpriseNode, EnterpriseTag, Project, User,
                         activity_enterprise, event_enterprise)
@@ -95,7 +96,7 @@ def create_enterprise(by: User, data: dict, tags: list[str] = ()) -> Enterprise:
     data["uscc"] = clean_uscc(data.get("uscc"))
     _check_code_free(by, data["uscc"])
     _check_unit_and_officer(by, data)
-    enterprise = Enterprise(**data, normalized_name=normalize_name(data["name"]))
+    enterprise = Enterprise(**data)
     _set_tags(enterprise, tags)
     db.session.add(enterprise)
     db.session.flush()
@@ -131,8 +132,6 @@ def update_enterprise(by: User, enterprise: Enterprise, data: dict, tags: list[s
     _check_unit_and_officer(by, {"unit_id": enterprise.unit_id, "officer_id": enterprise.officer_id, **data})
     for key, value in data.items():
         setattr(enterprise, key, value)
-    if "name" in data:
-        enterprise.normalized_name = normalize_name(data["name"])
     if tags is not None:
         _set_tags(enterprise, tags)
     db.session.flush()
@@ -237,7 +236,7 @@ def search(by: User, f: dict) -> sa.Select:
     q = unicodedata.normalize("NFKC", (f.get("q") or "").strip())
     if q:
         # One scan of the names; codes, phones and contact names only when the query can be one.
-        matches = [Enterprise.name.contains(q, autoescape=True),
+        matches = [name_contains(q),
                    Enterprise.id.in_(sa.select(Contact.enterprise_id).where(Contact.name == q))]
         if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
             matches.append(Enterprise.uscc.contains(q.upper(), autoescape=True))

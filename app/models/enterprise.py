@@ -5,6 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app.names import name_keys
 from app.extensions import db
 from app.models.common import Audited, Money, Timestamped
 from app.models.enums import EnterpriseStatus, SourceRegion
@@ -15,6 +16,8 @@ class Enterprise(Audited, Timestamped, db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     # Name folded for duplicate detection (full-width, spaces, brackets, legal suffixes).
     normalized_name: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    # Name spaced per Chinese character for the full-text index (see app/enterprises/search.py).
+    name_tokens: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     # 统一社会信用代码: one code, one enterprise. Targets often have none yet.
     uscc: so.Mapped[str | None] = so.mapped_column(sa.String(18), unique=True)
     province: so.Mapped[str | None] = so.mapped_column(sa.String(20))
@@ -45,6 +48,13 @@ class Enterprise(Audited, Timestamped, db.Model):
     merged_into: so.Mapped["Enterprise | None"] = so.relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
+
+    @so.validates("name")
+    def _derive_name_keys(self, _key, name: str) -> str:
+        # The folded name (duplicates) and the search tokens always follow the name.
+        keys = name_keys(name)
+        self.normalized_name, self.name_tokens = keys["normalized_name"], keys["name_tokens"]
+        return name
 
     @property
     def status_label(self) -> str:

@@ -17,7 +17,6 @@ from app.models.enums import (CAPACITY_UNITS, ActivityKind, CapacityKind, Channe
                               FundOrigin, GapMark, NodeRole, ParkLevel, ReviewStatus, Role, Segment,
                               SourceRegion, Stage, TargetIndicator, UnitKind)
 from app.activities.services import refresh_last_contacted
-from app.enterprises.names import normalize_name
 from app.projects.services import record_stage
 from app.standards import USCC_ALPHABET, make_uscc
 
@@ -270,7 +269,7 @@ def _users(units, parks) -> dict[str, User]:
 
 
 def _enterprise(name, unit, region_code, tags, **fields) -> Enterprise:
-    enterprise = Enterprise(name=name, normalized_name=normalize_name(name), uscc=demo_uscc(name, region_code),
+    enterprise = Enterprise(name=name, uscc=demo_uscc(name, region_code),
                             unit=unit, tags=[EnterpriseTag(tag=t) for t in tags], **fields)
     db.session.add(enterprise)
     return enterprise

@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
-from app.enterprises.names import normalize_name
+from app.names import name_keys
 from app.extensions import db
 from app.models import (Activity, CapacityItem, ChainNode, Contact, Enterprise, EnterpriseTag, FundEntry, OrgUnit,
                         Park, Project, StageEvent, User, activity_enterprise)
@@ -146,7 +146,7 @@ class _Generator:
                 uscc = make_uscc("91" + "14" + f"{rng.randrange(100, 9999):04d}" + body)
             stamp = datetime.combine(self._day(), datetime.min.time(), UTC)
             enterprises.append({
-                "id": ident, "name": name, "normalized_name": normalize_name(name), "uscc": uscc,
+                "id": ident, "name": name, **name_keys(name), "uscc": uscc,
                 "source_region": rng.choice(regions), "status": rng.choice(statuses),
                 "unit_id": rng.choice(self.units), "officer_id": rng.choice(self.officer_ids),
                 "revenue_wan": Decimal(int(math.exp(rng.uniform(math.log(100), math.log(5_000_000))))),
