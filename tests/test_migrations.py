@@ -47,5 +47,5 @@ def test_the_name_search_index_exists_at_head(app):
                 assert {"enterprise_name_fts_insert", "enterprise_name_fts_delete",
                         "enterprise_name_fts_update"} <= triggers
             else:
-                assert "ix_enterprise_name_tokens_tsv" in set(conn.execute(sa.text(
+                assert "ix_enterprise_name_tsv" in set(conn.execute(sa.text(
                     "SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars())

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.auth.scope import get_scoped_unit, scoped, unit_subtree
-from app.enterprises.search import name_contains
+from app.enterprises.search import ids_with_name_containing
 from app.names import normalize_name
 from app.extensions import db
 from app.models import (Activity, AuditLog, Contact, Enterprise, EnterpriseNode, EnterpriseTag, Project, User,
@@ -235,16 +235,16 @@ def search(by: User, f: dict) -> sa.Select:
     stmt = scoped(sa.select(Enterprise), by, Enterprise.unit_id)
     q = unicodedata.normalize("NFKC", (f.get("q") or "").strip())
     if q:
-        # One scan of the names; codes, phones and contact names only when the query can be one.
-        matches = [name_contains(q),
-                   Enterprise.id.in_(sa.select(Contact.enterprise_id).where(Contact.name == q))]
+        # Each way of matching gives a set of ids, each from its own index where it has one;
+        # codes and phones are looked at only when the query can be one.
+        matches = [ids_with_name_containing(q), sa.select(Contact.enterprise_id).where(Contact.name == q)]
         if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
-            matches.append(Enterprise.uscc.contains(q.upper(), autoescape=True))
+            matches.append(sa.select(Enterprise.id).where(Enterprise.uscc.contains(q.upper(), autoescape=True)))
         if re.fullmatch(r"[0-9\- ]{4,20}", q):
             digits = q.replace(" ", "")
-            matches.append(Enterprise.id.in_(sa.select(Contact.enterprise_id).where(sa.or_(
-                Contact.mobile.contains(digits, autoescape=True), Contact.phone.contains(digits, autoescape=True)))))
-        stmt = stmt.where(sa.or_(*matches))
+            matches.append(sa.select(Contact.enterprise_id).where(sa.or_(
+                Contact.mobile.contains(digits, autoescape=True), Contact.phone.contains(digits, autoescape=True))))
+        stmt = stmt.where(Enterprise.id.in_(sa.union(*matches)))
     if f.get("tag"):
         stmt = stmt.where(Enterprise.id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag == f["tag"])))
     if f.get("node_id"):

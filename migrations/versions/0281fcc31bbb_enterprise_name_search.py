@@ -2,8 +2,9 @@
 
 Adds enterprise.name_tokens (the name spaced per Chinese character, filled here for existing
 rows) and a full-text index on it: on SQLite an external-content FTS5 table kept in step by
-triggers, on PostgreSQL a GIN index on to_tsvector('simple', name_tokens). Both are outside the
-SQLAlchemy metadata (migrations/env.py leaves them out of autogenerate).
+triggers; on PostgreSQL a stored generated tsvector column name_tsv with a GIN index (a stored
+vector, so phrase matches are rechecked without recomputing it). Both are outside the SQLAlchemy
+metadata (migrations/env.py leaves them out of autogenerate).
 
 Note for later migrations: a batch ALTER of `enterprise` on SQLite recreates the table and drops
 its triggers; such a migration must call create_sqlite_search() again (a test checks the
@@ -58,8 +59,9 @@ def upgrade():
     if connection.dialect.name == "sqlite":
         create_sqlite_search()
     elif connection.dialect.name == "postgresql":
-        op.execute("CREATE INDEX ix_enterprise_name_tokens_tsv ON enterprise "
-                   "USING gin (to_tsvector('simple'::regconfig, name_tokens))")
+        op.execute("ALTER TABLE enterprise ADD COLUMN name_tsv tsvector "
+                   "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, name_tokens)) STORED")
+        op.execute("CREATE INDEX ix_enterprise_name_tsv ON enterprise USING gin (name_tsv)")
 
 
 def downgrade():
@@ -69,6 +71,7 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {FTS}_{trigger}")
         op.execute(f"DROP TABLE IF EXISTS {FTS}")
     elif connection.dialect.name == "postgresql":
-        op.execute("DROP INDEX IF EXISTS ix_enterprise_name_tokens_tsv")
+        op.execute("DROP INDEX IF EXISTS ix_enterprise_name_tsv")
+        op.execute("ALTER TABLE enterprise DROP COLUMN IF EXISTS name_tsv")
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_column('name_tokens')
