@@ -128,17 +128,12 @@ def detail(enterprise_id: int):
 def edit(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     form = _editor_form(enterprise)
-    if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data, version)
-        except services.EnterpriseError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已保存企业“{enterprise.name}”。", "success")
-            return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    if form.validate_on_submit() and saved(
+        lambda: services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data, version),
+        f"已保存企业“{form.name.data}”。",
+    ):
+        return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     return render_template("enterprises/form.html", form=form, enterprise=enterprise, duplicates=[])
 
 
