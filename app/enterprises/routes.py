@@ -128,7 +128,7 @@ def detail(enterprise_id: int):
 def edit(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     form = _editor_form(enterprise)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
     if form.validate_on_submit() and saved(
         lambda: services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data, version),
         f"已保存企业“{form.name.data}”。",
