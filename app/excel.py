@@ -1,6 +1,6 @@
 """The one Excel module: reading ledgers as users bring them, and writing workbooks.
 
-Reading (openpyxl) finds the header row below title rows, joins two-row (merged) headers, maps header
+Reading (calamine) finds the header row below title rows, joins two-row (merged) headers, maps header
 synonyms to fields, folds full-width characters and refuses what cannot be trusted (formulas,
 hidden sheets, too many rows). Writing (XlsxWriter, constant memory) escapes text that Excel would run as a formula and
 writes dates as date cells.
@@ -19,8 +19,7 @@ from typing import Any, Iterable
 
 from flask import send_file
 import xlsxwriter
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -99,32 +98,44 @@ def _read_rows(path: Path, filename: str) -> tuple[str, list[list[Any]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[str, list[list[Any]]]:
+    """Values through calamine (ten times openpyxl's speed); formulas and hidden sheets refused."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ExcelError("文件已损坏或不是有效的 .xlsx 文件。") from error
-    try:
-        hidden = [ws.title for ws in workbook.worksheets if ws.sheet_state != "visible"]
+        workbook = CalamineWorkbook.from_path(str(path))
+        hidden = [m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible]
         if hidden:
             raise ExcelError(f"工作簿含隐藏工作表“{'、'.join(hidden)}”，请删除或取消隐藏后再导入，以免导入看不见的数据。")
-        sheet = workbook.worksheets[0]
-        rows = []
-        for cells in sheet.iter_rows():
-            values = []
-            for cell in cells:
-                if getattr(cell, "data_type", None) == "f":
-                    raise ExcelError(f"第{cell.row}行第{cell.column}列是公式，请先“选择性粘贴为数值”后再导入。")
-                values.append(cell.value)
-            rows.append(values)
-            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS + 1:
-                break
-        return sheet.title, rows
+        formula = _first_formula(path)
+        if formula:
+            raise ExcelError(f"单元格 {formula} 是公式，请先“选择性粘贴为数值”后再导入。")
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return workbook.sheet_names[0], [[_cell_value(v) for v in row] for row in rows[:MAX_ROWS + HEADER_SCAN_ROWS + 1]]
     except ExcelError:
         raise
-    except Exception as error:  # openpyxl raises many kinds on malformed XML
+    except Exception as error:  # calamine and zipfile raise many kinds on a damaged file
         raise ExcelError("文件已损坏或不是有效的 .xlsx 文件。") from error
-    finally:
-        workbook.close()
+
+
+_FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >/]')
+
+
+def _first_formula(path: Path) -> str | None:
+    """The first cell holding a formula, found in the sheets' XML (calamine only gives values)."""
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                match = _FORMULA.search(package.read(name))
+                if match:
+                    return match[1].decode()
+    return None
+
+
+def _cell_value(value: Any) -> Any:
+    """calamine gives "" for empty cells and floats for whole numbers (phones, years): normalise."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
