@@ -16,6 +16,7 @@ from app.models import AuditLog, Audited, utcnow
 
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at"}
 MASKED = {"password_hash"}
+PLAIN_TYPES = (str, int, bool, float)
 
 
 def _plain(value):
@@ -117,7 +118,8 @@ def log_bulk_creates(session: Session, model, rows: list[dict]) -> None:
     actor, now = session.info.get("actor_id"), utcnow()
     entries = [{"at": now, "user_id": actor, "action": "create", "record_type": model.__name__,
                 "record_id": row.get("id"), "record_label": _label_of(row),
-                "changes": {k: [None, _plain(row[k])] for k in columns if row.get(k) is not None}}
+                "changes": {k: [None, v if type(v) in PLAIN_TYPES else _plain(v)]
+                            for k in columns if (v := row.get(k)) is not None}}
                for row in rows]
     if entries:
         session.connection().execute(sa.insert(AuditLog), entries)

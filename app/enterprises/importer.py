@@ -15,6 +15,7 @@ from app.names import name_keys, normalize_name
 from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
 from app.audit_trail import log_bulk_creates
+from app.bulk import reserve_ids
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
 from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise, utcnow
@@ -230,11 +231,14 @@ class EnterpriseImporter(Importer):
                  **name_keys(new.values["name"]), "status": new.values.get("status") or
                  EnterpriseStatus.TARGET, "is_active": True, "version": 1, "created_at": now, "updated_at": now}
                 for new in context.pending]
-        ids = db.session.execute(sa.insert(Enterprise).returning(Enterprise.id, sort_by_parameter_order=True),
-                                 rows).scalars().all()
+        ids = reserve_ids(Enterprise, len(rows))
+        for row, ident in zip(rows, ids):
+            row["id"] = ident
+        connection = db.session.connection()  # Core executemany: the ORM bulk path is slower here
+        connection.execute(Enterprise.__table__.insert(), rows)
         contacts, tags = [], []
-        for new, row, ident in zip(context.pending, rows, ids):
-            new.id = row["id"] = ident
+        for new, ident in zip(context.pending, ids):
+            new.id = ident
             if new.values.get("contact_name"):
                 contacts.append({"enterprise_id": ident, "name": new.values["contact_name"],
                                  "title": new.values.get("contact_title"), "mobile": new.values.get("mobile"),
@@ -243,13 +247,12 @@ class EnterpriseImporter(Importer):
             tags += [{"enterprise_id": ident, "tag": t} for t in dict.fromkeys(new.values.get("tags", []))]
         log_bulk_creates(db.session, Enterprise, rows)
         if contacts:
-            contact_ids = db.session.execute(sa.insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-                                             contacts).scalars().all()
-            for contact, ident in zip(contacts, contact_ids):
+            for contact, ident in zip(contacts, reserve_ids(Contact, len(contacts))):
                 contact["id"] = ident
+            connection.execute(Contact.__table__.insert(), contacts)
             log_bulk_creates(db.session, Contact, contacts)
         if tags:
-            db.session.execute(sa.insert(EnterpriseTag), tags)
+            connection.execute(EnterpriseTag.__table__.insert(), tags)
             log_bulk_creates(db.session, EnterpriseTag, tags)
         context.pending.clear()
 
