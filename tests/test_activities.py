@@ -113,3 +113,19 @@ def test_follow_up_page_and_stale_targets(app, client, world, login):
     stale = client.get("/activities/stale").get_data(as_text=True)
     assert "从未联系" in stale and "很久以前" in stale and "刚联系过" not in stale
     assert "很久以前" not in client.get("/activities/stale?days=60").get_data(as_text=True)
+
+
+def test_logging_from_the_project_page(app, client, world, login):
+    login("officer", unit="a")
+    page = client.get(f"/projects/{world.project_id}").get_data(as_text=True)
+    assert f"/activities/new?project_id={world.project_id}" in page
+    form = client.get(f"/activities/new?project_id={world.project_id}").get_data(as_text=True)
+    assert "甲园区示例项目" in form and "甲市示例企业有限公司" in form  # the investor comes along
+    response = client.post(f"/activities/new?project_id={world.project_id}", data={
+        "kind": "call", "occurred_on": str(TODAY), "unit_id": world.a_unit_id, "project_id": world.project_id,
+        "enterprise_ids": [world.enterprise_id], "summary": "电话沟通项目进度"})
+    assert response.status_code == 302
+    with app.app_context():
+        activity = db.session.scalar(sa.select(Activity).where(Activity.summary == "电话沟通项目进度"))
+        assert activity.project_id == world.project_id
+    assert client.get("/activities/new?project_id=999999").status_code == 404
