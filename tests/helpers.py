@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.attachments.services import store
-from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, OrgUnit,
+from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, Event, ImportBatch, OrgUnit,
                         Park, Project, User)
 from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
 

@@ -2,7 +2,6 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, OrgUnit, User
-from tests import helpers
 
 
 def count(model):

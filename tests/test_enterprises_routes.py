@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import AuditLog, Contact, Enterprise
+from app.models import AuditLog, Contact, Enterprise, EnterpriseTag
 from tests import helpers
 from tests.test_list_queries import counting
 
@@ -128,7 +128,7 @@ def test_list_search_filters_and_bookmarkable_state(app, client, world, login):
 def test_list_query_count_is_constant_with_filters(app, client, world, login):
     with app.app_context():
         for n in range(25):
-            e = helpers.make_enterprise(world.a_unit_id, f"查询企业{n}", tags=[helpers.EnterpriseTag(tag="上市公司")])
+            e = helpers.make_enterprise(world.a_unit_id, f"查询企业{n}", tags=[EnterpriseTag(tag="上市公司")])
             db.session.add(Contact(enterprise=e, name=f"人{n}"))
         db.session.commit()
     login("officer", unit="a")

@@ -8,7 +8,7 @@ from app.activities.services import log_activity
 from app.enterprises import services
 from app.names import normalize_name
 from app.extensions import db
-from app.models import AuditLog, Contact, Enterprise, EnterpriseNode, Project, User
+from app.models import AuditLog, ChainNode, Contact, Enterprise, EnterpriseNode, EnterpriseTag, Project, User
 from tests import helpers
 
 CODE = "91110000600037341L"
@@ -85,7 +85,7 @@ def test_merge_moves_everything_and_keeps_both_trails(ctx):
     drop = helpers.make_enterprise(world.a_unit_id, "示例科技", uscc=CODE, city="太原")
     db.session.add(Contact(enterprise=drop, name="赵六"))
     project = helpers.make_project(world.a_unit_id, investor_id=drop.id)
-    node_id = db.session.scalar(sa.select(helpers.ChainNode.id))
+    node_id = db.session.scalar(sa.select(ChainNode.id))
     db.session.add(EnterpriseNode(enterprise_id=drop.id, node_id=node_id, role="target"))
     log_activity(user, {"kind": "visit", "occurred_on": date(2026, 5, 1), "unit_id": world.a_unit_id,
                         "summary": "拜访"}, [drop.id], today=date(2026, 6, 1))
@@ -145,7 +145,7 @@ def test_filters(ctx):
     world, user = ctx
     a = helpers.make_enterprise(world.a_unit_id, "甲", status="contacting", source_region="pearl_delta",
                                 last_contacted_on=date(2026, 1, 10))
-    a.tags = [helpers.EnterpriseTag(tag="上市公司")]
+    a.tags = [EnterpriseTag(tag="上市公司")]
     helpers.make_enterprise(world.a_zone_unit_id, "乙", last_contacted_on=date(2026, 3, 1))
     db.session.flush()
     assert search(user, tag="上市公司") == ["甲"]

@@ -1,6 +1,5 @@
 """Errors answer in Chinese: HTML pages, JSON under /api/; bad ids and page numbers are 404, never 500."""
 import pytest
-from flask import abort
 
 from tests.conftest import make_app
 

@@ -2,7 +2,6 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from app.events import services

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from app.auth.scope import scoped
 from app.extensions import db
-from app.models import Enterprise, User
+from app.models import Enterprise, OrgUnit, User
 from tests import helpers
 
 
@@ -29,7 +29,7 @@ def test_scope_follows_the_unit_tree(app, world):
 
 def test_a_deeper_tree_is_followed_to_the_leaves(app, world):
     with app.app_context():
-        parent = db.session.get(helpers.OrgUnit, world.a_zone_unit_id)
+        parent = db.session.get(OrgUnit, world.a_zone_unit_id)
         for depth in range(4):
             parent = helpers.make_unit(f"D{depth}", f"第{depth}层", "department", parent)
         helpers.make_enterprise(parent.id, "最深处企业")
@@ -45,4 +45,4 @@ def test_list_pages_show_only_the_scope(client, world, login, app):
     login("officer", unit="a")
     page = client.get("/enterprises/").get_data(as_text=True)
     assert "甲市示例企业有限公司" in page and "乙市企业" not in page
-    assert client.get(f"/api/v1/units").json["units"][0]["code"] == "A"
+    assert client.get("/api/v1/units").json["units"][0]["code"] == "A"

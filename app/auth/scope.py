@@ -35,10 +35,6 @@ def get_scoped_or_404(model, ident, user: User, unit_column=None):
     return db.session.scalars(stmt).first() or abort(404)
 
 
-def in_scope(user: User, unit_id: int) -> bool:
-    return unit_id is not None and get_scoped_unit(user, unit_id) is not None
-
-
 def get_scoped_unit(user: User, unit_id: int) -> OrgUnit | None:
     stmt = scoped(sa.select(OrgUnit).where(OrgUnit.id == unit_id), user, OrgUnit.id)
     return db.session.scalars(stmt).first()

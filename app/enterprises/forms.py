@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from app.forms import Form
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
-from app.standards import MOBILE, uscc_error
+from app.standards import MOBILE
 
 
 def optional_int(value):

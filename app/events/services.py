@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
-from app.models import Enterprise, Event, EventProject, OrgUnit, Project, Target, User, event_enterprise
+from app.models import Enterprise, Event, EventProject, OrgUnit, Project, Target, User
 from app.models.enums import TargetIndicator
 
 FIELDS = ("name", "kind", "starts_on", "ends_on", "place", "unit_id", "leaders")

@@ -6,7 +6,6 @@ Create Date: 2026-11-23 18:13:10.110992
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
