@@ -3,9 +3,7 @@ security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, request, url_for
-from flask_sqlalchemy.pagination import SelectPagination
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -104,23 +102,11 @@ def page_number() -> int:
     return int(raw)
 
 
-class OneScanPagination(SelectPagination):
-    """Items and total from one statement (``count(*) OVER ()``): a filtered list of 100,000
-    rows is scanned once, not once for the page and again for the count."""
-
-    def _query_items(self) -> list:
-        select = self._query_args["select"].add_columns(sa.func.count().over().label("total_rows"))
-        rows = self._query_args["session"].execute(select.limit(self.per_page).offset(self._query_offset)).all()
-        self._total = rows[0].total_rows if rows else None
-        return [row[0] for row in rows]
-
-    def _query_count(self) -> int:
-        return self._total if self._total is not None else super()._query_count()
-
-
-def paginate(stmt, per_page: int | None = None) -> OneScanPagination:
-    return OneScanPagination(select=stmt, session=db.session(), page=page_number(),
-                             per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
+def paginate(stmt, per_page: int | None = None):
+    """One page and the total: two statements, each able to walk an index (ordered lists stop
+    after a page; counts read no rows)."""
+    return db.paginate(stmt, page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
+                       error_out=False, count=True)
 
 
 def page_url(page: int) -> str:

@@ -263,8 +263,12 @@ def search(by: User, f: dict) -> sa.Select:
     if not f.get("inactive"):
         stmt = stmt.where(Enterprise.is_active.is_(True))
     column = getattr(Enterprise, f.get("sort") or "created_at", Enterprise.created_at)
-    order = column.desc() if f.get("desc", "1") else column.asc()
-    return stmt.order_by(order.nulls_last() if f.get("desc", "1") else order.nulls_first(), Enterprise.id.desc())
+    descending = bool(f.get("desc", "1"))
+    order = column.desc() if descending else column.asc()
+    if column.property.columns[0].nullable:  # empty last contacts and codes go last, on both databases
+        order = order.nulls_last()
+    # The id breaks ties in the same direction, so (column, id) indexes serve the whole order.
+    return stmt.order_by(order, Enterprise.id.desc() if descending else Enterprise.id.asc())
 
 
 def export_rows(stmt: sa.Select):

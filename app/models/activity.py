@@ -44,6 +44,8 @@ class Activity(Audited, Timestamped, db.Model):
     enterprises: so.Mapped[list["Enterprise"]] = so.relationship(secondary=activity_enterprise)  # noqa: F821
     recorded_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
 
+    __table_args__ = (sa.Index("ix_activity_occurred_on_id", "occurred_on", "id"),)
+
     @property
     def kind_label(self) -> str:
         return ActivityKind.label_of(self.kind)

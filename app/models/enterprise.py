@@ -48,6 +48,9 @@ class Enterprise(Audited, Timestamped, db.Model):
     merged_into: so.Mapped["Enterprise | None"] = so.relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
+    # The list's sort orders, each with the id as tie-break, walk these instead of sorting.
+    __table_args__ = (sa.Index("ix_enterprise_created_at_id", "created_at", "id"),
+                      sa.Index("ix_enterprise_name_id", "name", "id"))
 
     @so.validates("name")
     def _derive_name_keys(self, _key, name: str) -> str:
