@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import Contact, Enterprise, ImportBatch, ImportRow
+from app.models import AuditLog, Contact, Enterprise, ImportBatch, ImportRow
 from tests import helpers
 from tests.workbooks import CODE_1, messy_enterprises, simple
 
@@ -46,7 +46,7 @@ def test_preview_says_per_row_what_will_happen(app, client, world, login, tmp_pa
 
 
 def test_errors_stop_the_commit_unless_skipped_and_undo_takes_it_back(app, client, world, login, tmp_path):
-    login("officer", unit="a")
+    officer = login("officer", unit="a")
     upload(client, messy_enterprises(tmp_path / "台账.xlsx"))
     batch = latest_batch(app)
     before = enterprise_names(app)
@@ -60,6 +60,9 @@ def test_errors_stop_the_commit_unless_skipped_and_undo_takes_it_back(app, clien
     with app.app_context():
         wine = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "山西示例酒业有限公司"))
         assert str(wine.revenue_wan) == "15000.00"  # 1.5 亿元
+        created = db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == "Enterprise",
+                                                              AuditLog.record_id == wine.id))
+        assert created.action == "create" and created.user_id == officer.id  # the importer, not 系统
         assert wine.uscc == CODE_1
         assert wine.contacts[0].mobile == "13800138000" and wine.tag_names == ["上市公司"]
         abc = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "ABC食品(太原)有限公司"))

@@ -38,6 +38,7 @@ def _stream(title: str, make_steps, batch_url):
 
     def generate():
         yield top
+        db.session.info["actor_id"] = user_id  # a fresh session: the audit trail needs its actor again
         try:
             steps = make_steps(db.session.get(User, user_id))
             while True:
