@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditLog, Audited, utcnow
 
-UNTRACKED = {"version", "created_at", "updated_at", "last_login_at"}
+# Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
+UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "normalized_name", "name_tokens"}
 MASKED = {"password_hash"}
 PLAIN_TYPES = (str, int, bool, float)
 

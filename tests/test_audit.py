@@ -81,3 +81,13 @@ def test_admin_browses_and_filters_the_log(app, client, world, login):
     assert "丙市" in client.get(f"/admin/audit?date_from={today}&date_to={today}").get_data(as_text=True)
     assert "丙市" not in client.get("/admin/audit?date_to=2020-01-01").get_data(as_text=True)
     assert client.get("/admin/audit?date_from=not-a-date").status_code == 200
+
+
+def test_derived_name_columns_are_not_reported_as_changes(app, world):
+    with app.app_context():
+        enterprise = helpers.make_enterprise(world.a_unit_id, "改名前")
+        db.session.commit()
+        enterprise.name = "改名后"
+        db.session.commit()
+        last = entries("Enterprise")[-1]
+        assert last.changes == {"name": ["改名前", "改名后"]}
