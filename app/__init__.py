@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from app import audit_trail, cli, web
+    from app.enterprises import search
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     audit_trail.install()
+    search.install()
     web.init_app(app)
     cli.init_app(app)
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import AuditLog, Contact, Enterprise, ImportBatch, ImportRow
+from app.enterprises.services import search
+from app.models import AuditLog, Contact, Enterprise, ImportBatch, ImportRow, User
 from tests import helpers
 from tests.workbooks import CODE_1, messy_enterprises, simple
 
@@ -179,6 +180,9 @@ def test_cli_import(app, runner, world, tmp_path):
     with app.app_context():
         wine = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "山西示例酒业有限公司"))
         assert wine.unit_id == world.a_unit_id  # the acting user's unit
+        # Bulk-inserted names are in the search index too.
+        found = db.session.scalars(search(db.session.get(User, world.a_user_id), {"q": "酒业"})).all()
+        assert [e.name for e in found] == ["山西示例酒业有限公司"]
     bad = runner.invoke(args=["import", "enterprises", str(path), "--user", "nobody"])
     assert bad.exit_code != 0 and "不存在" in bad.output
 

@@ -16,6 +16,7 @@ from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
 from app.audit_trail import log_bulk_creates
 from app.bulk import reserve_ids
+from app.enterprises.search import index_new
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
 from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise, utcnow
@@ -236,6 +237,7 @@ class EnterpriseImporter(Importer):
             row["id"] = ident
         connection = db.session.connection()  # Core executemany: the ORM bulk path is slower here
         connection.execute(Enterprise.__table__.insert(), rows)
+        index_new(db.session, ids)
         contacts, tags = [], []
         for new, ident in zip(context.pending, ids):
             new.id = ident

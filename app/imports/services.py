@@ -154,7 +154,7 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
         counts[plan.action] += 1
         if plan.action == "error" and not skip_errors:
             raise BatchError(f"第{row_number}行: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
-        outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
+        outcome = {"row_id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
                    "before": None, "version_after": None}
         if plan.action in ("create", "update"):
             record, outcome["before"] = importer.apply(plan, context, by)
@@ -164,8 +164,13 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
             _flush_written(importer, context, written)
             yield done, len(rows)
     _flush_written(importer, context, written)
-    for start in range(0, len(outcomes), 5000):  # bulk UPDATE by primary key
-        db.session.execute(sa.update(ImportRow), outcomes[start:start + 5000])
+    table = ImportRow.__table__
+    record_outcome = table.update().where(table.c.id == sa.bindparam("row_id")).values(
+        action=sa.bindparam("action"), message=sa.bindparam("message"), record_id=sa.bindparam("record_id"),
+        before=sa.bindparam("before", type_=sa.JSON), version_after=sa.bindparam("version_after"))
+    connection = db.session.connection()
+    for start in range(0, len(outcomes), 5000):  # Core executemany, by primary key
+        connection.execute(record_outcome, outcomes[start:start + 5000])
     batch.status, batch.skip_errors, batch.committed_at = "committed", skip_errors, utcnow()
     batch.counts = {**batch.counts, **counts}
     db.session.flush()

@@ -12,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
+from app.enterprises.search import index_new
 from app.names import name_keys
 from app.extensions import db
 from app.models import (Activity, CapacityItem, ChainNode, Contact, Enterprise, EnterpriseTag, FundEntry, OrgUnit,
@@ -164,7 +165,9 @@ class _Generator:
                 for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
                     tags.append({"enterprise_id": ident, "tag": tag})
         self.enterprise_ids = [e["id"] for e in enterprises] or list(db.session.scalars(sa.select(Enterprise.id)))
-        return _insert(Enterprise, enterprises) + _insert(Contact, contacts) + _insert(EnterpriseTag, tags)
+        written = _insert(Enterprise, enterprises)
+        index_new(db.session, [e["id"] for e in enterprises])
+        return written + _insert(Contact, contacts) + _insert(EnterpriseTag, tags)
 
     def projects(self, count: int) -> int:
         rng = self.rng
