@@ -32,8 +32,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
-    from app import activities, admin, api, attachments, auth, chains, dashboard, enterprises, errors
-    from app import events, imports, parks, projects, reports
+    from app import (
+        activities,
+        admin,
+        api,
+        attachments,
+        auth,
+        chains,
+        dashboard,
+        enterprises,
+        errors,
+        events,
+        imports,
+        parks,
+        projects,
+        reports,
+    )
 
     for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
                    reports, imports, attachments, admin, api, errors):

@@ -5,14 +5,14 @@ and rolls back with it. The acting user is ``session.info["actor_id"]``, set per
 by CLI commands.
 """
 from datetime import date, datetime
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.models import AuditLog, Audited, utcnow
+from app.models import Audited, AuditLog, utcnow
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "normalized_name", "name_tokens"}

@@ -1,15 +1,22 @@
 """Command-line entry points: thin wrappers over services that commit once at the end."""
 import json
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from app.admin.services import AdminError
+from app.admin.services import create_user as create_account
+from app.excel import ExcelError
 from app.extensions import db
-from app.models import OrgUnit, Park
+from app.imports.services import BatchError, commit, preview, run
+from app.models import ImportRow, OrgUnit, Park, User
 from app.models.enums import Role
+from app.seed.demo import DEMO_LOGINS, load_demo
+from app.seed.synthetic import generate
 
 users_cli = AppGroup("users", help="用户管理")
 seed_cli = AppGroup("seed", help="演示数据与规模数据")
@@ -23,7 +30,6 @@ seed_cli = AppGroup("seed", help="演示数据与规模数据")
 @click.option("--name", "display_name", help="姓名（默认同用户名）")
 def create_user(username, role, unit_code, park_name, display_name):
     """Create a user; the password is read from stdin when piped, otherwise prompted."""
-    from app.admin.services import AdminError, create_user as create
 
     unit = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
@@ -36,7 +42,7 @@ def create_user(username, role, unit_code, park_name, display_name):
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create(None, username=username, display_name=display_name or username, role=role,
+        user = create_account(None, username=username, display_name=display_name or username, role=role,
                       unit_id=unit.id, password=password, park_id=park.id if park else None)
     except AdminError as error:
         raise click.ClickException(str(error))
@@ -47,7 +53,6 @@ def create_user(username, role, unit_code, park_name, display_name):
 @seed_cli.command("demo")
 def seed_demo():
     """Load the Shanxi demo data (DOMAIN.md §8). Running it again changes nothing."""
-    from app.seed.demo import DEMO_LOGINS, load_demo
 
     created = load_demo()
     db.session.commit()
@@ -65,7 +70,6 @@ def seed_demo():
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
 def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json):
     """Deterministic province-scale data for benchmarks (bulk inserts, not audited)."""
-    from app.seed.synthetic import generate
 
     try:
         stats = generate(enterprises=enterprises, projects=projects, activities=activities, parks=parks,
@@ -89,10 +93,6 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
 def import_file(kind, path, dry_run, skip_errors, username, as_json):
     """Import a ledger (KIND: enterprises …) with the same preview, checks and batch as the web page."""
-    from pathlib import Path
-
-    from app.excel import ExcelError
-    from app.imports.services import BatchError, commit, preview, run
 
     user = _acting_user(username)
     db.session.info["actor_id"] = user.id
@@ -127,8 +127,6 @@ def import_file(kind, path, dry_run, skip_errors, username, as_json):
 
 
 def _acting_user(username: str | None):
-    from app.models import User
-
     stmt = sa.select(User).where(User.is_active.is_(True))
     stmt = stmt.where(User.username == username) if username else stmt.where(User.role == Role.ADMIN).order_by(User.id)
     user = db.session.scalars(stmt).first()
@@ -138,8 +136,6 @@ def _acting_user(username: str | None):
 
 
 def _row_errors(batch) -> list[dict]:
-    from app.models import ImportRow
-
     rows = db.session.execute(sa.select(ImportRow.row_number, ImportRow.message).where(
         ImportRow.batch_id == batch.id, ImportRow.action == "error").order_by(ImportRow.row_number))
     return [{"row": n, "message": m} for n, m in rows]

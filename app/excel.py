@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
-from flask import send_file
 import xlsxwriter
+from flask import send_file
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 MAX_ROWS = 50_000

@@ -3,7 +3,7 @@ security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -56,8 +56,6 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _unauthorized():
-    from flask import jsonify, redirect
-
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message="请先登录。"), 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -8,10 +8,22 @@ from functools import lru_cache
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db
 from app.attachments.services import store
-from app.models import (Activity, CapacityItem, Chain, ChainNode, Contact, Enterprise, Event, ImportBatch, OrgUnit,
-                        Park, Project, User)
+from app.extensions import db
+from app.models import (
+    Activity,
+    CapacityItem,
+    Chain,
+    ChainNode,
+    Contact,
+    Enterprise,
+    Event,
+    ImportBatch,
+    OrgUnit,
+    Park,
+    Project,
+    User,
+)
 from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
 
 PASSWORD = "Test-pass-2026"

@@ -6,9 +6,18 @@ import sqlalchemy as sa
 
 from app.activities.services import log_activity
 from app.enterprises import services
-from app.names import normalize_name
 from app.extensions import db
-from app.models import AuditLog, ChainNode, Contact, Enterprise, EnterpriseNode, EnterpriseTag, Project, User
+from app.models import (
+    AuditLog,
+    ChainNode,
+    Contact,
+    Enterprise,
+    EnterpriseNode,
+    EnterpriseTag,
+    Project,
+    User,
+)
+from app.names import normalize_name
 from tests import helpers
 
 CODE = "91110000600037341L"

@@ -6,7 +6,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.enterprises.importer import EnterpriseImporter
-from app.excel import ExcelError, Sheet, parse_amount_wan, parse_date, read_table, write_workbook
+from app.excel import (
+    ExcelError,
+    Sheet,
+    parse_amount_wan,
+    parse_date,
+    read_table,
+    write_workbook,
+)
 from app.standards import make_uscc
 from tests.workbooks import messy_enterprises, simple
 

@@ -5,8 +5,8 @@ import json
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.extensions import db
 from app.enterprises.services import search
+from app.extensions import db
 from app.models import AuditLog, Contact, Enterprise, ImportBatch, ImportRow, User
 from tests import helpers
 from tests.workbooks import CODE_1, messy_enterprises, simple

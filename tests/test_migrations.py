@@ -8,7 +8,6 @@ from flask_migrate import downgrade, upgrade
 
 from app.enterprises.search import include_name
 from app.extensions import db
-
 from tests.conftest import make_app
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"

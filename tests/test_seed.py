@@ -4,8 +4,21 @@ import json
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import (Activity, AuditLog, Chain, ChainNode, Enterprise, EnterpriseTag, OrgUnit, Park, Project,
-                        StageEvent, Target, User, activity_enterprise)
+from app.models import (
+    Activity,
+    AuditLog,
+    Chain,
+    ChainNode,
+    Enterprise,
+    EnterpriseTag,
+    OrgUnit,
+    Park,
+    Project,
+    StageEvent,
+    Target,
+    User,
+    activity_enterprise,
+)
 from app.models.enums import Role, Segment, Stage
 from app.seed.demo import CITIES, PARKS
 from app.standards import uscc_error

@@ -1,7 +1,7 @@
-from app.forms import Form
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.forms import Form
 from app.models.enums import Role, UnitKind
 
 

@@ -5,8 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin import bp
-from app.admin import services
+from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, PasswordForm, UnitForm, UserForm
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped

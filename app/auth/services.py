@@ -1,7 +1,6 @@
 """Login rules: one message for every failure, and a lock-out after repeated failures."""
-from flask import current_app
-
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.models import LoginAttempt, User, utcnow

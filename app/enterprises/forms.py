@@ -1,7 +1,24 @@
-from wtforms import (DateField, DecimalField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from app.enterprises.services import FIELDS, EnterpriseError, clean_uscc
 from app.forms import Form
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.standards import MOBILE
@@ -12,8 +29,6 @@ def optional_int(value):
 
 
 def check_uscc(form, field):
-    from app.enterprises.services import EnterpriseError, clean_uscc
-
     try:
         field.data = clean_uscc(field.data)
     except EnterpriseError as error:
@@ -45,8 +60,6 @@ class EnterpriseForm(Form):
     version = HiddenField()
 
     def data_for_service(self) -> dict:
-        from app.enterprises.services import FIELDS
-
         data = {f: getattr(self, f).data for f in FIELDS}
         return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
 

@@ -10,17 +10,26 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.auth.scope import scoped
-from app.names import name_keys, normalize_name
-from app.enterprises.services import clean_uscc
-from app.excel import parse_amount_wan, parse_date
 from app.audit_trail import log_bulk_creates
+from app.auth.scope import scoped
 from app.bulk import reserve_ids
 from app.enterprises.search import index_new
+from app.enterprises.services import clean_uscc
+from app.excel import parse_amount_wan, parse_date
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
-from app.models import Contact, Enterprise, EnterpriseTag, OrgUnit, Project, User, activity_enterprise, utcnow
+from app.models import (
+    Contact,
+    Enterprise,
+    EnterpriseTag,
+    OrgUnit,
+    Project,
+    User,
+    activity_enterprise,
+    utcnow,
+)
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
+from app.names import name_keys, normalize_name
 from app.standards import MOBILE
 
 SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",

@@ -7,10 +7,23 @@ from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.enterprises import bp, services
-from app.enterprises.forms import ContactForm, EnterpriseFilterForm, EnterpriseForm, MergeForm
+from app.enterprises.forms import (
+    ContactForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    MergeForm,
+)
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
-from app.models import Chain, ChainNode, Contact, Enterprise, EnterpriseNode, Project, User
+from app.models import (
+    Chain,
+    ChainNode,
+    Contact,
+    Enterprise,
+    EnterpriseNode,
+    Project,
+    User,
+)
 from app.models.enums import Role
 from app.web import paginate, saved
 

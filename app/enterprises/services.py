@@ -11,11 +11,24 @@ import sqlalchemy as sa
 
 from app.auth.scope import get_scoped_unit, scoped, unit_subtree
 from app.enterprises.search import ids_with_name_containing
-from app.names import normalize_name
 from app.extensions import db
-from app.models import (Activity, AuditLog, Contact, Enterprise, EnterpriseNode, EnterpriseTag, Project, User,
-                        activity_enterprise, event_enterprise)
+from app.models import (
+    Activity,
+    AuditLog,
+    Contact,
+    Enterprise,
+    EnterpriseNode,
+    EnterpriseTag,
+    OrgUnit,
+    Project,
+    User,
+    activity_enterprise,
+    event_enterprise,
+)
+from app.models.enums import EnterpriseStatus, SourceRegion
+from app.names import normalize_name
 from app.standards import uscc_error
+from app.web import local_time
 
 # The fields a form or an import row may set on an enterprise.
 FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -111,8 +124,6 @@ def last_change(record_type: str, record_id: int) -> AuditLog | None:
 
 def stale_message(record_type: str, record_id: int) -> str:
     """Who changed the record meanwhile and which fields, for a refused stale save."""
-    from app.web import local_time
-
     change = last_change(record_type, record_id)
     if change is None:
         return "该记录已被他人修改，请刷新后重新编辑。"
@@ -274,9 +285,6 @@ def search(by: User, f: dict) -> sa.Select:
 def export_rows(stmt: sa.Select):
     """Rows for the list export: plain column reads in chunks, one query per chunk for tags and
     for contacts, so memory stays flat and no ORM objects pile up."""
-    from app.models import OrgUnit
-    from app.models.enums import EnterpriseStatus, SourceRegion
-
     units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
     officers = dict(db.session.execute(sa.select(User.id, User.display_name)).all())
     ids = list(db.session.scalars(stmt.with_only_columns(Enterprise.id)))

@@ -2,7 +2,15 @@
 import logging
 
 import sqlalchemy as sa
-from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from app.auth.decorators import roles_required

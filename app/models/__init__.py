@@ -1,5 +1,11 @@
 """All models; import them from here."""
-from app.models.activity import Activity, Event, EventProject, activity_enterprise, event_enterprise
+from app.models.activity import (
+    Activity,
+    Event,
+    EventProject,
+    activity_enterprise,
+    event_enterprise,
+)
 from app.models.attachment import Attachment
 from app.models.audit import AuditLog
 from app.models.chain import Chain, ChainNode, EnterpriseNode

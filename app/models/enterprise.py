@@ -5,10 +5,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.names import name_keys
 from app.extensions import db
 from app.models.common import Audited, Money, Timestamped
 from app.models.enums import EnterpriseStatus, SourceRegion
+from app.names import name_keys
 
 
 class Enterprise(Audited, Timestamped, db.Model):

@@ -10,13 +10,45 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.extensions import db
-from app.models import (Activity, CapacityItem, Chain, ChainNode, Enterprise, EnterpriseNode, EnterpriseTag,
-                        Event, EventProject, FundEntry, OrgUnit, Park, Project, Target, User, utcnow)
-from app.models.enums import (CAPACITY_UNITS, ActivityKind, CapacityKind, Channel, EnterpriseStatus, EventKind,
-                              FundOrigin, GapMark, NodeRole, ParkLevel, ReviewStatus, Role, Segment,
-                              SourceRegion, Stage, TargetIndicator, UnitKind)
 from app.activities.services import refresh_last_contacted
+from app.extensions import db
+from app.models import (
+    Activity,
+    CapacityItem,
+    Chain,
+    ChainNode,
+    Enterprise,
+    EnterpriseNode,
+    EnterpriseTag,
+    Event,
+    EventProject,
+    FundEntry,
+    OrgUnit,
+    Park,
+    Project,
+    Target,
+    User,
+    utcnow,
+)
+from app.models.enums import (
+    CAPACITY_UNITS,
+    ActivityKind,
+    CapacityKind,
+    Channel,
+    EnterpriseStatus,
+    EventKind,
+    FundOrigin,
+    GapMark,
+    NodeRole,
+    ParkLevel,
+    ReviewStatus,
+    Role,
+    Segment,
+    SourceRegion,
+    Stage,
+    TargetIndicator,
+    UnitKind,
+)
 from app.projects.services import record_stage
 from app.standards import USCC_ALPHABET, make_uscc
 

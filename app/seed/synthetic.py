@@ -13,12 +13,37 @@ import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
 from app.enterprises.search import index_new
-from app.names import name_keys
 from app.extensions import db
-from app.models import (Activity, CapacityItem, ChainNode, Contact, Enterprise, EnterpriseTag, FundEntry, OrgUnit,
-                        Park, Project, StageEvent, User, activity_enterprise)
-from app.models.enums import (CAPACITY_UNITS, ENTERPRISE_TAGS, ActivityKind, CapacityKind, Channel,
-                              EnterpriseStatus, FundOrigin, ParkLevel, ReviewStatus, SourceRegion, Stage, UnitKind)
+from app.models import (
+    Activity,
+    CapacityItem,
+    ChainNode,
+    Contact,
+    Enterprise,
+    EnterpriseTag,
+    FundEntry,
+    OrgUnit,
+    Park,
+    Project,
+    StageEvent,
+    User,
+    activity_enterprise,
+)
+from app.models.enums import (
+    CAPACITY_UNITS,
+    ENTERPRISE_TAGS,
+    ActivityKind,
+    CapacityKind,
+    Channel,
+    EnterpriseStatus,
+    FundOrigin,
+    ParkLevel,
+    ReviewStatus,
+    SourceRegion,
+    Stage,
+    UnitKind,
+)
+from app.names import name_keys
 from app.seed.demo import load_demo
 from app.standards import USCC_ALPHABET, make_uscc
 
