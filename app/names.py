@@ -22,9 +22,21 @@ def normalize_name(name: str) -> str:
 
 
 def search_tokens(name: str) -> str:
-    """The name with every Chinese character a word of its own ("汾酒集团" → "汾 酒 集 团"), so a
-    full-text index finds 1- and 2-character queries as phrases."""
-    return " ".join(CJK.sub(r" \1 ", unicodedata.normalize("NFKC", name or "").lower()).split())
+    """The words a full-text index keeps for a name: every Chinese character on its own, then
+    every pair of adjacent Chinese characters, run by run ("汾酒集团" → "汾 酒 集 团 汾酒 酒集 集团").
+
+    A 1-character query is looked up as one word and a longer one as the phrase of its pairs
+    (``query_tokens``): single-word lookups need no positional check, and the databases estimate
+    their matches well. Runs are parted by a "0", a word no Chinese query asks for, so a phrase
+    never runs from one run into the next ("科(技)" does not contain "科技")."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    pairs = [" ".join(run[i:i + 2] for i in range(len(run) - 1)) for run in CJK_ONLY.findall(text) if len(run) > 1]
+    return " ".join(CJK.sub(r" \1 ", text).split() + [" 0 ".join(pairs)]).strip()
+
+
+def query_tokens(query: str) -> str:
+    """The words to look up for a query of Chinese characters only (see ``search_tokens``)."""
+    return query if len(query) == 1 else " ".join(query[i:i + 2] for i in range(len(query) - 1))
 
 
 def name_keys(name: str) -> dict[str, str]:

@@ -3,8 +3,11 @@ security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy.orm import lazyload
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
@@ -100,10 +103,21 @@ def page_number() -> int:
     return int(raw)
 
 
-def paginate(stmt, per_page: int | None = None):
+class _Pagination(SelectPagination):
+    """A page whose total may come from another statement over the same rows."""
+
+    def _query_count(self) -> int:
+        counted = self._query_args["count_select"]
+        return self._query_args["session"].scalar(
+            sa.select(sa.func.count()).select_from(counted.options(lazyload("*")).order_by(None).subquery()))
+
+
+def paginate(stmt, per_page: int | None = None, count_stmt=None):
     """One page and the total: two statements, each able to walk an index (ordered lists stop
-    after a page; counts read no rows)."""
-    return db.paginate(stmt, page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
+    after a page; counts read no rows). ``count_stmt`` selects the same rows as ``stmt`` written
+    for counting, where the best plan for a page is not the best for a total."""
+    return _Pagination(select=stmt, count_select=stmt if count_stmt is None else count_stmt, session=db.session,
+                       page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
                        error_out=False, count=True)
 
 

@@ -177,3 +177,31 @@ def test_the_name_index_follows_creates_renames_and_deletes(ctx):
     assert search(user, q="醋业") == []
     assert search(user, q="示例 ") == ["甲市示例企业有限公司"]  # trimmed; still the phrase search
     assert search(user, q="Ab") == []  # Latin letters: substring match
+
+
+def test_a_name_matches_exactly_the_queries_it_contains(ctx):
+    world, user = ctx
+    for name in ("科(技)制造", "山西科技创新城", "大科学技术馆"):
+        helpers.make_enterprise(world.a_unit_id, name)
+    db.session.flush()
+    found = lambda q: sorted(search(user, q=q))  # noqa: E731
+    assert found("科技") == ["山西科技创新城"]  # not across the bracket, not 科…技
+    assert found("科技创新") == ["山西科技创新城"]
+    assert found("技创") == ["山西科技创新城"]
+    assert found("技制") == []  # 技)制: the pair is split by the bracket
+    assert found("学技术") == ["大科学技术馆"]
+    assert found("科学技") == ["大科学技术馆"]
+    assert found("科") == ["大科学技术馆", "山西科技创新城", "科(技)制造"]
+
+
+@pytest.mark.parametrize("matching", [1, 30])
+def test_a_page_and_the_count_agree_whichever_way_sqlite_finds_them(ctx, matching):
+    # With few matches the page is looked up by the name index; with many (1 in 20 or more) by
+    # walking the sort order. Both must give the same rows in the same order as the count's query.
+    world, user = ctx
+    for i in range(40):
+        helpers.make_enterprise(world.a_unit_id, f"示例{'矿业' if i < matching else '农业'}{i:02d}号")
+    db.session.flush()
+    page = [e.name for e in db.session.scalars(services.search(user, {"q": "矿业"}, for_page=True))]
+    assert page == search(user, q="矿业") and len(page) == matching
+    assert page == sorted(page, key=lambda n: -int(n[4:6]))  # newest first

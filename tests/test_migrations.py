@@ -8,6 +8,7 @@ from flask_migrate import downgrade, upgrade
 
 from app.enterprises.search import include_name
 from app.extensions import db
+from app.names import search_tokens
 from tests.conftest import make_app
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
@@ -47,3 +48,25 @@ def test_the_name_search_index_exists_at_head(app):
             else:
                 assert "ix_enterprise_name_tsv" in set(conn.execute(sa.text(
                     "SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars())
+
+
+def test_the_pair_migration_reindexes_existing_names(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'pairs.sqlite'}")
+    with app.app_context():
+        upgrade(revision="1ab122769a41")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, created_at, updated_at) "
+                                 "VALUES (1, '省', 'P', 'province', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text(
+                "INSERT INTO enterprise (name, normalized_name, name_tokens, status, unit_id, is_active, version, "
+                "source_region, created_at, updated_at) VALUES ('汾酒集团', '汾酒', '汾 酒 集 团', 'target', 1, 1, 1, "
+                "'local', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT name_tokens FROM enterprise")).scalar() == search_tokens("汾酒集团")
+            assert conn.execute(sa.text(
+                "SELECT count(*) FROM enterprise_name_fts WHERE enterprise_name_fts MATCH '酒集'")).scalar() == 1
+        downgrade(revision="1ab122769a41")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT name_tokens FROM enterprise")).scalar() == "汾 酒 集 团"
+        db.engine.dispose()

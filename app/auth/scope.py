@@ -17,6 +17,13 @@ def unit_subtree(unit_id: int) -> sa.Select:
     return sa.select(tree.c.id)
 
 
+def unit_ids_under(unit_id: int) -> list[int]:
+    """The ids of a unit and all its descendants, read first so that the query they go into
+    carries a plain list: the planners estimate ``IN (1, 2, 3)`` well but not a recursive CTE,
+    and on a broad name search PostgreSQL then walked the whole date index (30 ms instead of 5)."""
+    return list(db.session.scalars(unit_subtree(unit_id)))
+
+
 def sees_everything(user: User) -> bool:
     return user.unit.parent_id is None
 
@@ -25,7 +32,7 @@ def scoped(stmt: sa.Select, user: User, unit_column) -> sa.Select:
     """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree."""
     if sees_everything(user):
         return stmt
-    return stmt.where(unit_column.in_(unit_subtree(user.unit_id)))
+    return stmt.where(unit_column.in_(unit_ids_under(user.unit_id)))
 
 
 def get_scoped_or_404(model, ident, user: User, unit_column=None):

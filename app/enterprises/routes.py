@@ -65,9 +65,11 @@ def _filters(form: EnterpriseFilterForm) -> dict:
 @roles_required()
 def index():
     form = _filter_form()
-    stmt = services.search(current_user, _filters(form)).options(
+    filters = _filters(form)
+    page = services.search(current_user, filters, for_page=True).options(
         selectinload(Enterprise.unit), selectinload(Enterprise.tags), selectinload(Enterprise.officer))
-    return render_template("enterprises/index.html", form=form, pagination=paginate(stmt))
+    pagination = paginate(page, count_stmt=services.search(current_user, filters))
+    return render_template("enterprises/index.html", form=form, pagination=pagination)
 
 
 @bp.route("/export.xlsx")

@@ -9,8 +9,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.auth.scope import get_scoped_unit, scoped, unit_subtree
-from app.enterprises.search import ids_with_name_containing
+from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
+from app.enterprises.search import id_in, name_contains
 from app.extensions import db
 from app.models import (
     Activity,
@@ -241,21 +241,22 @@ def timeline(enterprise: Enterprise) -> list[dict]:
     return sorted(items, key=lambda i: (i["on"] or date.min), reverse=True)
 
 
-def search(by: User, f: dict) -> sa.Select:
-    """The enterprises in scope matching the list filters ``f`` (the filter form's data), sorted."""
+def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
+    """The enterprises in scope matching the list filters ``f`` (the filter form's data), sorted;
+    ``for_page``: written for fetching one page rather than for counting or exporting."""
     stmt = scoped(sa.select(Enterprise), by, Enterprise.unit_id)
     q = unicodedata.normalize("NFKC", (f.get("q") or "").strip())
     if q:
-        # Each way of matching gives a set of ids, each from its own index where it has one;
-        # codes and phones are looked at only when the query can be one.
-        matches = [ids_with_name_containing(q), sa.select(Contact.enterprise_id).where(Contact.name == q)]
+        # Each way of matching is a condition with an index of its own, ORed so the database
+        # combines the index lookups; codes and phones are looked at only when the query can be one.
+        matches = [name_contains(q, for_page), id_in(Enterprise.id, sa.select(Contact.enterprise_id).where(Contact.name == q))]
         if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
-            matches.append(sa.select(Enterprise.id).where(Enterprise.uscc.contains(q.upper(), autoescape=True)))
+            matches.append(Enterprise.uscc.contains(q.upper(), autoescape=True))
         if re.fullmatch(r"[0-9\- ]{4,20}", q):
             digits = q.replace(" ", "")
-            matches.append(sa.select(Contact.enterprise_id).where(sa.or_(
-                Contact.mobile.contains(digits, autoescape=True), Contact.phone.contains(digits, autoescape=True))))
-        stmt = stmt.where(Enterprise.id.in_(sa.union(*matches)))
+            matches.append(id_in(Enterprise.id, sa.select(Contact.enterprise_id).where(sa.or_(
+                Contact.mobile.contains(digits, autoescape=True), Contact.phone.contains(digits, autoescape=True)))))
+        stmt = stmt.where(sa.or_(*matches))
     if f.get("tag"):
         stmt = stmt.where(Enterprise.id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag == f["tag"])))
     if f.get("node_id"):
@@ -265,7 +266,7 @@ def search(by: User, f: dict) -> sa.Select:
         if f.get(key):
             stmt = stmt.where(getattr(Enterprise, key) == f[key])
     if f.get("unit_id"):
-        stmt = stmt.where(Enterprise.unit_id.in_(unit_subtree(f["unit_id"])))
+        stmt = stmt.where(Enterprise.unit_id.in_(unit_ids_under(f["unit_id"])))
     if f.get("contacted_after"):
         stmt = stmt.where(Enterprise.last_contacted_on >= f["contacted_after"])
     if f.get("contacted_before"):
