@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.bulk import insert_rows
 from app.models import Audited, AuditLog, utcnow
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
@@ -115,15 +116,16 @@ def _after_flush(session: Session, _context) -> None:
 def log_bulk_creates(session: Session, model, rows: list[dict]) -> None:
     """Audit rows for records inserted in bulk (Core, no ORM objects): one "create" entry each,
     in the same transaction, exactly as the flush hook would write them."""
-    columns = [a.key for a in _columns_of(model)]
+    if not rows:
+        return
+    columns = [a.key for a in _columns_of(model) if a.key in rows[0]]
     actor, now = session.info.get("actor_id"), utcnow()
     entries = [{"at": now, "user_id": actor, "action": "create", "record_type": model.__name__,
                 "record_id": row.get("id"), "record_label": _label_of(row),
                 "changes": {k: [None, v if type(v) in PLAIN_TYPES else _plain(v)]
-                            for k in columns if (v := row.get(k)) is not None}}
+                            for k in columns if (v := row[k]) is not None}}
                for row in rows]
-    if entries:
-        session.connection().execute(sa.insert(AuditLog), entries)
+    insert_rows(AuditLog, entries)
 
 
 def _label_of(row: dict) -> str | None:

@@ -1,5 +1,7 @@
-"""Ids for rows written in bulk without RETURNING (SQLite answers RETURNING one row at a time)."""
+"""Rows written in bulk: ids reserved up front (SQLite answers RETURNING one row at a time) and
+inserts that take the fastest path each database offers."""
 import sqlalchemy as sa
+from psycopg.types.json import Json
 
 from app.extensions import db
 
@@ -20,3 +22,31 @@ def reserve_ids(model, count: int) -> list[int]:
     db.session.execute(sa.update(table).where(sa.false()).values(id=table.c.id))
     first = (db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
     return list(range(first, first + count))
+
+
+def insert_rows(target, rows: list[dict]) -> int:
+    """Insert plain rows (dicts with the same keys) into a model's table or a table, in bulk.
+
+    PostgreSQL gets them through COPY, several times faster than executemany, which psycopg
+    sends as one INSERT per row; SQLite through Core executemany. Columns a row leaves out take
+    their Python-side default, as in a Core insert. Writes in the session's transaction.
+    """
+    if not rows:
+        return 0
+    table = getattr(target, "__table__", target)
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), 10000):
+            connection.execute(table.insert(), rows[start:start + 10000])
+        return len(rows)
+    given = [c for c in table.columns if c.key in rows[0]]
+    defaults = [c for c in table.columns if c.key not in rows[0] and c.default is not None]
+    default_values = tuple(c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults)
+    wrap = [Json if isinstance(c.type, sa.JSON) else None for c in given]
+    names = ", ".join(f'"{c.name}"' for c in given + defaults)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                values = [row[c.key] for c in given]
+                copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + list(default_values))
+    return len(rows)

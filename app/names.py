@@ -2,8 +2,8 @@
 import re
 import unicodedata
 
-CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")  # a Chinese character, or a run of others
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
 _DROP = re.compile(r"[\s()（）\[\]【】<>《》·.,，、\-—_]")
 
@@ -31,7 +31,7 @@ def search_tokens(name: str) -> str:
     never runs from one run into the next ("科(技)" does not contain "科技")."""
     text = unicodedata.normalize("NFKC", name or "").lower()
     pairs = [" ".join(run[i:i + 2] for i in range(len(run) - 1)) for run in CJK_ONLY.findall(text) if len(run) > 1]
-    return " ".join(CJK.sub(r" \1 ", text).split() + [" 0 ".join(pairs)]).strip()
+    return " ".join(_WORDS.findall(text) + [" 0 ".join(pairs)]).strip()
 
 
 def query_tokens(query: str) -> str:

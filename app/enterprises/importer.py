@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.audit_trail import log_bulk_creates
 from app.auth.scope import scoped
-from app.bulk import reserve_ids
+from app.bulk import insert_rows, reserve_ids
 from app.enterprises.search import index_new
 from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
@@ -244,8 +244,7 @@ class EnterpriseImporter(Importer):
         ids = reserve_ids(Enterprise, len(rows))
         for row, ident in zip(rows, ids):
             row["id"] = ident
-        connection = db.session.connection()  # Core executemany: the ORM bulk path is slower here
-        connection.execute(Enterprise.__table__.insert(), rows)
+        insert_rows(Enterprise, rows)
         index_new(db.session, ids)
         contacts, tags = [], []
         for new, ident in zip(context.pending, ids):
@@ -260,10 +259,10 @@ class EnterpriseImporter(Importer):
         if contacts:
             for contact, ident in zip(contacts, reserve_ids(Contact, len(contacts))):
                 contact["id"] = ident
-            connection.execute(Contact.__table__.insert(), contacts)
+            insert_rows(Contact, contacts)
             log_bulk_creates(db.session, Contact, contacts)
         if tags:
-            connection.execute(EnterpriseTag.__table__.insert(), tags)
+            insert_rows(EnterpriseTag, tags)
             log_bulk_creates(db.session, EnterpriseTag, tags)
         context.pending.clear()
 

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 import sqlalchemy as sa
 
 from app.attachments.services import folder
+from app.bulk import insert_rows
 from app.excel import Sheet, Table, read_table
 from app.extensions import db
 from app.models import ImportBatch, ImportRow, User, utcnow
@@ -122,8 +123,7 @@ def preview(kind: str, path: Path, filename: str, by: User) -> Iterator:
                      "cells": [_json_safe(c) for c in source.cells]})
         if done % PROGRESS_EVERY == 0:
             yield done, len(table.rows)
-    for start in range(0, len(rows), 5000):
-        db.session.execute(sa.insert(ImportRow), rows[start:start + 5000])
+    insert_rows(ImportRow, rows)
     batch.counts = {**counts, "units": table.units, "headers": table.headers,
                     "ignored_headers": table.ignored_headers}
     db.session.flush()

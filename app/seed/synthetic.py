@@ -1,6 +1,6 @@
 """Deterministic province-scale data for benchmarks and for looking at the app at scale.
 
-Rows go in with bulk Core inserts (no ORM objects, so no audit trail: this is generated data).
+Rows go in with bulk inserts (no ORM objects, so no audit trail: this is generated data).
 The same --seed always gives the same rows. The demo org units are loaded first if missing.
 """
 import math
@@ -12,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
+from app.bulk import insert_rows
 from app.enterprises.search import index_new
 from app.extensions import db
 from app.models import (
@@ -48,7 +49,6 @@ from app.seed.demo import load_demo
 from app.standards import USCC_ALPHABET, make_uscc
 
 MARKER_CODE = "SYN-Z001"
-BATCH = 5000
 START, END = date(2024, 1, 1), date(2026, 11, 20)
 FORWARD = [Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING]
 # Where projects stand today, as shares.
@@ -82,15 +82,6 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),
             "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks}
-
-
-def _insert(model_or_table, rows: list[dict]) -> int:
-    """Core executemany in batches (the ORM bulk path would split rows by which keys are None)."""
-    table = getattr(model_or_table, "__table__", model_or_table)
-    connection = db.session.connection()
-    for i in range(0, len(rows), BATCH):
-        connection.execute(table.insert(), rows[i:i + BATCH])
-    return len(rows)
 
 
 def _next_id(model) -> int:
@@ -145,7 +136,7 @@ class _Generator:
                 item_id += 1
             self.park_units.append((park_id, unit_id))
             unit_id, park_id = unit_id + 1, park_id + 1
-        return _insert(OrgUnit, units) + _insert(Park, parks) + _insert(CapacityItem, items)
+        return insert_rows(OrgUnit, units) + insert_rows(Park, parks) + insert_rows(CapacityItem, items)
 
     def _company_name(self) -> str:
         rng = self.rng
@@ -190,9 +181,9 @@ class _Generator:
                 for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
                     tags.append({"enterprise_id": ident, "tag": tag})
         self.enterprise_ids = [e["id"] for e in enterprises] or list(db.session.scalars(sa.select(Enterprise.id)))
-        written = _insert(Enterprise, enterprises)
+        written = insert_rows(Enterprise, enterprises)
         index_new(db.session, [e["id"] for e in enterprises])
-        return written + _insert(Contact, contacts) + _insert(EnterpriseTag, tags)
+        return written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
 
     def projects(self, count: int) -> int:
         rng = self.rng
@@ -240,7 +231,7 @@ class _Generator:
                     fund_id += 1
                     month = (month + timedelta(days=32)).replace(day=1)
         self.project_ids = [p["id"] for p in projects]
-        return _insert(Project, projects) + _insert(StageEvent, events) + _insert(FundEntry, funds)
+        return insert_rows(Project, projects) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
 
     def activities(self, count: int) -> int:
         rng = self.rng
@@ -261,4 +252,4 @@ class _Generator:
             })
             if self.enterprise_ids:
                 links.append({"activity_id": ident, "enterprise_id": rng.choice(self.enterprise_ids)})
-        return _insert(Activity, activities) + _insert(activity_enterprise, links)
+        return insert_rows(Activity, activities) + insert_rows(activity_enterprise, links)

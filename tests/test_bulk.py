@@ -1,0 +1,44 @@
+"""Bulk inserts (COPY on PostgreSQL, executemany on SQLite) write what a Core insert would."""
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.bulk import insert_rows, reserve_ids
+from app.enterprises.search import index_new
+from app.enterprises.services import search
+from app.extensions import db
+from app.models import AuditLog, Enterprise
+from app.names import name_keys
+from tests import helpers
+
+
+def test_rows_round_trip_with_json_unicode_nulls_and_defaults(app, world):
+    with app.app_context():
+        before = datetime.now(UTC) - timedelta(seconds=5)
+        last = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+        changes = {"name": [None, "汾酒集团\t(新)\n\\"], "revenue_wan": [None, "12.50"], "notes": [None, None]}
+        insert_rows(AuditLog, [
+            {"user_id": None, "action": "create", "record_type": "Enterprise", "record_id": 7,
+             "record_label": "汾酒集团", "changes": changes},
+            {"user_id": 3, "action": "delete", "record_type": "Contact", "record_id": None,
+             "record_label": None, "changes": {}},
+        ])  # "at" left out: its Python default applies
+        rows = db.session.scalars(sa.select(AuditLog).where(AuditLog.id > last).order_by(AuditLog.id)).all()
+        assert [(r.action, r.record_id, r.record_label, r.changes) for r in rows] == [
+            ("create", 7, "汾酒集团", changes), ("delete", None, None, {})]
+        assert all(r.at is not None and r.at.replace(tzinfo=r.at.tzinfo or UTC) >= before for r in rows)
+
+
+def test_inserted_enterprises_are_found_by_every_query(app, world):
+    with app.app_context():
+        [ident] = reserve_ids(Enterprise, 1)
+        now = datetime.now(UTC)
+        insert_rows(Enterprise, [{"id": ident, "name": "晋城示例矿业", **name_keys("晋城示例矿业"),
+                                  "unit_id": world.a_unit_id, "revenue_wan": Decimal("1234.5"),
+                                  "is_active": True, "version": 1, "created_at": now, "updated_at": now}])
+        index_new(db.session, [ident])
+        enterprise = db.session.get(Enterprise, ident)
+        assert enterprise.revenue_wan == Decimal("1234.5") and enterprise.status == "target"  # default
+        user = helpers.make_user("officer", world.a_unit_id)
+        assert [e.id for e in db.session.scalars(search(user, {"q": "矿业"}))] == [ident]
