@@ -1,9 +1,10 @@
 """The one Excel module: reading ledgers as users bring them, writing safe workbooks."""
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from python_calamine import CalamineWorkbook
 
 from app.enterprises.importer import EnterpriseImporter
 from app.excel import (
@@ -123,3 +124,18 @@ def test_written_workbook_reopens_with_dates_as_dates_and_formulas_as_text(tmp_p
 
 def test_valid_code_generation_for_fixtures():
     assert len(make_uscc("91140000MA0000001")) == 18
+
+
+def test_written_workbook_holds_any_text_many_columns_and_several_sheets(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    headers = [f"列{i}" for i in range(30)]
+    row = ["a<b>&\"c\"\x01\x0b", True, datetime(2026, 3, 4, 12, 0), *range(27)]
+    write_workbook(path, [Sheet("甲&<表>", headers, [row], widths=[20, 8]), Sheet("乙", ["名称"], [["汾酒"]] * 3)])
+    book = load_workbook(path)
+    first, second = book["甲&<表>"], book["乙"]
+    assert first["A2"].value == "a<b>&\"c\"" and first["B2"].value is True  # control characters dropped
+    assert first["C2"].value == datetime(2026, 3, 4, 12, 0) and first["AD2"].value == 26
+    assert first["AD1"].value == "列29" and first["A1"].font.b and first.column_dimensions["A"].width == 20
+    assert [c.value for c in second["A"]] == ["名称", "汾酒", "汾酒", "汾酒"]
+    sheets = CalamineWorkbook.from_path(str(path))
+    assert sheets.get_sheet_by_name("乙").to_python() == [["名称"], ["汾酒"], ["汾酒"], ["汾酒"]]

@@ -284,28 +284,25 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
 
 
 def export_rows(stmt: sa.Select):
-    """Rows for the list export: plain column reads in chunks, one query per chunk for tags and
-    for contacts, so memory stays flat and no ORM objects pile up."""
+    """Rows for the list export: the list's rows streamed as plain columns in chunks, with one
+    query per chunk for tags and one for contacts, so memory stays flat and no ORM objects pile up."""
     units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
     officers = dict(db.session.execute(sa.select(User.id, User.display_name)).all())
-    ids = list(db.session.scalars(stmt.with_only_columns(Enterprise.id)))
     columns = (Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.status, Enterprise.source_region,
                Enterprise.province, Enterprise.city, Enterprise.industry_code, Enterprise.revenue_wan,
                Enterprise.employees, Enterprise.unit_id, Enterprise.officer_id, Enterprise.last_contacted_on)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
+    for chunk in db.session.execute(stmt.with_only_columns(*columns)).yield_per(5000).partitions():
+        ids = [e.id for e in chunk]
         tags: dict[int, list[str]] = {}
         for enterprise_id, tag in db.session.execute(
-                sa.select(EnterpriseTag.enterprise_id, EnterpriseTag.tag).where(EnterpriseTag.enterprise_id.in_(chunk))):
+                sa.select(EnterpriseTag.enterprise_id, EnterpriseTag.tag).where(EnterpriseTag.enterprise_id.in_(ids))):
             tags.setdefault(enterprise_id, []).append(tag)
         contacts: dict[int, tuple[str, str]] = {}
         for enterprise_id, name, mobile in db.session.execute(
                 sa.select(Contact.enterprise_id, Contact.name, Contact.mobile)
-                .where(Contact.enterprise_id.in_(chunk)).order_by(Contact.id)):
+                .where(Contact.enterprise_id.in_(ids)).order_by(Contact.id)):
             contacts.setdefault(enterprise_id, (name, mobile))
-        rows = {r.id: r for r in db.session.execute(sa.select(*columns).where(Enterprise.id.in_(chunk)))}
-        for enterprise_id in chunk:
-            e = rows[enterprise_id]
+        for e in chunk:
             name, mobile = contacts.get(e.id, (None, None))
             yield [e.name, e.uscc, EnterpriseStatus.label_of(e.status), SourceRegion.label_of(e.source_region),
                    e.province, e.city, e.industry_code, "、".join(tags.get(e.id, [])), e.revenue_wan, e.employees,
