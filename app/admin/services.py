@@ -1,7 +1,7 @@
 """Org units and users: the rules behind the admin pages and the CLI. Never commits."""
 import sqlalchemy as sa
 
-from app.auth.scope import get_scoped_unit, scoped, unit_subtree
+from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
@@ -47,7 +47,7 @@ def update_unit(by: User, unit: OrgUnit, *, code: str, name: str, kind: str, par
             raise AdminError("根单位不能设置上级单位。")
     else:
         parent = _unit_for(by, parent_id, "上级单位")
-        if parent.id in set(db.session.scalars(unit_subtree(unit.id))):
+        if parent.id in unit_ids_under(unit.id):
             raise AdminError("上级单位不能是本单位或其下级单位。")
         unit.parent = parent
     unit.code, unit.name, unit.kind = code, name, kind
@@ -78,7 +78,7 @@ def _park_for(by: User | None, role: str, park_id: int | None, unit: OrgUnit) ->
     park = db.session.scalars(scoped(stmt, by, Park.unit_id) if by else stmt).first() if park_id else None
     if park is None:
         raise AdminError("园区管理员必须绑定一个您管理范围内的园区。")
-    if park.unit_id not in set(db.session.scalars(unit_subtree(unit.id))):
+    if park.unit_id not in unit_ids_under(unit.id):
         raise AdminError(f"园区“{park.name}”不在所属单位“{unit.name}”之下，园区管理员将看不到它。")
     return park
 

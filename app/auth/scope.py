@@ -4,7 +4,7 @@
 endpoint passes its ``select()`` through it.
 """
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 
 from app.extensions import db
 from app.models import OrgUnit, User
@@ -20,8 +20,13 @@ def unit_subtree(unit_id: int) -> sa.Select:
 def unit_ids_under(unit_id: int) -> list[int]:
     """The ids of a unit and all its descendants, read first so that the query they go into
     carries a plain list: the planners estimate ``IN (1, 2, 3)`` well but not a recursive CTE,
-    and on a broad name search PostgreSQL then walked the whole date index (30 ms instead of 5)."""
-    return list(db.session.scalars(unit_subtree(unit_id)))
+    and on a broad name search PostgreSQL then walked the whole date index (30 ms instead of 5).
+    Read once per request (a list page scopes its choices, its rows and its count); no request
+    changes the tree and then scopes by it."""
+    cache = g.setdefault("unit_subtrees", {}) if has_request_context() else {}
+    if unit_id not in cache:
+        cache[unit_id] = list(db.session.scalars(unit_subtree(unit_id)))
+    return cache[unit_id]
 
 
 def sees_everything(user: User) -> bool:
