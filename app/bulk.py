@@ -1,5 +1,5 @@
 """Rows written in bulk: ids reserved up front (SQLite answers RETURNING one row at a time) and
-inserts that take the fastest path each database offers."""
+inserts and updates that take the fastest path each database offers."""
 import sqlalchemy as sa
 from psycopg.types.json import Json
 
@@ -49,4 +49,30 @@ def insert_rows(target, rows: list[dict]) -> int:
             for row in rows:
                 values = [row[c.key] for c in given]
                 copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + list(default_values))
+    return len(rows)
+
+
+def update_rows(target, rows: list[dict]) -> int:
+    """Update rows by primary key: each dict holds ``id`` and the new values (the same keys in all).
+
+    PostgreSQL: COPY into a temporary table, then one UPDATE … FROM (executemany would send one
+    UPDATE a row). SQLite: Core executemany by key.
+    """
+    if not rows:
+        return 0
+    table = getattr(target, "__table__", target)
+    columns = [table.c[k] for k in rows[0] if k != "id"]
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        by_key = table.update().where(table.c.id == sa.bindparam("_key")).values(
+            {c.key: sa.bindparam(c.key, type_=c.type) for c in columns})
+        for start in range(0, len(rows), 10000):
+            connection.execute(by_key, [{**row, "_key": row["id"]} for row in rows[start:start + 10000]])
+        return len(rows)
+    changes = sa.Table(f"{table.name}_changes", sa.MetaData(), sa.Column("id", table.c.id.type),
+                       *(sa.Column(c.name, c.type, key=c.key) for c in columns), prefixes=["TEMPORARY"])
+    changes.create(connection)
+    insert_rows(changes, rows)
+    connection.execute(table.update().where(table.c.id == changes.c.id).values({c.key: changes.c[c.key] for c in columns}))
+    changes.drop(connection)
     return len(rows)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.bulk import insert_rows, reserve_ids
+from app.bulk import insert_rows, reserve_ids, update_rows
 from app.enterprises.search import index_new
 from app.enterprises.services import search
 from app.extensions import db
@@ -42,3 +42,17 @@ def test_inserted_enterprises_are_found_by_every_query(app, world):
         assert enterprise.revenue_wan == Decimal("1234.5") and enterprise.status == "target"  # default
         user = helpers.make_user("officer", world.a_unit_id)
         assert [e.id for e in db.session.scalars(search(user, {"q": "矿业"}))] == [ident]
+
+
+def test_rows_are_updated_by_key_and_others_left_alone(app, world):
+    with app.app_context():
+        last = db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
+        insert_rows(AuditLog, [{"action": "create", "record_type": "Enterprise", "record_id": i,
+                                "record_label": f"企业{i}", "changes": {}} for i in range(3)])
+        first, second, third = db.session.scalars(sa.select(AuditLog.id).where(AuditLog.id > last).order_by(AuditLog.id))
+        update_rows(AuditLog, [{"id": first, "record_label": "改名", "changes": {"name": ["旧", "新"]}},
+                               {"id": third, "record_label": None, "changes": {}}])
+        rows = db.session.execute(sa.select(AuditLog.id, AuditLog.record_label, AuditLog.changes)
+                                  .where(AuditLog.id > last).order_by(AuditLog.id)).all()
+        assert [tuple(r) for r in rows] == [(first, "改名", {"name": ["旧", "新"]}), (second, "企业1", {}),
+                                            (third, None, {})]

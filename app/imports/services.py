@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import sqlalchemy as sa
 
 from app.attachments.services import folder
-from app.bulk import insert_rows
+from app.bulk import insert_rows, update_rows
 from app.excel import Sheet, Table, read_table
 from app.extensions import db
 from app.models import ImportBatch, ImportRow, User, utcnow
@@ -154,7 +154,7 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
         counts[plan.action] += 1
         if plan.action == "error" and not skip_errors:
             raise BatchError(f"第{row_number}行: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
-        outcome = {"row_id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
+        outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
                    "before": None, "version_after": None}
         if plan.action in ("create", "update"):
             record, outcome["before"] = importer.apply(plan, context, by)
@@ -164,13 +164,7 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
             _flush_written(importer, context, written)
             yield done, len(rows)
     _flush_written(importer, context, written)
-    table = ImportRow.__table__
-    record_outcome = table.update().where(table.c.id == sa.bindparam("row_id")).values(
-        action=sa.bindparam("action"), message=sa.bindparam("message"), record_id=sa.bindparam("record_id"),
-        before=sa.bindparam("before", type_=sa.JSON), version_after=sa.bindparam("version_after"))
-    connection = db.session.connection()
-    for start in range(0, len(outcomes), 5000):  # Core executemany, by primary key
-        connection.execute(record_outcome, outcomes[start:start + 5000])
+    update_rows(ImportRow, outcomes)
     batch.status, batch.skip_errors, batch.committed_at = "committed", skip_errors, utcnow()
     batch.counts = {**batch.counts, **counts}
     db.session.flush()
