@@ -1,5 +1,8 @@
 """Rows written in bulk: ids reserved up front (SQLite answers RETURNING one row at a time) and
 inserts and updates that take the fastest path each database offers."""
+import functools
+import gc
+
 import sqlalchemy as sa
 from psycopg.types.json import Json
 
@@ -76,3 +79,28 @@ def update_rows(target, rows: list[dict]) -> int:
     connection.execute(table.update().where(table.c.id == changes.c.id).values({c.key: changes.c[c.key] for c in columns}))
     changes.drop(connection)
     return len(rows)
+
+
+def collector_paused(steps):
+    """Decorate a step generator (one that yields progress) so that it works with the cyclic
+    garbage collector off, and waits at its yields with it on again.
+
+    Bulk work keeps hundreds of thousands of small containers alive at once, and the collector
+    rescans them all again and again as they grow: 4 s of an 18 s import of 50,000 rows. They
+    hold no cycles; reference counting frees them as usual.
+    """
+    @functools.wraps(steps)
+    def paused(*args, **kwargs):
+        inner = steps(*args, **kwargs)
+        while True:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                progress = next(inner)
+            except StopIteration as end:
+                return end.value
+            finally:
+                if enabled:
+                    gc.enable()
+            yield progress
+    return paused

@@ -1,13 +1,17 @@
-"""Bulk inserts (COPY on PostgreSQL, executemany on SQLite) write what a Core insert would."""
+"""Bulk writes (COPY on PostgreSQL, executemany on SQLite) do what Core statements would; bulk steps
+run without the cyclic collector."""
+import gc
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
-from app.bulk import insert_rows, reserve_ids, update_rows
+from app.bulk import collector_paused, insert_rows, reserve_ids, update_rows
 from app.enterprises.search import index_new
 from app.enterprises.services import search
 from app.extensions import db
+from app.imports.services import run
 from app.models import AuditLog, Enterprise
 from app.names import name_keys
 from tests import helpers
@@ -56,3 +60,21 @@ def test_rows_are_updated_by_key_and_others_left_alone(app, world):
                                   .where(AuditLog.id > last).order_by(AuditLog.id)).all()
         assert [tuple(r) for r in rows] == [(first, "改名", {"name": ["旧", "新"]}), (second, "企业1", {}),
                                             (third, None, {})]
+
+
+def test_step_generators_work_without_the_collector_and_wait_with_it():
+    @collector_paused
+    def steps(fail):
+        assert not gc.isenabled()
+        yield 1
+        assert not gc.isenabled()
+        if fail:
+            raise ValueError("boom")
+        return "done"
+
+    working = steps(False)
+    assert next(working) == 1 and gc.isenabled()  # on again while the caller has the progress
+    assert run(working) == "done" and gc.isenabled()
+    with pytest.raises(ValueError):
+        run(steps(True))
+    assert gc.isenabled()

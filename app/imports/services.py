@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import sqlalchemy as sa
 
 from app.attachments.services import folder
-from app.bulk import insert_rows, update_rows
+from app.bulk import collector_paused, insert_rows, update_rows
 from app.excel import Sheet, Table, read_table
 from app.extensions import db
 from app.models import ImportBatch, ImportRow, User, utcnow
@@ -104,6 +104,7 @@ def save_upload(data: bytes, filename: str) -> Path:
     return target
 
 
+@collector_paused
 def preview(kind: str, path: Path, filename: str, by: User) -> Iterator:
     """Read the file and plan every row; a batch with the plan, nothing else written."""
     importer = importer_for(kind)
@@ -137,6 +138,7 @@ def _plan(importer: Importer, values: dict, row_number: int, context) -> Plan:
         return Plan("error", str(error))
 
 
+@collector_paused
 def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
     """Write the batch: every row, or (skip_errors) every good row. Rows are planned again against
     the data as it is now; the caller commits once, so a failure midway writes nothing."""
