@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.enterprises.search import id_in, name_contains
 from app.extensions import db
@@ -28,7 +29,6 @@ from app.models import (
 from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
 from app.standards import uscc_error
-from app.web import local_time
 
 # The fields a form or an import row may set on an enterprise.
 FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -114,22 +114,6 @@ def create_enterprise(by: User, data: dict, tags: list[str] = ()) -> Enterprise:
     db.session.add(enterprise)
     db.session.flush()
     return enterprise
-
-
-def last_change(record_type: str, record_id: int) -> AuditLog | None:
-    return db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == record_type,
-                                                       AuditLog.record_id == record_id)
-                             .order_by(AuditLog.id.desc()).limit(1))
-
-
-def stale_message(record_type: str, record_id: int) -> str:
-    """Who changed the record meanwhile and which fields, for a refused stale save."""
-    change = last_change(record_type, record_id)
-    if change is None:
-        return "该记录已被他人修改，请刷新后重新编辑。"
-    who = db.session.get(User, change.user_id).display_name if change.user_id else "系统"
-    fields = "、".join(change.changes) or "—"
-    return f"该记录已于 {local_time(change.at)} 被{who}修改（{fields}），您的修改未保存。请刷新后重新编辑。"
 
 
 def update_enterprise(by: User, enterprise: Enterprise, data: dict, tags: list[str] | None = None,

@@ -15,11 +15,12 @@ from app.models.imports import ImportBatch, ImportRow
 from app.models.org import LoginAttempt, OrgUnit, User
 from app.models.park import CapacityItem, Park
 from app.models.project import BIG_PROJECT_WAN, FundEntry, Project, StageEvent
+from app.models.setting import Setting
 from app.models.target import Target
 
 __all__ = [
     "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportRow",
-    "LoginAttempt", "OrgUnit", "Park", "Project", "StageEvent", "Target", "User",
+    "LoginAttempt", "OrgUnit", "Park", "Project", "Setting", "StageEvent", "Target", "User",
     "activity_enterprise", "event_enterprise", "utcnow",
 ]

@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.common import Audited, Money, Timestamped, utcnow
-from app.models.enums import Channel, ReviewStatus, Stage
+from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage
 
 BIG_PROJECT_WAN = Decimal(10000)  # 亿元以上: 协议投资 ≥ 10000 万元
 
@@ -36,8 +36,14 @@ class Project(Audited, Timestamped, db.Model):
     water_t_per_day: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
     emissions: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     is_key: so.Mapped[bool] = so.mapped_column(default=False)  # 重点项目
-    # The stage of the latest effective stage event, kept in step by the stage service.
+    # Derived from the stage events that count (pending included, superseded and rejected not) by
+    # projects.stages.derive, in the same flush as every event or review that changes them.
     stage: so.Mapped[str] = so.mapped_column(sa.String(20), default=Stage.NEGOTIATING, index=True)
+    stage_on: so.Mapped[date | None] = so.mapped_column()  # when the current stage began
+    negotiating_on: so.Mapped[date | None] = so.mapped_column()
+    signed_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    started_on: so.Mapped[date | None] = so.mapped_column()
+    producing_on: so.Mapped[date | None] = so.mapped_column()
     problems: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 存在问题
     next_steps: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 下步计划
     version: so.Mapped[int] = so.mapped_column(default=1)
@@ -46,6 +52,7 @@ class Project(Audited, Timestamped, db.Model):
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     chain_node: so.Mapped["ChainNode | None"] = so.relationship()  # noqa: F821
+    officer: so.Mapped["User | None"] = so.relationship()  # noqa: F821
     stage_events: so.Mapped[list["StageEvent"]] = so.relationship(
         back_populates="project", order_by="StageEvent.id", foreign_keys="StageEvent.project_id"
     )
@@ -64,7 +71,7 @@ class Project(Audited, Timestamped, db.Model):
 class Reviewed:
     """Columns of a record that waits for a manager's review (审核)."""
 
-    review_status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ReviewStatus.PENDING)
+    review_status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ReviewStatus.PENDING, index=True)
     reviewed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     reviewed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     review_opinion: so.Mapped[str | None] = so.mapped_column(sa.Text)
@@ -85,13 +92,17 @@ class StageEvent(Reviewed, Audited, db.Model):
     effective_on: so.Mapped[date] = so.mapped_column(index=True)
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # A correction is a new event pointing at the one it replaces; nothing is overwritten.
-    supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_event.id"))
+    supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_event.id"), index=True)
+    # A correction that takes the replaced move back altogether (recorded by mistake).
+    withdrawn: so.Mapped[bool] = so.mapped_column(default=False)
 
     project: so.Mapped[Project] = so.relationship(back_populates="stage_events", foreign_keys=[project_id])
+    recorded_by: so.Mapped["User | None"] = so.relationship(foreign_keys="StageEvent.recorded_by_id")  # noqa: F821
+    reviewed_by: so.Mapped["User | None"] = so.relationship(foreign_keys="StageEvent.reviewed_by_id")  # noqa: F821
 
     @property
     def stage_label(self) -> str:
-        return Stage.label_of(self.stage)
+        return "撤回" if self.withdrawn else Stage.label_of(self.stage)
 
 
 class FundEntry(Reviewed, Audited, db.Model):
@@ -106,3 +117,9 @@ class FundEntry(Reviewed, Audited, db.Model):
     evidence: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     project: so.Mapped[Project] = so.relationship()
+    recorded_by: so.Mapped["User | None"] = so.relationship(foreign_keys="FundEntry.recorded_by_id")  # noqa: F821
+    reviewed_by: so.Mapped["User | None"] = so.relationship(foreign_keys="FundEntry.reviewed_by_id")  # noqa: F821
+
+    @property
+    def origin_label(self) -> str:
+        return FundOrigin.label_of(self.origin)

@@ -1,21 +1,257 @@
-"""Project rules. First cut: recording a dated stage move; the full pipeline comes later."""
+"""Project rules: records, dated stage moves and corrections, review (审核) and funds in place.
+
+Services add and flush; the caller commits once.
+"""
 from datetime import date
+from decimal import Decimal
 
+import sqlalchemy as sa
+
+from app.attachments.services import store
+from app.audit_trail import stale_message
+from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
-from app.models import Project, StageEvent, User, utcnow
-from app.models.enums import ReviewStatus
+from app.models import (
+    ChainNode,
+    Enterprise,
+    FundEntry,
+    Park,
+    Project,
+    StageEvent,
+    User,
+    utcnow,
+)
+from app.models.enums import FundOrigin, ReviewStatus, Role, Stage
+from app.projects.stages import (
+    StageError,
+    check_sequence,
+    counted,
+    derive,
+    next_stages,
+    position_of,
+)
+
+# The fields a form or an import row may set on a project, with the labels users know them by.
+LABELS = {
+    "name": "项目名称", "investor_id": "投资方", "content": "建设内容", "park_id": "落户园区",
+    "chain_node_id": "产业链环节", "unit_id": "责任单位", "responsible_person": "责任人", "officer_id": "跟进人",
+    "channel": "引荐渠道", "total_investment_wan": "总投资", "agreed_investment_wan": "协议投资",
+    "phase1_investment_wan": "一期投资", "is_foreign": "内资/外资", "source_region": "来源地", "land_mu": "用地",
+    "factory_m2": "标准厂房", "energy_tce": "能耗", "power_kva": "用电", "water_t_per_day": "用水",
+    "emissions": "排放", "is_key": "重点项目", "problems": "存在问题", "next_steps": "下步计划",
+}
+FIELDS = tuple(LABELS)
+DERIVED_LABELS = {"stage": "阶段", "stage_on": "阶段日期", "negotiating_on": "在谈日期", "signed_on": "签约日期",
+                  "started_on": "开工日期", "producing_on": "投产日期"}
+NEEDS_AND_AMOUNTS = ("total_investment_wan", "agreed_investment_wan", "phase1_investment_wan", "land_mu", "factory_m2",
+                     "energy_tce", "power_kva", "water_t_per_day")
 
 
-def record_stage(project: Project, stage: str, effective_on: date, by: User | None, note: str | None = None,
-                 approved: bool = False) -> StageEvent:
-    """Append a stage event and bring the project's current stage in step with it."""
-    event = StageEvent(project=project, stage=stage, effective_on=effective_on, note=note,
-                       recorded_by_id=by.id if by else None)
-    if approved:
-        event.review_status = ReviewStatus.APPROVED
-        event.reviewed_by_id = by.id if by else None
-        event.reviewed_at = utcnow()
-    project.stage = stage
+class ProjectError(ValueError):
+    pass
+
+
+def can_review(user: User, unit_id: int) -> bool:
+    """A manager (or admin) of the record's unit or of a unit above it may approve it."""
+    return user.role in (Role.MANAGER, Role.ADMIN) and unit_id in unit_ids_under(user.unit_id)
+
+
+def _review_on_entry(record, by: User, unit_id: int, approvable: bool = True) -> None:
+    """Pending, unless entered by someone who could approve it: then approved on entry."""
+    record.recorded_by_id, record.recorded_at, record.review_opinion = by.id, utcnow(), None
+    if approvable and can_review(by, unit_id):
+        record.review_status, record.reviewed_by_id, record.reviewed_at = ReviewStatus.APPROVED, by.id, utcnow()
+    else:
+        record.review_status, record.reviewed_by_id, record.reviewed_at = ReviewStatus.PENDING, None, None
+
+
+def _visible(by: User, model, ident: int, unit_column) -> bool:
+    return db.session.scalars(scoped(sa.select(model.id).where(model.id == ident), by, unit_column)).first() is not None
+
+
+def _check_fields(by: User, data: dict) -> None:
+    if get_scoped_unit(by, data.get("unit_id")) is None:
+        raise ProjectError("责任单位不存在或不在您的数据范围内。")
+    if data.get("investor_id") and not _visible(by, Enterprise, data["investor_id"], Enterprise.unit_id):
+        raise ProjectError("投资方企业不存在或不在您的数据范围内。")
+    if data.get("park_id") and not _visible(by, Park, data["park_id"], Park.unit_id):
+        raise ProjectError("落户园区不存在或不在您的数据范围内。")
+    if data.get("officer_id") and not _visible(by, User, data["officer_id"], User.unit_id):
+        raise ProjectError("跟进人不存在或不在您的数据范围内。")
+    if data.get("chain_node_id") and db.session.get(ChainNode, data["chain_node_id"]) is None:
+        raise ProjectError("产业链环节不存在。")
+    for key in NEEDS_AND_AMOUNTS:
+        if data.get(key) is not None and data[key] < 0:
+            raise ProjectError(f"{LABELS[key]}不能为负数。")
+    if not (data.get("name") or "").strip():
+        raise ProjectError("请填写项目名称。")
+
+
+def _clean(data: dict) -> dict:
+    return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items() if k in FIELDS}
+
+
+def create_project(by: User, data: dict, negotiating_on: date, note: str | None = None,
+                   today: date | None = None) -> Project:
+    """A new project, 在谈 since ``negotiating_on``."""
+    data = _clean(data)
+    _check_fields(by, data)
+    project = Project(**data)
+    db.session.add(project)
+    db.session.flush()
+    move(by, project, Stage.NEGOTIATING, negotiating_on, note, today=today)
+    return project
+
+
+def update_project(by: User, project: Project, data: dict, version: int | None) -> None:
+    """Save an edit; refused when someone saved the project after the form was opened."""
+    if version is not None and version != project.version:
+        raise ProjectError(stale_message("Project", project.id, {**LABELS, **DERIVED_LABELS}))
+    data = _clean(data)
+    _check_fields(by, {**{k: getattr(project, k) for k in FIELDS}, **data})
+    for key, value in data.items():
+        setattr(project, key, value)
+    db.session.flush()
+
+
+def events_of(project: Project) -> list[StageEvent]:
+    return list(db.session.scalars(sa.select(StageEvent).where(StageEvent.project_id == project.id)
+                                   .order_by(StageEvent.id)))
+
+
+def _record(by: User, project: Project, event: StageEvent, uploads, today: date | None, first_any: bool) -> StageEvent:
+    """Check the project's history with ``event`` in it; then write the event, its files and the
+    project's derived stage."""
+    if event.stage == Stage.TERMINATED and not (event.note or "").strip():
+        raise StageError("转为终止须填写终止原因。")
+    events = events_of(project)
+    _review_on_entry(event, by, project.unit_id, approvable=_unapproved_before(events, event) is None)
     db.session.add(event)
+    db.session.flush()  # the check orders events by id; on an error the caller rolls back
+    check_sequence(counted(events + [event]), today or date.today(), first_any)
+    store(list(uploads or ()), "StageEvent", event.id, by)
+    derive(project, events_of(project))
     db.session.flush()
     return event
+
+
+def move(by: User, project: Project, stage: str, effective_on: date, note: str | None = None, uploads=(),
+         today: date | None = None, first_any: bool = False) -> StageEvent:
+    """Move ``project`` to ``stage`` as of ``effective_on``: the real signing, start … date."""
+    if stage not in set(Stage):
+        raise StageError("未知的阶段。")
+    event = StageEvent(project_id=project.id, stage=stage, effective_on=effective_on, note=note)
+    return _record(by, project, event, uploads, today, first_any)
+
+
+def correct(by: User, original: StageEvent, note: str | None, effective_on: date | None = None,
+            stage: str | None = None, withdraw: bool = False, uploads=(), today: date | None = None) -> StageEvent:
+    """Correct a move — another date, another stage, or its withdrawal — or resubmit a rejected
+    one. The corrected event stays in the history, replaced."""
+    if not (note or "").strip():
+        raise StageError("更正须说明原因。")
+    project = original.project
+    events = events_of(project)
+    position = position_of(original)
+    latest = [e for e in events if position_of(e) == position][-1]
+    standing = counted(events)
+    if withdraw and (not standing or position_of(standing[-1]) != position):
+        raise StageError("只能撤回项目最近的一次阶段变动。")
+    event = StageEvent(project_id=project.id, supersedes_id=position, withdrawn=withdraw, note=note,
+                       stage=stage or latest.stage, effective_on=effective_on or latest.effective_on)
+    return _record(by, project, event, uploads, today, first_any=False)
+
+
+def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str | None) -> None:
+    """Approve (审核通过) or reject (审核未通过, with an opinion) a pending record."""
+    project = record.project
+    if record.review_status != ReviewStatus.PENDING:
+        raise ProjectError("该记录已审核过，不能重复审核。")
+    if not can_review(by, project.unit_id):
+        raise ProjectError("只有该单位或上级单位的负责人可以审核。")
+    opinion = (opinion or "").strip() or None
+    if not approve and not opinion:
+        raise ProjectError("退回须填写审核意见。")
+    if approve and isinstance(record, StageEvent):
+        earlier = _unapproved_before(events_of(project), record)
+        if earlier is not None:
+            raise ProjectError(f"请先审核该项目之前的阶段变动（{earlier.stage_label} {earlier.effective_on}）。")
+    record.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    record.reviewed_by_id, record.reviewed_at, record.review_opinion = by.id, utcnow(), opinion
+    if isinstance(record, StageEvent):
+        if not approve:
+            try:
+                check_sequence(counted(events_of(project)), date.max)
+            except StageError:
+                raise ProjectError("该项目其后还有以此为前提的阶段变动，请先退回或撤回其后的记录。") from None
+        derive(project, events_of(project))
+    db.session.flush()
+
+
+def _unapproved_before(events: list[StageEvent], event: StageEvent) -> StageEvent | None:
+    """A standing move before ``event``'s place that is not approved yet: moves are approved in order,
+    so the approved history never has a gap."""
+    position = position_of(event) if event.id or event.supersedes_id else None
+    for earlier in counted(events):
+        if position is not None and position_of(earlier) >= position:
+            break
+        if earlier.review_status != ReviewStatus.APPROVED:
+            return earlier
+    return None
+
+
+# ---------- funds in place ----------
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _check_fund(project: Project, data: dict, today: date) -> None:
+    month = first_of_month(data["month"])
+    if month > first_of_month(today):
+        raise ProjectError("到位资金的月份不能是将来的月份。")
+    if project.signed_on is None:
+        raise ProjectError("项目尚未签约，不能登记到位资金。")
+    if month < first_of_month(project.signed_on):
+        raise ProjectError(f"到位资金的月份早于签约日期 {project.signed_on}。")
+    if data.get("amount_wan") is None or data["amount_wan"] <= 0:
+        raise ProjectError("到位金额应大于 0（万元）。")
+    if data["origin"] not in set(FundOrigin):
+        raise ProjectError("请选择资金来源。")
+    if data.get("amount_usd_wan") is not None and (data["origin"] != FundOrigin.FOREIGN or data["amount_usd_wan"] <= 0):
+        raise ProjectError("万美元金额只用于外资，且应大于 0。")
+
+
+def save_fund(by: User, project: Project, data: dict, entry: FundEntry | None = None, uploads=(),
+              today: date | None = None) -> FundEntry:
+    """Add a month's funds in place, or change (and so resubmit) an entry; it goes to review again."""
+    _check_fund(project, data, today or date.today())
+    entry = entry or FundEntry(project_id=project.id)
+    entry.month, entry.origin = first_of_month(data["month"]), data["origin"]
+    entry.amount_wan = Decimal(data["amount_wan"]).quantize(Decimal("0.01"))
+    entry.amount_usd_wan = data.get("amount_usd_wan")
+    entry.evidence = (data.get("evidence") or "").strip() or None
+    _review_on_entry(entry, by, project.unit_id)
+    db.session.add(entry)
+    db.session.flush()
+    store(list(uploads or ()), "FundEntry", entry.id, by)
+    return entry
+
+
+def funds_summary(project: Project, today: date | None = None, include_pending: bool = True) -> dict:
+    """Totals since start and for this year, by origin (pending entries included unless told)."""
+    year = (today or date.today()).year
+    kept = (ReviewStatus.APPROVED, ReviewStatus.PENDING) if include_pending else (ReviewStatus.APPROVED,)
+    rows = db.session.execute(
+        sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan),
+                  sa.func.sum(sa.case((FundEntry.month >= date(year, 1, 1), FundEntry.amount_wan), else_=0)))
+        .where(FundEntry.project_id == project.id, FundEntry.review_status.in_(kept))
+        .group_by(FundEntry.origin)).all()
+    by_origin = {origin: (Decimal(total or 0), Decimal(this_year or 0)) for origin, total, this_year in rows}
+    total = sum((t for t, _ in by_origin.values()), Decimal(0))
+    return {"by_origin": by_origin, "total": total, "this_year": sum((y for _, y in by_origin.values()), Decimal(0)),
+            "over_agreed": bool(project.agreed_investment_wan) and total > project.agreed_investment_wan}
+
+
+def next_moves(project: Project) -> list[str]:
+    return next_stages(counted(events_of(project)))

@@ -49,7 +49,7 @@ from app.models.enums import (
     TargetIndicator,
     UnitKind,
 )
-from app.projects.services import record_stage
+from app.projects.services import move
 from app.standards import USCC_ALPHABET, make_uscc
 
 ROOT_CODE = "140000"
@@ -342,8 +342,9 @@ def _projects(units, parks, nodes, enterprises, manager: User) -> None:
                           responsible_person="李专员", land_mu=Decimal(agreed / 300).quantize(Decimal("0.01")),
                           is_key=agreed >= 50000)
         db.session.add(project)
+        db.session.flush()
         for stage, effective_on in stages.items():
-            record_stage(project, stage, effective_on, manager, approved=True)
+            move(manager, project, stage, effective_on)
         if Stage.STARTED in stages:
             _funds(project, stages[Stage.STARTED], manager)
         db.session.add(Activity(kind=ActivityKind.VISIT, occurred_on=stages[Stage.NEGOTIATING], unit=project.unit,

@@ -45,12 +45,12 @@ from app.models.enums import (
     UnitKind,
 )
 from app.names import name_keys
+from app.projects.stages import DATE_COLUMNS, FORWARD
 from app.seed.demo import load_demo
 from app.standards import USCC_ALPHABET, make_uscc
 
 MARKER_CODE = "SYN-Z001"
 START, END = date(2024, 1, 1), date(2026, 11, 20)
-FORWARD = [Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING]
 # Where projects stand today, as shares.
 STAGE_WEIGHTS = {Stage.NEGOTIATING: 40, Stage.SIGNED: 25, Stage.STARTED: 20, Stage.PRODUCING: 10,
                  Stage.TERMINATED: 3, Stage.ON_HOLD: 2}
@@ -213,6 +213,7 @@ class _Generator:
                 "total_investment_wan": agreed * Decimal("1.2"), "land_mu": (agreed / 300).quantize(Decimal("0.01")),
                 "is_foreign": rng.random() < 0.05, "is_key": agreed >= 50000, "stage": final,
                 "source_region": rng.choice(PLACES), "version": 1, "created_at": stamp, "updated_at": stamp,
+                "stage_on": moves[-1][1], **{DATE_COLUMNS[s]: day for s, day in moves if s in DATE_COLUMNS},
             })
             for stage, effective_on in moves:
                 pending = effective_on > END - timedelta(days=30) and rng.random() < 0.5

@@ -1,0 +1,247 @@
+"""Indicators (DOMAIN.md §3), computed from dated records only, never from current state:
+a stage counts in the period of the date the project *first* reached it (a resumption after
+暂缓 is no new signing), funds in the months of their entries, events on their first day.
+
+The rates are taken over the projects signed in the period (the 兰洽会 figure 907 / 1093 is
+"of the projects signed, those started"):
+- 开工率 = of them, those started by the end of the period / signed
+- 资金到位率 = their funds in place up to the end of the period / their agreed investment
+- 履约率 = (signed − terminated by the end of the period) / signed
+"""
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.auth.scope import scoped, unit_ids_under
+from app.extensions import db
+from app.models import (
+    Chain,
+    ChainNode,
+    EnterpriseTag,
+    Event,
+    FundEntry,
+    Park,
+    Project,
+    Target,
+    User,
+)
+from app.models.enums import Stage, TargetIndicator
+from app.projects.stages import counted_events, statuses
+
+PIPELINE = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
+LEAD_TAGS = ("头部企业", "龙头骨干企业")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clipped to the end of a shorter month."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+@dataclass
+class Scope:
+    """Whose figures: the user's data scope, optionally narrowed to one unit's subtree and one chain."""
+
+    user: User
+    unit_id: int | None = None
+    chain_id: int | None = None
+    include_pending: bool = False
+
+    def projects(self, stmt: sa.Select) -> sa.Select:
+        """Restrict a statement that involves Project to the projects of this scope."""
+        stmt = scoped(stmt, self.user, Project.unit_id)
+        if self.unit_id:
+            stmt = stmt.where(Project.unit_id.in_(unit_ids_under(self.unit_id)))
+        if self.chain_id:
+            stmt = stmt.where(Project.chain_node_id.in_(sa.select(ChainNode.id).where(ChainNode.chain_id == self.chain_id)))
+        return stmt
+
+    def funds(self):
+        return FundEntry.review_status.in_(statuses(self.include_pending))
+
+
+def reached(scope: Scope):
+    """Subquery: per project and stage, the date the project first reached it."""
+    events = counted_events(scope.include_pending).subquery()
+    return (sa.select(events.c.project_id, events.c.stage, sa.func.min(events.c.effective_on).label("on"))
+            .group_by(events.c.project_id, events.c.stage).subquery())
+
+
+@dataclass
+class StageFigures:
+    count: int = 0
+    amount_wan: Decimal = Decimal(0)
+
+
+def stage_figures(scope: Scope, start: date, end: date) -> dict[str, StageFigures]:
+    """Projects that reached each stage within [start, end], and the sum of their 协议投资."""
+    first = reached(scope)
+    stmt = (sa.select(first.c.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+            .join(Project, Project.id == first.c.project_id)
+            .where(first.c.on.between(start, end)).group_by(first.c.stage))
+    figures = {stage: StageFigures() for stage in Stage}
+    for stage, count, amount in db.session.execute(scope.projects(stmt)):
+        figures[stage] = StageFigures(count, Decimal(amount or 0))
+    return figures
+
+
+def big_signed_count(scope: Scope, start: date, end: date) -> int:
+    """亿元以上签约项目数: projects signed within [start, end] with 协议投资 ≥ 1 亿元."""
+    first = reached(scope)
+    stmt = (sa.select(sa.func.count()).select_from(first).join(Project, Project.id == first.c.project_id)
+            .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end),
+                   Project.agreed_investment_wan >= 10000))
+    return db.session.scalar(scope.projects(stmt)) or 0
+
+
+def funds(scope: Scope, start: date, end: date) -> dict[str, Decimal]:
+    """Funds in place entered for the months within [start, end], by origin."""
+    stmt = (sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan)).join(Project)
+            .where(scope.funds(), FundEntry.month.between(start.replace(day=1), end)).group_by(FundEntry.origin))
+    return {origin: Decimal(total or 0) for origin, total in db.session.execute(scope.projects(stmt))}
+
+
+@dataclass
+class Rates:
+    signed: int
+    started: int
+    terminated: int
+    agreed_wan: Decimal
+    funds_wan: Decimal
+
+    @property
+    def start_rate(self) -> float | None:  # 开工率
+        return self.started / self.signed if self.signed else None
+
+    @property
+    def funds_rate(self) -> float | None:  # 资金到位率
+        return float(self.funds_wan / self.agreed_wan) if self.agreed_wan else None
+
+    @property
+    def keep_rate(self) -> float | None:  # 履约率
+        return (self.signed - self.terminated) / self.signed if self.signed else None
+
+
+def rates(scope: Scope, start: date, end: date) -> Rates:
+    """开工率, 资金到位率 and 履约率 over the projects signed within [start, end]."""
+    first = reached(scope)
+    signed = (sa.select(Project.id, Project.agreed_investment_wan).join(first, Project.id == first.c.project_id)
+              .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end)))
+    cohort = scope.projects(signed).subquery()
+
+    def reached_by_end(stage):
+        return sa.exists().where(first.c.project_id == cohort.c.id, first.c.stage == stage, first.c.on <= end)
+
+    paid = (sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0))
+            .where(FundEntry.project_id == cohort.c.id, scope.funds(), FundEntry.month <= end).scalar_subquery())
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.sum(sa.case((reached_by_end(Stage.STARTED), 1), else_=0)),
+        sa.func.sum(sa.case((reached_by_end(Stage.TERMINATED), 1), else_=0)),
+        sa.func.sum(cohort.c.agreed_investment_wan), sa.func.sum(paid)).select_from(cohort)).one()
+    return Rates(row[0] or 0, int(row[1] or 0), int(row[2] or 0), Decimal(row[3] or 0), Decimal(row[4] or 0))
+
+
+def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
+    """Per month of ``year`` up to ``through``: projects signed and started, 协议投资 signed, funds."""
+    first = reached(scope)
+    month = sa.extract("month", first.c.on)
+    stmt = (sa.select(first.c.stage, month, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+            .join(Project, Project.id == first.c.project_id)
+            .where(first.c.on.between(date(year, 1, 1), through), first.c.stage.in_([Stage.SIGNED, Stage.STARTED]))
+            .group_by(first.c.stage, month))
+    months = {m: {"month": m, "signed": 0, "started": 0, "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
+              for m in range(1, through.month + 1)} if through.year == year else {}
+    for stage, m, count, amount in db.session.execute(scope.projects(stmt)):
+        row = months[int(m)]
+        row["signed" if stage == Stage.SIGNED else "started"] = count
+        if stage == Stage.SIGNED:
+            row["signed_wan"] = Decimal(amount or 0)
+    fund_month = sa.extract("month", FundEntry.month)
+    stmt = (sa.select(fund_month, sa.func.sum(FundEntry.amount_wan)).join(Project)
+            .where(scope.funds(), FundEntry.month.between(date(year, 1, 1), through)).group_by(fund_month))
+    for m, amount in db.session.execute(scope.projects(stmt)):
+        months[int(m)]["funds_wan"] = Decimal(amount or 0)
+    return list(months.values())
+
+
+def top_by_signed(scope: Scope, start: date, end: date, by: str, limit: int = 5) -> list[tuple[str, int, Decimal]]:
+    """Chains or parks (``by``) ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
+    first = reached(scope)
+    name = Chain.name if by == "chain" else Park.name
+    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+            .join(Project, Project.id == first.c.project_id)
+            .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end)))
+    stmt = (stmt.join(ChainNode, ChainNode.id == Project.chain_node_id).join(Chain, Chain.id == ChainNode.chain_id)
+            if by == "chain" else stmt.join(Park, Park.id == Project.park_id))
+    stmt = stmt.group_by(name).order_by(sa.func.sum(Project.agreed_investment_wan).desc(), name).limit(limit)
+    return [(n, c, Decimal(a or 0)) for n, c, a in db.session.execute(scope.projects(stmt))]
+
+
+def actual(scope: Scope, indicator: str, start: date, end: date) -> Decimal:
+    """The actual value of a target indicator (DOMAIN.md §2) within [start, end]."""
+    if indicator in (TargetIndicator.SIGNED_COUNT, TargetIndicator.SIGNED_AMOUNT, TargetIndicator.STARTED_COUNT,
+                     TargetIndicator.PRODUCING_COUNT):
+        stage = {TargetIndicator.STARTED_COUNT: Stage.STARTED,
+                 TargetIndicator.PRODUCING_COUNT: Stage.PRODUCING}.get(indicator, Stage.SIGNED)
+        figures = stage_figures(scope, start, end)[stage]
+        return figures.amount_wan if indicator == TargetIndicator.SIGNED_AMOUNT else Decimal(figures.count)
+    if indicator == TargetIndicator.FUNDS:
+        return sum(funds(scope, start, end).values(), Decimal(0))
+    if indicator == TargetIndicator.LEAD_ENTERPRISES:
+        first = reached(scope)
+        stmt = (sa.select(sa.func.count(sa.distinct(Project.investor_id))).join(first, Project.id == first.c.project_id)
+                .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end),
+                       Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id)
+                                               .where(EnterpriseTag.tag.in_(LEAD_TAGS)))))
+        return Decimal(db.session.scalar(scope.projects(stmt)) or 0)
+    if indicator == TargetIndicator.EVENTS:
+        stmt = scoped(sa.select(sa.func.count()).select_from(Event).where(Event.starts_on.between(start, end)),
+                      scope.user, Event.unit_id)
+        if scope.unit_id:
+            stmt = stmt.where(Event.unit_id.in_(unit_ids_under(scope.unit_id)))
+        return Decimal(db.session.scalar(stmt) or 0)
+    raise ValueError(f"未知的指标：{indicator}")
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    actual: Decimal
+    half_year_actual: Decimal | None  # by 30 June, for 双过半
+
+    @property
+    def rate(self) -> float | None:  # 完成率
+        return float(self.actual / self.target.value) if self.target.value else None
+
+    @property
+    def half_passed(self) -> bool | None:
+        """双过半: half the yearly target reached by the end of June (None before July)."""
+        if self.half_year_actual is None or not self.target.value:
+            return None
+        return self.half_year_actual * 2 >= self.target.value
+
+
+def target_progress(user: User, year: int, today: date, include_pending: bool = False,
+                    unit_id: int | None = None) -> list[TargetProgress]:
+    """The targets of ``year`` set for units in the user's scope, each against the actual of that
+    unit's subtree (and chain), up to ``today`` within the year."""
+    stmt = scoped(sa.select(Target).where(Target.year == year), user, Target.unit_id)
+    if unit_id:
+        stmt = stmt.where(Target.unit_id == unit_id)
+    end = min(today, date(year, 12, 31))
+    june = date(year, 6, 30)
+    progress = []
+    for target in db.session.scalars(stmt.order_by(Target.unit_id, Target.chain_id.nulls_first(), Target.indicator)):
+        scope = Scope(user, target.unit_id, target.chain_id, include_pending)
+        value = actual(scope, target.indicator, date(year, 1, 1), end)
+        half = actual(scope, target.indicator, date(year, 1, 1), june) if end >= june else None
+        progress.append(TargetProgress(target, value, half))
+    return progress
+

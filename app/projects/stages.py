@@ -1,0 +1,103 @@
+"""The stage rules. A move is a dated event; a correction is a new event that replaces an earlier
+one (or withdraws it); nothing is overwritten. Which events count:
+
+- an event is a *position* in the project's history: an original move, together with every
+  correction of it (a correction always points at the original, so each history is flat);
+- in a position, the latest event whose review status counts is the one that stands: approved
+  ones only, or approved and pending ones (the view a project page and the board show);
+- a withdrawal standing in a position removes the move.
+
+``counted()`` applies this to one project's events in Python; ``counted_events()`` is the same
+rule as SQL for the reports, and a test checks that the two agree.
+"""
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.models import Project, StageEvent
+from app.models.enums import ReviewStatus, Stage
+
+FORWARD = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
+EXITS = (Stage.TERMINATED, Stage.ON_HOLD)
+DATE_COLUMNS = {Stage.NEGOTIATING: "negotiating_on", Stage.SIGNED: "signed_on", Stage.STARTED: "started_on",
+                Stage.PRODUCING: "producing_on"}
+
+
+class StageError(ValueError):
+    pass
+
+
+def statuses(include_pending: bool) -> tuple[str, ...]:
+    return (ReviewStatus.APPROVED, ReviewStatus.PENDING) if include_pending else (ReviewStatus.APPROVED,)
+
+
+def position_of(event: StageEvent) -> int:
+    return event.supersedes_id or event.id
+
+
+def counted(events: list[StageEvent], include_pending: bool = True) -> list[StageEvent]:
+    """The events that stand, in the order of their positions."""
+    standing: dict[int, StageEvent] = {}
+    for event in sorted(events, key=lambda e: e.id):
+        if event.review_status in statuses(include_pending):
+            standing[position_of(event)] = event
+    return [e for _, e in sorted(standing.items()) if not e.withdrawn]
+
+
+def counted_events(include_pending: bool = False) -> sa.Select:
+    """SELECT of the stage events that stand (all projects), as ``counted()`` decides."""
+    later = aliased(StageEvent)
+    kept = statuses(include_pending)
+    return sa.select(StageEvent).where(
+        StageEvent.review_status.in_(kept),
+        StageEvent.withdrawn.is_(False),
+        ~sa.exists().where(
+            sa.func.coalesce(later.supersedes_id, later.id) == sa.func.coalesce(StageEvent.supersedes_id, StageEvent.id),
+            later.id > StageEvent.id, later.review_status.in_(kept)),
+    )
+
+
+def next_stages(sequence: list[StageEvent]) -> list[str]:
+    """Where a project whose standing events are ``sequence`` may move next."""
+    if not sequence:
+        return [Stage.NEGOTIATING]
+    current = sequence[-1].stage
+    if current == Stage.ON_HOLD:
+        held = next((e.stage for e in reversed(sequence) if e.stage in FORWARD), Stage.NEGOTIATING)
+        return [held, Stage.TERMINATED]
+    if current in (Stage.TERMINATED, Stage.PRODUCING):
+        return []
+    return [FORWARD[FORWARD.index(current) + 1], *EXITS]
+
+
+def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = False) -> None:
+    """Every move one allowed step from the one before, dated no earlier than it and not in the
+    future. ``first_any``: a ledger may start at a later stage (its 在谈 date unknown)."""
+    for index, event in enumerate(sequence):
+        label = Stage.label_of(event.stage)
+        if event.effective_on > today:
+            raise StageError(f"{label}日期 {event.effective_on} 晚于今天，发生日期不能是将来的日期。")
+        if index == 0:
+            if event.stage != Stage.NEGOTIATING and not (first_any and event.stage in FORWARD):
+                raise StageError("项目的第一个阶段应为“在谈”。")
+            continue
+        before = sequence[:index]
+        allowed = next_stages(before)
+        previous = before[-1]
+        if event.stage not in allowed:
+            current = Stage.label_of(previous.stage)
+            options = "、".join(Stage.label_of(s) for s in allowed) or "无（已是最终阶段）"
+            raise StageError(f"项目当时处于“{current}”，不能变为“{label}”（可选：{options}）。")
+        if event.effective_on < previous.effective_on:
+            raise StageError(f"{label}日期 {event.effective_on} 早于{Stage.label_of(previous.stage)}日期 "
+                             f"{previous.effective_on}，阶段日期不能倒退。")
+
+
+def derive(project: Project, events: list[StageEvent]) -> None:
+    """Set the project's current stage and stage dates from its events (pending ones included)."""
+    sequence = counted(events)
+    project.stage = sequence[-1].stage if sequence else Stage.NEGOTIATING
+    project.stage_on = sequence[-1].effective_on if sequence else None
+    for stage, column in DATE_COLUMNS.items():
+        setattr(project, column, min((e.effective_on for e in sequence if e.stage == stage), default=None))

@@ -1,0 +1,169 @@
+"""Warnings (预警, DOMAIN.md §4), computed from the data whenever they are asked for; nothing is
+stored but the thresholds, which an admin sets.
+
+Each rule is a condition on Project (with correlated subqueries where it needs them), so the same
+rule filters the list, counts for the dashboard and explains itself on the project page.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    Activity,
+    CapacityItem,
+    Enterprise,
+    FundEntry,
+    Park,
+    Project,
+    Setting,
+)
+from app.models.enums import CapacityKind, ReviewStatus, Stage
+from app.projects.indicators import add_months
+
+
+@dataclass(frozen=True)
+class Threshold:
+    key: str
+    label: str
+    default: int
+    maximum: int
+
+
+THRESHOLDS = (
+    Threshold("signed_idle_days", "签约后超过多少天未开工", 365, 3650),
+    Threshold("no_funds_months", "开工后连续多少个月无到位资金", 3, 36),
+    Threshold("low_funds_months", "开工满多少个月检查资金到位", 6, 60),
+    Threshold("low_funds_percent", "到位资金低于协议投资的百分之几", 15, 100),
+    Threshold("stale_talks_days", "在谈项目多少天无对接记录", 30, 365),
+)
+
+
+def thresholds() -> dict[str, int]:
+    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)
+                                     .where(Setting.key.in_([t.key for t in THRESHOLDS]))).all())
+    return {t.key: int(stored[t.key]) if str(stored.get(t.key, "")).isdigit() else t.default for t in THRESHOLDS}
+
+
+def save_thresholds(values: dict[str, int]) -> None:
+    for threshold in THRESHOLDS:
+        value = values.get(threshold.key)
+        if not isinstance(value, int) or not 1 <= value <= threshold.maximum:
+            raise ValueError(f"“{threshold.label}”应为 1–{threshold.maximum} 的整数。")
+        setting = db.session.get(Setting, threshold.key) or Setting(key=threshold.key)
+        setting.value = str(value)
+        db.session.add(setting)
+    db.session.flush()
+
+
+COUNTED_FUNDS = FundEntry.review_status != ReviewStatus.REJECTED
+
+
+def _funds_total(until: date | None = None):
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0)).where(
+        FundEntry.project_id == Project.id, COUNTED_FUNDS)
+    if until is not None:
+        stmt = stmt.where(FundEntry.month < until)
+    return stmt.correlate(Project).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    label: str
+
+
+RULES = (
+    Rule("signed_idle", "签约未落地"),
+    Rule("no_funds", "开工后无到位资金"),
+    Rule("low_funds", "资金到位不足"),
+    Rule("stale_talks", "在谈久未对接"),
+    Rule("follow_up_overdue", "跟进逾期"),
+    Rule("funds_over_agreed", "到位资金超过协议投资"),
+)
+LABELS = {r.key: r.label for r in RULES}
+
+
+def conditions(today: date, limits: dict[str, int] | None = None) -> dict[str, sa.ColumnElement]:
+    """Rule key → the condition under which a project has that warning on ``today``."""
+    limits = limits or thresholds()
+    this_month = today.replace(day=1)
+    quiet_since = add_months(this_month, -limits["no_funds_months"])
+    stale_since = today - timedelta(days=limits["stale_talks_days"])
+    recent_activity = sa.exists().where(Activity.project_id == Project.id, Activity.occurred_on >= stale_since)
+    investor_contacted = sa.exists().where(Enterprise.id == Project.investor_id,
+                                           Enterprise.last_contacted_on >= stale_since)
+    return {
+        "signed_idle": sa.and_(Project.stage == Stage.SIGNED,
+                               Project.signed_on < today - timedelta(days=limits["signed_idle_days"])),
+        # The whole months before this one; the project had started before the first of them.
+        "no_funds": sa.and_(Project.stage == Stage.STARTED, Project.started_on < quiet_since,
+                            ~sa.exists().where(FundEntry.project_id == Project.id, COUNTED_FUNDS,
+                                               FundEntry.month >= quiet_since, FundEntry.month < this_month)),
+        "low_funds": sa.and_(Project.stage.in_([Stage.STARTED, Stage.PRODUCING]),
+                             Project.started_on <= add_months(today, -limits["low_funds_months"]),
+                             Project.agreed_investment_wan > 0,
+                             _funds_total() * 100 < Project.agreed_investment_wan * limits["low_funds_percent"]),
+        "stale_talks": sa.and_(Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
+                               ~recent_activity, ~investor_contacted),
+        "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]), sa.exists().where(
+            Activity.project_id == Project.id, Activity.next_follow_up_on < today,
+            Activity.follow_up_done_at.is_(None))),
+        "funds_over_agreed": sa.and_(Project.agreed_investment_wan > 0,
+                                     _funds_total() > Project.agreed_investment_wan),
+    }
+
+
+def any_warning(today: date) -> sa.ColumnElement:
+    return sa.or_(*conditions(today).values())
+
+
+def counts(scoped_projects: sa.Select, today: date) -> dict[str, int]:
+    """How many projects of ``scoped_projects`` (a SELECT of Project ids) have each warning."""
+    rules = conditions(today)
+    ids = scoped_projects.subquery()
+    stmt = (sa.select(*[sa.func.coalesce(sa.func.sum(sa.case((c, 1), else_=0)), 0) for c in rules.values()])
+            .select_from(Project).where(Project.id.in_(sa.select(ids.c.id))))
+    return dict(zip(rules, db.session.execute(stmt).one()))
+
+
+def flags_column(today: date):
+    """Columns to add to a project query: one boolean per rule, labelled by its key."""
+    return [sa.case((c, True), else_=False).label(key) for key, c in conditions(today).items()]
+
+
+def of_project(project: Project, today: date) -> list[str]:
+    """The labels of the warnings a project has today."""
+    flags = db.session.execute(sa.select(*flags_column(today)).where(Project.id == project.id)).one()
+    return [LABELS[key] for key, on in flags._mapping.items() if on]
+
+
+# Project needs against the capacity kinds they commit (the park issue extends this).
+NEEDS = {CapacityKind.LAND: Project.land_mu, CapacityKind.FACTORY: Project.factory_m2,
+         CapacityKind.ENERGY: Project.energy_tce, CapacityKind.POWER: Project.power_kva,
+         CapacityKind.WATER: Project.water_t_per_day}
+COMMITTING = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
+
+
+@dataclass
+class Overcommitment:
+    park: Park
+    item: CapacityItem
+    committed: Decimal
+
+
+def overcommitted_parks(scoped_parks: sa.Select) -> list[Overcommitment]:
+    """Capacity items whose total is below what signed (or later) projects in the park need."""
+    found = []
+    parks = scoped_parks.subquery()
+    for kind, need in NEEDS.items():
+        committed = (sa.select(sa.func.coalesce(sa.func.sum(need), 0)).where(
+            Project.park_id == CapacityItem.park_id, Project.stage.in_(COMMITTING)).correlate(CapacityItem)
+            .scalar_subquery())
+        rows = db.session.execute(sa.select(CapacityItem, committed).join(Park)
+                                  .where(CapacityItem.kind == kind, CapacityItem.park_id.in_(sa.select(parks.c.id)),
+                                         committed > CapacityItem.total))
+        found += [Overcommitment(item.park, item, Decimal(amount)) for item, amount in rows]
+    return found

@@ -1,0 +1,184 @@
+"""Stage moves, corrections and review (审核): the rules of DOMAIN.md §2, on the services."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.extensions import db
+from app.models import Project, StageEvent, User
+from app.models.enums import ReviewStatus, Role, Stage
+from app.projects import services
+from app.projects.indicators import Scope, stage_figures
+from app.projects.stages import StageError, counted, counted_events
+from tests import helpers
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def people(app, world):
+    """An officer and a manager of 甲市, a manager of 乙市; the test runs inside an app context."""
+    with app.app_context():
+        officer = helpers.make_user(Role.OFFICER, world.a_unit_id)
+        manager = helpers.make_user(Role.MANAGER, world.a_unit_id)
+        other = helpers.make_user(Role.MANAGER, world.b_unit_id)
+        db.session.commit()
+        yield officer, manager, other
+
+
+def new_project(world, by: User, on=date(2026, 1, 5), **fields) -> Project:
+    data = {"name": "乳制品扩产项目", "unit_id": world.a_zone_unit_id, "agreed_investment_wan": Decimal(20000), **fields}
+    project = services.create_project(by, data, on, today=TODAY)
+    db.session.commit()
+    return project
+
+
+def refused(match: str, action) -> None:
+    """What came before is committed; the action raises a domain error with this message and,
+    rolled back, writes nothing."""
+    db.session.commit()
+    with pytest.raises(ValueError, match=match):
+        action()
+    db.session.rollback()
+
+
+def stages_of(project: Project) -> list[tuple[str, date]]:
+    return [(e.stage, e.effective_on) for e in counted(services.events_of(project))]
+
+
+def test_moves_go_forward_one_step_with_dates_that_never_go_back(people, world):
+    officer, manager, _ = people
+    project = new_project(world, officer)
+    assert project.stage == Stage.NEGOTIATING and project.negotiating_on == date(2026, 1, 5)
+    refused("不能变为“开工”", lambda: services.move(officer, project, Stage.STARTED, date(2026, 3, 1), today=TODAY))
+    refused("早于在谈日期", lambda: services.move(officer, project, Stage.SIGNED, date(2026, 1, 4), today=TODAY))
+    refused("晚于今天", lambda: services.move(officer, project, Stage.SIGNED, date(2026, 11, 24), today=TODAY))
+    services.move(officer, project, Stage.SIGNED, date(2026, 3, 10), "签约仪式", today=TODAY)
+    services.move(officer, project, Stage.STARTED, date(2026, 5, 2), today=TODAY)
+    assert (project.stage, project.signed_on, project.started_on, project.stage_on) == (
+        Stage.STARTED, date(2026, 3, 10), date(2026, 5, 2), date(2026, 5, 2))
+    refused("终止原因", lambda: services.move(officer, project, Stage.TERMINATED, date(2026, 6, 1), "  ", today=TODAY))
+
+
+def test_hold_and_resume_count_the_signing_once(people, world):
+    officer, manager, _ = people
+    project = new_project(world, manager)
+    services.move(manager, project, Stage.SIGNED, date(2026, 2, 1), today=TODAY)
+    services.move(manager, project, Stage.ON_HOLD, date(2026, 3, 1), "资金紧张", today=TODAY)
+    assert services.next_moves(project) == [Stage.SIGNED, Stage.TERMINATED]
+    refused("不能变为“开工”", lambda: services.move(manager, project, Stage.STARTED, date(2026, 4, 1), today=TODAY))
+    services.move(manager, project, Stage.SIGNED, date(2026, 4, 1), "恢复推进", today=TODAY)
+    assert project.stage == Stage.SIGNED and project.signed_on == date(2026, 2, 1)
+    figures = stage_figures(Scope(manager), date(2026, 1, 1), date(2026, 12, 31))
+    assert figures[Stage.SIGNED].count == 1 and figures[Stage.SIGNED].amount_wan == Decimal(20000)
+    assert stage_figures(Scope(manager), date(2026, 4, 1), date(2026, 4, 30))[Stage.SIGNED].count == 0
+
+
+def test_a_correction_replaces_the_move_and_keeps_it_in_the_history(people, world):
+    officer, manager, _ = people
+    project = new_project(world, manager)
+    signed = services.move(manager, project, Stage.SIGNED, date(2026, 3, 31), today=TODAY)
+    services.move(manager, project, Stage.STARTED, date(2026, 6, 1), today=TODAY)
+    refused("说明原因", lambda: services.correct(manager, signed, "", effective_on=date(2026, 4, 2), today=TODAY))
+    fixed = services.correct(manager, signed, "协议落款日为4月2日", effective_on=date(2026, 4, 2), today=TODAY)
+    assert fixed.supersedes_id == signed.id and project.signed_on == date(2026, 4, 2)
+    assert db.session.get(StageEvent, signed.id).effective_on == date(2026, 3, 31)  # kept as it was
+    scope = Scope(manager)
+    assert stage_figures(scope, date(2026, 3, 1), date(2026, 3, 31))[Stage.SIGNED].count == 0
+    assert stage_figures(scope, date(2026, 4, 1), date(2026, 4, 30))[Stage.SIGNED].count == 1
+    refused("早于签约日期", lambda: services.correct(manager, signed, "改错", effective_on=date(2026, 7, 1), today=TODAY))
+
+
+def test_only_the_latest_move_may_be_withdrawn(people, world):
+    _, manager, _ = people
+    project = new_project(world, manager)
+    signed = services.move(manager, project, Stage.SIGNED, date(2026, 3, 1), today=TODAY)
+    started = services.move(manager, project, Stage.STARTED, date(2026, 4, 1), today=TODAY)
+    refused("最近的一次", lambda: services.correct(manager, signed, "误录", withdraw=True, today=TODAY))
+    services.correct(manager, started, "误录：尚未开工", withdraw=True, today=TODAY)
+    assert project.stage == Stage.SIGNED and project.started_on is None
+    assert stages_of(project) == [(Stage.NEGOTIATING, date(2026, 1, 5)), (Stage.SIGNED, date(2026, 3, 1))]
+
+
+def test_review_in_order_rejection_and_resubmission(people, world):
+    officer, manager, other = people
+    project = new_project(world, officer)
+    services.move(officer, project, Stage.SIGNED, date(2026, 3, 1), today=TODAY)
+    services.move(officer, project, Stage.STARTED, date(2026, 4, 1), today=TODAY)
+    negotiating, signed, started = services.events_of(project)
+    assert {e.review_status for e in (negotiating, signed, started)} == {ReviewStatus.PENDING}
+    assert project.stage == Stage.STARTED  # the project page shows the move, marked 待审核
+    refused("上级单位的负责人", lambda: services.review(other, negotiating, True, None))
+    refused("请先审核该项目之前的阶段变动（在谈", lambda: services.review(manager, signed, True, None))
+    services.review(manager, negotiating, True, None)
+    refused("审核意见", lambda: services.review(manager, signed, False, " "))
+    refused("其后还有", lambda: services.review(manager, signed, False, "签约日期与协议不符"))
+    services.review(manager, started, False, "尚无施工许可")
+    services.review(manager, signed, False, "签约日期与协议不符")
+    assert project.stage == Stage.NEGOTIATING and project.signed_on is None and project.started_on is None
+    refused("已审核过", lambda: services.review(manager, signed, True, None))
+    again = services.correct(officer, signed, "按协议改为3月5日", effective_on=date(2026, 3, 5), today=TODAY)
+    assert again.review_status == ReviewStatus.PENDING and project.signed_on == date(2026, 3, 5)
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    assert stage_figures(Scope(manager), *march)[Stage.SIGNED].count == 0
+    assert stage_figures(Scope(manager, include_pending=True), *march)[Stage.SIGNED].count == 1
+    services.review(manager, again, True, "同意")
+    assert stage_figures(Scope(manager), *march)[Stage.SIGNED].count == 1
+
+
+def test_a_manager_above_is_approved_on_entry_unless_earlier_moves_wait(people, world):
+    officer, manager, _ = people
+    waiting = new_project(world, officer)
+    assert services.move(manager, waiting, Stage.SIGNED, date(2026, 3, 1), today=TODAY).review_status == \
+        ReviewStatus.PENDING  # its 在谈 is not approved yet
+    clear = new_project(world, manager, name="另一个项目")
+    assert services.move(manager, clear, Stage.SIGNED, date(2026, 3, 1), today=TODAY).review_status == \
+        ReviewStatus.APPROVED
+
+
+def test_sql_and_python_agree_on_which_events_count(people, world):
+    """counted_events() (the reports) and counted() (the project page) on the same history."""
+    officer, manager, _ = people
+    project = new_project(world, officer)
+    signed = services.move(officer, project, Stage.SIGNED, date(2026, 3, 1), today=TODAY)
+    services.correct(officer, signed, "改日期", effective_on=date(2026, 3, 2), today=TODAY)
+    services.review(manager, services.events_of(project)[0], True, None)
+    events = services.events_of(project)
+    for include_pending in (False, True):
+        in_sql = db.session.scalars(counted_events(include_pending).where(StageEvent.project_id == project.id)
+                                    .order_by(StageEvent.id)).all()
+        assert sorted(e.id for e in in_sql) == sorted(e.id for e in counted(events, include_pending))
+
+
+def test_stale_edit_is_refused_with_what_changed(people, world):
+    officer, manager, _ = people
+    project = new_project(world, officer)
+    version = project.version
+    services.update_project(manager, project, {"agreed_investment_wan": Decimal(25000)}, version)
+    db.session.commit()
+    refused("协议投资", lambda: services.update_project(officer, project, {"problems": "用地指标"}, version))
+
+
+def test_fields_out_of_scope_or_negative_are_refused(people, world):
+    officer, _, _ = people
+    project = new_project(world, officer)
+    refused("责任单位", lambda: services.update_project(officer, project, {"unit_id": world.b_unit_id}, None))
+    refused("协议投资不能为负数", lambda: services.update_project(officer, project, {"agreed_investment_wan": Decimal(-1)}, None))
+
+
+def test_funds_need_a_signed_project_and_a_positive_amount(people, world):
+    officer, manager, _ = people
+    project = new_project(world, manager)
+    entry = {"month": date(2026, 5, 1), "origin": "out_of_province", "amount_wan": Decimal(3000)}
+    refused("尚未签约", lambda: services.save_fund(manager, project, entry, today=TODAY))
+    services.move(manager, project, Stage.SIGNED, date(2026, 4, 10), today=TODAY)
+    for bad, message in (({"month": date(2026, 3, 1)}, "早于签约日期"), ({"month": date(2026, 12, 1)}, "将来"),
+                         ({"amount_wan": Decimal(-5)}, "大于 0"), ({"amount_wan": Decimal(0)}, "大于 0")):
+        with pytest.raises(services.ProjectError, match=message):
+            services.save_fund(manager, project, {**entry, **bad}, today=TODAY)
+    services.save_fund(manager, project, entry, today=TODAY)
+    services.save_fund(officer, project, {**entry, "month": date(2026, 6, 1),
+                                          "amount_wan": Decimal(18000)}, today=TODAY)
+    summary = services.funds_summary(project, TODAY)
+    assert summary["total"] == Decimal(21000) and summary["over_agreed"] is True
+    assert services.funds_summary(project, TODAY, include_pending=False)["total"] == Decimal(3000)
