@@ -1,0 +1,183 @@
+"""Indicators (DOMAIN.md §3) and warnings (§4) against figures worked out by hand."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Activity, EnterpriseTag, Event, Park, Project, Target
+from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicator
+from app.projects import services, warnings
+from app.projects.indicators import (
+    Scope,
+    add_months,
+    funds,
+    monthly_trend,
+    rates,
+    stage_figures,
+    target_progress,
+)
+from tests import helpers
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def manager(app, world):
+    with app.app_context():
+        user = helpers.make_user(Role.MANAGER, world.a_unit_id)
+        db.session.commit()
+        yield user
+
+
+def project(world, by, moves: dict, agreed=10000, unit="a_zone_unit_id", **fields) -> Project:
+    """A project with approved moves {stage: date} (the first is 在谈)."""
+    stages = list(moves.items())
+    made = services.create_project(by, {"name": f"项目{len(stages)}-{agreed}", "unit_id": getattr(world, unit),
+                                        "agreed_investment_wan": Decimal(agreed), **fields}, stages[0][1], today=TODAY)
+    for stage, day in stages[1:]:
+        services.move(by, made, stage, day, "原因" if stage == Stage.TERMINATED else None, today=TODAY)
+    return made
+
+
+def fund(by, made, month, amount, origin="out_of_province"):
+    services.save_fund(by, made, {"month": month, "origin": origin, "amount_wan": Decimal(amount)}, today=TODAY)
+
+
+def test_add_months_clips_to_the_end_of_a_short_month():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 23), -11) == date(2025, 12, 23)
+    assert add_months(date(2026, 3, 1), -3) == date(2025, 12, 1)
+
+
+def test_stages_count_in_the_month_of_their_date_and_rates_follow_the_signed_cohort(manager, world):
+    n = Stage.NEGOTIATING
+    march_signed = project(world, manager, {n: date(2026, 1, 5), Stage.SIGNED: date(2026, 3, 10),
+                                            Stage.STARTED: date(2026, 5, 2)}, agreed=20000)
+    project(world, manager, {n: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 20),
+                             Stage.TERMINATED: date(2026, 6, 1)}, agreed=5000)
+    project(world, manager, {n: date(2025, 10, 1), Stage.SIGNED: date(2025, 12, 15),
+                             Stage.STARTED: date(2026, 3, 3)}, agreed=8000)  # signed last year
+    project(world, manager, {n: date(2026, 3, 1)}, agreed=3000)
+    fund(manager, march_signed, date(2026, 5, 1), 2000)
+    fund(manager, march_signed, date(2026, 6, 1), 1000, "foreign")
+    scope = Scope(manager)
+    march = stage_figures(scope, date(2026, 3, 1), date(2026, 3, 31))
+    assert (march[Stage.SIGNED].count, march[Stage.SIGNED].amount_wan) == (2, Decimal(25000))
+    assert march[Stage.STARTED].count == 1 and march[Stage.NEGOTIATING].count == 1
+    year = stage_figures(scope, date(2026, 1, 1), date(2026, 11, 30))
+    assert [year[s].count for s in (n, Stage.SIGNED, Stage.STARTED, Stage.TERMINATED)] == [3, 2, 2, 1]
+    # Of the two projects signed in 2026, one started and one was terminated; funds 3000 / 25000.
+    cohort = rates(scope, date(2026, 1, 1), date(2026, 11, 30))
+    assert (cohort.signed, cohort.started, cohort.terminated) == (2, 1, 1)
+    assert cohort.start_rate == 0.5 and cohort.keep_rate == 0.5 and cohort.funds_rate == pytest.approx(0.12)
+    # By the end of April the March project had not started yet.
+    assert rates(scope, date(2026, 1, 1), date(2026, 4, 30)).started == 0
+    assert funds(scope, date(2026, 6, 1), date(2026, 6, 30)) == {"foreign": Decimal(1000)}
+    trend = monthly_trend(scope, 2026, date(2026, 6, 30))
+    assert len(trend) == 6 and trend[2]["signed"] == 2 and trend[2]["started"] == 1 and trend[4]["started"] == 1
+    assert trend[4]["funds_wan"] == Decimal(2000) and trend[2]["signed_wan"] == Decimal(25000)
+
+
+def test_scope_narrows_to_a_unit_subtree(manager, world, app):
+    root_manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
+    project(world, root_manager, {Stage.NEGOTIATING: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 1)})
+    project(world, root_manager, {Stage.NEGOTIATING: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 1)},
+            unit="b_unit_id")
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    assert stage_figures(Scope(root_manager), *year)[Stage.SIGNED].count == 2
+    assert stage_figures(Scope(root_manager, unit_id=world.b_unit_id), *year)[Stage.SIGNED].count == 1
+    assert stage_figures(Scope(manager), *year)[Stage.SIGNED].count == 1  # 甲市 sees its own
+
+
+def test_targets_against_actuals_with_the_half_year_mark(manager, world):
+    lead = helpers.make_enterprise(world.a_unit_id, "龙头企业有限公司")
+    db.session.add(EnterpriseTag(enterprise_id=lead.id, tag="龙头骨干企业"))
+    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 2), Stage.SIGNED: date(2026, 5, 6)},
+            investor_id=lead.id)
+    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 2), Stage.SIGNED: date(2026, 8, 6)})
+    db.session.add(Event(name="推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 4, 1), unit_id=world.a_unit_id))
+    for indicator, value in ((TargetIndicator.SIGNED_COUNT, 4), (TargetIndicator.LEAD_ENTERPRISES, 1),
+                             (TargetIndicator.EVENTS, 3)):
+        db.session.add(Target(year=2026, unit_id=world.a_unit_id, indicator=indicator, value=Decimal(value)))
+    db.session.flush()
+    progress = {p.target.indicator: p for p in target_progress(manager, 2026, TODAY)}
+    signed = progress[TargetIndicator.SIGNED_COUNT]
+    assert (signed.actual, signed.rate, signed.half_year_actual, signed.half_passed) == (2, 0.5, 1, False)
+    assert progress[TargetIndicator.LEAD_ENTERPRISES].actual == 1
+    assert progress[TargetIndicator.LEAD_ENTERPRISES].half_passed is True
+    assert progress[TargetIndicator.EVENTS].actual == 2  # and 测试推介会 of build_world
+    assert target_progress(manager, 2026, date(2026, 5, 31))[0].half_passed is None  # June not over
+
+
+def flagged(made, today=TODAY) -> list[str]:
+    return warnings.of_project(made, today)
+
+
+def test_warning_signed_but_not_started_after_365_days(manager, world):
+    late = project(world, manager, {Stage.NEGOTIATING: date(2025, 9, 1), Stage.SIGNED: date(2025, 11, 22)})
+    on_time = project(world, manager, {Stage.NEGOTIATING: date(2025, 9, 1), Stage.SIGNED: date(2025, 11, 23)})
+    assert "签约未落地" in flagged(late) and "签约未落地" not in flagged(on_time)
+    warnings.save_thresholds({**warnings.thresholds(), "signed_idle_days": 366})
+    assert "签约未落地" not in flagged(late)
+
+
+def test_warning_no_funds_for_three_whole_months_after_the_start(manager, world):
+    quiet = project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1),
+                                     Stage.STARTED: date(2026, 7, 15)})
+    assert "开工后无到位资金" in flagged(quiet)  # nothing in August, September, October
+    assert "开工后无到位资金" not in flagged(quiet, date(2026, 10, 31))  # July start: not three months yet
+    fund(manager, quiet, date(2026, 11, 1), 50)
+    assert "开工后无到位资金" in flagged(quiet)  # November is not a whole month yet
+    fund(manager, quiet, date(2026, 9, 1), 50)
+    assert "开工后无到位资金" not in flagged(quiet)
+
+
+def test_warning_low_funds_six_months_after_the_start(manager, world):
+    slow = project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1),
+                                    Stage.STARTED: date(2026, 5, 23)}, agreed=20000)
+    fund(manager, slow, date(2026, 6, 1), Decimal("2999.99"))
+    assert "资金到位不足" in flagged(slow)
+    assert "资金到位不足" not in flagged(slow, date(2026, 11, 22))  # not six months yet
+    fund(manager, slow, date(2026, 7, 1), Decimal("0.01"))  # now exactly 15 %
+    assert "资金到位不足" not in flagged(slow)
+
+
+def test_warning_talks_without_contact_and_overdue_follow_ups(manager, world):
+    stale = project(world, manager, {Stage.NEGOTIATING: date(2026, 9, 1)})
+    assert flagged(stale) == ["在谈久未对接"]
+    db.session.add(Activity(kind=ActivityKind.CALL, occurred_on=date(2026, 11, 1), unit_id=world.a_unit_id,
+                            project_id=stale.id, next_follow_up_on=date(2026, 11, 20)))
+    db.session.flush()
+    assert flagged(stale) == ["跟进逾期"]
+    assert flagged(stale, date(2026, 11, 20)) == []
+
+
+def test_warning_funds_beyond_the_agreed_investment(manager, world):
+    made = project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
+                   agreed=100)
+    fund(manager, made, date(2026, 3, 1), 100)
+    assert "到位资金超过协议投资" not in flagged(made)
+    fund(manager, made, date(2026, 4, 1), Decimal("0.01"))
+    assert "到位资金超过协议投资" in flagged(made)
+
+
+def test_warning_counts_and_overcommitted_parks(manager, world):
+    park = db.session.get(Park, world.park_id)  # 100 亩 of land in build_world
+    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
+            park_id=park.id, land_mu=Decimal(60))
+    assert warnings.overcommitted_parks(sa.select(Park.id)) == []
+    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1)}, park_id=park.id, land_mu=Decimal(60))
+    assert warnings.overcommitted_parks(sa.select(Park.id)) == []  # 在谈 commits nothing
+    project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 2, 1)},
+            park_id=park.id, land_mu=Decimal(41))
+    [over] = warnings.overcommitted_parks(sa.select(Park.id))
+    assert over.park.id == park.id and over.committed == Decimal(101)
+    counts = warnings.counts(sa.select(Project.id), TODAY)
+    assert counts["signed_idle"] == 1 and counts["stale_talks"] == 1 and counts["no_funds"] == 0
+
+
+def test_thresholds_are_checked(manager):
+    with pytest.raises(ValueError, match="1–3650"):
+        warnings.save_thresholds({**warnings.thresholds(), "signed_idle_days": 0})
