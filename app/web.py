@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.models import User
-from app.models.enums import Role
+from app.models.enums import Channel, Role, TargetIndicator
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps no daylight saving
 
@@ -48,7 +48,8 @@ def init_app(app) -> None:
         return response
 
     app.add_template_filter(local_time)
-    app.add_template_global(Role, "Role")
+    for choice in (Role, Channel, TargetIndicator):
+        app.add_template_global(choice, choice.__name__)
     for helper in (page_url, sort_url, export_url):
         app.add_template_global(helper)
 

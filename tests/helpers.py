@@ -18,13 +18,28 @@ from app.models import (
     Contact,
     Enterprise,
     Event,
+    FundEntry,
     ImportBatch,
     OrgUnit,
     Park,
     Project,
+    StageEvent,
+    Target,
     User,
 )
-from app.models.enums import ActivityKind, EventKind, GapMark, Role, Segment, UnitKind
+from app.models.enums import (
+    ActivityKind,
+    EventKind,
+    FundOrigin,
+    GapMark,
+    ReviewStatus,
+    Role,
+    Segment,
+    Stage,
+    TargetIndicator,
+    UnitKind,
+)
+from app.projects.stages import derive
 
 PASSWORD = "Test-pass-2026"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -89,6 +104,13 @@ def build_world() -> dict[str, int]:
                                 as_of=date(2026, 1, 1)))
     enterprise = make_enterprise(city_a.id, "甲市示例企业有限公司")
     project = make_project(zone_a.id, "甲园区示例项目", investor_id=enterprise.id, park_id=park.id)
+    for stage, day in ((Stage.NEGOTIATING, date(2026, 1, 10)), (Stage.SIGNED, date(2026, 2, 1))):
+        db.session.add(StageEvent(project=project, stage=stage, effective_on=day, review_status=ReviewStatus.APPROVED))
+    db.session.flush()
+    derive(project, project.stage_events)
+    fund = FundEntry(project=project, month=date(2026, 3, 1), origin=FundOrigin.LOCAL, amount_wan=Decimal(500))
+    target = Target(year=2026, unit_id=city_a.id, indicator=TargetIndicator.SIGNED_COUNT, value=Decimal(3))
+    db.session.add_all([fund, target])
     chain = Chain(name="测试产业链", cluster="测试集群", unit_id=city_a.id)
     db.session.add(chain)
     db.session.add(ChainNode(chain=chain, segment=Segment.UPSTREAM, name="原料", gap=GapMark.FILL))
@@ -108,7 +130,8 @@ def build_world() -> dict[str, int]:
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
             "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
-            "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id}
+            "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
+            "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -9,7 +9,8 @@ PUBLIC = {"auth.login", "static"}
 ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "enterprise_id",
              "project_id": "project_id", "park_id": "park_id", "chain_id": "chain_id", "contact_id": "contact_id",
              "activity_id": "activity_id", "attachment_id": "attachment_id", "batch_id": "batch_id",
-             "event_id": "event_id"}
+             "event_id": "event_id", "stage_event_id": "stage_event_id", "fund_id": "fund_id",
+             "target_id": "target_id"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises"}
 

@@ -26,12 +26,12 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture
 def manager(app, world):
     with app.app_context():
-        user = helpers.make_user(Role.MANAGER, world.a_unit_id)
+        user = helpers.make_user(Role.MANAGER, world.b_unit_id)  # 乙市: none of build_world's records
         db.session.commit()
         yield user
 
 
-def project(world, by, moves: dict, agreed=10000, unit="a_zone_unit_id", **fields) -> Project:
+def project(world, by, moves: dict, agreed=10000, unit="b_unit_id", **fields) -> Project:
     """A project with approved moves {stage: date} (the first is 在谈)."""
     stages = list(moves.items())
     made = services.create_project(by, {"name": f"项目{len(stages)}-{agreed}", "unit_id": getattr(world, unit),
@@ -82,32 +82,34 @@ def test_stages_count_in_the_month_of_their_date_and_rates_follow_the_signed_coh
 
 def test_scope_narrows_to_a_unit_subtree(manager, world, app):
     root_manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
-    project(world, root_manager, {Stage.NEGOTIATING: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 1)})
     project(world, root_manager, {Stage.NEGOTIATING: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 1)},
-            unit="b_unit_id")
+            unit="a_zone_unit_id")
+    project(world, root_manager, {Stage.NEGOTIATING: date(2026, 2, 1), Stage.SIGNED: date(2026, 3, 1)})
     year = (date(2026, 1, 1), date(2026, 12, 31))
-    assert stage_figures(Scope(root_manager), *year)[Stage.SIGNED].count == 2
-    assert stage_figures(Scope(root_manager, unit_id=world.b_unit_id), *year)[Stage.SIGNED].count == 1
-    assert stage_figures(Scope(manager), *year)[Stage.SIGNED].count == 1  # 甲市 sees its own
+    # build_world's project in 甲园区 signed on 2026-02-01 too.
+    assert stage_figures(Scope(root_manager), *year)[Stage.SIGNED].count == 3
+    assert stage_figures(Scope(root_manager, unit_id=world.a_unit_id), *year)[Stage.SIGNED].count == 2
+    assert stage_figures(Scope(manager), *year)[Stage.SIGNED].count == 1  # 乙市 sees its own
 
 
 def test_targets_against_actuals_with_the_half_year_mark(manager, world):
-    lead = helpers.make_enterprise(world.a_unit_id, "龙头企业有限公司")
+    lead = helpers.make_enterprise(world.b_unit_id, "龙头企业有限公司")
     db.session.add(EnterpriseTag(enterprise_id=lead.id, tag="龙头骨干企业"))
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 2), Stage.SIGNED: date(2026, 5, 6)},
             investor_id=lead.id)
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 2), Stage.SIGNED: date(2026, 8, 6)})
-    db.session.add(Event(name="推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 4, 1), unit_id=world.a_unit_id))
+    db.session.add(Event(name="推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 4, 1), unit_id=world.b_unit_id))
     for indicator, value in ((TargetIndicator.SIGNED_COUNT, 4), (TargetIndicator.LEAD_ENTERPRISES, 1),
                              (TargetIndicator.EVENTS, 3)):
-        db.session.add(Target(year=2026, unit_id=world.a_unit_id, indicator=indicator, value=Decimal(value)))
+        db.session.add(Target(year=2026, unit_id=world.b_unit_id, indicator=indicator, value=Decimal(value)))
     db.session.flush()
     progress = {p.target.indicator: p for p in target_progress(manager, 2026, TODAY)}
+    assert len(progress) == 3  # 甲市's target is outside 乙市's scope
     signed = progress[TargetIndicator.SIGNED_COUNT]
     assert (signed.actual, signed.rate, signed.half_year_actual, signed.half_passed) == (2, 0.5, 1, False)
     assert progress[TargetIndicator.LEAD_ENTERPRISES].actual == 1
     assert progress[TargetIndicator.LEAD_ENTERPRISES].half_passed is True
-    assert progress[TargetIndicator.EVENTS].actual == 2  # and 测试推介会 of build_world
+    assert progress[TargetIndicator.EVENTS].actual == 1
     assert target_progress(manager, 2026, date(2026, 5, 31))[0].half_passed is None  # June not over
 
 
@@ -147,7 +149,7 @@ def test_warning_low_funds_six_months_after_the_start(manager, world):
 def test_warning_talks_without_contact_and_overdue_follow_ups(manager, world):
     stale = project(world, manager, {Stage.NEGOTIATING: date(2026, 9, 1)})
     assert flagged(stale) == ["在谈久未对接"]
-    db.session.add(Activity(kind=ActivityKind.CALL, occurred_on=date(2026, 11, 1), unit_id=world.a_unit_id,
+    db.session.add(Activity(kind=ActivityKind.CALL, occurred_on=date(2026, 11, 1), unit_id=world.b_unit_id,
                             project_id=stale.id, next_follow_up_on=date(2026, 11, 20)))
     db.session.flush()
     assert flagged(stale) == ["跟进逾期"]
@@ -164,14 +166,16 @@ def test_warning_funds_beyond_the_agreed_investment(manager, world):
 
 
 def test_warning_counts_and_overcommitted_parks(manager, world):
+    manager = helpers.make_user(Role.MANAGER, world.root_unit_id)  # sees 甲园区's park
     park = db.session.get(Park, world.park_id)  # 100 亩 of land in build_world
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
-            park_id=park.id, land_mu=Decimal(60))
+            park_id=park.id, land_mu=Decimal(60), unit="a_zone_unit_id")
     assert warnings.overcommitted_parks(sa.select(Park.id)) == []
-    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1)}, park_id=park.id, land_mu=Decimal(60))
+    project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1)}, park_id=park.id, land_mu=Decimal(60),
+            unit="a_zone_unit_id")
     assert warnings.overcommitted_parks(sa.select(Park.id)) == []  # 在谈 commits nothing
     project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 2, 1)},
-            park_id=park.id, land_mu=Decimal(41))
+            park_id=park.id, land_mu=Decimal(41), unit="a_zone_unit_id")
     [over] = warnings.overcommitted_parks(sa.select(Park.id))
     assert over.park.id == park.id and over.committed == Decimal(101)
     counts = warnings.counts(sa.select(Project.id), TODAY)

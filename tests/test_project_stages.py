@@ -9,7 +9,7 @@ from app.models import Project, StageEvent, User
 from app.models.enums import ReviewStatus, Role, Stage
 from app.projects import services
 from app.projects.indicators import Scope, stage_figures
-from app.projects.stages import StageError, counted, counted_events
+from app.projects.stages import counted, counted_events
 from tests import helpers
 
 TODAY = date(2026, 11, 23)
@@ -17,17 +17,18 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def people(app, world):
-    """An officer and a manager of 甲市, a manager of 乙市; the test runs inside an app context."""
+    """An officer and a manager of 乙市 (none of build_world's records), a manager of 甲市; the test
+    runs inside an app context."""
     with app.app_context():
-        officer = helpers.make_user(Role.OFFICER, world.a_unit_id)
-        manager = helpers.make_user(Role.MANAGER, world.a_unit_id)
-        other = helpers.make_user(Role.MANAGER, world.b_unit_id)
+        officer = helpers.make_user(Role.OFFICER, world.b_unit_id)
+        manager = helpers.make_user(Role.MANAGER, world.b_unit_id)
+        other = helpers.make_user(Role.MANAGER, world.a_unit_id)
         db.session.commit()
         yield officer, manager, other
 
 
 def new_project(world, by: User, on=date(2026, 1, 5), **fields) -> Project:
-    data = {"name": "乳制品扩产项目", "unit_id": world.a_zone_unit_id, "agreed_investment_wan": Decimal(20000), **fields}
+    data = {"name": "乳制品扩产项目", "unit_id": world.b_unit_id, "agreed_investment_wan": Decimal(20000), **fields}
     project = services.create_project(by, data, on, today=TODAY)
     db.session.commit()
     return project
@@ -162,7 +163,7 @@ def test_stale_edit_is_refused_with_what_changed(people, world):
 def test_fields_out_of_scope_or_negative_are_refused(people, world):
     officer, _, _ = people
     project = new_project(world, officer)
-    refused("责任单位", lambda: services.update_project(officer, project, {"unit_id": world.b_unit_id}, None))
+    refused("责任单位", lambda: services.update_project(officer, project, {"unit_id": world.a_unit_id}, None))
     refused("协议投资不能为负数", lambda: services.update_project(officer, project, {"agreed_investment_wan": Decimal(-1)}, None))
 
 

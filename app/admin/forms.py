@@ -1,8 +1,9 @@
-from wtforms import DateField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import Form
 from app.models.enums import Role, UnitKind
+from app.projects.warnings import THRESHOLDS
 
 
 def _optional_int(value):
@@ -43,3 +44,13 @@ class AuditFilterForm(Form):
     record_type = SelectField("记录类型", validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
     date_to = DateField("截止日期", validators=[Optional()])
+
+
+class ThresholdForm(Form):
+    """One whole-number field per warning threshold, built from the rules' own list."""
+
+
+for _threshold in THRESHOLDS:
+    setattr(ThresholdForm, _threshold.key, IntegerField(_threshold.label, validators=[
+        DataRequired(f"请填写“{_threshold.label}”"),
+        NumberRange(min=1, max=_threshold.maximum, message=f"应为 1–{_threshold.maximum} 的整数")]))

@@ -6,12 +6,19 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin import bp, services
-from app.admin.forms import AuditFilterForm, PasswordForm, UnitForm, UserForm
+from app.admin.forms import (
+    AuditFilterForm,
+    PasswordForm,
+    ThresholdForm,
+    UnitForm,
+    UserForm,
+)
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.extensions import db
 from app.models import Audited, AuditLog, OrgUnit, Park, User
 from app.models.enums import Role
+from app.projects import warnings
 from app.web import BEIJING, paginate, saved
 
 admin_only = roles_required(Role.ADMIN)
@@ -175,3 +182,13 @@ def audit():
 def _beijing_midnight_utc(day):
     """Dates in the filter are Beijing dates; the log is stored in UTC."""
     return datetime.combine(day, time.min, BEIJING).astimezone(UTC)
+
+
+@bp.route("/warnings", methods=["GET", "POST"])
+@admin_only
+def warning_thresholds():
+    """预警阈值: the numbers in the warning rules of DOMAIN.md §4."""
+    form = ThresholdForm(data=warnings.thresholds())
+    if form.validate_on_submit() and saved(lambda: warnings.save_thresholds(form.data), "已保存预警阈值。"):
+        return redirect(url_for("admin.warning_thresholds"))
+    return render_template("admin/warnings.html", form=form)

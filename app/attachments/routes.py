@@ -1,4 +1,4 @@
-from flask import send_file
+from flask import abort, send_file
 from flask_login import current_user
 
 from app.attachments import bp
@@ -6,16 +6,22 @@ from app.attachments.services import path_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
-from app.models import Activity, Attachment
+from app.models import Activity, Attachment, FundEntry, Project, StageEvent
 
-# The records attachments may belong to; the file is visible exactly where its record is.
-OWNERS = {"Activity": Activity}
+# The records attachments may belong to; the file is visible exactly where its record is. Stage
+# events and fund entries are seen through their project.
+OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry}
 
 
 @bp.route("/<int:attachment_id>")
 @roles_required()
 def download(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
-    get_scoped_or_404(OWNERS[attachment.owner_type], attachment.owner_id, current_user)
+    owner_model = OWNERS[attachment.owner_type]
+    if owner_model is Activity:
+        get_scoped_or_404(Activity, attachment.owner_id, current_user)
+    else:
+        owner = db.session.get(owner_model, attachment.owner_id) or abort(404)
+        get_scoped_or_404(Project, owner.project_id, current_user)
     return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.name)

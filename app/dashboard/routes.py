@@ -1,25 +1,42 @@
+import json
+from datetime import date
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
 from app.auth.scope import scoped
 from app.dashboard import bp
 from app.extensions import db
-from app.models import Enterprise, Park, Project
+from app.models import Project
 from app.models.enums import Stage
+from app.projects import indicators, warnings
+from app.projects.indicators import PIPELINE, Scope
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    by_stage = dict(db.session.execute(
-        scoped(sa.select(Project.stage, sa.func.count()).group_by(Project.stage), current_user, Project.unit_id)
-    ).all())
-    counts = {
-        "enterprises": db.session.scalar(
-            scoped(sa.select(sa.func.count()).select_from(Enterprise), current_user, Enterprise.unit_id)),
-        "parks": db.session.scalar(scoped(sa.select(sa.func.count()).select_from(Park), current_user, Park.unit_id)),
-    }
-    stages = [(stage, by_stage.get(stage.value, 0)) for stage in Stage]
-    return render_template("dashboard/index.html", counts=counts, stages=stages, park=current_user.park)
+    """驾驶舱: this month and the year to date for the user's scope, from dated records."""
+    today = date.today()
+    include_pending = request.args.get("pending") == "1"
+    scope = Scope(current_user, include_pending=include_pending)
+    month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
+    month, year = indicators.stage_figures(scope, month_start, today), indicators.stage_figures(scope, year_start, today)
+    funds_month = sum(indicators.funds(scope, month_start, today).values())
+    funds_year = indicators.funds(scope, year_start, today)
+    trend = indicators.monthly_trend(scope, today.year, today)
+    pipeline = dict(db.session.execute(scoped(sa.select(Project.stage, sa.func.count()).group_by(Project.stage),
+                                              current_user, Project.unit_id)).all())
+    chart = {"months": [f"{row['month']}月" for row in trend], "signed": [row["signed"] for row in trend],
+             "started": [row["started"] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
+    return render_template(
+        "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
+        funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
+        rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
+        pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in Stage],
+        progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),
+        warning_counts=warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today),
+        rules=warnings.RULES, top_chains=indicators.top_by_signed(scope, year_start, today, "chain"),
+        top_parks=indicators.top_by_signed(scope, year_start, today, "park"), park=current_user.park)

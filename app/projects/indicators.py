@@ -175,7 +175,7 @@ def top_by_signed(scope: Scope, start: date, end: date, by: str, limit: int = 5)
     """Chains or parks (``by``) ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
     first = reached(scope)
     name = Chain.name if by == "chain" else Park.name
-    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(first)
             .join(Project, Project.id == first.c.project_id)
             .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end)))
     stmt = (stmt.join(ChainNode, ChainNode.id == Project.chain_node_id).join(Chain, Chain.id == ChainNode.chain_id)

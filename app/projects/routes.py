@@ -1,26 +1,372 @@
+from datetime import date
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
-from app.models import Project
-from app.projects import bp
-from app.web import paginate
+from app.excel import Sheet, xlsx_response
+from app.extensions import db
+from app.models import (
+    Activity,
+    Attachment,
+    AuditLog,
+    Chain,
+    ChainNode,
+    Enterprise,
+    FundEntry,
+    Park,
+    Project,
+    StageEvent,
+    Target,
+    User,
+)
+from app.models.enums import Channel, ReviewStatus, Role, Stage
+from app.projects import bp, indicators, services, warnings
+from app.projects.forms import (
+    CorrectionForm,
+    FundForm,
+    MoveForm,
+    ProjectFilterForm,
+    ProjectForm,
+    QueueFilterForm,
+    ReviewForm,
+    TargetForm,
+)
+from app.projects.stages import FORWARD, counted
+from app.web import paginate, saved
+
+editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+reviewers = roles_required(Role.ADMIN, Role.MANAGER)
+BOARD_CARDS = 30  # cards shown per column; the list has the rest
+EXPORT_HEADERS = ["项目名称", "投资方", "统一社会信用代码", "阶段", "在谈日期", "签约日期", "开工日期", "投产日期",
+                  "总投资(万元)", "协议投资(万元)", "落户园区", "产业链", "引荐渠道", "责任单位", "责任人", "重点项目",
+                  "存在问题", "下步计划"]
+
+
+def _choices(stmt, blank="—") -> list:
+    return ([("", blank)] if blank is not None else []) + [tuple(row) for row in db.session.execute(stmt)]
+
+
+def _chain_choices(blank="全部"):
+    return _choices(sa.select(Chain.id, Chain.name).order_by(Chain.name), blank)
+
+
+def _park_choices(blank="—"):
+    return _choices(scoped(sa.select(Park.id, Park.name).order_by(Park.name), current_user, Park.unit_id), blank)
+
+
+def _filter_form() -> ProjectFilterForm:
+    form = ProjectFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.park_id.choices = _park_choices("全部")
+    form.chain_id.choices = _chain_choices()
+    form.validate()
+    return form
+
+
+def _filters(form) -> dict:
+    return {name: f.data for name, f in form._fields.items() if not f.errors}
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    stmt = scoped(sa.select(Project).options(selectinload(Project.unit), selectinload(Project.investor),
-                                             selectinload(Project.park))
-                  .order_by(Project.id.desc()), current_user, Project.unit_id)
-    return render_template("projects/index.html", pagination=paginate(stmt))
+    form = _filter_form()
+    stmt = services.search(current_user, _filters(form), date.today()).options(
+        selectinload(Project.unit), selectinload(Project.investor), selectinload(Project.park))
+    return render_template("projects/index.html", form=form, pagination=paginate(stmt))
+
+
+@bp.route("/board")
+@roles_required()
+def board():
+    """看板: the four pipeline stages with count and 协议投资 per column, the latest cards in each."""
+    form = _filter_form()
+    filters = {k: v for k, v in _filters(form).items() if k != "stage"}
+    stmt = services.search(current_user, filters, date.today())
+    totals = dict((stage, (count, amount)) for stage, count, amount in db.session.execute(
+        stmt.with_only_columns(Project.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+        .order_by(None).group_by(Project.stage)))
+    columns = []
+    for stage in FORWARD:
+        cards = db.session.scalars(stmt.where(Project.stage == stage).limit(BOARD_CARDS)
+                                   .options(selectinload(Project.investor), selectinload(Project.unit))).all()
+        count, amount = totals.get(stage, (0, None))
+        columns.append({"stage": stage, "count": count, "amount": amount or 0, "cards": cards,
+                        "more_url": url_for("projects.index", **{**request.args.to_dict(), "stage": stage.value})})
+    pending = set(db.session.scalars(sa.select(StageEvent.project_id).where(
+        StageEvent.review_status == ReviewStatus.PENDING,
+        StageEvent.project_id.in_([c.id for col in columns for c in col["cards"]]))))
+    return render_template("projects/board.html", form=form, columns=columns, pending=pending)
+
+
+@bp.route("/export.xlsx")
+@roles_required()
+def export():
+    form = _filter_form()
+    stmt = services.search(current_user, _filters(form), date.today()).options(
+        selectinload(Project.unit), selectinload(Project.investor), selectinload(Project.park),
+        selectinload(Project.chain_node).selectinload(ChainNode.chain))
+
+    def rows():
+        for p in db.session.scalars(stmt).yield_per(2000):
+            yield [p.name, p.investor.name if p.investor else None, p.investor.uscc if p.investor else None,
+                   p.stage_label, p.negotiating_on, p.signed_on, p.started_on, p.producing_on, p.total_investment_wan,
+                   p.agreed_investment_wan, p.park.name if p.park else None,
+                   p.chain_node.chain.name if p.chain_node else None, Channel.label_of(p.channel), p.unit.name,
+                   p.responsible_person, "是" if p.is_key else "", p.problems, p.next_steps]
+
+    return xlsx_response("招商项目.xlsx", [Sheet("招商项目", EXPORT_HEADERS, rows(),
+                                               widths=[30, 28, 22, 8, 12, 12, 12, 12, 12, 12, 20, 14, 12, 16, 10, 8, 30, 30])])
+
+
+def _project_form(obj=None) -> ProjectForm:
+    form = ProjectForm(obj=obj)
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.investor_id.choices = _choices(scoped(sa.select(Enterprise.id, Enterprise.name).where(
+        Enterprise.is_active.is_(True)).order_by(Enterprise.name).limit(2000), current_user, Enterprise.unit_id))
+    if obj is not None and obj.investor_id and obj.investor_id not in {c[0] for c in form.investor_id.choices}:
+        form.investor_id.choices.append((obj.investor_id, obj.investor.name))
+    form.officer_id.choices = _choices(scoped(sa.select(User.id, User.display_name).where(User.is_active.is_(True))
+                                              .order_by(User.display_name), current_user, User.unit_id))
+    form.park_id.choices = _park_choices("待定")
+    form.chain_node_id.choices = _choices(sa.select(ChainNode.id, Chain.name + " · " + ChainNode.name)
+                                          .join(Chain).order_by(Chain.name, ChainNode.id))
+    if obj is not None and request.method == "GET":
+        form.version.data = obj.version
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def create():
+    form = _project_form()
+    if request.method == "GET":
+        form.unit_id.data, form.officer_id.data = current_user.unit_id, current_user.id
+        form.negotiating_on.data = date.today()
+        if request.args.get("investor_id", "").isdigit():
+            form.investor_id.data = int(request.args["investor_id"])
+    made = {}
+    if form.validate_on_submit() and saved(
+        lambda: made.setdefault("project", services.create_project(
+            current_user, form.data_for_service(), form.negotiating_on.data or date.today())),
+        f"已新建项目“{form.name.data}”。",
+    ):
+        return redirect(url_for("projects.detail", project_id=made["project"].id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(project_id: int):
+    project = get_scoped_or_404(Project, project_id, current_user)
+    form = _project_form(project)
+    del form.negotiating_on  # dates change only through stage moves
+    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
+    if form.validate_on_submit() and saved(
+        lambda: services.update_project(current_user, project, form.data_for_service(), version),
+        f"已保存项目“{form.name.data}”。",
+    ):
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project)
+
+
+def _timeline(project: Project) -> list[dict]:
+    """Stage events, review decisions, activities, fund entries, attachments and edits, newest first."""
+    events = services.events_of(project)
+    funds = db.session.scalars(sa.select(FundEntry).where(FundEntry.project_id == project.id)).all()
+    activities = db.session.scalars(sa.select(Activity).where(Activity.project_id == project.id)
+                                    .options(selectinload(Activity.enterprises))).all()
+    files = db.session.scalars(sa.select(Attachment).where(sa.or_(
+        sa.and_(Attachment.owner_type == "StageEvent", Attachment.owner_id.in_([e.id for e in events])),
+        sa.and_(Attachment.owner_type == "FundEntry", Attachment.owner_id.in_([f.id for f in funds]))))).all()
+    edits = db.session.scalars(sa.select(AuditLog).where(AuditLog.record_type == "Project",
+                                                         AuditLog.record_id == project.id, AuditLog.action == "update")
+                               .order_by(AuditLog.id.desc()).limit(100)).all()
+    items = [{"at": e.recorded_at, "kind": "stage", "item": e} for e in events]
+    items += [{"at": r.reviewed_at, "kind": "review", "item": r} for r in [*events, *funds]
+              if r.reviewed_at and r.reviewed_by_id != r.recorded_by_id]
+    items += [{"at": f.recorded_at, "kind": "fund", "item": f} for f in funds]
+    items += [{"at": a.created_at, "kind": "activity", "item": a} for a in activities]
+    items += [{"at": f.uploaded_at, "kind": "file", "item": f} for f in files]
+    items += [{"at": c.at, "kind": "edit", "item": c} for c in edits
+              if set(c.changes) & set(services.LABELS)]
+    return sorted(items, key=lambda i: i["at"].replace(tzinfo=None), reverse=True)
 
 
 @bp.route("/<int:project_id>")
 @roles_required()
 def detail(project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
-    return render_template("projects/detail.html", project=project)
+    events = services.events_of(project)
+    standing = {e.id for e in counted(events)}
+    funds = db.session.scalars(sa.select(FundEntry).where(FundEntry.project_id == project.id)
+                               .order_by(FundEntry.month.desc(), FundEntry.id.desc())).all()
+    files = db.session.scalars(sa.select(Attachment).where(sa.or_(
+        sa.and_(Attachment.owner_type == "StageEvent", Attachment.owner_id.in_([e.id for e in events])),
+        sa.and_(Attachment.owner_type == "FundEntry", Attachment.owner_id.in_([f.id for f in funds]))))).all()
+    files_of = {}
+    for f in files:
+        files_of.setdefault((f.owner_type, f.owner_id), []).append(f)
+    return render_template(
+        "projects/detail.html", project=project, events=events, standing=standing, funds=funds, files_of=files_of,
+        summary=services.funds_summary(project), warnings=warnings.of_project(project, date.today()),
+        next_moves=services.next_moves(project), timeline=_timeline(project),
+        can_edit=current_user.role != Role.PARK_ADMIN,
+        can_review=services.can_review(current_user, project.unit_id),
+        review_form=ReviewForm(), labels=services.LABELS)
+
+
+@bp.route("/<int:project_id>/move", methods=["GET", "POST"])
+@editors
+def move(project_id: int):
+    project = get_scoped_or_404(Project, project_id, current_user)
+    allowed = services.next_moves(project)
+    if not allowed:
+        flash(f"项目已{project.stage_label}，不能再变动阶段；如有误请更正原记录。", "warning")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    form = MoveForm()
+    form.stage.choices = [(s, Stage.label_of(s)) for s in allowed]
+    if request.method == "GET":
+        wanted = request.args.get("to")
+        form.stage.data = wanted if wanted in allowed else allowed[0]
+        form.effective_on.data = date.today()
+    if form.validate_on_submit() and saved(
+        lambda: services.move(current_user, project, form.stage.data, form.effective_on.data, form.note.data,
+                              request.files.getlist(form.attachments.name)),
+        lambda e: f"已记录：{project.name} {e.stage_label}（{e.effective_on}），{e.review_label}。",
+    ):
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/move.html", form=form, project=project)
+
+
+def _event_of(project: Project, stage_event_id: int) -> StageEvent:
+    event = db.session.get(StageEvent, stage_event_id)
+    if event is None or event.project_id != project.id:
+        abort(404)
+    return event
+
+
+@bp.route("/<int:project_id>/stages/<int:stage_event_id>/correct", methods=["GET", "POST"])
+@editors
+def correct(project_id: int, stage_event_id: int):
+    project = get_scoped_or_404(Project, project_id, current_user)
+    event = _event_of(project, stage_event_id)
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.effective_on.data = event.effective_on
+    if form.validate_on_submit() and saved(
+        lambda: services.correct(current_user, event, form.note.data, form.effective_on.data, form.stage.data or None,
+                                 form.withdraw.data, request.files.getlist(form.attachments.name)),
+        lambda e: f"已提交更正：{e.stage_label}（{e.effective_on}），{e.review_label}。",
+    ):
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/correct.html", form=form, project=project, event=event)
+
+
+def _fund_of(project: Project, fund_id: int) -> FundEntry:
+    entry = db.session.get(FundEntry, fund_id)
+    if entry is None or entry.project_id != project.id:
+        abort(404)
+    return entry
+
+
+@bp.route("/<int:project_id>/funds/new", methods=["GET", "POST"])
+@bp.route("/<int:project_id>/funds/<int:fund_id>/edit", methods=["GET", "POST"])
+@editors
+def fund(project_id: int, fund_id: int | None = None):
+    project = get_scoped_or_404(Project, project_id, current_user)
+    entry = _fund_of(project, fund_id) if fund_id else None
+    form = FundForm(obj=entry)
+    if request.method == "GET" and entry is None:
+        form.month.data = date.today().replace(day=1)
+    if form.validate_on_submit() and saved(
+        lambda: services.save_fund(current_user, project, form.data, entry, request.files.getlist(form.attachments.name)),
+        lambda e: f"已登记到位资金 {e.amount_wan} 万元（{e.month:%Y-%m}，{e.origin_label}），{e.review_label}。",
+    ):
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/fund.html", form=form, project=project, entry=entry)
+
+
+# ---------- review ----------
+
+@bp.route("/review")
+@reviewers
+def queue():
+    form = QueueFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    f = _filters(form)
+    records = services.review_queue(current_user, f.get("kind"), f.get("unit_id"),
+                                    int(f["older_than"]) if f.get("older_than") else None,
+                                    f.get("status") or ReviewStatus.PENDING, date.today())
+    return render_template("projects/queue.html", form=form, records=records, review_form=ReviewForm())
+
+
+@bp.route("/review/stage/<int:stage_event_id>", methods=["POST"])
+@bp.route("/review/fund/<int:fund_id>", methods=["POST"])
+@reviewers
+def review(stage_event_id: int | None = None, fund_id: int | None = None):
+    record = (db.session.get(StageEvent, stage_event_id) if stage_event_id else db.session.get(FundEntry, fund_id))
+    if record is None:
+        abort(404)
+    get_scoped_or_404(Project, record.project_id, current_user)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        saved(lambda: services.review(current_user, record, approve, form.opinion.data),
+              "已审核通过。" if approve else "已退回，填报人可在项目页修改后重新提交。")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/projects/") else url_for("projects.queue"))
+
+
+# ---------- warnings ----------
+
+@bp.route("/warnings")
+@roles_required()
+def warning_list():
+    today = date.today()
+    stmt = scoped(sa.select(Project).where(warnings.any_warning(today)), current_user, Project.unit_id)
+    stmt = stmt.options(selectinload(Project.unit), selectinload(Project.investor)).order_by(Project.stage_on, Project.id)
+    pagination = paginate(stmt)
+    reasons = warnings.of_projects([p.id for p in pagination.items], today)
+    counts = warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today)
+    parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
+    return render_template("projects/warnings.html", pagination=pagination, reasons=reasons, counts=counts,
+                           rules=warnings.RULES,
+                           parks=parks, thresholds=warnings.thresholds())
+
+
+
+# ---------- targets ----------
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles_required()
+def targets():
+    raw = request.args.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
+    form = TargetForm()
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.chain_id.choices = _chain_choices("—")
+    may_set = current_user.role in (Role.MANAGER, Role.ADMIN)
+    if request.method == "GET":
+        form.year.data, form.unit_id.data = year, current_user.unit_id
+    elif not may_set:
+        abort(403)
+    elif form.validate_on_submit() and saved(lambda: services.save_target(current_user, form.data),
+                                             "已保存目标任务。"):
+        return redirect(url_for("projects.targets", year=form.year.data))
+    progress = indicators.target_progress(current_user, year, date.today())
+    return render_template("projects/targets.html", year=year, progress=progress, form=form, may_set=may_set)
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["POST"])
+@reviewers
+def target_delete(target_id: int):
+    target = get_scoped_or_404(Target, target_id, current_user)
+    saved(lambda: services.delete_target(target), "已删除目标任务。")
+    return redirect(url_for("projects.targets", year=target.year))

@@ -2,10 +2,11 @@
 
 Services add and flush; the caller commits once.
 """
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.attachments.services import store
 from app.audit_trail import stale_message
@@ -18,10 +19,11 @@ from app.models import (
     Park,
     Project,
     StageEvent,
+    Target,
     User,
     utcnow,
 )
-from app.models.enums import FundOrigin, ReviewStatus, Role, Stage
+from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
 from app.projects.stages import (
     StageError,
     check_sequence,
@@ -30,6 +32,7 @@ from app.projects.stages import (
     next_stages,
     position_of,
 )
+from app.projects.warnings import any_warning
 
 # The fields a form or an import row may set on a project, with the labels users know them by.
 LABELS = {
@@ -255,3 +258,85 @@ def funds_summary(project: Project, today: date | None = None, include_pending: 
 
 def next_moves(project: Project) -> list[str]:
     return next_stages(counted(events_of(project)))
+
+
+# ---------- lists ----------
+
+TIER_BOUNDS = {"lt1": (None, 10000), "1-3": (10000, 30000), "3-10": (30000, 100000), "10-20": (100000, 200000),
+               "ge20": (200000, None), "ge1": (10000, None)}  # 万元, lower bound included
+
+
+def search(by: User, f: dict, today: date) -> sa.Select:
+    """The projects in scope matching the list filters ``f`` (the filter form's data), sorted."""
+    stmt = scoped(sa.select(Project), by, Project.unit_id)
+    if f.get("q"):
+        stmt = stmt.where(Project.name.contains(f["q"].strip(), autoescape=True))
+    for key in ("stage", "park_id", "channel"):
+        if f.get(key):
+            stmt = stmt.where(getattr(Project, key) == f[key])
+    if f.get("unit_id"):
+        stmt = stmt.where(Project.unit_id.in_(unit_ids_under(f["unit_id"])))
+    if f.get("chain_id"):
+        stmt = stmt.where(Project.chain_node_id.in_(sa.select(ChainNode.id).where(ChainNode.chain_id == f["chain_id"])))
+    if f.get("tier") in TIER_BOUNDS:
+        low, high = TIER_BOUNDS[f["tier"]]
+        if low is not None:
+            stmt = stmt.where(Project.agreed_investment_wan >= low)
+        if high is not None:
+            stmt = stmt.where(sa.func.coalesce(Project.agreed_investment_wan, 0) < high)
+    if f.get("is_key"):
+        stmt = stmt.where(Project.is_key.is_(True))
+    if f.get("warning"):
+        stmt = stmt.where(any_warning(today))
+    if f.get("pending"):
+        stmt = stmt.where(sa.or_(
+            sa.exists().where(StageEvent.project_id == Project.id, StageEvent.review_status == ReviewStatus.PENDING),
+            sa.exists().where(FundEntry.project_id == Project.id, FundEntry.review_status == ReviewStatus.PENDING)))
+    column = getattr(Project, f.get("sort") or "stage_on", Project.stage_on)
+    descending = bool(f.get("desc", "1"))
+    order = column.desc() if descending else column.asc()
+    if column.property.columns[0].nullable:
+        order = order.nulls_last()
+    return stmt.order_by(order, Project.id.desc() if descending else Project.id.asc())
+
+
+def review_queue(by: User, kind: str | None, unit_id: int | None, older_than_days: int | None, status: str,
+                 today: date) -> list:
+    """Stage events and fund entries waiting for review (or sent back) in the user's scope, oldest first."""
+    found = []
+    for model, key in ((StageEvent, "stage"), (FundEntry, "fund")):
+        if kind and kind != key:
+            continue
+        stmt = (sa.select(model).join(Project, Project.id == model.project_id)
+                .where(model.review_status == status).order_by(model.recorded_at, model.id).limit(500))
+        stmt = scoped(stmt, by, Project.unit_id)
+        if unit_id:
+            stmt = stmt.where(Project.unit_id.in_(unit_ids_under(unit_id)))
+        if older_than_days:
+            stmt = stmt.where(model.recorded_at < datetime.combine(today - timedelta(days=older_than_days),
+                                                                    datetime.min.time(), UTC))
+        found += db.session.scalars(stmt.options(selectinload(model.project).selectinload(Project.unit),
+                                                 selectinload(model.recorded_by))).all()
+    return sorted(found, key=lambda r: (r.recorded_at.replace(tzinfo=None), type(r).__name__, r.id))
+
+
+# ---------- targets ----------
+
+def save_target(by: User, data: dict) -> Target:
+    """Set a yearly target for a unit in scope (and optionally a chain); one value per indicator."""
+    if get_scoped_unit(by, data.get("unit_id")) is None:
+        raise ProjectError("单位不存在或不在您的数据范围内。")
+    if data["indicator"] == TargetIndicator.EVENTS and data.get("chain_id"):
+        raise ProjectError("招商活动场次不分产业链，请不要选择产业链。")
+    key = {"year": data["year"], "unit_id": data["unit_id"], "chain_id": data.get("chain_id") or None,
+           "indicator": data["indicator"]}
+    target = db.session.scalar(sa.select(Target).filter_by(**key)) or Target(**key)
+    target.value = data["value"]
+    db.session.add(target)
+    db.session.flush()
+    return target
+
+
+def delete_target(target: Target) -> None:
+    db.session.delete(target)
+    db.session.flush()

@@ -129,15 +129,15 @@ def counts(scoped_projects: sa.Select, today: date) -> dict[str, int]:
     return dict(zip(rules, db.session.execute(stmt).one()))
 
 
-def flags_column(today: date):
-    """Columns to add to a project query: one boolean per rule, labelled by its key."""
-    return [sa.case((c, True), else_=False).label(key) for key, c in conditions(today).items()]
+def of_projects(ids: list[int], today: date) -> dict[int, list[str]]:
+    """The labels of the warnings each of these projects has on ``today`` (one query)."""
+    rules = conditions(today)
+    stmt = sa.select(Project.id, *[sa.case((c, 1), else_=0) for c in rules.values()]).where(Project.id.in_(ids))
+    return {ident: [LABELS[key] for key, on in zip(rules, flags) if on] for ident, *flags in db.session.execute(stmt)}
 
 
 def of_project(project: Project, today: date) -> list[str]:
-    """The labels of the warnings a project has today."""
-    flags = db.session.execute(sa.select(*flags_column(today)).where(Project.id == project.id)).one()
-    return [LABELS[key] for key, on in flags._mapping.items() if on]
+    return of_projects([project.id], today).get(project.id, [])
 
 
 # Project needs against the capacity kinds they commit (the park issue extends this).

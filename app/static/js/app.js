@@ -4,3 +4,43 @@ document.addEventListener("DOMContentLoaded", function () {
   var follow = document.querySelector("a[data-auto-follow]");
   if (follow) { window.location.assign(follow.href); }
 });
+
+// Board (看板): dropping a card on another column opens the dated stage form for that move.
+document.addEventListener("DOMContentLoaded", function () {
+  var dragged = null;
+  document.querySelectorAll(".board-card[draggable=true]").forEach(function (card) {
+    card.addEventListener("dragstart", function (event) {
+      dragged = card;
+      event.dataTransfer.setData("text/plain", card.dataset.moveUrl);
+    });
+  });
+  document.querySelectorAll(".board-column").forEach(function (column) {
+    column.addEventListener("dragover", function (event) { event.preventDefault(); });
+    column.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (dragged && dragged.dataset.stage !== column.dataset.stage) {
+        window.location.assign(dragged.dataset.moveUrl + "?to=" + encodeURIComponent(column.dataset.stage));
+      }
+    });
+  });
+});
+
+// Dashboard trend chart (ECharts, vendored): months of the year, projects signed and started, funds.
+document.addEventListener("DOMContentLoaded", function () {
+  var holder = document.getElementById("trend-chart");
+  if (!holder || !window.echarts) { return; }
+  var data = JSON.parse(holder.dataset.chart);
+  var chart = window.echarts.init(holder);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { data: ["签约项目", "开工项目", "到位资金(万元)"] },
+    xAxis: { type: "category", data: data.months },
+    yAxis: [{ type: "value", name: "项目数", minInterval: 1 }, { type: "value", name: "万元" }],
+    series: [
+      { name: "签约项目", type: "bar", data: data.signed },
+      { name: "开工项目", type: "bar", data: data.started },
+      { name: "到位资金(万元)", type: "line", yAxisIndex: 1, data: data.funds }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+});
