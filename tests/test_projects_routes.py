@@ -1,0 +1,152 @@
+"""The project pages: creating, moving with evidence, review, stale edits, funds, board, list, export."""
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Attachment, FundEntry, Project, StageEvent
+from app.models.enums import ReviewStatus, Stage
+
+TODAY = date.today()
+PDF = b"%PDF-1.4 signed agreement"
+
+
+def create(client, world, **fields):
+    data = {"name": "乳制品扩产项目", "unit_id": world.a_zone_unit_id, "channel": "team", "agreed_investment_wan": "25000",
+            "negotiating_on": str(TODAY - timedelta(days=60)), **fields}
+    response = client.post("/projects/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.location.rstrip("/").rsplit("/", 1)[-1])
+
+
+def move(client, project_id, stage, day, files=(), note=""):
+    return client.post(f"/projects/{project_id}/move", data={
+        "stage": stage, "effective_on": str(day), "note": note, "attachments": list(files)},
+        content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_officer_moves_with_evidence_and_a_manager_approves(app, client, world, login):
+    login("officer", unit="a")
+    project_id = create(client, world)
+    page = move(client, project_id, "signed", TODAY - timedelta(days=3), [(io.BytesIO(PDF), "协议.pdf")])
+    assert "签约" in page.get_data(as_text=True) and "待审核" in page.get_data(as_text=True)
+    with app.app_context():
+        events = db.session.scalars(sa.select(StageEvent).where(StageEvent.project_id == project_id)
+                                    .order_by(StageEvent.id)).all()
+        assert [(e.stage, e.review_status) for e in events] == [("negotiating", "pending"), ("signed", "pending")]
+        file = db.session.scalar(sa.select(Attachment).where(Attachment.owner_type == "StageEvent"))
+        assert file.owner_id == events[1].id
+        event_ids, file_id = [e.id for e in events], file.id
+    assert client.get(f"/attachments/{file_id}").data == PDF
+    other = app.test_client()
+    login("officer", unit="b", client=other)
+    assert other.get(f"/attachments/{file_id}").status_code == 404
+    assert other.get(f"/projects/{project_id}").status_code == 404
+
+    manager = app.test_client()
+    login("manager", unit="a", client=manager)
+    queue = manager.get("/projects/review").get_data(as_text=True)
+    assert f'queue-stage-{event_ids[1]}' in queue
+    refused = manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "approve"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "请先审核该项目之前的阶段变动" in refused
+    assert "审核意见" in manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "reject"},
+                                  follow_redirects=True).get_data(as_text=True)
+    for ident in event_ids:
+        manager.post(f"/projects/review/stage/{ident}", data={"decision": "approve", "opinion": "同意"})
+    with app.app_context():
+        assert {e.review_status for e in db.session.scalars(sa.select(StageEvent).where(
+            StageEvent.project_id == project_id))} == {ReviewStatus.APPROVED}
+    assert other.post(f"/projects/review/stage/{event_ids[0]}", data={"decision": "approve"}).status_code == 403
+
+
+def test_bad_moves_write_nothing(app, client, world, login):
+    login("officer", unit="a")
+    project_id = create(client, world)
+    cases = [("signed", TODAY + timedelta(days=1), (), "晚于今天"),
+             ("signed", TODAY - timedelta(days=90), (), "早于在谈日期"),
+             ("terminated", TODAY, (), "终止原因"),
+             ("signed", TODAY, [(io.BytesIO(b"MZ"), "协议.exe")], "类型不允许"),
+             ("started", TODAY, (), "不是有效的选择")]  # 在谈 cannot jump to 开工: not offered
+    for stage, day, files, message in cases:
+        response = move(client, project_id, stage, day, files)
+        assert response.status_code == 200 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StageEvent)
+                                 .where(StageEvent.project_id == project_id)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)
+                                 .where(Attachment.owner_type == "StageEvent")) == 0
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed(app, client, world, login):
+    login("officer", unit="a")
+    project_id = create(client, world)
+    form = client.get(f"/projects/{project_id}/edit").get_data(as_text=True)
+    assert 'name="version"' in form
+    with app.app_context():
+        version = db.session.get(Project, project_id).version
+    colleague = app.test_client()
+    login("officer", unit="a", client=colleague)
+    base = {"name": "乳制品扩产项目", "unit_id": world.a_zone_unit_id, "channel": "team", "version": version}
+    assert colleague.post(f"/projects/{project_id}/edit", data={**base, "agreed_investment_wan": "30000"}).status_code == 302
+    refused = client.post(f"/projects/{project_id}/edit", data={**base, "problems": "用地指标未落实"}).get_data(as_text=True)
+    assert "您的修改未保存" in refused and "协议投资" in refused
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        assert project.problems is None and project.agreed_investment_wan == 30000
+
+
+def test_moving_a_project_out_of_scope_is_refused(app, client, world, login):
+    login("officer", unit="a")
+    response = client.post(f"/projects/{world.project_id}/edit", data={
+        "name": "甲园区示例项目", "unit_id": world.b_unit_id, "channel": "other"})
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Project, world.project_id).unit_id == world.a_zone_unit_id
+
+
+def test_funds_in_place_bad_input_and_totals(app, client, world, login):
+    login("officer", unit="a")
+    unsigned = create(client, world)
+    entry = {"month": TODAY.strftime("%Y-%m"), "origin": "out_of_province", "amount_wan": "100"}
+    assert "尚未签约" in client.post(f"/projects/{unsigned}/funds/new", data=entry).get_data(as_text=True)
+    url = f"/projects/{world.project_id}/funds/new"  # signed 2026-02-01 in build_world
+    for bad, message in (({"amount_wan": "-5"}, "大于 0"), ({"amount_wan": "abc"}, "请填写到位金额"),
+                         ({"month": "2026-01"}, "早于签约日期")):
+        assert message in client.post(url, data={**entry, **bad}).get_data(as_text=True)
+    assert client.post(url, data=entry).status_code == 302
+    page = client.get(f"/projects/{world.project_id}").get_data(as_text=True)
+    assert "600.00" in page  # build_world's 500 and this 100
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FundEntry)) == 2
+
+
+def test_board_list_filters_and_export(app, client, world, login):
+    login("manager")
+    project_id = create(client, world, agreed_investment_wan="120000", is_key="y")
+    move(client, project_id, "signed", TODAY)
+    board = client.get("/projects/board").get_data(as_text=True)
+    assert 'data-testid="count-signed">2<' in board and "130,000.00" in board  # with build_world's 10000
+    assert f"/projects/{project_id}/move?to=started" in board
+    big = client.get("/projects/?tier=10-20").get_data(as_text=True)
+    assert "乳制品扩产项目" in big and "甲园区示例项目" not in big
+    assert "甲园区示例项目" in client.get("/projects/?tier=1-3&is_key=").get_data(as_text=True)
+    assert "乳制品扩产项目" in client.get("/projects/?is_key=1").get_data(as_text=True)
+    export = client.get("/projects/export.xlsx?stage=signed")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("项目名称", "投资方", "统一社会信用代码", "阶段") and len(rows) == 3
+    mine = next(r for r in rows if r[0] == "乳制品扩产项目")
+    assert mine[5].date() == TODAY and mine[9] == 120000 and mine[3] == Stage.SIGNED.label
+
+
+def test_dashboard_counts_approved_moves_of_this_month(app, client, world, login):
+    login("manager")
+    before = client.get("/").get_data(as_text=True)
+    project_id = create(client, world)
+    move(client, project_id, "signed", TODAY)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-testid="month-signed">1<' in page and 'data-testid="month-signed">0<' in before
+    assert "trend-chart" in page and "vendor/echarts/echarts.min.js" in page
