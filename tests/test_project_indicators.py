@@ -76,7 +76,8 @@ def test_stages_count_in_the_month_of_their_date_and_rates_follow_the_signed_coh
     assert rates(scope, date(2026, 1, 1), date(2026, 4, 30)).started == 0
     assert funds(scope, date(2026, 6, 1), date(2026, 6, 30)) == {"foreign": Decimal(1000)}
     trend = monthly_trend(scope, 2026, date(2026, 6, 30))
-    assert len(trend) == 6 and trend[2]["signed"] == 2 and trend[2]["started"] == 1 and trend[4]["started"] == 1
+    assert len(trend) == 6 and trend[2]["counts"][Stage.SIGNED] == 2 and trend[2]["counts"][Stage.STARTED] == 1
+    assert trend[4]["counts"][Stage.STARTED] == 1 and trend[0]["counts"][Stage.NEGOTIATING] == 1
     assert trend[4]["funds_wan"] == Decimal(2000) and trend[2]["signed_wan"] == Decimal(25000)
 
 

@@ -29,8 +29,8 @@ def index():
     trend = indicators.monthly_trend(scope, today.year, today)
     pipeline = dict(db.session.execute(scoped(sa.select(Project.stage, sa.func.count()).group_by(Project.stage),
                                               current_user, Project.unit_id)).all())
-    chart = {"months": [f"{row['month']}月" for row in trend], "signed": [row["signed"] for row in trend],
-             "started": [row["started"] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
+    chart = {"months": [f"{row['month']}月" for row in trend], "signed": [row["counts"][Stage.SIGNED] for row in trend],
+             "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
     return render_template(
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
         funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),

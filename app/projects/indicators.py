@@ -149,20 +149,21 @@ def rates(scope: Scope, start: date, end: date) -> Rates:
 
 
 def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
-    """Per month of ``year`` up to ``through``: projects signed and started, 协议投资 signed, funds."""
+    """Per month of ``year`` up to ``through``: projects reaching each pipeline stage, 协议投资
+    signed and funds in place."""
     first = reached(scope)
     month = sa.extract("month", first.c.on)
     stmt = (sa.select(first.c.stage, month, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
             .join(Project, Project.id == first.c.project_id)
-            .where(first.c.on.between(date(year, 1, 1), through), first.c.stage.in_([Stage.SIGNED, Stage.STARTED]))
+            .where(first.c.on.between(date(year, 1, 1), through), first.c.stage.in_(PIPELINE))
             .group_by(first.c.stage, month))
-    months = {m: {"month": m, "signed": 0, "started": 0, "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
-              for m in range(1, through.month + 1)} if through.year == year else {}
+    last = 12 if through.year > year else through.month if through.year == year else 0
+    months = {m: {"month": m, "counts": dict.fromkeys(PIPELINE, 0), "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
+              for m in range(1, last + 1)}
     for stage, m, count, amount in db.session.execute(scope.projects(stmt)):
-        row = months[int(m)]
-        row["signed" if stage == Stage.SIGNED else "started"] = count
+        months[int(m)]["counts"][stage] = count
         if stage == Stage.SIGNED:
-            row["signed_wan"] = Decimal(amount or 0)
+            months[int(m)]["signed_wan"] = Decimal(amount or 0)
     fund_month = sa.extract("month", FundEntry.month)
     stmt = (sa.select(fund_month, sa.func.sum(FundEntry.amount_wan)).join(Project)
             .where(scope.funds(), FundEntry.month.between(date(year, 1, 1), through)).group_by(fund_month))

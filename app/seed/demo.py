@@ -49,7 +49,7 @@ from app.models.enums import (
     TargetIndicator,
     UnitKind,
 )
-from app.projects.services import move
+from app.projects.services import move, save_fund
 from app.standards import USCC_ALPHABET, make_uscc
 
 ROOT_CODE = "140000"
@@ -222,10 +222,12 @@ CAPACITY = {  # park → [(kind, total)]
     "风陵渡经开区": [(CapacityKind.LAND, 2100), (CapacityKind.SEWAGE, 12000), (CapacityKind.COD, 320)],
 }
 
-TARGET_FACTS = {  # the 2024 / 2025 consumer-goods plan; 落地 counted as 开工
+TARGET_FACTS = {  # the 2024 / 2025 consumer-goods plan; 落地 counted as 开工. 2026: the 2025 figures, for the demo
     2024: {TargetIndicator.STARTED_COUNT: 15, TargetIndicator.LEAD_ENTERPRISES: 2, TargetIndicator.FUNDS: 200000,
            TargetIndicator.EVENTS: 2},
     2025: {TargetIndicator.STARTED_COUNT: 30, TargetIndicator.LEAD_ENTERPRISES: 3, TargetIndicator.FUNDS: 800000,
+           TargetIndicator.EVENTS: 2},
+    2026: {TargetIndicator.STARTED_COUNT: 30, TargetIndicator.LEAD_ENTERPRISES: 3, TargetIndicator.FUNDS: 800000,
            TargetIndicator.EVENTS: 2},
 }
 CITY_EVENTS_TARGET = 3  # ≥3 专题招商活动 per city a year
@@ -247,6 +249,7 @@ def load_demo() -> bool:
     users = _users(units, parks)
     nodes, enterprises = _chains_and_firms(units)
     _projects(units, parks, nodes, enterprises, users["manager"])
+    _waiting_for_review(users["officer"])
     _targets(units)
     refresh_last_contacted()
     return True
@@ -358,6 +361,14 @@ def _projects(units, parks, nodes, enterprises, manager: User) -> None:
     db.session.flush()
     signed_there = db.session.scalar(sa.select(Project).where(Project.name == "奶粉及奶酪加工项目"))
     db.session.add(EventProject(event_id=event.id, project_id=signed_there.id, signed_here=True))
+
+
+def _waiting_for_review(officer: User) -> None:
+    """What an officer of 大同市 reported this month and a manager has yet to review."""
+    project = db.session.scalar(sa.select(Project).where(Project.name == "医药中间体扩产项目"))
+    move(officer, project, Stage.STARTED, date(2026, 11, 2), "主体厂房开工建设")
+    save_fund(officer, project, {"month": date(2026, 11, 1), "origin": FundOrigin.OUT_OF_PROVINCE,
+                                 "amount_wan": Decimal(1800), "evidence": "银行进账单"})
 
 
 def _funds(project: Project, started_on: date, manager: User) -> None:
