@@ -47,3 +47,32 @@ def simple(path: Path, header: list, rows: list[list]) -> Path:
         ws.append(row)
     wb.save(path)
     return path
+
+
+def messy_projects(path: Path, rows: list[list] | None = None) -> Path:
+    """A project ledger as a county keeps it: title rows, 总投资 in 亿元 by its header, 协议投资 in 万元
+    with some cells in 亿, dates in every form, a park name mistyped, rows that break the stage rules."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["2026年招商引资项目台账"])
+    ws.append(["填报单位：甲市投资促进局"])
+    ws.append(["序号", "项目名称", "投资方", "统一社会信用代码", "总投资（亿元）", "协议投资（万元）", "在谈日期",
+               "签约日期", "开工日期", "投产日期", "阶段", "落户园区", "责任单位", "引荐渠道", "存在问题", "下步计划"])
+    default = [
+        [1, "乳制品深加工项目", "示例乳业（杭州）有限公司", CODE_1, 2, "1.5亿", "2026/1/5", "2026年3月10日", "2026.5.2",
+         None, "开工", "甲园区", None, "小分队招商", "用地指标待落实", "推进设备安装"],
+        [2, "食醋扩产项目", "甲市示例企业有限公司", None, 1.2, 8000, None, 46082, None, None, "签约", None, "甲市",
+         "以商招商", None, None],
+        [3, "玻璃器皿项目", None, None, None, 3000, "2026-02-01", None, None, None, "在谈", "甲园", None, None, None, None],
+        [4, "日期倒序项目", None, None, None, 3000, None, "2026-05-01", "2026-04-01", None, None, None, None, None, None,
+         None],
+        [5, "将来签约项目", None, None, None, 3000, None, "2099-01-01", None, None, None, None, None, None, None, None],
+        [6, "阶段矛盾项目", None, None, None, 3000, None, "2026-05-01", None, None, "投产", None, None, None, None, None],
+        [7, "负数项目", None, None, None, -5, None, None, None, None, None, None, None, None, None, None],
+        [8, "新能源包装材料项目", None, None, None, "0.5亿", None, None, None, None, "在谈", None, None, None, None, None],
+    ]
+    for row in rows if rows is not None else default:
+        ws.append(row)
+    wb.save(path)
+    return path

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
-from app.projects import routes  # noqa: E402,F401
+from app.projects import importer, routes  # noqa: E402,F401

@@ -1,0 +1,315 @@
+"""Importing a project ledger (项目台账) with the shared import machinery.
+
+Each stage date of a row becomes a stage event effective on that date (reviewed as any entry by
+this user would be); the investor is matched by 统一社会信用代码, else by folded name within the
+user's scope, else created. A row matches an existing project by folded name within scope, so
+importing the same file again changes nothing; a later ledger may add later stages and fill
+empty fields, but never changes a stage date already recorded (that is a correction, with a reason,
+on the project page).
+"""
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.auth.scope import scoped
+from app.enterprises.services import clean_uscc
+from app.excel import parse_amount_wan, parse_date
+from app.extensions import db
+from app.imports.services import BatchError, Importer, Plan, register
+from app.models import (
+    Activity,
+    Enterprise,
+    FundEntry,
+    OrgUnit,
+    Park,
+    Project,
+    StageEvent,
+    User,
+)
+from app.models.enums import Channel, EnterpriseStatus, Stage
+from app.names import normalize_name
+from app.projects import services
+from app.projects.stages import (
+    DATE_COLUMNS,
+    FORWARD,
+    StageError,
+    check_sequence,
+    counted,
+    derive,
+)
+
+STAGES = {**{s.label: s.value for s in Stage}, "洽谈": Stage.NEGOTIATING.value, "已签约": Stage.SIGNED.value,
+          "已开工": Stage.STARTED.value, "在建": Stage.STARTED.value, "已投产": Stage.PRODUCING.value,
+          "已终止": Stage.TERMINATED.value, "暂停": Stage.ON_HOLD.value}
+CHANNELS = {c.label: c.value for c in Channel}
+AMOUNTS = ("total_investment_wan", "agreed_investment_wan")
+TEXTS = {"content": 4000, "responsible_person": 50, "source_region": 50, "problems": 4000, "next_steps": 4000}
+NOTE = "据项目台账导入"
+
+
+@dataclass
+class Context:
+    by: User
+    units: dict[str, str]
+    today: date
+    unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
+    parks: dict[str, int] = field(default_factory=dict)  # park name → id, in scope
+    projects: dict[str, list[int]] = field(default_factory=dict)  # folded name → project ids in scope
+    by_code: dict[str, tuple[int, bool]] = field(default_factory=dict)  # uscc → (enterprise id, in scope)
+    by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → enterprise ids in scope
+    created: dict[str, Enterprise] = field(default_factory=dict)  # investors created by earlier rows
+    seen: dict[str, int] = field(default_factory=dict)  # folded project name → first row number
+
+
+class ProjectImporter(Importer):
+    kind = "projects"
+    label = "项目"
+    fields = {
+        "name": ("项目名称", "项目", "名称"),
+        "investor": ("投资方", "投资主体", "投资企业", "签约企业", "投资方名称", "企业名称"),
+        "uscc": ("统一社会信用代码", "信用代码", "投资方统一社会信用代码", "社会信用代码"),
+        "total_investment_wan": ("总投资", "计划总投资", "项目总投资"),
+        "agreed_investment_wan": ("协议投资", "协议投资额", "签约额", "合同投资额", "签约投资额"),
+        "negotiating_on": ("在谈日期", "洽谈日期", "首次洽谈日期", "在谈时间"),
+        "signed_on": ("签约日期", "签约时间"),
+        "started_on": ("开工日期", "开工时间"),
+        "producing_on": ("投产日期", "投产时间"),
+        "exit_on": ("终止日期", "暂缓日期", "终止或暂缓日期"),
+        "stage": ("阶段", "项目阶段", "当前阶段", "项目进展", "进展阶段"),
+        "park": ("落户园区", "园区", "落地园区", "拟落户园区", "所在园区"),
+        "unit": ("责任单位", "填报单位", "所属单位"),
+        "responsible_person": ("责任人", "项目责任人"),
+        "channel": ("引荐渠道", "招商方式", "招商渠道"),
+        "content": ("建设内容", "项目内容", "主要建设内容"),
+        "source_region": ("来源地", "投资方所在地", "客商来源地"),
+        "problems": ("存在问题", "存在的问题", "困难问题"),
+        "next_steps": ("下步计划", "下一步计划", "下步工作", "下一步工作"),
+    }
+    required = {"name"}
+
+    def begin(self, by: User, table_units: dict[str, str]) -> Context:
+        context = Context(by=by, units=table_units, today=date.today())
+        for unit in db.session.scalars(scoped(sa.select(OrgUnit), by, OrgUnit.id)):
+            context.unit_ids[unit.code] = context.unit_ids[unit.name] = unit.id
+        for ident, name in db.session.execute(scoped(sa.select(Park.id, Park.name), by, Park.unit_id)):
+            context.parks[name] = ident
+        for ident, name in db.session.execute(scoped(sa.select(Project.id, Project.name), by, Project.unit_id)):
+            context.projects.setdefault(normalize_name(name), []).append(ident)
+        in_scope = set(db.session.scalars(scoped(sa.select(Enterprise.id), by, Enterprise.unit_id)))
+        for ident, code, folded, merged in db.session.execute(
+                sa.select(Enterprise.id, Enterprise.uscc, Enterprise.normalized_name, Enterprise.merged_into_id)):
+            if code:
+                context.by_code[code] = (ident, ident in in_scope)
+            if ident in in_scope and merged is None:
+                context.by_name.setdefault(folded, []).append(ident)
+        return context
+
+    # ---------- reading a row ----------
+
+    def _values(self, raw: dict, context: Context) -> dict:
+        """Parse one row's cells; raises ValueError with the reason."""
+        name = str(raw.get("name") or "").strip()
+        if not name:
+            raise ValueError("项目名称为空")
+        values: dict = {"name": name[:200]}
+        for key in AMOUNTS:
+            if raw.get(key) not in (None, ""):
+                values[key] = parse_amount_wan(raw[key], context.units.get(key, "万元"))
+                if values[key] < 0:
+                    raise ValueError(f"{self.fields[key][0]}不能为负数")
+        for key, limit in TEXTS.items():
+            if raw.get(key) not in (None, ""):
+                values[key] = str(raw[key])[:limit]
+        if raw.get("channel"):
+            channel = CHANNELS.get(str(raw["channel"]))
+            if channel is None:
+                raise ValueError(f"引荐渠道“{raw['channel']}”应为 {'、'.join(CHANNELS)} 之一")
+            values["channel"] = channel
+        unit_id = context.unit_ids.get(str(raw["unit"])) if raw.get("unit") else context.by.unit_id
+        if unit_id is None:
+            raise ValueError(f"责任单位“{raw['unit']}”不存在或不在您的数据范围内")
+        values["unit_id"] = unit_id
+        if raw.get("park"):
+            values["park_id"] = self._park(str(raw["park"]), context)
+        values["moves"] = self._moves(raw, values, context)
+        if raw.get("investor") or raw.get("uscc"):
+            values["investor"] = (str(raw.get("investor") or "").strip()[:200],
+                                  clean_uscc(str(raw["uscc"])) if raw.get("uscc") else None)
+        return values
+
+    @staticmethod
+    def _park(name: str, context: Context) -> int:
+        if name in context.parks:
+            return context.parks[name]
+        folded = {normalize_name(n): i for n, i in context.parks.items()}
+        if normalize_name(name) in folded:
+            return folded[normalize_name(name)]
+        close = difflib.get_close_matches(name, list(context.parks), n=1, cutoff=0.4)
+        hint = f"，是否为“{close[0]}”？" if close else "（园区须先在系统中登记）"
+        raise ValueError(f"落户园区“{name}”不存在或不在您的数据范围内{hint}")
+
+    def _moves(self, raw: dict, values: dict, context: Context) -> list[tuple[str, date]]:
+        """The row's stage dates as moves, checked as the stage rules check any history."""
+        dates = {stage: parse_date(raw.get(column)) for stage, column in DATE_COLUMNS.items()}
+        moves = [(stage, day) for stage, day in dates.items() if day]
+        reached = moves[-1][0] if moves else Stage.NEGOTIATING
+        stage = reached
+        if raw.get("stage"):
+            stage = STAGES.get(str(raw["stage"]).strip())
+            if stage is None:
+                raise ValueError(f"阶段“{raw['stage']}”应为 在谈、签约、开工、投产、终止 或 暂缓")
+        if stage in FORWARD and stage != reached:
+            if FORWARD.index(stage) > FORWARD.index(reached):
+                raise ValueError(f"阶段为“{Stage.label_of(stage)}”，但没有{Stage.label_of(stage)}日期")
+            raise ValueError(f"填写了{Stage.label_of(reached)}日期，但阶段为“{Stage.label_of(stage)}”")
+        if stage not in FORWARD:
+            exit_on = parse_date(raw.get("exit_on"))
+            if exit_on is None:
+                raise ValueError(f"阶段为“{Stage.label_of(stage)}”，请填写终止或暂缓日期")
+            if stage == Stage.TERMINATED and not values.get("problems"):
+                raise ValueError("终止项目请在“存在问题”列写明终止原因")
+            moves.append((stage, exit_on))
+        events = [StageEvent(id=n, stage=s, effective_on=d, review_status="approved") for n, (s, d) in
+                  enumerate(moves, start=1)]
+        try:
+            check_sequence(events, context.today, first_any=True)
+        except StageError as error:
+            raise ValueError(str(error).rstrip("。")) from None
+        return moves
+
+    # ---------- planning ----------
+
+    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+        values = self._values(raw, context)
+        folded = normalize_name(values["name"])
+        if folded in context.seen:
+            return Plan("error", f"与第{context.seen[folded]}行是同一个项目（名称相同）")
+        context.seen[folded] = row_number
+        investor_error = self._check_investor(values.get("investor"), context)
+        if investor_error:
+            return Plan("error", investor_error)
+        matches = context.projects.get(folded, [])
+        if len(matches) > 1:
+            return Plan("error", "名称与库中多个项目相同，无法确定对应哪一个")
+        if not matches:
+            return Plan("create", values=values)
+        project = db.session.get(Project, matches[0])
+        changes, moves = self._changes(project, values)
+        return Plan("update" if changes else "unchanged", "、".join(changes) or None, project.id,
+                    {**values, "moves": moves})
+
+    @staticmethod
+    def _check_investor(investor, context: Context) -> str | None:
+        if not investor:
+            return None
+        name, code = investor
+        if code and code in context.by_code and not context.by_code[code][1]:
+            return f"投资方统一社会信用代码 {code} 已登记在其他单位的企业库中（不在您的数据范围内）"
+        if not code and len(context.by_name.get(normalize_name(name), [])) > 1:
+            return "投资方名称与库中多家企业相同，请补充统一社会信用代码以区分"
+        if not name and not (code and code in context.by_code):
+            return "填写了统一社会信用代码但没有投资方名称，且库中没有该代码的企业"
+        return None
+
+    def _changes(self, project: Project, values: dict) -> tuple[list[str], list[tuple[str, date]]]:
+        """What an update would change, and the moves it would add after the project's history."""
+        changed = [services.LABELS[k] for k in (*AMOUNTS, *TEXTS, "channel", "park_id")
+                   if values.get(k) is not None and values[k] != getattr(project, k)]
+        recorded = {e.stage: e.effective_on for e in counted(services.events_of(project))}
+        added = []
+        for stage, day in values["moves"]:
+            if stage not in recorded:
+                added.append((stage, day))
+            elif recorded[stage] != day and stage in FORWARD:
+                raise ValueError(f"{Stage.label_of(stage)}日期 {day} 与系统中的 {recorded[stage]} 不同："
+                                 "已有的阶段日期请在项目页更正并说明原因")
+        if added:
+            changed.append("新增阶段：" + "、".join(f"{Stage.label_of(s)} {d}" for s, d in added))
+        return changed, added
+
+    # ---------- writing ----------
+
+    def _investor(self, investor, unit_id: int, context: Context) -> tuple[int | None, int | None]:
+        """(the investor's id, the id of an enterprise this row created)."""
+        if not investor:
+            return None, None
+        name, code = investor
+        if code and code in context.by_code:
+            return context.by_code[code][0], None
+        ids = context.by_name.get(normalize_name(name), [])
+        if ids:
+            return ids[0], None
+        key = code or normalize_name(name)
+        if key in context.created:
+            return context.created[key].id, None
+        enterprise = Enterprise(name=name, uscc=code, unit_id=unit_id, status=EnterpriseStatus.CONTACTING,
+                                officer_id=context.by.id)
+        db.session.add(enterprise)
+        db.session.flush()
+        context.created[key] = enterprise
+        return enterprise.id, enterprise.id
+
+    def apply(self, plan: Plan, context: Context, by: User) -> tuple[Project, dict | None]:
+        values = dict(plan.values)
+        moves = values.pop("moves")
+        investor_id, created = self._investor(values.pop("investor", None), values["unit_id"], context)
+        if plan.action == "create":
+            project = Project(**values, investor_id=investor_id, officer_id=by.id)
+            db.session.add(project)
+            db.session.flush()
+            self._record(project, moves, by, context)
+            return project, {"_investor_created": created} if created else None
+        project = db.session.get(Project, plan.record_id)
+        before: dict = {}
+        for key in (*AMOUNTS, *TEXTS, "channel", "park_id"):
+            if values.get(key) is not None and values[key] != getattr(project, key):
+                before[key] = str(getattr(project, key)) if isinstance(getattr(project, key), Decimal) \
+                    else getattr(project, key)
+                setattr(project, key, values[key])
+        before["_events_added"] = self._record(project, moves, by, context)
+        return project, before
+
+    @staticmethod
+    def _record(project: Project, moves, by: User, context: Context) -> list[int]:
+        events = []
+        for stage, day in moves:
+            note = (project.problems or NOTE) if stage == Stage.TERMINATED else NOTE
+            events.append(services.move(by, project, stage, day, note, today=context.today, first_any=True).id)
+        return events
+
+    def undo(self, row, by: User) -> None:
+        project = db.session.get(Project, row.record_id)
+        if project is None:
+            return
+        if project.version != row.version_after:
+            raise BatchError(f"第{row.row_number}行的项目“{project.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+        before = dict(row.before or {})
+        if row.action == "create":
+            for model in (FundEntry, Activity):
+                if db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.project_id == project.id)):
+                    raise BatchError(f"第{row.row_number}行新增的项目“{project.name}”已有到位资金或对接记录，不能撤销本批次。")
+            for event in sorted(services.events_of(project), key=lambda e: -e.id):
+                db.session.delete(event)
+            db.session.flush()
+            db.session.delete(project)
+            created = before.get("_investor_created")
+            if created and not db.session.scalar(sa.select(sa.func.count()).select_from(Project)
+                                                 .where(Project.investor_id == created, Project.id != project.id)):
+                db.session.delete(db.session.get(Enterprise, created))
+            db.session.flush()
+            return
+        added = set(before.pop("_events_added", []))
+        for event in services.events_of(project):
+            if event.id in added:
+                db.session.delete(event)
+        for key, value in before.items():
+            setattr(project, key, Decimal(value) if key in AMOUNTS and value is not None else value)
+        db.session.flush()
+        derive(project, services.events_of(project))
+        db.session.flush()
+
+
+register(ProjectImporter())
