@@ -58,6 +58,9 @@ class Project(Audited, Timestamped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # The board's columns and the list's default order walk these instead of sorting.
+    __table_args__ = (sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
+                      sa.Index("ix_project_stage_on_id", "stage_on", "id"))
 
     @property
     def stage_label(self) -> str:

@@ -91,16 +91,21 @@ def board():
     totals = dict((stage, (count, amount)) for stage, count, amount in db.session.execute(
         stmt.with_only_columns(Project.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
         .order_by(None).group_by(Project.stage)))
+    # The latest cards of every column in one statement (each part walks the stage index), then
+    # the cards themselves with their investors and units.
+    parts = [stmt.where(Project.stage == stage).with_only_columns(Project.id).limit(BOARD_CARDS).subquery()
+             for stage in FORWARD]
+    latest = sa.union_all(*[sa.select(part.c.id) for part in parts]).subquery()
+    cards = db.session.scalars(stmt.where(Project.id.in_(sa.select(latest.c.id))).options(
+        selectinload(Project.investor), selectinload(Project.unit))).all()
     columns = []
     for stage in FORWARD:
-        cards = db.session.scalars(stmt.where(Project.stage == stage).limit(BOARD_CARDS)
-                                   .options(selectinload(Project.investor), selectinload(Project.unit))).all()
         count, amount = totals.get(stage, (0, None))
-        columns.append({"stage": stage, "count": count, "amount": amount or 0, "cards": cards,
+        columns.append({"stage": stage, "count": count, "amount": amount or 0,
+                        "cards": [c for c in cards if c.stage == stage],
                         "more_url": url_for("projects.index", **{**request.args.to_dict(), "stage": stage.value})})
     pending = set(db.session.scalars(sa.select(StageEvent.project_id).where(
-        StageEvent.review_status == ReviewStatus.PENDING,
-        StageEvent.project_id.in_([c.id for col in columns for c in col["cards"]]))))
+        StageEvent.review_status == ReviewStatus.PENDING, StageEvent.project_id.in_([c.id for c in cards]))))
     return render_template("projects/board.html", form=form, columns=columns, pending=pending)
 
 

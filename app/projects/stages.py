@@ -49,11 +49,13 @@ def counted_events(include_pending: bool = False) -> sa.Select:
     """SELECT of the stage events that stand (all projects), as ``counted()`` decides."""
     later = aliased(StageEvent)
     kept = statuses(include_pending)
+    # Only corrections come later in a position, and they all point at its original: the test is
+    # an index lookup on supersedes_id.
     return sa.select(StageEvent).where(
         StageEvent.review_status.in_(kept),
         StageEvent.withdrawn.is_(False),
         ~sa.exists().where(
-            sa.func.coalesce(later.supersedes_id, later.id) == sa.func.coalesce(StageEvent.supersedes_id, StageEvent.id),
+            later.supersedes_id == sa.func.coalesce(StageEvent.supersedes_id, StageEvent.id),
             later.id > StageEvent.id, later.review_status.in_(kept)),
     )
 

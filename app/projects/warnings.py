@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -42,9 +44,14 @@ THRESHOLDS = (
 
 
 def thresholds() -> dict[str, int]:
-    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)
-                                     .where(Setting.key.in_([t.key for t in THRESHOLDS]))).all())
-    return {t.key: int(stored[t.key]) if str(stored.get(t.key, "")).isdigit() else t.default for t in THRESHOLDS}
+    """The thresholds in force, read once per request (several rules and pages use them)."""
+    cache = g.setdefault("warning_thresholds", {}) if has_request_context() else {}
+    if not cache:
+        stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)
+                                         .where(Setting.key.in_([t.key for t in THRESHOLDS]))).all())
+        cache.update({t.key: int(stored[t.key]) if str(stored.get(t.key, "")).isdigit() else t.default
+                      for t in THRESHOLDS})
+    return dict(cache)
 
 
 def save_thresholds(values: dict[str, int]) -> None:
@@ -56,17 +63,18 @@ def save_thresholds(values: dict[str, int]) -> None:
         setting.value = str(value)
         db.session.add(setting)
     db.session.flush()
+    if has_request_context():
+        g.pop("warning_thresholds", None)
 
 
 COUNTED_FUNDS = FundEntry.review_status != ReviewStatus.REJECTED
 
 
-def _funds_total(until: date | None = None):
-    stmt = sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0)).where(
-        FundEntry.project_id == Project.id, COUNTED_FUNDS)
-    if until is not None:
-        stmt = stmt.where(FundEntry.month < until)
-    return stmt.correlate(Project).scalar_subquery()
+def _funded_projects(having) -> sa.Select:
+    """Ids of projects whose funds in place (rejected entries aside) satisfy ``having``."""
+    total = sa.func.sum(FundEntry.amount_wan)
+    return (sa.select(FundEntry.project_id).join(Project, Project.id == FundEntry.project_id).where(COUNTED_FUNDS)
+            .group_by(FundEntry.project_id, Project.agreed_investment_wan).having(having(total)))
 
 
 @dataclass(frozen=True)
@@ -87,32 +95,37 @@ LABELS = {r.key: r.label for r in RULES}
 
 
 def conditions(today: date, limits: dict[str, int] | None = None) -> dict[str, sa.ColumnElement]:
-    """Rule key → the condition under which a project has that warning on ``today``."""
+    """Rule key → the condition under which a project has that warning on ``today``. Each looks
+    at other tables through an uncorrelated ``IN (SELECT …)``, evaluated once per query rather
+    than once per project."""
     limits = limits or thresholds()
     this_month = today.replace(day=1)
     quiet_since = add_months(this_month, -limits["no_funds_months"])
     stale_since = today - timedelta(days=limits["stale_talks_days"])
-    recent_activity = sa.exists().where(Activity.project_id == Project.id, Activity.occurred_on >= stale_since)
-    investor_contacted = sa.exists().where(Enterprise.id == Project.investor_id,
-                                           Enterprise.last_contacted_on >= stale_since)
+    percent = limits["low_funds_percent"]
     return {
         "signed_idle": sa.and_(Project.stage == Stage.SIGNED,
                                Project.signed_on < today - timedelta(days=limits["signed_idle_days"])),
         # The whole months before this one; the project had started before the first of them.
         "no_funds": sa.and_(Project.stage == Stage.STARTED, Project.started_on < quiet_since,
-                            ~sa.exists().where(FundEntry.project_id == Project.id, COUNTED_FUNDS,
-                                               FundEntry.month >= quiet_since, FundEntry.month < this_month)),
+                            Project.id.not_in(sa.select(FundEntry.project_id).where(
+                                COUNTED_FUNDS, FundEntry.month >= quiet_since, FundEntry.month < this_month))),
         "low_funds": sa.and_(Project.stage.in_([Stage.STARTED, Stage.PRODUCING]),
                              Project.started_on <= add_months(today, -limits["low_funds_months"]),
                              Project.agreed_investment_wan > 0,
-                             _funds_total() * 100 < Project.agreed_investment_wan * limits["low_funds_percent"]),
-        "stale_talks": sa.and_(Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
-                               ~recent_activity, ~investor_contacted),
-        "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]), sa.exists().where(
-            Activity.project_id == Project.id, Activity.next_follow_up_on < today,
-            Activity.follow_up_done_at.is_(None))),
-        "funds_over_agreed": sa.and_(Project.agreed_investment_wan > 0,
-                                     _funds_total() > Project.agreed_investment_wan),
+                             Project.id.not_in(_funded_projects(
+                                 lambda total: total * 100 >= Project.agreed_investment_wan * percent))),
+        "stale_talks": sa.and_(
+            Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
+            Project.id.not_in(sa.select(Activity.project_id).where(Activity.project_id.is_not(None),
+                                                                   Activity.occurred_on >= stale_since)),
+            sa.or_(Project.investor_id.is_(None), Project.investor_id.not_in(
+                sa.select(Enterprise.id).where(Enterprise.last_contacted_on >= stale_since)))),
+        "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]), Project.id.in_(
+            sa.select(Activity.project_id).where(Activity.next_follow_up_on < today,
+                                                 Activity.follow_up_done_at.is_(None)))),
+        "funds_over_agreed": sa.and_(Project.agreed_investment_wan > 0, Project.id.in_(_funded_projects(
+            lambda total: total > Project.agreed_investment_wan))),
     }
 
 
@@ -156,14 +169,12 @@ class Overcommitment:
 
 def overcommitted_parks(scoped_parks: sa.Select) -> list[Overcommitment]:
     """Capacity items whose total is below what signed (or later) projects in the park need."""
-    found = []
     parks = scoped_parks.subquery()
-    for kind, need in NEEDS.items():
-        committed = (sa.select(sa.func.coalesce(sa.func.sum(need), 0)).where(
-            Project.park_id == CapacityItem.park_id, Project.stage.in_(COMMITTING)).correlate(CapacityItem)
-            .scalar_subquery())
-        rows = db.session.execute(sa.select(CapacityItem, committed).join(Park)
-                                  .where(CapacityItem.kind == kind, CapacityItem.park_id.in_(sa.select(parks.c.id)),
-                                         committed > CapacityItem.total))
-        found += [Overcommitment(item.park, item, Decimal(amount)) for item, amount in rows]
-    return found
+    committed = {row[0]: dict(zip(NEEDS, row[1:])) for row in db.session.execute(
+        sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
+        .where(Project.stage.in_(COMMITTING), Project.park_id.in_(sa.select(parks.c.id))).group_by(Project.park_id))}
+    items = db.session.scalars(sa.select(CapacityItem).where(CapacityItem.kind.in_(list(NEEDS)),
+                                                             CapacityItem.park_id.in_(list(committed)))
+                               .options(selectinload(CapacityItem.park)).order_by(CapacityItem.park_id, CapacityItem.id))
+    return [Overcommitment(item.park, item, Decimal(committed[item.park_id][item.kind]))
+            for item in items if (committed[item.park_id][item.kind] or 0) > item.total]

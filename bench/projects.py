@@ -1,0 +1,109 @@
+"""The project pipeline at province scale: board, filtered lists and the dashboard, with their
+query counts, beside bare baselines from the same run (a no-op Flask view, and the board's own
+totals as one GROUP BY on the driver).
+
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app wsgi db upgrade
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app wsgi seed synthetic
+    CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/python bench/projects.py [--requests 200]
+
+Targets (issue 4), with 20,000 projects and 300,000 activities: the board and the filtered list
+p95 ≤ 80 ms server time; the dashboard ≤ 150 ms; a constant number of queries per page. Logged in
+as the demo manager (root unit: sees all) and the demo officer (大同市 subtree).
+"""
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Chain, Park  # noqa: E402
+from app.seed.demo import DEMO_PASSWORD  # noqa: E402
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+def pages(park_ids, chain_ids):
+    """Each page as a function giving a URL, so that filters and page numbers vary."""
+    pick = random.choice
+    return {
+        "/projects/board": lambda: "/projects/board",
+        "/projects/board?tier=ge1&chain_id=…": lambda: f"/projects/board?tier=ge1&chain_id={pick(chain_ids)}",
+        "/projects/?stage=…&page=…": lambda: f"/projects/?stage={pick(['negotiating', 'signed', 'started'])}"
+                                              f"&page={random.randrange(1, 20)}",
+        "/projects/?park_id=…&tier=ge1": lambda: f"/projects/?park_id={pick(park_ids)}&tier=ge1",
+        "/projects/?warning=1&page=…": lambda: f"/projects/?warning=1&page={random.randrange(1, 20)}",
+        "/projects/?pending=1": lambda: "/projects/?pending=1",
+        "/projects/warnings": lambda: "/projects/warnings",
+        "/ (dashboard)": lambda: "/",
+    }
+
+
+def timed(client, url, n, statements):
+    times, counts = [], []
+    for _ in range(n):
+        before = len(statements)
+        started = time.perf_counter()
+        response = client.get(url())
+        times.append((time.perf_counter() - started) * 1000)
+        counts.append(len(statements) - before)
+        assert response.status_code == 200, (url(), response.status_code)
+    return times, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    n = parser.parse_args().requests
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    @app.get("/bench-noop")
+    def noop():
+        return "ok"
+
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        projects = db.session.scalar(sa.text("SELECT count(*) FROM project"))
+        activities = db.session.scalar(sa.text("SELECT count(*) FROM activity"))
+        park_ids = list(db.session.scalars(sa.select(Park.id)))
+        chain_ids = list(db.session.scalars(sa.select(Chain.id)))
+        dialect = db.engine.dialect.name
+        raw = db.engine.raw_connection()
+        cursor = raw.cursor()
+        raw_times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            cursor.execute("SELECT stage, count(*), sum(agreed_investment_wan) FROM project GROUP BY stage")
+            cursor.fetchall()
+            raw_times.append((time.perf_counter() - started) * 1000)
+        raw.close()
+    print(f"{projects:,} projects, {activities:,} activities ({dialect}); {n} requests per line; ms")
+    print(f"{'page':48} {'p50':>7} {'p95':>7} {'queries':>8}")
+    print(f"{'bare SQL: the board totals, one GROUP BY':48} {statistics.median(raw_times):7.1f} "
+          f"{percentile(raw_times, .95):7.1f}")
+    for username in ("manager", "officer"):
+        client = app.test_client()
+        client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
+        noop_times, _ = timed(client, lambda: "/bench-noop", n, statements)
+        print(f"{'no-op Flask view (' + username + ')':48} {statistics.median(noop_times):7.1f} "
+              f"{percentile(noop_times, .95):7.1f}")
+        for label, url in pages(park_ids, chain_ids).items():
+            times, counts = timed(client, url, n, statements)
+            print(f"{label + ' (' + username + ')':48} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
+                  f"{min(counts)}–{max(counts):<5}")
+
+
+if __name__ == "__main__":
+    main()
