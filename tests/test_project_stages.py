@@ -1,18 +1,22 @@
 """Stage moves, corrections and review (审核): the rules of DOMAIN.md §2, on the services."""
+import importlib.util
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Project, StageEvent, User
 from app.models.enums import ReviewStatus, Role, Stage
 from app.projects import services
 from app.projects.indicators import Scope, stage_figures
-from app.projects.stages import counted, counted_events
+from app.projects.stages import DATE_COLUMNS, counted
 from tests import helpers
 
 TODAY = date(2026, 11, 23)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
 
 @pytest.fixture
@@ -32,6 +36,15 @@ def new_project(world, by: User, on=date(2026, 1, 5), **fields) -> Project:
     project = services.create_project(by, data, on, today=TODAY)
     db.session.commit()
     return project
+
+
+def migration(revision: str):
+    """A migration script as a module."""
+    [path] = MIGRATIONS.glob(f"{revision}_*.py")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def refused(match: str, action) -> None:
@@ -137,18 +150,30 @@ def test_a_manager_above_is_approved_on_entry_unless_earlier_moves_wait(people, 
         ReviewStatus.APPROVED
 
 
-def test_sql_and_python_agree_on_which_events_count(people, world):
-    """counted_events() (the reports) and counted() (the project page) on the same history."""
+def test_the_migration_backfill_agrees_with_derive(people, world):
+    """The SQL that filled the stage dates of existing projects follows the same rules as derive()."""
     officer, manager, _ = people
     project = new_project(world, officer)
     signed = services.move(officer, project, Stage.SIGNED, date(2026, 3, 1), today=TODAY)
     services.correct(officer, signed, "改日期", effective_on=date(2026, 3, 2), today=TODAY)
     services.review(manager, services.events_of(project)[0], True, None)
-    events = services.events_of(project)
-    for include_pending in (False, True):
-        in_sql = db.session.scalars(counted_events(include_pending).where(StageEvent.project_id == project.id)
-                                    .order_by(StageEvent.id)).all()
-        assert sorted(e.id for e in in_sql) == sorted(e.id for e in counted(events, include_pending))
+    services.review(manager, signed, True, None)
+    services.move(manager, project, Stage.STARTED, date(2026, 4, 1), today=TODAY)
+    services.move(manager, project, Stage.ON_HOLD, date(2026, 5, 1), "暂停", today=TODAY)
+    services.move(officer, project, Stage.STARTED, date(2026, 6, 1), today=TODAY)
+    other = new_project(world, manager, name="被退回的项目")
+    rejected = services.move(officer, other, Stage.SIGNED, date(2026, 2, 1), today=TODAY)
+    services.review(manager, rejected, False, "无协议")
+    db.session.commit()
+    columns = ["stage_on", *[p + c for p in ("", "approved_") for c in DATE_COLUMNS.values()]]
+    derived = db.session.execute(sa.select(*[getattr(Project, c) for c in columns]).order_by(Project.id)).all()
+    assert derived[-2][columns.index("signed_on")] == date(2026, 3, 2)
+    assert derived[-2][columns.index("approved_signed_on")] == date(2026, 3, 1)  # the correction waits
+    db.session.execute(sa.update(Project).values(dict.fromkeys(columns)))
+    for statement in migration("31cc20cf41ef").backfill_statements():
+        db.session.execute(sa.text(statement))
+    db.session.expire_all()
+    assert db.session.execute(sa.select(*[getattr(Project, c) for c in columns]).order_by(Project.id)).all() == derived
 
 
 def test_stale_edit_is_refused_with_what_changed(people, world):

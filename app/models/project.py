@@ -36,14 +36,22 @@ class Project(Audited, Timestamped, db.Model):
     water_t_per_day: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
     emissions: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     is_key: so.Mapped[bool] = so.mapped_column(default=False)  # 重点项目
-    # Derived from the stage events that count (pending included, superseded and rejected not) by
-    # projects.stages.derive, in the same flush as every event or review that changes them.
+    # Derived from the stage events that stand (pending included; superseded and rejected ones not)
+    # by projects.stages.derive, in the same flush as every event or review that changes them: the
+    # current stage, when it began, and the date the project first reached each stage.
     stage: so.Mapped[str] = so.mapped_column(sa.String(20), default=Stage.NEGOTIATING, index=True)
-    stage_on: so.Mapped[date | None] = so.mapped_column()  # when the current stage began
+    stage_on: so.Mapped[date | None] = so.mapped_column()
     negotiating_on: so.Mapped[date | None] = so.mapped_column()
     signed_on: so.Mapped[date | None] = so.mapped_column(index=True)
     started_on: so.Mapped[date | None] = so.mapped_column()
     producing_on: so.Mapped[date | None] = so.mapped_column()
+    terminated_on: so.Mapped[date | None] = so.mapped_column()
+    # The same first dates counting approved events only: what reports count by default.
+    approved_negotiating_on: so.Mapped[date | None] = so.mapped_column()
+    approved_signed_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    approved_started_on: so.Mapped[date | None] = so.mapped_column()
+    approved_producing_on: so.Mapped[date | None] = so.mapped_column()
+    approved_terminated_on: so.Mapped[date | None] = so.mapped_column()
     problems: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 存在问题
     next_steps: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 下步计划
     version: so.Mapped[int] = so.mapped_column(default=1)

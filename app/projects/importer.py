@@ -153,7 +153,7 @@ class ProjectImporter(Importer):
 
     def _moves(self, raw: dict, values: dict, context: Context) -> list[tuple[str, date]]:
         """The row's stage dates as moves, checked as the stage rules check any history."""
-        dates = {stage: parse_date(raw.get(column)) for stage, column in DATE_COLUMNS.items()}
+        dates = {stage: parse_date(raw.get(DATE_COLUMNS[stage])) for stage in FORWARD}
         moves = [(stage, day) for stage, day in dates.items() if day]
         reached = moves[-1][0] if moves else Stage.NEGOTIATING
         stage = reached

@@ -1,6 +1,8 @@
-"""Indicators (DOMAIN.md §3), computed from dated records only, never from current state:
-a stage counts in the period of the date the project *first* reached it (a resumption after
-暂缓 is no new signing), funds in the months of their entries, events on their first day.
+"""Indicators (DOMAIN.md §3), computed from dated records, never from current state: a stage
+counts in the period of the date the project *first* reached it (a resumption after 暂缓 is no
+new signing), funds in the months of their entries, events on their first day. The first dates
+are kept on the project by projects.stages.derive, from approved events and from approved and
+pending ones, so a figure is one aggregate over the projects in scope.
 
 The rates are taken over the projects signed in the period (the 兰洽会 figure 907 / 1093 is
 "of the projects signed, those started"):
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from app.auth.scope import scoped, unit_ids_under
 from app.extensions import db
 from app.models import (
+    BIG_PROJECT_WAN,
     Chain,
     ChainNode,
     EnterpriseTag,
@@ -29,7 +32,7 @@ from app.models import (
     User,
 )
 from app.models.enums import Stage, TargetIndicator
-from app.projects.stages import counted_events, statuses
+from app.projects.stages import DATE_COLUMNS, first_reached, statuses
 
 PIPELINE = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 LEAD_TAGS = ("头部企业", "龙头骨干企业")
@@ -66,12 +69,9 @@ class Scope:
     def funds(self):
         return FundEntry.review_status.in_(statuses(self.include_pending))
 
-
-def reached(scope: Scope):
-    """Subquery: per project and stage, the date the project first reached it."""
-    events = counted_events(scope.include_pending).subquery()
-    return (sa.select(events.c.project_id, events.c.stage, sa.func.min(events.c.effective_on).label("on"))
-            .group_by(events.c.project_id, events.c.stage).subquery())
+    def first(self, stage: str):
+        """The column with the date a project first reached ``stage``, as this scope counts."""
+        return first_reached(stage, self.include_pending)
 
 
 @dataclass
@@ -81,23 +81,22 @@ class StageFigures:
 
 
 def stage_figures(scope: Scope, start: date, end: date) -> dict[str, StageFigures]:
-    """Projects that reached each stage within [start, end], and the sum of their 协议投资."""
-    first = reached(scope)
-    stmt = (sa.select(first.c.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
-            .join(Project, Project.id == first.c.project_id)
-            .where(first.c.on.between(start, end)).group_by(first.c.stage))
+    """Projects that first reached each stage within [start, end], and the sum of their 协议投资."""
+    columns = []
+    for stage in DATE_COLUMNS:
+        within = scope.first(stage).between(start, end)
+        columns += [sa.func.count(sa.case((within, 1))), sa.func.sum(sa.case((within, Project.agreed_investment_wan)))]
+    row = db.session.execute(scope.projects(sa.select(*columns).select_from(Project))).one()
     figures = {stage: StageFigures() for stage in Stage}
-    for stage, count, amount in db.session.execute(scope.projects(stmt)):
-        figures[stage] = StageFigures(count, Decimal(amount or 0))
+    for index, stage in enumerate(DATE_COLUMNS):
+        figures[stage] = StageFigures(row[2 * index], Decimal(row[2 * index + 1] or 0))
     return figures
 
 
 def big_signed_count(scope: Scope, start: date, end: date) -> int:
     """亿元以上签约项目数: projects signed within [start, end] with 协议投资 ≥ 1 亿元."""
-    first = reached(scope)
-    stmt = (sa.select(sa.func.count()).select_from(first).join(Project, Project.id == first.c.project_id)
-            .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end),
-                   Project.agreed_investment_wan >= 10000))
+    stmt = sa.select(sa.func.count()).select_from(Project).where(
+        scope.first(Stage.SIGNED).between(start, end), Project.agreed_investment_wan >= BIG_PROJECT_WAN)
     return db.session.scalar(scope.projects(stmt)) or 0
 
 
@@ -131,39 +130,31 @@ class Rates:
 
 def rates(scope: Scope, start: date, end: date) -> Rates:
     """开工率, 资金到位率 and 履约率 over the projects signed within [start, end]."""
-    first = reached(scope)
-    signed = (sa.select(Project.id, Project.agreed_investment_wan).join(first, Project.id == first.c.project_id)
-              .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end)))
-    cohort = scope.projects(signed).subquery()
-
-    def reached_by_end(stage):
-        return sa.exists().where(first.c.project_id == cohort.c.id, first.c.stage == stage, first.c.on <= end)
-
     paid = (sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0))
-            .where(FundEntry.project_id == cohort.c.id, scope.funds(), FundEntry.month <= end).scalar_subquery())
-    row = db.session.execute(sa.select(
-        sa.func.count(), sa.func.sum(sa.case((reached_by_end(Stage.STARTED), 1), else_=0)),
-        sa.func.sum(sa.case((reached_by_end(Stage.TERMINATED), 1), else_=0)),
-        sa.func.sum(cohort.c.agreed_investment_wan), sa.func.sum(paid)).select_from(cohort)).one()
-    return Rates(row[0] or 0, int(row[1] or 0), int(row[2] or 0), Decimal(row[3] or 0), Decimal(row[4] or 0))
+            .where(FundEntry.project_id == Project.id, scope.funds(), FundEntry.month <= end).scalar_subquery())
+    stmt = sa.select(sa.func.count(), sa.func.count(sa.case((scope.first(Stage.STARTED) <= end, 1))),
+                     sa.func.count(sa.case((scope.first(Stage.TERMINATED) <= end, 1))),
+                     sa.func.sum(Project.agreed_investment_wan), sa.func.sum(paid)
+                     ).where(scope.first(Stage.SIGNED).between(start, end))
+    row = db.session.execute(scope.projects(stmt)).one()
+    return Rates(row[0] or 0, row[1] or 0, row[2] or 0, Decimal(row[3] or 0), Decimal(row[4] or 0))
 
 
 def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
-    """Per month of ``year`` up to ``through``: projects reaching each pipeline stage, 协议投资
+    """Per month of ``year`` up to ``through``: projects first reaching each pipeline stage, 协议投资
     signed and funds in place."""
-    first = reached(scope)
-    month = sa.extract("month", first.c.on)
-    stmt = (sa.select(first.c.stage, month, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
-            .join(Project, Project.id == first.c.project_id)
-            .where(first.c.on.between(date(year, 1, 1), through), first.c.stage.in_(PIPELINE))
-            .group_by(first.c.stage, month))
     last = 12 if through.year > year else through.month if through.year == year else 0
     months = {m: {"month": m, "counts": dict.fromkeys(PIPELINE, 0), "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
               for m in range(1, last + 1)}
-    for stage, m, count, amount in db.session.execute(scope.projects(stmt)):
-        months[int(m)]["counts"][stage] = count
-        if stage == Stage.SIGNED:
-            months[int(m)]["signed_wan"] = Decimal(amount or 0)
+    for stage in PIPELINE:
+        column = scope.first(stage)
+        month = sa.extract("month", column)
+        stmt = (sa.select(month, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+                .where(column.between(date(year, 1, 1), through)).group_by(month))
+        for m, count, amount in db.session.execute(scope.projects(stmt)):
+            months[int(m)]["counts"][stage] = count
+            if stage == Stage.SIGNED:
+                months[int(m)]["signed_wan"] = Decimal(amount or 0)
     fund_month = sa.extract("month", FundEntry.month)
     stmt = (sa.select(fund_month, sa.func.sum(FundEntry.amount_wan)).join(Project)
             .where(scope.funds(), FundEntry.month.between(date(year, 1, 1), through)).group_by(fund_month))
@@ -174,11 +165,9 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
 
 def top_by_signed(scope: Scope, start: date, end: date, by: str, limit: int = 5) -> list[tuple[str, int, Decimal]]:
     """Chains or parks (``by``) ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
-    first = reached(scope)
     name = Chain.name if by == "chain" else Park.name
-    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(first)
-            .join(Project, Project.id == first.c.project_id)
-            .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end)))
+    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(Project)
+            .where(scope.first(Stage.SIGNED).between(start, end)))
     stmt = (stmt.join(ChainNode, ChainNode.id == Project.chain_node_id).join(Chain, Chain.id == ChainNode.chain_id)
             if by == "chain" else stmt.join(Park, Park.id == Project.park_id))
     stmt = stmt.group_by(name).order_by(sa.func.sum(Project.agreed_investment_wan).desc(), name).limit(limit)
@@ -196,11 +185,9 @@ def actual(scope: Scope, indicator: str, start: date, end: date) -> Decimal:
     if indicator == TargetIndicator.FUNDS:
         return sum(funds(scope, start, end).values(), Decimal(0))
     if indicator == TargetIndicator.LEAD_ENTERPRISES:
-        first = reached(scope)
-        stmt = (sa.select(sa.func.count(sa.distinct(Project.investor_id))).join(first, Project.id == first.c.project_id)
-                .where(first.c.stage == Stage.SIGNED, first.c.on.between(start, end),
-                       Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id)
-                                               .where(EnterpriseTag.tag.in_(LEAD_TAGS)))))
+        stmt = sa.select(sa.func.count(sa.distinct(Project.investor_id))).where(
+            scope.first(Stage.SIGNED).between(start, end),
+            Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag.in_(LEAD_TAGS))))
         return Decimal(db.session.scalar(scope.projects(stmt)) or 0)
     if indicator == TargetIndicator.EVENTS:
         stmt = scoped(sa.select(sa.func.count()).select_from(Event).where(Event.starts_on.between(start, end)),

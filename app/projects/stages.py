@@ -7,13 +7,10 @@ one (or withdraws it); nothing is overwritten. Which events count:
   ones only, or approved and pending ones (the view a project page and the board show);
 - a withdrawal standing in a position removes the move.
 
-``counted()`` applies this to one project's events in Python; ``counted_events()`` is the same
-rule as SQL for the reports, and a test checks that the two agree.
+``derive()`` keeps the outcome on the project (its stage, and the date it first reached each
+stage, with and without pending events), which is what lists and figures read.
 """
 from datetime import date
-
-import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from app.models import Project, StageEvent
 from app.models.enums import ReviewStatus, Stage
@@ -21,7 +18,7 @@ from app.models.enums import ReviewStatus, Stage
 FORWARD = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 EXITS = (Stage.TERMINATED, Stage.ON_HOLD)
 DATE_COLUMNS = {Stage.NEGOTIATING: "negotiating_on", Stage.SIGNED: "signed_on", Stage.STARTED: "started_on",
-                Stage.PRODUCING: "producing_on"}
+                Stage.PRODUCING: "producing_on", Stage.TERMINATED: "terminated_on"}
 
 
 class StageError(ValueError):
@@ -43,21 +40,6 @@ def counted(events: list[StageEvent], include_pending: bool = True) -> list[Stag
         if event.review_status in statuses(include_pending):
             standing[position_of(event)] = event
     return [e for _, e in sorted(standing.items()) if not e.withdrawn]
-
-
-def counted_events(include_pending: bool = False) -> sa.Select:
-    """SELECT of the stage events that stand (all projects), as ``counted()`` decides."""
-    later = aliased(StageEvent)
-    kept = statuses(include_pending)
-    # Only corrections come later in a position, and they all point at its original: the test is
-    # an index lookup on supersedes_id.
-    return sa.select(StageEvent).where(
-        StageEvent.review_status.in_(kept),
-        StageEvent.withdrawn.is_(False),
-        ~sa.exists().where(
-            later.supersedes_id == sa.func.coalesce(StageEvent.supersedes_id, StageEvent.id),
-            later.id > StageEvent.id, later.review_status.in_(kept)),
-    )
 
 
 def next_stages(sequence: list[StageEvent]) -> list[str]:
@@ -97,9 +79,17 @@ def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = Fa
 
 
 def derive(project: Project, events: list[StageEvent]) -> None:
-    """Set the project's current stage and stage dates from its events (pending ones included)."""
+    """Set the project's current stage and the date it first reached each stage from its events:
+    with pending ones (the project page, the board) and approved ones only (the reports)."""
     sequence = counted(events)
     project.stage = sequence[-1].stage if sequence else Stage.NEGOTIATING
     project.stage_on = sequence[-1].effective_on if sequence else None
-    for stage, column in DATE_COLUMNS.items():
-        setattr(project, column, min((e.effective_on for e in sequence if e.stage == stage), default=None))
+    for include_pending, prefix in ((True, ""), (False, "approved_")):
+        standing = sequence if include_pending else counted(events, include_pending=False)
+        for stage, column in DATE_COLUMNS.items():
+            setattr(project, prefix + column, min((e.effective_on for e in standing if e.stage == stage), default=None))
+
+
+def first_reached(stage: str, include_pending: bool):
+    """The Project column holding the date a project first reached ``stage``."""
+    return getattr(Project, ("" if include_pending else "approved_") + DATE_COLUMNS[stage])

@@ -52,6 +52,7 @@ from app.standards import USCC_ALPHABET, make_uscc
 MARKER_CODE = "SYN-Z001"
 START, END = date(2024, 1, 1), date(2026, 11, 20)
 # Where projects stand today, as shares.
+REACHED_COLUMNS = [prefix + column for prefix in ("", "approved_") for column in DATE_COLUMNS.values()]
 STAGE_WEIGHTS = {Stage.NEGOTIATING: 40, Stage.SIGNED: 25, Stage.STARTED: 20, Stage.PRODUCING: 10,
                  Stage.TERMINATED: 3, Stage.ON_HOLD: 2}
 PLACES = ["苏州", "无锡", "杭州", "宁波", "上海", "南京", "深圳", "广州", "东莞", "佛山", "北京", "天津",
@@ -205,6 +206,9 @@ class _Generator:
             park_id, park_unit = rng.choice(self.park_units)
             in_park = final != Stage.NEGOTIATING or rng.random() < 0.3
             stamp = datetime.combine(moves[0][1], datetime.min.time(), UTC)
+            # Some moves of the last 30 days wait for review; moves are approved in order.
+            waiting = next((i for i, (_, day) in enumerate(moves) if day > END - timedelta(days=30)
+                            and rng.random() < 0.5), len(moves))
             projects.append({
                 "id": ident, "name": f"{rng.choice(TRADES)}项目{ident}", "investor_id": rng.choice(self.enterprise_ids),
                 "unit_id": park_unit if in_park else rng.choice(self.units), "park_id": park_id if in_park else None,
@@ -213,12 +217,13 @@ class _Generator:
                 "total_investment_wan": agreed * Decimal("1.2"), "land_mu": (agreed / 300).quantize(Decimal("0.01")),
                 "is_foreign": rng.random() < 0.05, "is_key": agreed >= 50000, "stage": final,
                 "source_region": rng.choice(PLACES), "version": 1, "created_at": stamp, "updated_at": stamp,
-                "stage_on": moves[-1][1], **{DATE_COLUMNS[s]: day for s, day in moves if s in DATE_COLUMNS},
+                "stage_on": moves[-1][1], **dict.fromkeys(REACHED_COLUMNS),
+                **{DATE_COLUMNS[s]: day for s, day in moves if s in DATE_COLUMNS},
+                **{"approved_" + DATE_COLUMNS[s]: day for s, day in moves[:waiting] if s in DATE_COLUMNS},
             })
-            for stage, effective_on in moves:
-                pending = effective_on > END - timedelta(days=30) and rng.random() < 0.5
+            for index, (stage, effective_on) in enumerate(moves):
                 events.append({"id": event_id, "project_id": ident, "stage": stage, "effective_on": effective_on,
-                               "review_status": ReviewStatus.PENDING if pending else ReviewStatus.APPROVED,
+                               "review_status": ReviewStatus.PENDING if index >= waiting else ReviewStatus.APPROVED,
                                "recorded_at": stamp})
                 event_id += 1
             if final in (Stage.STARTED, Stage.PRODUCING):

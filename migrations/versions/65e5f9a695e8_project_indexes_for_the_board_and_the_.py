@@ -1,4 +1,4 @@
-"""project indexes for the board and the list order
+"""project indexes for the board and the list order; open follow-ups
 
 Revision ID: 65e5f9a695e8
 Revises: 31cc20cf41ef
@@ -19,8 +19,12 @@ depends_on = None
 def upgrade():
     op.create_index('ix_project_stage_on_id', 'project', ['stage_on', 'id'], unique=False)
     op.create_index('ix_project_stage_stage_on_id', 'project', ['stage', 'stage_on', 'id'], unique=False)
+    op.create_index('ix_activity_open_follow_up', 'activity', ['next_follow_up_on', 'project_id'], unique=False,
+                    sqlite_where=sa.text('follow_up_done_at IS NULL'),
+                    postgresql_where=sa.text('follow_up_done_at IS NULL'))
 
 
 def downgrade():
+    op.drop_index('ix_activity_open_follow_up', table_name='activity')
     op.drop_index('ix_project_stage_stage_on_id', table_name='project')
     op.drop_index('ix_project_stage_on_id', table_name='project')
