@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app.activities.services import close_follow_up, log_activity
 from app.extensions import db
-from app.models import Activity, EnterpriseTag, Event, Park, Project, Target
+from app.models import EnterpriseTag, Event, Park, Project, Target
 from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicator
 from app.projects import services, warnings
 from app.projects.indicators import (
@@ -19,6 +20,7 @@ from app.projects.indicators import (
     target_progress,
 )
 from tests import helpers
+from tests.test_project_stages import migration
 
 TODAY = date(2026, 11, 23)
 
@@ -150,11 +152,38 @@ def test_warning_low_funds_six_months_after_the_start(manager, world):
 def test_warning_talks_without_contact_and_overdue_follow_ups(manager, world):
     stale = project(world, manager, {Stage.NEGOTIATING: date(2026, 9, 1)})
     assert flagged(stale) == ["在谈久未对接"]
-    db.session.add(Activity(kind=ActivityKind.CALL, occurred_on=date(2026, 11, 1), unit_id=world.b_unit_id,
-                            project_id=stale.id, next_follow_up_on=date(2026, 11, 20)))
-    db.session.flush()
+    call = log_activity(manager, {"kind": ActivityKind.CALL, "occurred_on": date(2026, 11, 1),
+                                  "unit_id": world.b_unit_id, "project_id": stale.id, "summary": "电话",
+                                  "next_follow_up_on": date(2026, 11, 20)}, [], today=TODAY)
     assert flagged(stale) == ["跟进逾期"]
     assert flagged(stale, date(2026, 11, 20)) == []
+    close_follow_up(call)
+    assert flagged(stale) == []
+
+
+def test_the_facts_kept_on_projects_match_their_records(manager, world):
+    """Last activity, earliest open follow-up and funds, as the services keep them, equal what the
+    migration computes from the records."""
+    made = project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)})
+    fund(manager, made, date(2026, 3, 1), 100)
+    officer = helpers.make_user(Role.OFFICER, world.b_unit_id)
+    services.save_fund(officer, made, {"month": date(2026, 4, 1), "origin": "local", "amount_wan": Decimal(7)},
+                       today=TODAY)
+    rejected = services.save_fund(officer, made, {"month": date(2026, 5, 1), "origin": "local",
+                                                  "amount_wan": Decimal(50)}, today=TODAY)
+    services.review(manager, rejected, False, "凭证不全")
+    for day, follow_up in ((date(2026, 6, 1), date(2026, 6, 10)), (date(2026, 5, 1), date(2026, 12, 1))):
+        log_activity(manager, {"kind": ActivityKind.VISIT, "occurred_on": day, "unit_id": world.b_unit_id,
+                               "project_id": made.id, "summary": "拜访", "next_follow_up_on": follow_up}, [],
+                     today=TODAY)
+    db.session.commit()
+    assert (made.last_activity_on, made.follow_up_due_on, made.funds_wan) == (
+        date(2026, 6, 1), date(2026, 6, 10), Decimal(107))
+    for column, value in migration("65e5f9a695e8").FACTS.items():
+        computed = db.session.scalar(sa.text(f"SELECT ({value}) FROM project WHERE id = :id"), {"id": made.id})
+        stored = getattr(made, column)
+        assert (Decimal(str(computed)) if column == "funds_wan" else str(computed)) == (
+            stored if column == "funds_wan" else str(stored)), column
 
 
 def test_warning_funds_beyond_the_agreed_investment(manager, world):

@@ -10,6 +10,7 @@ from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
 from app.models import Activity, Enterprise, Project, User, activity_enterprise, utcnow
 from app.models.enums import EnterpriseStatus, Role
+from app.projects.services import refresh_facts
 
 FIELDS = ("kind", "occurred_on", "unit_id", "participants", "led_by_top_leader", "project_id", "summary", "outcome",
           "next_step", "next_follow_up_on")
@@ -38,7 +39,7 @@ def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), to
         raise ActivityError("所选项目不存在或不在您的数据范围内。")
     if not enterprises and not data.get("project_id"):
         raise ActivityError("请至少选择一家企业或一个项目。")
-    _close_follow_ups([e.id for e in enterprises], data["occurred_on"])
+    closed = _close_follow_ups([e.id for e in enterprises], data["occurred_on"])
     activity = Activity(**data, enterprises=enterprises, recorded_by_id=by.id)
     db.session.add(activity)
     db.session.flush()
@@ -47,22 +48,26 @@ def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), to
             enterprise.last_contacted_on = activity.occurred_on
     store(list(uploads or ()), "Activity", activity.id, by)
     db.session.flush()
+    refresh_facts([activity.project_id, *closed])
     return activity
 
 
-def _close_follow_ups(enterprise_ids: list[int], occurred_on: date) -> None:
+def _close_follow_ups(enterprise_ids: list[int], occurred_on: date) -> list[int]:
+    """Close the open follow-ups with these enterprises up to ``occurred_on``; the ids of their projects."""
     if not enterprise_ids:
-        return
+        return []
     open_ones = db.session.scalars(sa.select(Activity).join(activity_enterprise).where(
         activity_enterprise.c.enterprise_id.in_(enterprise_ids), Activity.next_follow_up_on.is_not(None),
-        Activity.follow_up_done_at.is_(None), Activity.occurred_on <= occurred_on))
+        Activity.follow_up_done_at.is_(None), Activity.occurred_on <= occurred_on)).all()
     for activity in open_ones:
         activity.follow_up_done_at = utcnow()
+    return [a.project_id for a in open_ones if a.project_id]
 
 
 def close_follow_up(activity: Activity) -> None:
     activity.follow_up_done_at = utcnow()
     db.session.flush()
+    refresh_facts([activity.project_id])
 
 
 @dataclass

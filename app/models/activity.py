@@ -44,12 +44,7 @@ class Activity(Audited, Timestamped, db.Model):
     enterprises: so.Mapped[list["Enterprise"]] = so.relationship(secondary=activity_enterprise)  # noqa: F821
     recorded_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
 
-    __table_args__ = (
-        sa.Index("ix_activity_occurred_on_id", "occurred_on", "id"),
-        # Open follow-ups by date with their project: the 跟进逾期 warning reads only this index.
-        sa.Index("ix_activity_open_follow_up", "next_follow_up_on", "project_id",
-                 sqlite_where=sa.text("follow_up_done_at IS NULL"), postgresql_where=sa.text("follow_up_done_at IS NULL")),
-    )
+    __table_args__ = (sa.Index("ix_activity_occurred_on_id", "occurred_on", "id"),)
 
     @property
     def kind_label(self) -> str:

@@ -52,6 +52,11 @@ class Project(Audited, Timestamped, db.Model):
     approved_started_on: so.Mapped[date | None] = so.mapped_column()
     approved_producing_on: so.Mapped[date | None] = so.mapped_column()
     approved_terminated_on: so.Mapped[date | None] = so.mapped_column()
+    # From the project's activities and fund entries, kept in step by projects.services.refresh_facts
+    # whenever they change, so that warnings are conditions on the project row.
+    last_activity_on: so.Mapped[date | None] = so.mapped_column()
+    follow_up_due_on: so.Mapped[date | None] = so.mapped_column()  # the earliest open follow-up
+    funds_wan: so.Mapped[Decimal] = so.mapped_column(Money, default=Decimal(0), server_default="0")  # not rejected
     problems: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 存在问题
     next_steps: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 下步计划
     version: so.Mapped[int] = so.mapped_column(default=1)

@@ -13,6 +13,7 @@ from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import (
+    Activity,
     ChainNode,
     Enterprise,
     FundEntry,
@@ -188,6 +189,9 @@ def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str
             except StageError:
                 raise ProjectError("该项目其后还有以此为前提的阶段变动，请先退回或撤回其后的记录。") from None
         derive(project, events_of(project))
+    else:
+        db.session.flush()
+        refresh_facts([project.id])
     db.session.flush()
 
 
@@ -238,6 +242,7 @@ def save_fund(by: User, project: Project, data: dict, entry: FundEntry | None = 
     db.session.add(entry)
     db.session.flush()
     store(list(uploads or ()), "FundEntry", entry.id, by)
+    refresh_facts([project.id])
     return entry
 
 
@@ -340,3 +345,27 @@ def save_target(by: User, data: dict) -> Target:
 def delete_target(target: Target) -> None:
     db.session.delete(target)
     db.session.flush()
+
+
+# ---------- facts from other records ----------
+
+def refresh_facts(project_ids: list[int] | None = None) -> None:
+    """Recompute the projects' last activity, earliest open follow-up and funds in place (all
+    projects when ``project_ids`` is None). Called by every service that changes these records;
+    a bulk UPDATE, so it neither bumps the version nor makes a concurrent edit stale."""
+    ids = [i for i in (project_ids or []) if i]
+    if project_ids is not None and not ids:
+        return
+    stmt = sa.update(Project).values(
+        last_activity_on=sa.select(sa.func.max(Activity.occurred_on)).where(Activity.project_id == Project.id)
+        .scalar_subquery(),
+        follow_up_due_on=sa.select(sa.func.min(Activity.next_follow_up_on)).where(
+            Activity.project_id == Project.id, Activity.follow_up_done_at.is_(None)).scalar_subquery(),
+        funds_wan=sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0)).where(
+            FundEntry.project_id == Project.id, FundEntry.review_status != ReviewStatus.REJECTED).scalar_subquery())
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(ids))
+    db.session.execute(stmt, execution_options={"synchronize_session": False})
+    for record in list(db.session.identity_map.values()):
+        if isinstance(record, Project) and (project_ids is None or record.id in ids):
+            db.session.expire(record, ["last_activity_on", "follow_up_due_on", "funds_wan"])

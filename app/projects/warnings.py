@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
-    Activity,
     CapacityItem,
     Enterprise,
     FundEntry,
@@ -70,13 +69,6 @@ def save_thresholds(values: dict[str, int]) -> None:
 COUNTED_FUNDS = FundEntry.review_status != ReviewStatus.REJECTED
 
 
-def _funded_projects(having) -> sa.Select:
-    """Ids of projects whose funds in place (rejected entries aside) satisfy ``having``."""
-    total = sa.func.sum(FundEntry.amount_wan)
-    return (sa.select(FundEntry.project_id).join(Project, Project.id == FundEntry.project_id).where(COUNTED_FUNDS)
-            .group_by(FundEntry.project_id, Project.agreed_investment_wan).having(having(total)))
-
-
 @dataclass(frozen=True)
 class Rule:
     key: str
@@ -95,14 +87,12 @@ LABELS = {r.key: r.label for r in RULES}
 
 
 def conditions(today: date, limits: dict[str, int] | None = None) -> dict[str, sa.ColumnElement]:
-    """Rule key → the condition under which a project has that warning on ``today``. Each looks
-    at other tables through an uncorrelated ``IN (SELECT …)``, evaluated once per query rather
-    than once per project."""
+    """Rule key → the condition under which a project has that warning on ``today``: mostly on the
+    project's own row (its stage dates, last activity, earliest open follow-up, funds in place)."""
     limits = limits or thresholds()
     this_month = today.replace(day=1)
     quiet_since = add_months(this_month, -limits["no_funds_months"])
     stale_since = today - timedelta(days=limits["stale_talks_days"])
-    percent = limits["low_funds_percent"]
     return {
         "signed_idle": sa.and_(Project.stage == Stage.SIGNED,
                                Project.signed_on < today - timedelta(days=limits["signed_idle_days"])),
@@ -112,20 +102,14 @@ def conditions(today: date, limits: dict[str, int] | None = None) -> dict[str, s
                                 COUNTED_FUNDS, FundEntry.month >= quiet_since, FundEntry.month < this_month))),
         "low_funds": sa.and_(Project.stage.in_([Stage.STARTED, Stage.PRODUCING]),
                              Project.started_on <= add_months(today, -limits["low_funds_months"]),
-                             Project.agreed_investment_wan > 0,
-                             Project.id.not_in(_funded_projects(
-                                 lambda total: total * 100 >= Project.agreed_investment_wan * percent))),
+                             Project.funds_wan * 100 < Project.agreed_investment_wan * limits["low_funds_percent"]),
         "stale_talks": sa.and_(
             Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
-            Project.id.not_in(sa.select(Activity.project_id).where(Activity.project_id.is_not(None),
-                                                                   Activity.occurred_on >= stale_since)),
-            sa.or_(Project.investor_id.is_(None), Project.investor_id.not_in(
-                sa.select(Enterprise.id).where(Enterprise.last_contacted_on >= stale_since)))),
-        "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]), Project.id.in_(
-            sa.select(Activity.project_id).where(Activity.next_follow_up_on < today,
-                                                 Activity.follow_up_done_at.is_(None)))),
-        "funds_over_agreed": sa.and_(Project.agreed_investment_wan > 0, Project.id.in_(_funded_projects(
-            lambda total: total > Project.agreed_investment_wan))),
+            sa.or_(Project.last_activity_on.is_(None), Project.last_activity_on < stale_since),
+            ~sa.exists().where(Enterprise.id == Project.investor_id, Enterprise.last_contacted_on >= stale_since)),
+        "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]),
+                                     Project.follow_up_due_on < today),
+        "funds_over_agreed": Project.funds_wan > Project.agreed_investment_wan,
     }
 
 

@@ -49,7 +49,7 @@ from app.models.enums import (
     TargetIndicator,
     UnitKind,
 )
-from app.projects.services import move, save_fund
+from app.projects.services import move, refresh_facts, save_fund
 from app.standards import USCC_ALPHABET, make_uscc
 
 ROOT_CODE = "140000"
@@ -250,6 +250,8 @@ def load_demo() -> bool:
     nodes, enterprises = _chains_and_firms(units)
     _projects(units, parks, nodes, enterprises, users["manager"])
     _waiting_for_review(users["officer"])
+    db.session.flush()
+    refresh_facts()
     _targets(units)
     refresh_last_contacted()
     return True

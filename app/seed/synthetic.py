@@ -45,6 +45,7 @@ from app.models.enums import (
     UnitKind,
 )
 from app.names import name_keys
+from app.projects.services import refresh_facts
 from app.projects.stages import DATE_COLUMNS, FORWARD
 from app.seed.demo import load_demo
 from app.standards import USCC_ALPHABET, make_uscc
@@ -79,6 +80,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     rows += gen.projects(projects)
     rows += gen.activities(activities)
     refresh_last_contacted()
+    refresh_facts()
     _reset_sequences()
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),

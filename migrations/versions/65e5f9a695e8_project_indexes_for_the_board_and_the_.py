@@ -1,4 +1,4 @@
-"""project indexes for the board and the list order; open follow-ups
+"""project indexes for the board and the list order; a project's activity and funds facts
 
 Revision ID: 65e5f9a695e8
 Revises: 31cc20cf41ef
@@ -15,16 +15,30 @@ down_revision = '31cc20cf41ef'
 branch_labels = None
 depends_on = None
 
+# As projects.services.refresh_facts computes them.
+FACTS = {
+    'last_activity_on': "SELECT MAX(a.occurred_on) FROM activity a WHERE a.project_id = project.id",
+    'follow_up_due_on': "SELECT MIN(a.next_follow_up_on) FROM activity a WHERE a.project_id = project.id "
+                        "AND a.follow_up_done_at IS NULL",
+    'funds_wan': "SELECT COALESCE(SUM(f.amount_wan), 0) FROM fund_entry f WHERE f.project_id = project.id "
+                 "AND f.review_status != 'rejected'",
+}
+
 
 def upgrade():
     op.create_index('ix_project_stage_on_id', 'project', ['stage_on', 'id'], unique=False)
     op.create_index('ix_project_stage_stage_on_id', 'project', ['stage', 'stage_on', 'id'], unique=False)
-    op.create_index('ix_activity_open_follow_up', 'activity', ['next_follow_up_on', 'project_id'], unique=False,
-                    sqlite_where=sa.text('follow_up_done_at IS NULL'),
-                    postgresql_where=sa.text('follow_up_done_at IS NULL'))
+    op.add_column('project', sa.Column('last_activity_on', sa.Date(), nullable=True))
+    op.add_column('project', sa.Column('follow_up_due_on', sa.Date(), nullable=True))
+    op.add_column('project', sa.Column('funds_wan', sa.Numeric(precision=16, scale=2), server_default='0',
+                                       nullable=False))
+    for column, value in FACTS.items():
+        op.execute(f"UPDATE project SET {column} = ({value})")
 
 
 def downgrade():
-    op.drop_index('ix_activity_open_follow_up', table_name='activity')
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        for column in reversed(FACTS):
+            batch_op.drop_column(column)
     op.drop_index('ix_project_stage_stage_on_id', table_name='project')
     op.drop_index('ix_project_stage_on_id', table_name='project')
