@@ -122,6 +122,18 @@ def paginate(stmt, per_page: int | None = None, count_stmt=None):
                        error_out=False, count=True)
 
 
+def list_order(stmt, model, f: dict, default: str):
+    """Order a list by the column its filter form names (``sort``, ``desc``; the sort field's
+    choices are the allowed columns). Empty values go last on both databases; the id breaks ties in
+    the same direction, so (column, id) indexes serve the whole order."""
+    column = getattr(model, f.get("sort") or default)
+    descending = bool(f.get("desc", "1"))
+    order = column.desc() if descending else column.asc()
+    if column.property.columns[0].nullable:
+        order = order.nulls_last()
+    return stmt.order_by(order, model.id.desc() if descending else model.id.asc())
+
+
 def page_url(page: int) -> str:
     """This page's URL with every filter kept and another page number."""
     args = request.args.to_dict()

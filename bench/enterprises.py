@@ -23,12 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import percentile  # noqa: E402
+
 QUERIES = ["医药", "苏州", "华鑫", "食品", "科技", "玻璃", "深圳", "恒达", "汽车", "新材"]
 
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def bench_list(app, n):

@@ -22,25 +22,11 @@ from sqlalchemy import event  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
+from bench.timing import percentile, timed  # noqa: E402
 
 PAGES = ["/enterprises/", "/projects/", "/activities/", "/parks/", "/"]
 
 
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
-
-
-def timed(client, url, n, statements):
-    times, counts = [], []
-    for _ in range(n):
-        before = len(statements)
-        started = time.perf_counter()
-        response = client.get(url() if callable(url) else url)
-        times.append((time.perf_counter() - started) * 1000)
-        counts.append(len(statements) - before)
-        assert response.status_code == 200, (url, response.status_code)
-    return times, counts
 
 
 def main() -> None:

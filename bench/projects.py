@@ -26,11 +26,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Chain, Park  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+from bench.timing import percentile, timed  # noqa: E402
 
 
 def pages(park_ids, chain_ids):
@@ -48,17 +44,6 @@ def pages(park_ids, chain_ids):
         "/ (dashboard)": lambda: "/",
     }
 
-
-def timed(client, url, n, statements):
-    times, counts = [], []
-    for _ in range(n):
-        before = len(statements)
-        started = time.perf_counter()
-        response = client.get(url())
-        times.append((time.perf_counter() - started) * 1000)
-        counts.append(len(statements) - before)
-        assert response.status_code == 200, (url(), response.status_code)
-    return times, counts
 
 
 def main() -> None:

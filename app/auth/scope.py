@@ -50,3 +50,12 @@ def get_scoped_or_404(model, ident, user: User, unit_column=None):
 def get_scoped_unit(user: User, unit_id: int) -> OrgUnit | None:
     stmt = scoped(sa.select(OrgUnit).where(OrgUnit.id == unit_id), user, OrgUnit.id)
     return db.session.scalars(stmt).first()
+
+
+def get_child_or_404(model, ident: int, **parent):
+    """A record that belongs to a parent already checked for scope (``project_id=…``); 404 if it
+    does not exist or belongs to another."""
+    record = db.session.get(model, ident)
+    if record is None or any(getattr(record, key) != value for key, value in parent.items()):
+        abort(404)
+    return record

@@ -60,6 +60,21 @@ class NewEnterprise:
     version: int = 1
 
 
+def enterprise_keys(by: User) -> tuple[dict[str, tuple[int, bool]], dict[str, list[int]]]:
+    """How a ledger row finds its enterprise: code → (id, in the user's scope), and folded name →
+    the ids in scope (merged records left out)."""
+    by_code: dict[str, tuple[int, bool]] = {}
+    by_name: dict[str, list[int]] = {}
+    in_scope = set(db.session.scalars(scoped(sa.select(Enterprise.id), by, Enterprise.unit_id)))
+    for ident, code, folded, merged in db.session.execute(
+            sa.select(Enterprise.id, Enterprise.uscc, Enterprise.normalized_name, Enterprise.merged_into_id)):
+        if code:
+            by_code[code] = (ident, ident in in_scope)
+        if ident in in_scope and merged is None:
+            by_name.setdefault(folded, []).append(ident)
+    return by_code, by_name
+
+
 class EnterpriseImporter(Importer):
     kind = "enterprises"
     label = "企业"
@@ -86,13 +101,7 @@ class EnterpriseImporter(Importer):
 
     def begin(self, by: User, table_units: dict[str, str]) -> Context:
         context = Context(by=by, units=table_units)
-        in_scope = set(db.session.scalars(scoped(sa.select(Enterprise.id), by, Enterprise.unit_id)))
-        for ident, code, folded, merged in db.session.execute(
-                sa.select(Enterprise.id, Enterprise.uscc, Enterprise.normalized_name, Enterprise.merged_into_id)):
-            if code:
-                context.by_code[code] = (ident, ident in in_scope)
-            if ident in in_scope and merged is None:
-                context.by_name.setdefault(folded, []).append(ident)
+        context.by_code, context.by_name = enterprise_keys(by)
         for unit in db.session.scalars(scoped(sa.select(OrgUnit), by, OrgUnit.id)):
             context.unit_ids[unit.code] = context.unit_ids[unit.name] = unit.id
         return context

@@ -1,11 +1,11 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.enterprises import bp, services
 from app.enterprises.forms import (
     ContactForm,
@@ -187,18 +187,11 @@ def contact_create(enterprise_id: int):
     return render_template("enterprises/contact_form.html", form=form, enterprise=enterprise, contact=None)
 
 
-def _contact_or_404(enterprise: Enterprise, contact_id: int) -> Contact:
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.enterprise_id != enterprise.id:
-        abort(404)
-    return contact
-
-
 @bp.route("/<int:enterprise_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @editors
 def contact_edit(enterprise_id: int, contact_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
-    contact = _contact_or_404(enterprise, contact_id)
+    contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit() and saved(lambda: services.save_contact(enterprise, form.data, contact),
                                            f"已保存联系人 {form.name.data}。"):
@@ -210,6 +203,6 @@ def contact_edit(enterprise_id: int, contact_id: int):
 @editors
 def contact_delete(enterprise_id: int, contact_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
-    contact = _contact_or_404(enterprise, contact_id)
+    contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
     saved(lambda: services.delete_contact(contact), f"已删除联系人 {contact.name}。")
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))

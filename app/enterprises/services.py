@@ -29,6 +29,7 @@ from app.models import (
 from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
 from app.standards import uscc_error
+from app.web import list_order
 
 # The fields a form or an import row may set on an enterprise.
 FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -258,13 +259,7 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
                                  Enterprise.last_contacted_on.is_(None)))
     if not f.get("inactive"):
         stmt = stmt.where(Enterprise.is_active.is_(True))
-    column = getattr(Enterprise, f.get("sort") or "created_at", Enterprise.created_at)
-    descending = bool(f.get("desc", "1"))
-    order = column.desc() if descending else column.asc()
-    if column.property.columns[0].nullable:  # empty last contacts and codes go last, on both databases
-        order = order.nulls_last()
-    # The id breaks ties in the same direction, so (column, id) indexes serve the whole order.
-    return stmt.order_by(order, Enterprise.id.desc() if descending else Enterprise.id.asc())
+    return list_order(stmt, Enterprise, f, "created_at")
 
 
 def export_rows(stmt: sa.Select):

@@ -71,9 +71,11 @@ class Project(Audited, Timestamped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    # The board's columns and the list's default order walk these instead of sorting.
+    # The board's columns and the list's default order walk these instead of sorting; the board's
+    # totals per stage read only the last one.
     __table_args__ = (sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
-                      sa.Index("ix_project_stage_on_id", "stage_on", "id"))
+                      sa.Index("ix_project_stage_on_id", "stage_on", "id"),
+                      sa.Index("ix_project_stage_agreed", "stage", "agreed_investment_wan"))
 
     @property
     def stage_label(self) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.auth.scope import scoped
+from app.enterprises.importer import enterprise_keys
 from app.enterprises.services import clean_uscc
 from app.excel import parse_amount_wan, parse_date
 from app.extensions import db
@@ -98,13 +99,7 @@ class ProjectImporter(Importer):
             context.parks[name] = ident
         for ident, name in db.session.execute(scoped(sa.select(Project.id, Project.name), by, Project.unit_id)):
             context.projects.setdefault(normalize_name(name), []).append(ident)
-        in_scope = set(db.session.scalars(scoped(sa.select(Enterprise.id), by, Enterprise.unit_id)))
-        for ident, code, folded, merged in db.session.execute(
-                sa.select(Enterprise.id, Enterprise.uscc, Enterprise.normalized_name, Enterprise.merged_into_id)):
-            if code:
-                context.by_code[code] = (ident, ident in in_scope)
-            if ident in in_scope and merged is None:
-                context.by_name.setdefault(folded, []).append(ident)
+        context.by_code, context.by_name = enterprise_keys(by)
         return context
 
     # ---------- reading a row ----------

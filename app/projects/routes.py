@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import (
@@ -249,18 +249,11 @@ def move(project_id: int):
     return render_template("projects/move.html", form=form, project=project)
 
 
-def _event_of(project: Project, stage_event_id: int) -> StageEvent:
-    event = db.session.get(StageEvent, stage_event_id)
-    if event is None or event.project_id != project.id:
-        abort(404)
-    return event
-
-
 @bp.route("/<int:project_id>/stages/<int:stage_event_id>/correct", methods=["GET", "POST"])
 @editors
 def correct(project_id: int, stage_event_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
-    event = _event_of(project, stage_event_id)
+    event = get_child_or_404(StageEvent, stage_event_id, project_id=project.id)
     form = CorrectionForm()
     if request.method == "GET":
         form.effective_on.data = event.effective_on
@@ -273,19 +266,12 @@ def correct(project_id: int, stage_event_id: int):
     return render_template("projects/correct.html", form=form, project=project, event=event)
 
 
-def _fund_of(project: Project, fund_id: int) -> FundEntry:
-    entry = db.session.get(FundEntry, fund_id)
-    if entry is None or entry.project_id != project.id:
-        abort(404)
-    return entry
-
-
 @bp.route("/<int:project_id>/funds/new", methods=["GET", "POST"])
 @bp.route("/<int:project_id>/funds/<int:fund_id>/edit", methods=["GET", "POST"])
 @editors
 def fund(project_id: int, fund_id: int | None = None):
     project = get_scoped_or_404(Project, project_id, current_user)
-    entry = _fund_of(project, fund_id) if fund_id else None
+    entry = get_child_or_404(FundEntry, fund_id, project_id=project.id) if fund_id else None
     form = FundForm(obj=entry)
     if request.method == "GET" and entry is None:
         form.month.data = date.today().replace(day=1)

@@ -34,6 +34,7 @@ from app.projects.stages import (
     position_of,
 )
 from app.projects.warnings import any_warning
+from app.web import list_order
 
 # The fields a form or an import row may set on a project, with the labels users know them by.
 LABELS = {
@@ -297,12 +298,7 @@ def search(by: User, f: dict, today: date) -> sa.Select:
         stmt = stmt.where(sa.or_(
             sa.exists().where(StageEvent.project_id == Project.id, StageEvent.review_status == ReviewStatus.PENDING),
             sa.exists().where(FundEntry.project_id == Project.id, FundEntry.review_status == ReviewStatus.PENDING)))
-    column = getattr(Project, f.get("sort") or "stage_on", Project.stage_on)
-    descending = bool(f.get("desc", "1"))
-    order = column.desc() if descending else column.asc()
-    if column.property.columns[0].nullable:
-        order = order.nulls_last()
-    return stmt.order_by(order, Project.id.desc() if descending else Project.id.asc())
+    return list_order(stmt, Project, f, "stage_on")
 
 
 def review_queue(by: User, kind: str | None, unit_id: int | None, older_than_days: int | None, status: str,

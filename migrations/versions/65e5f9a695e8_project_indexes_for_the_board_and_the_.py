@@ -28,6 +28,7 @@ FACTS = {
 def upgrade():
     op.create_index('ix_project_stage_on_id', 'project', ['stage_on', 'id'], unique=False)
     op.create_index('ix_project_stage_stage_on_id', 'project', ['stage', 'stage_on', 'id'], unique=False)
+    op.create_index('ix_project_stage_agreed', 'project', ['stage', 'agreed_investment_wan'], unique=False)
     op.add_column('project', sa.Column('last_activity_on', sa.Date(), nullable=True))
     op.add_column('project', sa.Column('follow_up_due_on', sa.Date(), nullable=True))
     op.add_column('project', sa.Column('funds_wan', sa.Numeric(precision=16, scale=2), server_default='0',
@@ -40,5 +41,6 @@ def downgrade():
     with op.batch_alter_table('project', schema=None) as batch_op:
         for column in reversed(FACTS):
             batch_op.drop_column(column)
+    op.drop_index('ix_project_stage_agreed', table_name='project')
     op.drop_index('ix_project_stage_stage_on_id', table_name='project')
     op.drop_index('ix_project_stage_on_id', table_name='project')
