@@ -163,10 +163,9 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=50_000)
     parser.add_argument("--only", choices=["list", "export", "import"])
     args = parser.parse_args()
-    from app import create_app
     from app.extensions import db
+    from wsgi import app  # as served: with the garbage collector settled after start-up
 
-    app = create_app()
     app.config["WTF_CSRF_ENABLED"] = False
     app.add_url_rule("/bench-noop", "bench_noop", lambda: "ok")
     with app.app_context():

@@ -19,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
 from bench.timing import percentile, timed  # noqa: E402
@@ -33,7 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     n = parser.parse_args().requests
-    app = create_app()
+    from wsgi import app  # as served: with the garbage collector settled after start-up
+
     app.config["WTF_CSRF_ENABLED"] = False
 
     @app.get("/bench-noop")
