@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Attachment, FundEntry, Project, StageEvent
 from app.models.enums import ReviewStatus, Stage
+from tests import helpers
 
 TODAY = date.today()
 PDF = b"%PDF-1.4 signed agreement"
@@ -150,3 +151,35 @@ def test_dashboard_counts_approved_moves_of_this_month(app, client, world, login
     page = client.get("/").get_data(as_text=True)
     assert 'data-testid="month-signed">1<' in page and 'data-testid="month-signed">0<' in before
     assert "trend-chart" in page and "vendor/echarts/echarts.min.js" in page
+
+
+def test_the_officer_sees_a_rejection_on_the_dashboard_and_resubmits(app, client, world, login):
+    login("officer", unit="a")
+    project_id = create(client, world)
+    manager = app.test_client()
+    login("manager", unit="a", client=manager)
+    with app.app_context():
+        [first] = db.session.scalars(sa.select(StageEvent.id).where(StageEvent.project_id == project_id)).all()
+    manager.post(f"/projects/review/stage/{first}", data={"decision": "reject", "opinion": "在谈日期与纪要不符"})
+    returned = client.get("/").get_data(as_text=True)
+    assert 'data-testid="returned"' in returned and "在谈日期与纪要不符" in returned
+    response = client.post(f"/projects/{project_id}/stages/{first}/correct", data={
+        "effective_on": str(TODAY - timedelta(days=50)), "note": "按纪要改正"}, follow_redirects=True)
+    assert "已提交更正" in response.get_data(as_text=True)
+    assert 'data-testid="returned"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_project_started_from_an_enterprise_page_offers_that_investor(app, client, world, login):
+    login("officer", unit="a")
+    with app.app_context():
+        far = helpers.make_enterprise(world.a_unit_id, "很久未联系的企业有限公司").id
+        db.session.commit()
+    form = client.get(f"/projects/new?investor_id={far}").get_data(as_text=True)
+    assert f'<option selected value="{far}">很久未联系的企业有限公司</option>' in form
+    assert "新建项目" in client.get(f"/enterprises/{far}").get_data(as_text=True)
+    response = client.post(f"/projects/new?investor_id={far}", data={
+        "name": "来自企业页的项目", "unit_id": world.a_unit_id, "channel": "other", "investor_id": far,
+        "negotiating_on": str(TODAY)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Project.investor_id).where(Project.name == "来自企业页的项目")) == far

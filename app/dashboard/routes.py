@@ -11,7 +11,7 @@ from app.dashboard import bp
 from app.extensions import db
 from app.models import Project
 from app.models.enums import Stage
-from app.projects import indicators, warnings
+from app.projects import indicators, services, warnings
 from app.projects.indicators import PIPELINE, Scope
 
 
@@ -39,4 +39,5 @@ def index():
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),
         warning_counts=warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today),
         rules=warnings.RULES, top_chains=indicators.top_by_signed(scope, year_start, today, "chain"),
-        top_parks=indicators.top_by_signed(scope, year_start, today, "park"), park=current_user.park)
+        top_parks=indicators.top_by_signed(scope, year_start, today, "park"), park=current_user.park,
+        returned=services.returned_to(current_user))

@@ -26,7 +26,8 @@ def amount(label: str) -> DecimalField:
 
 class ProjectForm(Form):
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
-    investor_id = SelectField("投资方企业", coerce=optional_int, validators=[Optional()])
+    investor_id = SelectField("投资方企业", coerce=optional_int, validators=[Optional()],
+                              description="列出最近联系的企业；其他企业请在其企业页点“新建项目”")
     content = TextAreaField("建设内容", validators=[Optional(), Length(max=4000)])
     unit_id = SelectField("责任单位", coerce=optional_int, validators=[DataRequired("请选择责任单位")])
     responsible_person = StringField("责任人", validators=[Optional(), Length(max=50)])

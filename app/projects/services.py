@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.attachments.services import store
 from app.audit_trail import stale_message
@@ -365,3 +365,18 @@ def refresh_facts(project_ids: list[int] | None = None) -> None:
     for record in list(db.session.identity_map.values()):
         if isinstance(record, Project) and (project_ids is None or record.id in ids):
             db.session.expire(record, ["last_activity_on", "follow_up_due_on", "funds_wan"])
+
+
+def returned_to(user: User, limit: int = 50) -> list:
+    """The user's stage events and fund entries sent back (审核未通过) and not yet corrected and
+    resubmitted, newest first, for the user to act on."""
+    later = aliased(StageEvent)
+    events = db.session.scalars(sa.select(StageEvent).where(
+        StageEvent.recorded_by_id == user.id, StageEvent.review_status == ReviewStatus.REJECTED,
+        ~sa.exists().where(later.supersedes_id == sa.func.coalesce(StageEvent.supersedes_id, StageEvent.id),
+                           later.id > StageEvent.id)).options(selectinload(StageEvent.project))
+        .order_by(StageEvent.reviewed_at.desc()).limit(limit)).all()
+    funds = db.session.scalars(sa.select(FundEntry).where(
+        FundEntry.recorded_by_id == user.id, FundEntry.review_status == ReviewStatus.REJECTED)
+        .options(selectinload(FundEntry.project)).order_by(FundEntry.reviewed_at.desc()).limit(limit)).all()
+    return sorted([*events, *funds], key=lambda r: r.reviewed_at.replace(tzinfo=None), reverse=True)[:limit]
