@@ -1,4 +1,5 @@
-"""project indexes for the board and the list order; a project's activity and funds facts
+"""project indexes for the board and the list order; a project's activity and funds facts;
+enterprises by last contact with their ids
 
 Revision ID: 65e5f9a695e8
 Revises: 31cc20cf41ef
@@ -26,6 +27,9 @@ FACTS = {
 
 
 def upgrade():
+    # Plain CREATE/DROP INDEX on enterprise: a batch would recreate it on SQLite without its triggers.
+    op.drop_index('ix_enterprise_last_contacted_on', table_name='enterprise')
+    op.create_index('ix_enterprise_last_contacted_on_id', 'enterprise', ['last_contacted_on', 'id'], unique=False)
     op.create_index('ix_project_stage_on_id', 'project', ['stage_on', 'id'], unique=False)
     op.create_index('ix_project_stage_stage_on_id', 'project', ['stage', 'stage_on', 'id'], unique=False)
     op.create_index('ix_project_stage_agreed', 'project', ['stage', 'agreed_investment_wan'], unique=False)
@@ -44,3 +48,5 @@ def downgrade():
     op.drop_index('ix_project_stage_agreed', table_name='project')
     op.drop_index('ix_project_stage_stage_on_id', table_name='project')
     op.drop_index('ix_project_stage_on_id', table_name='project')
+    op.drop_index('ix_enterprise_last_contacted_on_id', table_name='enterprise')
+    op.create_index('ix_enterprise_last_contacted_on', 'enterprise', ['last_contacted_on'], unique=False)
