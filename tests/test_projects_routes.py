@@ -150,6 +150,12 @@ def test_dashboard_counts_approved_moves_of_this_month(app, client, world, login
     move(client, project_id, "signed", TODAY)
     page = client.get("/").get_data(as_text=True)
     assert 'data-testid="month-signed">1<' in page and 'data-testid="month-signed">0<' in before
+    small = create(client, world, name="小项目", agreed_investment_wan="9999.99")
+    move(client, small, "signed", TODAY)
+    page = client.get("/").get_data(as_text=True)
+    # 亿元以上: 协议投资 ≥ 10,000 万元 — the 25,000 one, not the 9,999.99 one.
+    assert 'data-testid="month-signed">2<' in page and 'data-testid="month-big">1<' in page
+
     assert "trend-chart" in page and "vendor/echarts/echarts.min.js" in page
 
 

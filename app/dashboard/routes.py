@@ -33,7 +33,8 @@ def index():
              "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
     return render_template(
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
-        funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
+        big_month=indicators.big_signed_count(scope, month_start, today),
+        big_year=indicators.big_signed_count(scope, year_start, today), funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
         rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
         pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in Stage],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),

@@ -29,9 +29,10 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     log_in(page, "a_officer")
     page.get_by_role("link", name="招商项目").click()
     page.get_by_role("link", name="看板").click()
-    card = page.get_by_test_id(f"card-{project_id}")
     assert page.get_by_test_id(f"column-{Stage.NEGOTIATING.value}").get_by_test_id(f"card-{project_id}").is_visible()
-    card.get_by_role("link", name="推进").click()
+    # Dragging the card onto the 签约 column opens the dated stage form for that move.
+    page.get_by_test_id(f"card-{project_id}").drag_to(page.get_by_test_id(f"column-{Stage.SIGNED.value}"))
+    page.wait_for_url(f"**/projects/{project_id}/move?to=signed")
     assert page.get_by_label("变为").input_value() == Stage.SIGNED.value
     page.get_by_label("发生日期").fill(date.today().isoformat())
     page.get_by_label("说明").fill("在省推介会上签约")
