@@ -44,6 +44,7 @@ def test_preview_reads_the_ledger_as_it_is(officer, tmp_path):
     assert "晚于今天" in rows[8].message
     assert rows[9].message == "阶段为“投产”，但没有投产日期"
     assert rows[10].message == "协议投资不能为负数"
+    assert rows[11].message.startswith("未填写阶段日期") and rows[4].message is None
     assert project_named("乳制品深加工项目") is None  # a preview writes nothing
 
 

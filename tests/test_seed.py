@@ -1,5 +1,6 @@
 """`flask seed demo` carries the facts of DOMAIN.md §8; `flask seed synthetic` is deterministic."""
 import json
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -20,7 +21,9 @@ from app.models import (
     activity_enterprise,
 )
 from app.models.enums import Role, Segment, Stage
+from app.projects.stages import derive
 from app.seed.demo import CITIES, PARKS
+from app.seed.synthetic import REACHED_COLUMNS
 from app.standards import uscc_error
 
 NAMED_PARKS = {"大同经济技术开发区", "怀仁经济技术开发区", "榆次医药园", "太谷医药园", "亚宝工业园", "盐湖工业园",
@@ -114,6 +117,15 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
             assert day >= last.get(project_id, day)
             last[project_id] = day
         assert stats["enterprises"] == 600
+        # The stage columns written in bulk are what derive() makes of each project's events.
+        events = {}
+        for event in db.session.scalars(sa.select(StageEvent).order_by(StageEvent.id)):
+            events.setdefault(event.project_id, []).append(event)
+        columns = ["stage", "stage_on", *REACHED_COLUMNS]
+        for project in db.session.scalars(sa.select(Project)):
+            expected = SimpleNamespace()
+            derive(expected, events.get(project.id, []))
+            assert [getattr(project, c) for c in columns] == [getattr(expected, c) for c in columns], project.id
     refused = runner.invoke(args=args)
     assert refused.exit_code != 0 and "合成数据已存在" in refused.output
     # Same seed on an empty database gives the same rows.

@@ -190,7 +190,8 @@ class ProjectImporter(Importer):
         if len(matches) > 1:
             return Plan("error", "名称与库中多个项目相同，无法确定对应哪一个")
         if not matches:
-            return Plan("create", values=values)
+            undated = None if values["moves"] else "未填写阶段日期：以“在谈”登记，不计入任何月份的新增项目"
+            return Plan("create", undated, values=values)
         project = db.session.get(Project, matches[0])
         changes, moves = self._changes(project, values)
         return Plan("update" if changes else "unchanged", "、".join(changes) or None, project.id,
