@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import percentile  # noqa: E402
+from bench.timing import percentile, served_app  # noqa: E402
 
 QUERIES = ["医药", "苏州", "华鑫", "食品", "科技", "玻璃", "深圳", "恒达", "汽车", "新材"]
 
@@ -164,10 +164,8 @@ def main() -> None:
     parser.add_argument("--only", choices=["list", "export", "import"])
     args = parser.parse_args()
     from app.extensions import db
-    from wsgi import app  # as served: with the garbage collector settled after start-up
 
-    app.config["WTF_CSRF_ENABLED"] = False
-    app.add_url_rule("/bench-noop", "bench_noop", lambda: "ok")
+    app, _ = served_app()
     with app.app_context():
         total = db.session.scalar(db.text("SELECT count(*) FROM enterprise"))
         print(f"{db.engine.dialect.name}, {total:,} enterprises")

@@ -20,12 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Chain, Park  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
-from bench.timing import percentile, timed  # noqa: E402
+from bench.timing import percentile, served_app, timed  # noqa: E402
 
 
 def pages(park_ids, chain_ids):
@@ -49,17 +48,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     n = parser.parse_args().requests
-    from wsgi import app  # as served: with the garbage collector settled after start-up
-
-    app.config["WTF_CSRF_ENABLED"] = False
-
-    @app.get("/bench-noop")
-    def noop():
-        return "ok"
-
-    statements = []
+    app, statements = served_app()
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
         projects = db.session.scalar(sa.text("SELECT count(*) FROM project"))
         activities = db.session.scalar(sa.text("SELECT count(*) FROM activity"))
         park_ids = list(db.session.scalars(sa.select(Park.id)))
