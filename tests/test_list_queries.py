@@ -49,4 +49,4 @@ def test_query_count_does_not_grow_with_the_page(app, client, login, many_rows, 
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 20
+    assert counts[0] <= 24  # the dashboard's aggregates are the most
