@@ -57,15 +57,11 @@ def _filter_form() -> EnterpriseFilterForm:
     return form
 
 
-def _filters(form: EnterpriseFilterForm) -> dict:
-    return {name: f.data for name, f in form._fields.items() if not f.errors}
-
-
 @bp.route("/")
 @roles_required()
 def index():
     form = _filter_form()
-    filters = _filters(form)
+    filters = form.valid_data()
     page = services.search(current_user, filters, for_page=True).options(
         selectinload(Enterprise.unit), selectinload(Enterprise.tags), selectinload(Enterprise.officer))
     pagination = paginate(page, count_stmt=services.search(current_user, filters))
@@ -76,7 +72,7 @@ def index():
 @roles_required()
 def export():
     form = _filter_form()
-    stmt = services.search(current_user, _filters(form))
+    stmt = services.search(current_user, form.valid_data())
     rows = services.export_rows(stmt)
     return xlsx_response("企业库.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows,
                                                 widths=[36, 22, 8, 12, 8, 8, 8, 24, 12, 8, 16, 10, 12, 10, 14])])

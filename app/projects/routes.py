@@ -69,15 +69,11 @@ def _filter_form() -> ProjectFilterForm:
     return form
 
 
-def _filters(form) -> dict:
-    return {name: f.data for name, f in form._fields.items() if not f.errors}
-
-
 @bp.route("/")
 @roles_required()
 def index():
     form = _filter_form()
-    stmt = services.search(current_user, _filters(form), date.today()).options(
+    stmt = services.search(current_user, form.valid_data(), date.today()).options(
         selectinload(Project.unit), selectinload(Project.investor), selectinload(Project.park))
     return render_template("projects/index.html", form=form, pagination=paginate(stmt))
 
@@ -87,7 +83,7 @@ def index():
 def board():
     """看板: the four pipeline stages with count and 协议投资 per column, the latest cards in each."""
     form = _filter_form()
-    filters = {k: v for k, v in _filters(form).items() if k != "stage"}
+    filters = {k: v for k, v in form.valid_data().items() if k != "stage"}
     stmt = services.search(current_user, filters, date.today())
     totals = dict((stage, (count, amount)) for stage, count, amount in db.session.execute(
         stmt.with_only_columns(Project.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
@@ -114,7 +110,7 @@ def board():
 @roles_required()
 def export():
     form = _filter_form()
-    stmt = services.search(current_user, _filters(form), date.today()).options(
+    stmt = services.search(current_user, form.valid_data(), date.today()).options(
         selectinload(Project.unit), selectinload(Project.investor), selectinload(Project.park),
         selectinload(Project.chain_node).selectinload(ChainNode.chain))
 
@@ -295,7 +291,7 @@ def queue():
     form = QueueFilterForm(request.args)
     form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
     form.validate()
-    f = _filters(form)
+    f = form.valid_data()
     records = services.review_queue(current_user, f.get("kind"), f.get("unit_id"),
                                     int(f["older_than"]) if f.get("older_than") else None,
                                     f.get("status") or ReviewStatus.PENDING, date.today())
