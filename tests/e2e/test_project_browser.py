@@ -54,7 +54,7 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     assert page.get_by_text("已审核通过。").is_visible()
     page.get_by_role("link", name="驾驶舱").click()
     assert int(page.get_by_test_id("month-signed").inner_text()) == before + 1
-    assert page.locator("#trend-chart canvas").count() == 1  # ECharts drew the trend
+    page.locator("#trend-chart canvas").wait_for()  # ECharts drew the trend
     page.get_by_role("button", name="退出").click()
 
     # Two officers open the same project; the second save is refused and says what changed.
