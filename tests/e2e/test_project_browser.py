@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models.enums import Role, Stage
@@ -40,7 +41,8 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     page.get_by_role("button", name="提交").click()
     assert page.get_by_test_id("stage").inner_text() == "签约"
     events = page.get_by_test_id("stage-events")
-    assert events.get_by_text("待审核").is_visible() and events.get_by_role("link", name="📎投资协议.pdf").is_visible()
+    expect(events.get_by_text("待审核")).to_be_visible()
+    expect(events.get_by_role("link", name="📎投资协议.pdf")).to_be_visible()
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "a_manager")
@@ -51,7 +53,7 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     row = page.get_by_role("row").filter(has_text="乳制品加工项目")
     row.get_by_label("审核意见").fill("协议齐全，同意")
     row.get_by_role("button", name="通过").click()
-    assert page.get_by_text("已审核通过。").is_visible()
+    expect(page.get_by_text("已审核通过。")).to_be_visible()
     page.get_by_role("link", name="驾驶舱").click()
     assert int(page.get_by_test_id("month-signed").inner_text()) == before + 1
     page.locator("#trend-chart canvas").wait_for()  # ECharts drew the trend
@@ -65,9 +67,10 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     colleague.goto(f"/projects/{project_id}/edit")
     colleague.get_by_label("协议投资").fill("32000")
     colleague.get_by_role("button", name="保存").click()
-    assert colleague.get_by_text("已保存项目").is_visible()
+    expect(colleague.get_by_text("已保存项目")).to_be_visible()
     colleague.context.close()
     page.get_by_label("存在问题").fill("用地指标未落实")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("您的修改未保存").is_visible() and page.get_by_text("协议投资").first.is_visible()
+    expect(page.get_by_text("您的修改未保存")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("协议投资")
     assert page.elsewhere == []
