@@ -1,0 +1,112 @@
+"""Park capacity lists (要素保障能力清单): items kept by the park's admin, every change kept as a
+revision, and what signed projects commit against them.
+
+Services add and flush; the caller commits once.
+"""
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+
+from app.auth.scope import scoped
+from app.extensions import db
+from app.models import CapacityItem, CapacityRevision, Park, Project, User
+from app.models.enums import CAPACITY_UNITS, CapacityKind, Role
+from app.projects.warnings import COMMITTING, NEEDS
+from app.web import BEIJING
+
+REVISED = ("kind", "name", "total", "unit", "as_of", "notes")
+
+
+class CapacityError(ValueError):
+    pass
+
+
+def may_edit(user: User, park: Park) -> bool:
+    """A park's list is kept by its own park admin (and by a system admin who can see the park)."""
+    if user.role == Role.PARK_ADMIN:
+        return user.park_id == park.id
+    return user.role == Role.ADMIN and db.session.scalars(
+        scoped(sa.select(Park.id).where(Park.id == park.id), user, Park.unit_id)).first() is not None
+
+
+def _checked(data: dict, today: date) -> dict:
+    kind = data.get("kind")
+    if kind not in set(CapacityKind):
+        raise CapacityError("请选择要素类别。")
+    try:
+        total = Decimal(str(data.get("total"))).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise CapacityError(f"总量“{data.get('total')}”不是数字。") from None
+    if total < 0:
+        raise CapacityError("总量不能为负数。")
+    unit = (data.get("unit") or "").strip() or CAPACITY_UNITS.get(kind, "")
+    if kind in CAPACITY_UNITS and unit != CAPACITY_UNITS[kind]:
+        raise CapacityError(f"{CapacityKind.label_of(kind)}的单位应为“{CAPACITY_UNITS[kind]}”，不是“{unit}”。")
+    name = (data.get("name") or "").strip() or (CapacityKind.label_of(kind) if kind != CapacityKind.CUSTOM else "")
+    if not name or not unit:
+        raise CapacityError("其他要素须填写名称和单位。")
+    as_of = data.get("as_of")
+    if not isinstance(as_of, date):
+        raise CapacityError("请填写截至日期。")
+    if as_of > today:
+        raise CapacityError("截至日期不能晚于今天。")
+    return {"kind": kind, "name": name[:50], "total": total, "unit": unit[:20], "as_of": as_of,
+            "notes": (data.get("notes") or "").strip() or None}
+
+
+def _revise(item: CapacityItem, by: User, removed: bool = False) -> None:
+    db.session.add(CapacityRevision(park_id=item.park_id, item_id=item.id, removed=removed, changed_by_id=by.id,
+                                    **{key: getattr(item, key) for key in REVISED}))
+
+
+def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None,
+              today: date | None = None) -> CapacityItem:
+    """Add an item to the park's list, or change one; the change is kept as a revision."""
+    values = _checked(data, today or date.today())
+    item = item or CapacityItem(park_id=park.id)
+    if item.id is not None and all(getattr(item, key) == value for key, value in values.items()):
+        return item  # nothing changed: no revision
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.updated_by_id = by.id
+    db.session.add(item)
+    db.session.flush()
+    _revise(item, by)
+    db.session.flush()
+    return item
+
+
+def remove_item(by: User, item: CapacityItem) -> None:
+    _revise(item, by, removed=True)
+    db.session.delete(item)
+    db.session.flush()
+
+
+def items_as_of(park: Park, day: date) -> list[CapacityRevision]:
+    """The park's list as it stood at the end of ``day`` (Beijing time)."""
+    until = datetime.combine(day + timedelta(days=1), time.min, BEIJING)
+    latest = (sa.select(sa.func.max(CapacityRevision.id)).where(CapacityRevision.park_id == park.id,
+                                                                CapacityRevision.changed_at < until)
+              .group_by(CapacityRevision.item_id))
+    return list(db.session.scalars(sa.select(CapacityRevision).where(
+        CapacityRevision.id.in_(latest), CapacityRevision.removed.is_(False)).order_by(CapacityRevision.item_id)))
+
+
+def history(park: Park, limit: int = 200) -> list[tuple[CapacityRevision, CapacityRevision | None]]:
+    """The park's changes, newest first, each with the revision of the same item before it."""
+    revisions = list(db.session.scalars(sa.select(CapacityRevision).where(CapacityRevision.park_id == park.id)
+                                        .order_by(CapacityRevision.id)))
+    before: dict[int, CapacityRevision] = {}
+    pairs = []
+    for revision in revisions:
+        pairs.append((revision, before.get(revision.item_id)))
+        before[revision.item_id] = revision
+    return pairs[::-1][:limit]
+
+
+def committed(park: Park) -> dict[str, Decimal]:
+    """What projects signed (or later) into the park need, by capacity kind."""
+    row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(need), 0) for need in NEEDS.values()])
+                             .where(Project.park_id == park.id, Project.stage.in_(COMMITTING))).one()
+    return {kind.value: Decimal(amount) for kind, amount in zip(NEEDS, row)}
