@@ -155,3 +155,13 @@ def stale_message(record_type: str, record_id: int, labels: dict[str, str] | Non
     who = db.session.get(User, change.user_id).display_name if change.user_id else "系统"
     fields = "、".join(dict.fromkeys((labels or {}).get(k, k) for k in change.changes)) or "—"
     return f"该记录已于 {local_time(change.at)} 被{who}修改（{fields}），您的修改未保存。请刷新后重新编辑。"
+
+
+def log_denied(session: Session, record, what: str) -> None:
+    """An attempt to change a record the user may not change: written in its own transaction
+    (the request ends in a 403, and the attempt must stay on record)."""
+    session.rollback()
+    session.add(AuditLog(at=utcnow(), user_id=session.info.get("actor_id"), action="denied",
+                         record_type=type(record).__name__, record_id=_record_id(record),
+                         record_label=_label(record), changes={"attempt": what}))
+    session.commit()

@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.models import User
-from app.models.enums import Channel, Role, TargetIndicator
+from app.models.enums import CAPACITY_UNITS, Channel, Role, TargetIndicator
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps no daylight saving
 
@@ -50,6 +50,7 @@ def init_app(app) -> None:
     app.add_template_filter(local_time)
     for choice in (Role, Channel, TargetIndicator):
         app.add_template_global(choice, choice.__name__)
+    app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
     for helper in (page_url, sort_url, export_url):
         app.add_template_global(helper)
 

@@ -100,8 +100,9 @@ def build_world() -> dict[str, int]:
     zone_a = make_unit("A-Z", "甲园区", UnitKind.ZONE, city_a)
     city_b = make_unit("B", "乙市", UnitKind.CITY, root)
     park = make_park(zone_a.id, "甲园区")
-    db.session.add(CapacityItem(park=park, kind="land", name="可供工业用地", total=Decimal(100), unit="亩",
-                                as_of=date(2026, 1, 1)))
+    land = CapacityItem(park=park, kind="land", name="可供工业用地", total=Decimal(100), unit="亩",
+                        as_of=date(2026, 1, 1))
+    db.session.add(land)
     enterprise = make_enterprise(city_a.id, "甲市示例企业有限公司")
     project = make_project(zone_a.id, "甲园区示例项目", investor_id=enterprise.id, park_id=park.id)
     for stage, day in ((Stage.NEGOTIATING, date(2026, 1, 10)), (Stage.SIGNED, date(2026, 2, 1))):
@@ -131,7 +132,8 @@ def build_world() -> dict[str, int]:
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
             "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
             "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
-            "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id}
+            "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
+            "capacity_item_id": land.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -22,7 +22,7 @@ class AuditLog(db.Model):
 
     __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
 
-    ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除"}
+    ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "denied": "越权尝试"}
     RECORD_LABELS = {
         "Activity": "对接记录", "Attachment": "附件", "CapacityItem": "要素保障项", "Chain": "产业链", "ChainNode": "产业链环节",
         "Contact": "联系人", "Enterprise": "企业", "EnterpriseNode": "企业—环节关联", "EnterpriseTag": "企业标签",

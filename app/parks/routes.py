@@ -1,24 +1,81 @@
-import sqlalchemy as sa
-from flask import render_template
-from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from datetime import date
 
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
-from app.models import Park
-from app.parks import bp
-from app.web import paginate
+from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.extensions import db
+from app.models import CapacityItem, Park, Project
+from app.models.enums import Role
+from app.parks import bp, services
+from app.parks.forms import CapacityItemForm
+from app.projects.warnings import NEEDS
+from app.web import saved
+
+keepers = roles_required(Role.ADMIN, Role.PARK_ADMIN)
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    stmt = scoped(sa.select(Park).options(selectinload(Park.unit)).order_by(Park.name), current_user, Park.unit_id)
-    return render_template("parks/index.html", pagination=paginate(stmt))
+    """Every park in scope with what is available of each capacity projects commit; sortable by it."""
+    rows = services.overview(scoped(sa.select(Park), current_user, Park.unit_id))
+    sort = request.args.get("sort")
+    if sort in {k.value for k in NEEDS}:
+        rows.sort(key=lambda r: (r["kinds"][sort]["available"] is None, -(r["kinds"][sort]["available"] or 0)))
+    return render_template("parks/index.html", rows=rows, kinds=list(NEEDS), sort=sort)
 
 
 @bp.route("/<int:park_id>")
 @roles_required()
 def detail(park_id: int):
     park = get_scoped_or_404(Park, park_id, current_user)
-    return render_template("parks/detail.html", park=park)
+    raw = request.args.get("on", "")
+    try:
+        on = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        on = None
+    items = services.items_as_of(park, on) if on else park.capacity_items
+    committed = services.committed(park)
+    projects = db.session.scalars(scoped(sa.select(Project).where(Project.park_id == park.id)
+                                         .order_by(Project.stage, Project.stage_on.desc()), current_user,
+                                         Project.unit_id)).all()
+    return render_template("parks/detail.html", park=park, items=items, on=on, committed=committed,
+                           projects=projects, history=services.history(park),
+                           may_edit=services.may_edit(current_user, park))
+
+
+def _editable(park_id: int) -> Park:
+    """The park if the user keeps its list; otherwise the attempt is put on record and refused."""
+    park = get_scoped_or_404(Park, park_id, current_user)
+    if not services.may_edit(current_user, park):
+        log_denied(db.session, park, f"{request.method} {request.path}")
+        abort(403)
+    return park
+
+
+@bp.route("/<int:park_id>/items/new", methods=["GET", "POST"])
+@bp.route("/<int:park_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@keepers
+def item_form(park_id: int, item_id: int | None = None):
+    park = _editable(park_id)
+    item = get_child_or_404(CapacityItem, item_id, park_id=park.id) if item_id else None
+    form = CapacityItemForm(obj=item)
+    if request.method == "GET" and item is None:
+        form.as_of.data = date.today()
+    if form.validate_on_submit() and saved(lambda: services.save_item(current_user, park, form.data, item),
+                                           lambda i: f"已保存：{i.name} {i.total} {i.unit}。"):
+        return redirect(url_for("parks.detail", park_id=park.id))
+    return render_template("parks/item_form.html", form=form, park=park, item=item)
+
+
+@bp.route("/<int:park_id>/items/<int:item_id>/delete", methods=["POST"])
+@keepers
+def item_delete(park_id: int, item_id: int):
+    park = _editable(park_id)
+    item = get_child_or_404(CapacityItem, item_id, park_id=park.id)
+    saved(lambda: services.remove_item(current_user, item), f"已删除：{item.name}。")
+    return redirect(url_for("parks.detail", park_id=park.id))

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth.scope import scoped
 from app.extensions import db
@@ -110,3 +111,27 @@ def committed(park: Park) -> dict[str, Decimal]:
     row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(need), 0) for need in NEEDS.values()])
                              .where(Project.park_id == park.id, Project.stage.in_(COMMITTING))).one()
     return {kind.value: Decimal(amount) for kind, amount in zip(NEEDS, row)}
+
+
+def overview(scoped_parks: sa.Select) -> list[dict]:
+    """Every park in scope with total, committed and available per capacity kind that projects commit."""
+    parks = list(db.session.scalars(scoped_parks.options(selectinload(Park.unit)).order_by(Park.name)))
+    ids = [p.id for p in parks]
+    totals: dict[tuple[int, str], Decimal] = {}
+    for park_id, kind, total in db.session.execute(
+            sa.select(CapacityItem.park_id, CapacityItem.kind, sa.func.sum(CapacityItem.total))
+            .where(CapacityItem.park_id.in_(ids)).group_by(CapacityItem.park_id, CapacityItem.kind)):
+        totals[(park_id, kind)] = Decimal(total)
+    committed_by_park = {row[0]: dict(zip(NEEDS, row[1:])) for row in db.session.execute(
+        sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
+        .where(Project.park_id.in_(ids), Project.stage.in_(COMMITTING)).group_by(Project.park_id))}
+    rows = []
+    for park in parks:
+        kinds = {}
+        for kind in NEEDS:
+            total = totals.get((park.id, kind.value))
+            used = Decimal(committed_by_park.get(park.id, {}).get(kind) or 0)
+            kinds[kind.value] = {"total": total, "committed": used,
+                                 "available": None if total is None else total - used}
+        rows.append({"park": park, "kinds": kinds})
+    return rows

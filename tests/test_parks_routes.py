@@ -1,0 +1,74 @@
+"""Park pages: a park admin keeps its own list (others get 403, on record), the list with what
+projects commit, its history and the list on a past day, and the overview sorted by availability."""
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditLog, CapacityItem, CapacityRevision
+from app.models.enums import Role, Stage
+from app.projects import services as projects
+from tests import helpers
+
+TODAY = date.today()
+
+
+def keeper(app, world, client):
+    """Log ``client`` in as the admin of 甲园区's park."""
+    with app.app_context():
+        helpers.make_user(Role.PARK_ADMIN, world.a_zone_unit_id, park_id=world.park_id, username="keeper")
+        db.session.commit()
+    response = client.post("/auth/login", data={"username": "keeper", "password": helpers.PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_park_admin_updates_its_list_and_others_are_refused_on_record(app, client, world, login):
+    keeper(app, world, client)
+    url = f"/parks/{world.park_id}/items/{world.capacity_item_id}/edit"
+    assert client.get(url).status_code == 200
+    response = client.post(url, data={"kind": "land", "total": "80", "unit": "亩", "as_of": str(TODAY)})
+    assert response.status_code == 302
+    refused = client.post(url, data={"kind": "land", "total": "80", "unit": "公顷", "as_of": str(TODAY)})
+    assert "单位应为“亩”" in refused.get_data(as_text=True)
+    added = client.post(f"/parks/{world.park_id}/items/new", data={
+        "kind": "energy", "total": "6000", "as_of": str(TODAY), "notes": "含新增指标"})
+    assert added.status_code == 302
+    with app.app_context():
+        assert db.session.get(CapacityItem, world.capacity_item_id).total == Decimal(80)
+        assert [(r.kind, r.total) for r in db.session.scalars(sa.select(CapacityRevision)
+                                                              .order_by(CapacityRevision.id))] == [
+            ("land", Decimal(80)), ("energy", Decimal(6000))]
+
+    other = app.test_client()
+    login("park_admin", unit="a", client=other)  # a park admin of another park in 甲市
+    assert other.get(url).status_code == 403
+    assert other.post(f"/parks/{world.park_id}/items/{world.capacity_item_id}/delete").status_code == 403
+    assert other.get(f"/parks/{world.park_id}").status_code == 200  # it may still see the list
+    with app.app_context():
+        attempts = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "denied")).all()
+        assert len(attempts) == 2 and attempts[0].record_type == "Park" and attempts[0].record_id == world.park_id
+        assert attempts[1].changes == {"attempt": f"POST /parks/{world.park_id}/items/{world.capacity_item_id}/delete"}
+        assert db.session.get(CapacityItem, world.capacity_item_id) is not None
+    manager = app.test_client()
+    login("manager", unit="a", client=manager)
+    assert manager.get(url).status_code == 403
+
+
+def test_the_park_page_shows_total_committed_available_and_history(app, client, world, login):
+    with app.app_context():
+        manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
+        project = projects.create_project(manager, {"name": "占地项目", "unit_id": world.a_zone_unit_id,
+                                                    "park_id": world.park_id, "land_mu": Decimal(130)},
+                                          date(2026, 1, 5), today=TODAY)
+        projects.move(manager, project, Stage.SIGNED, date(2026, 2, 1), today=TODAY)
+        db.session.commit()
+    login("officer", unit="a")
+    page = client.get(f"/parks/{world.park_id}").get_data(as_text=True)
+    row = page.split('data-testid="item-land"')[1].split("</tr>")[0]
+    assert "100.00" in row and "130.00" in row and "-30.00" in row and "超出总量" in row
+    assert "占地项目" in page
+    past = client.get(f"/parks/{world.park_id}?on=2020-01-01").get_data(as_text=True)
+    assert "暂无要素清单" in past  # build_world's item has no revision before today
+    overview = client.get("/parks/?sort=land").get_data(as_text=True)
+    assert "-30.00" in overview
