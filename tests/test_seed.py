@@ -51,6 +51,9 @@ def test_demo_has_the_shanxi_facts_and_a_second_run_changes_nothing(app, runner)
         assert cities == {name for _code, name in CITIES} and len(cities) == 11
         assert set(db.session.scalars(sa.select(Park.name))) == NAMED_PARKS == {p[1] for p in PARKS}
         assert set(db.session.scalars(sa.select(Chain.name))) == CLUSTERS
+        # 主导产业 as the plan places the clusters: 晋北原料药及制剂 in 大同 and 怀仁 …
+        huairen = db.session.scalar(sa.select(Park).where(Park.name == "怀仁经济技术开发区"))
+        assert [c.name for c in huairen.chains] == ["日用陶瓷", "晋北原料药及制剂"]
         for chain in db.session.scalars(sa.select(Chain)):
             assert {n.segment for n in chain.nodes} == set(Segment), chain.name
         firms = set(db.session.scalars(sa.select(Enterprise.name)))

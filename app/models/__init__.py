@@ -13,7 +13,7 @@ from app.models.common import Audited, utcnow
 from app.models.enterprise import Contact, Enterprise, EnterpriseTag
 from app.models.imports import ImportBatch, ImportRow
 from app.models.org import LoginAttempt, OrgUnit, User
-from app.models.park import CapacityItem, CapacityRevision, Park
+from app.models.park import CapacityItem, CapacityRevision, Park, park_chain
 from app.models.project import BIG_PROJECT_WAN, FundEntry, Project, StageEvent
 from app.models.setting import Setting
 from app.models.target import Target
@@ -22,5 +22,5 @@ __all__ = [
     "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportRow",
     "LoginAttempt", "OrgUnit", "Park", "Project", "Setting", "StageEvent", "Target", "User",
-    "activity_enterprise", "event_enterprise", "utcnow",
+    "activity_enterprise", "event_enterprise", "park_chain", "utcnow",
 ]

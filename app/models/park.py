@@ -9,6 +9,13 @@ from app.extensions import db
 from app.models.common import Audited, Timestamped, utcnow
 from app.models.enums import ParkLevel
 
+park_chain = sa.Table(  # a park's 主导产业: the chains it is built for
+    "park_chain",
+    db.metadata,
+    sa.Column("park_id", sa.ForeignKey("park.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("chain_id", sa.ForeignKey("chain.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class Park(Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -28,6 +35,7 @@ class Park(Audited, Timestamped, db.Model):
     energy_per_unit_max: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 4))
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
+    chains: so.Mapped[list["Chain"]] = so.relationship(secondary=park_chain, order_by="Chain.name")  # noqa: F821
     capacity_items: so.Mapped[list["CapacityItem"]] = so.relationship(
         back_populates="park", cascade="all, delete-orphan", order_by="CapacityItem.id"
     )

@@ -8,10 +8,10 @@ from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.extensions import db
-from app.models import CapacityItem, Park, Project
+from app.models import CapacityItem, Chain, Park, Project
 from app.models.enums import Role
-from app.parks import bp, services
-from app.parks.forms import CapacityItemForm
+from app.parks import bp, matching, services
+from app.parks.forms import CapacityItemForm, NeedsForm
 from app.projects.warnings import NEEDS
 from app.web import saved
 
@@ -27,6 +27,26 @@ def index():
     if sort in {k.value for k in NEEDS}:
         rows.sort(key=lambda r: (r["kinds"][sort]["available"] is None, -(r["kinds"][sort]["available"] or 0)))
     return render_template("parks/index.html", rows=rows, kinds=list(NEEDS), sort=sort)
+
+
+@bp.route("/match")
+@roles_required()
+def match():
+    """项目—园区匹配: from a project (?project_id=) or from needs typed in for a prospect."""
+    form = NeedsForm(request.args)
+    form.chain_id.choices = [("", "—")] + [tuple(row) for row in db.session.execute(
+        sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+    project = None
+    if request.args.get("project_id", type=int):
+        project = get_scoped_or_404(Project, request.args.get("project_id", type=int), current_user)
+        needs = matching.Needs.of_project(project)
+    else:
+        form.validate()
+        data = form.valid_data()
+        needs = matching.Needs({kind: data[column] for kind, column in matching.NEED_FIELDS.items()
+                                if data.get(column)}, data.get("chain_id"), data.get("agreed_investment_wan"))
+    matches = matching.rank(scoped(sa.select(Park), current_user, Park.unit_id), needs) if needs.amounts else []
+    return render_template("parks/match.html", form=form, project=project, needs=needs, matches=matches)
 
 
 @bp.route("/<int:park_id>")

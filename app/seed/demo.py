@@ -86,6 +86,13 @@ PARKS = [  # (unit code, exact name from the plan, parent unit code, level)
     ("140727-Z01", "祁县经济开发区", "140727", ParkLevel.PROVINCIAL),
 ]
 
+PARK_CHAINS = {  # 主导产业: the clusters the plan places in each park
+    "大同经济技术开发区": ["晋北原料药及制剂"], "怀仁经济技术开发区": ["晋北原料药及制剂", "日用陶瓷"],
+    "榆次医药园": ["晋中中成药"], "太谷医药园": ["晋中中成药"], "亚宝工业园": ["晋南新特药"],
+    "盐湖工业园": ["晋南新特药"], "康宝医药园": ["晋南新特药"], "屯留康庄医药工业园": ["晋南新特药"],
+    "风陵渡经开区": ["晋南新特药"], "祁县经济开发区": ["日用玻璃"],
+}
+
 # The 11 key clusters: (chain name, cluster group, responsible unit, {segment: [(node, gap)]}, firms)
 # Firms: (name, unit code, tags, role on the chain's first midstream node).
 CLUSTERS = [
@@ -248,6 +255,9 @@ def load_demo() -> bool:
     parks = _parks(units)
     users = _users(units, parks)
     nodes, enterprises = _chains_and_firms(units)
+    chains = {c.name: c for c in db.session.scalars(sa.select(Chain))}
+    for park_name, chain_names in PARK_CHAINS.items():
+        parks[park_name].chains = [chains[name] for name in chain_names]
     _projects(units, parks, nodes, enterprises, users["manager"])
     _waiting_for_review(users["officer"])
     db.session.flush()
