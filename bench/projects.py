@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 from app.extensions import db  # noqa: E402
-from app.models import Chain, Park  # noqa: E402
+from app.models import Chain, OrgUnit, Park, Project  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
 from bench.timing import percentile, served_app, timed  # noqa: E402
 
 
-def pages(park_ids, chain_ids):
+def pages(park_ids, chain_ids, project_ids):
     """Each page as a function giving a URL, so that filters and page numbers vary."""
     pick = random.choice
     return {
@@ -40,6 +40,7 @@ def pages(park_ids, chain_ids):
         "/projects/?pending=1": lambda: "/projects/?pending=1",
         "/projects/warnings": lambda: "/projects/warnings",
         "/ (dashboard)": lambda: "/",
+        "/parks/match?project_id=… (issue 5)": lambda: f"/parks/match?project_id={pick(project_ids)}",
     }
 
 
@@ -54,6 +55,10 @@ def main() -> None:
         activities = db.session.scalar(sa.text("SELECT count(*) FROM activity"))
         park_ids = list(db.session.scalars(sa.select(Park.id)))
         chain_ids = list(db.session.scalars(sa.select(Chain.id)))
+        # Projects with needs, in the demo officer's 大同市 subtree too.
+        project_ids = list(db.session.scalars(sa.select(Project.id).join(OrgUnit, OrgUnit.id == Project.unit_id)
+                                              .where(Project.land_mu.is_not(None), OrgUnit.code.like("140200%"))
+                                              .limit(500)))
         dialect = db.engine.dialect.name
         raw = db.engine.raw_connection()
         cursor = raw.cursor()
@@ -74,7 +79,7 @@ def main() -> None:
         noop_times, _ = timed(client, lambda: "/bench-noop", n, statements)
         print(f"{'no-op Flask view (' + username + ')':48} {statistics.median(noop_times):7.1f} "
               f"{percentile(noop_times, .95):7.1f}")
-        for label, url in pages(park_ids, chain_ids).items():
+        for label, url in pages(park_ids, chain_ids, project_ids).items():
             times, counts = timed(client, url, n, statements)
             print(f"{label + ' (' + username + ')':48} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
                   f"{min(counts)}–{max(counts):<5}")
