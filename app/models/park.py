@@ -45,33 +45,32 @@ class Park(Audited, Timestamped, db.Model):
         return ParkLevel.label_of(self.level)
 
 
-class CapacityItem(Audited, Timestamped, db.Model):
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
+class CapacityValues:
+    """What a capacity item says: kind, name, total in its unit, as of a day."""
+
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     name: so.Mapped[str] = so.mapped_column(sa.String(50))
     total: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(16, 2))
     unit: so.Mapped[str] = so.mapped_column(sa.String(20))
     as_of: so.Mapped[date] = so.mapped_column()
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+
+class CapacityItem(CapacityValues, Audited, Timestamped, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     park: so.Mapped[Park] = so.relationship(back_populates="capacity_items")
 
 
-class CapacityRevision(db.Model):
+class CapacityRevision(CapacityValues, db.Model):
     """One change of a capacity item, kept for ever: the list as it stood on any past day is the
     latest revision of each item up to that day (a removal ends the item)."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
     item_id: so.Mapped[int] = so.mapped_column()  # the CapacityItem, which a removal deletes
-    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
-    name: so.Mapped[str] = so.mapped_column(sa.String(50))
-    total: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(16, 2))
-    unit: so.Mapped[str] = so.mapped_column(sa.String(20))
-    as_of: so.Mapped[date] = so.mapped_column()
-    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
     removed: so.Mapped[bool] = so.mapped_column(default=False)
     changed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
