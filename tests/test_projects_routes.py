@@ -189,3 +189,15 @@ def test_a_project_started_from_an_enterprise_page_offers_that_investor(app, cli
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Project.investor_id).where(Project.name == "来自企业页的项目")) == far
+
+
+def test_the_form_shows_a_park_shortfall_before_saving(app, client, world, login):
+    login("officer", unit="a")
+    data = {"name": "大用地项目", "unit_id": world.a_zone_unit_id, "channel": "other", "park_id": world.park_id,
+            "land_mu": "150", "negotiating_on": str(TODAY)}
+    page = client.post("/projects/new", data=data).get_data(as_text=True)
+    assert 'data-testid="shortfalls"' in page and "需 150.00 亩，可用 100.00 亩，缺 50.00 亩" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(Project).where(Project.name == "大用地项目")) is None
+    assert client.post("/projects/new", data={**data, "confirm_capacity": "1"}).status_code == 302
+    assert client.post("/projects/new", data={**data, "name": "小用地项目", "land_mu": "100"}).status_code == 302

@@ -70,23 +70,31 @@ class Match:
 
 def rank(scoped_parks: sa.Select, needs: Needs) -> list[Match]:
     """The parks of ``scoped_parks``: those where every need fits first, then by score."""
-    rows = overview(scoped_parks.options(selectinload(Park.chains)))
     matches = []
-    for row in rows:
-        park = row["park"]
-        own = needs.project if needs.project is not None and needs.project.park_id == park.id \
-            and needs.project.stage in COMMITTING else None
-        fits = []
-        for kind, need in needs.amounts.items():
-            figures = row["kinds"][kind]
-            available = figures["available"]
-            if available is not None and own is not None:
-                available += getattr(own, NEED_FIELDS[kind]) or 0  # its own share is already counted
-            fits.append(Fit(kind, Decimal(need), available))
-        match = Match(park, fits)
-        _score(match, park, needs)
+    for row in overview(scoped_parks.options(selectinload(Park.chains))):
+        match = Match(row["park"], _fits(row, needs))
+        _score(match, row["park"], needs)
         matches.append(match)
     return sorted(matches, key=lambda m: (not m.ok, -m.score, m.park.name))
+
+
+def shortfalls(park_id: int, needs: Needs) -> list[Fit]:
+    """The needs that do not fit in one park (what a project form warns about before saving)."""
+    [row] = overview(sa.select(Park).where(Park.id == park_id))
+    return [fit for fit in _fits(row, needs) if not fit.ok and fit.available is not None]
+
+
+def _fits(row: dict, needs: Needs) -> list[Fit]:
+    park = row["park"]
+    own = needs.project if needs.project is not None and needs.project.park_id == park.id \
+        and needs.project.stage in COMMITTING else None
+    fits = []
+    for kind, need in needs.amounts.items():
+        available = row["kinds"][kind]["available"]
+        if available is not None and own is not None:
+            available += getattr(own, NEED_FIELDS[kind]) or 0  # its own share is already counted
+        fits.append(Fit(kind, Decimal(need), available))
+    return fits
 
 
 def _score(match: Match, park: Park, needs: Needs) -> None:

@@ -25,6 +25,7 @@ from app.models import (
     User,
 )
 from app.models.enums import Channel, ReviewStatus, Role, Stage
+from app.parks import matching
 from app.projects import bp, indicators, services, warnings
 from app.projects.forms import (
     CorrectionForm,
@@ -155,14 +156,14 @@ def create():
         form.unit_id.data, form.officer_id.data = current_user.unit_id, current_user.id
         form.negotiating_on.data = date.today()
         form.investor_id.data = request.args.get("investor_id", type=int)
-    made = {}
-    if form.validate_on_submit() and saved(
+    made, short = {}, []
+    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, None)) and saved(
         lambda: made.setdefault("project", services.create_project(
             current_user, form.data_for_service(), form.negotiating_on.data or date.today())),
         f"已新建项目“{form.name.data}”。",
     ):
         return redirect(url_for("projects.detail", project_id=made["project"].id))
-    return render_template("projects/form.html", form=form, project=None)
+    return render_template("projects/form.html", form=form, project=None, shortfalls=short)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -172,12 +173,25 @@ def edit(project_id: int):
     form = _project_form(project)
     del form.negotiating_on  # dates change only through stage moves
     version = int(form.version.data) if str(form.version.data or "").isdigit() else None
-    if form.validate_on_submit() and saved(
+    short = []
+    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, project)) and saved(
         lambda: services.update_project(current_user, project, form.data_for_service(), version),
         f"已保存项目“{form.name.data}”。",
     ):
         return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project)
+    return render_template("projects/form.html", form=form, project=project, shortfalls=short)
+
+
+def _unconfirmed_shortfalls(form: ProjectForm, project: Project | None) -> list:
+    """The needs that exceed what the chosen park has available, unless the user has seen them and
+    confirmed (over-commitment is shown before saving, never silently allowed)."""
+    if not form.park_id.data or request.form.get("confirm_capacity"):
+        return []
+    amounts = {kind: getattr(form, column).data for kind, column in matching.NEED_FIELDS.items()
+               if getattr(form, column).data}
+    if not amounts:
+        return []
+    return matching.shortfalls(form.park_id.data, matching.Needs(amounts, project=project))
 
 
 def _timeline(project: Project) -> list[dict]:
