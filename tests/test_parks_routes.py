@@ -72,3 +72,17 @@ def test_the_park_page_shows_total_committed_available_and_history(app, client, 
     assert "暂无要素清单" in past  # build_world's item has no revision before today
     overview = client.get("/parks/?sort=land").get_data(as_text=True)
     assert "-30.00" in overview
+
+
+def test_the_park_admin_sets_its_leading_chains_and_standard_land_indicators(app, client, world, login):
+    keeper(app, world, client)
+    url = f"/parks/{world.park_id}/edit"
+    base = {"level": "provincial", "chain_ids": [world.chain_id], "investment_intensity_wan_per_mu": "300"}
+    refused = client.post(url, data={**base, "plot_ratio_min": "2.0", "plot_ratio_max": "1.2"})
+    assert "容积率下限不能大于上限" in refused.get_data(as_text=True)
+    assert client.post(url, data={**base, "plot_ratio_min": "1.2", "plot_ratio_max": "2.0"}).status_code == 302
+    page = client.get(f"/parks/{world.park_id}").get_data(as_text=True)
+    assert "测试产业链" in page.split('data-testid="park-chains">')[1].split("<")[0] and "省级" in page
+    other = app.test_client()
+    login("park_admin", unit="b", client=other)
+    assert other.get(url).status_code == 404  # not even in its scope

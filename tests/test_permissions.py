@@ -13,7 +13,7 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
              "target_id": "target_id", "item_id": "capacity_item_id"}
 # Pages only a record's keeper may open (a park's list: its own park admin): other users of an
 # allowed role get 403, and the attempt is logged (tests/test_parks_routes.py).
-KEEPERS_ONLY = {"parks.item_form", "parks.item_delete"}
+KEEPERS_ONLY = {"parks.edit", "parks.item_form", "parks.item_delete"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises"}
 

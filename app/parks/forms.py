@@ -1,9 +1,16 @@
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.enterprises.forms import optional_int
 from app.forms import Form
-from app.models.enums import CAPACITY_UNITS, CapacityKind
+from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel
 
 
 class CapacityItemForm(Form):
@@ -29,3 +36,21 @@ class NeedsForm(Form):
     water_t_per_day = DecimalField("用水（吨/日）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
     agreed_investment_wan = DecimalField("协议投资（万元）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
     chain_id = SelectField("产业链", coerce=optional_int, validators=[Optional()])
+
+
+def number(label: str) -> DecimalField:
+    return DecimalField(label, places=2, validators=[Optional(), NumberRange(min=0, message=f"{label}不能为负数")])
+
+
+class ParkForm(Form):
+    level = SelectField("级别", choices=ParkLevel.choices())
+    city = StringField("所在市", validators=[Optional(), Length(max=20)])
+    area_km2 = number("面积（平方公里）")
+    chain_ids = SelectMultipleField("主导产业（产业链）", coerce=int, validators=[Optional()])
+    address = StringField("地址", validators=[Optional(), Length(max=200)])
+    contact = StringField("联系人及电话", validators=[Optional(), Length(max=100)])
+    investment_intensity_wan_per_mu = number("标准地 投资强度（万元/亩）")
+    tax_per_mu_wan = number("标准地 亩均税收（万元/亩）")
+    plot_ratio_min = number("标准地 容积率下限")
+    plot_ratio_max = number("标准地 容积率上限")
+    energy_per_unit_max = number("标准地 单位能耗上限（吨标煤/万元）")

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import CapacityItem, Chain, Park, Project
 from app.models.enums import Role
 from app.parks import bp, matching, services
-from app.parks.forms import CapacityItemForm, NeedsForm
+from app.parks.forms import CapacityItemForm, NeedsForm, ParkForm
 from app.projects.warnings import NEEDS
 from app.web import saved
 
@@ -75,6 +75,20 @@ def _editable(park_id: int) -> Park:
         log_denied(db.session, park, f"{request.method} {request.path}")
         abort(403)
     return park
+
+
+@bp.route("/<int:park_id>/edit", methods=["GET", "POST"])
+@keepers
+def edit(park_id: int):
+    park = _editable(park_id)
+    form = ParkForm(obj=park)
+    form.chain_ids.choices = [tuple(row) for row in db.session.execute(sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+    if request.method == "GET":
+        form.chain_ids.data = [c.id for c in park.chains]
+    if form.validate_on_submit() and saved(lambda: services.update_park(park, form.data, form.chain_ids.data),
+                                           f"已保存园区“{park.name}”。"):
+        return redirect(url_for("parks.detail", park_id=park.id))
+    return render_template("parks/edit.html", form=form, park=park)
 
 
 @bp.route("/<int:park_id>/items/new", methods=["GET", "POST"])

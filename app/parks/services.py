@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.scope import scoped
 from app.extensions import db
-from app.models import CapacityItem, CapacityRevision, Park, Project, User
-from app.models.enums import CAPACITY_UNITS, CapacityKind, Role
+from app.models import CapacityItem, CapacityRevision, Chain, Park, Project, User
+from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
 from app.projects.warnings import COMMITTING, NEEDS
 from app.web import BEIJING
 
@@ -135,3 +135,21 @@ def overview(scoped_parks: sa.Select) -> list[dict]:
                                  "available": None if total is None else total - used}
         rows.append({"park": park, "kinds": kinds})
     return rows
+
+
+PARK_FIELDS = ("level", "city", "area_km2", "address", "contact", "investment_intensity_wan_per_mu", "tax_per_mu_wan",
+               "plot_ratio_min", "plot_ratio_max", "energy_per_unit_max")
+
+
+def update_park(park: Park, data: dict, chain_ids: list[int]) -> None:
+    """A park's own facts: level, place, 主导产业 and its 标准地 indicators."""
+    values = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items() if k in PARK_FIELDS}
+    if values.get("level") not in set(ParkLevel):
+        raise CapacityError("请选择园区级别。")
+    low, high = values.get("plot_ratio_min"), values.get("plot_ratio_max")
+    if low is not None and high is not None and low > high:
+        raise CapacityError("容积率下限不能大于上限。")
+    for key, value in values.items():
+        setattr(park, key, value)
+    park.chains = list(db.session.scalars(sa.select(Chain).where(Chain.id.in_(chain_ids)))) if chain_ids else []
+    db.session.flush()
