@@ -1,8 +1,10 @@
 """Park pages: a park admin keeps its own list (others get 403, on record), the list with what
 projects commit, its history and the list on a past day, and the overview sorted by availability."""
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -86,3 +88,12 @@ def test_the_park_admin_sets_its_leading_chains_and_standard_land_indicators(app
     other = app.test_client()
     login("park_admin", unit="b", client=other)
     assert other.get(url).status_code == 404  # not even in its scope
+
+
+def test_capacity_lists_export_as_a_workbook(app, client, world, login):
+    login("officer", unit="a")
+    for url in (f"/parks/{world.park_id}/export.xlsx", "/parks/export.xlsx"):
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).get_data())).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:4] == ("园区", "要素类别", "名称", "总量")
+        assert rows[1][:6] == ("甲园区", "可供工业用地", "可供工业用地", 100, 0, 100) and rows[1][7].date() == date(2026, 1, 1)

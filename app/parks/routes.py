@@ -7,9 +7,10 @@ from flask_login import current_user
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import CapacityItem, Chain, Park, Project
-from app.models.enums import Role
+from app.models.enums import CapacityKind, Role
 from app.parks import bp, matching, services
 from app.parks.forms import CapacityItemForm, NeedsForm, ParkForm
 from app.projects.warnings import NEEDS
@@ -27,6 +28,27 @@ def index():
     if sort in {k.value for k in NEEDS}:
         rows.sort(key=lambda r: (r["kinds"][sort]["available"] is None, -(r["kinds"][sort]["available"] or 0)))
     return render_template("parks/index.html", rows=rows, kinds=list(NEEDS), sort=sort)
+
+
+EXPORT_HEADERS = ["园区", "要素类别", "名称", "总量", "已占用", "可用", "单位", "截至日期", "备注"]
+
+
+@bp.route("/export.xlsx")
+@bp.route("/<int:park_id>/export.xlsx")
+@roles_required()
+def export(park_id: int | None = None):
+    """The capacity lists of one park, or of every park in scope, with what projects commit."""
+    parks = ([get_scoped_or_404(Park, park_id, current_user)] if park_id else
+             db.session.scalars(scoped(sa.select(Park).order_by(Park.name), current_user, Park.unit_id)).all())
+    rows = []
+    for park in parks:
+        committed = services.committed(park)
+        for item in park.capacity_items:
+            used = committed.get(item.kind)
+            rows.append([park.name, CapacityKind.label_of(item.kind), item.name, item.total, used,
+                         None if used is None else item.total - used, item.unit, item.as_of, item.notes])
+    name = f"要素保障能力清单-{parks[0].name}.xlsx" if park_id else "要素保障能力清单.xlsx"
+    return xlsx_response(name, [Sheet("要素保障能力清单", EXPORT_HEADERS, rows, widths=[24, 14, 16, 12, 12, 12, 10, 12, 30])])
 
 
 @bp.route("/match")
