@@ -11,9 +11,11 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
              "activity_id": "activity_id", "attachment_id": "attachment_id", "batch_id": "batch_id",
              "event_id": "event_id", "stage_event_id": "stage_event_id", "fund_id": "fund_id",
              "target_id": "target_id", "item_id": "capacity_item_id"}
-# Pages only a record's keeper may open (a park's list: its own park admin): other users of an
-# allowed role get 403, and the attempt is logged (tests/test_parks_routes.py).
-KEEPERS_ONLY = {"parks.edit", "parks.item_form", "parks.item_delete"}
+# Pages whose record decides who of the allowed roles may open them, the others getting 403: a
+# park's list (its own park admin; the attempt is logged, tests/test_parks_routes.py) and an
+# import of a kind the role may not use (park admins import capacity lists only).
+REFUSED_BY_RECORD = {"parks.edit", "parks.item_form", "parks.item_delete", "imports.upload", "imports.detail",
+                     "imports.errors"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises"}
 
@@ -71,7 +73,7 @@ def test_wrong_role_is_forbidden_and_right_role_gets_the_page(app, client, world
                 wrong.append((rule.rule, response.status_code))
         elif method_of(rule) == "GET":
             response = client.get(url)
-            allowed_codes = (200, 302, 403) if rule.endpoint in KEEPERS_ONLY else (200, 302)
+            allowed_codes = (200, 302, 403) if rule.endpoint in REFUSED_BY_RECORD else (200, 302)
             if response.status_code not in allowed_codes:
                 wrong.append((rule.rule, response.status_code))
     assert wrong == []

@@ -19,6 +19,7 @@ from app.bulk import collector_paused, insert_rows, update_rows
 from app.excel import Sheet, Table, read_table
 from app.extensions import db
 from app.models import ImportBatch, ImportRow, User, utcnow
+from app.models.enums import Role
 
 PROGRESS_EVERY = 2000
 
@@ -40,6 +41,7 @@ class Importer:
     label: str
     fields: dict[str, tuple[str, ...]]
     required: set[str]
+    roles: tuple[str, ...] = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # who may use this import
 
     def begin(self, by: User, table_units: dict[str, str]) -> Any:
         """Per-import context (indexes of existing records, the file's column units)."""

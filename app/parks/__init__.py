@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("parks", __name__, url_prefix="/parks")
 
-from app.parks import routes  # noqa: E402,F401
+from app.parks import importer, routes  # noqa: E402,F401

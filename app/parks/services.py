@@ -3,6 +3,7 @@ revision, and what signed projects commit against them.
 
 Services add and flush; the caller commits once.
 """
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -31,19 +32,23 @@ def may_edit(user: User, park: Park) -> bool:
         scoped(sa.select(Park.id).where(Park.id == park.id), user, Park.unit_id)).first() is not None
 
 
-def _checked(data: dict, today: date) -> dict:
+def checked(data: dict, today: date) -> dict:
+    """An item's values, cleaned and checked; raises CapacityError with the reason."""
     kind = data.get("kind")
     if kind not in set(CapacityKind):
         raise CapacityError("请选择要素类别。")
     try:
-        total = Decimal(str(data.get("total"))).quantize(Decimal("0.01"))
+        total = Decimal(str(data.get("total")).replace(",", "")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise CapacityError(f"总量“{data.get('total')}”不是数字。") from None
     if total < 0:
         raise CapacityError("总量不能为负数。")
     unit = (data.get("unit") or "").strip() or CAPACITY_UNITS.get(kind, "")
-    if kind in CAPACITY_UNITS and unit != CAPACITY_UNITS[kind]:
-        raise CapacityError(f"{CapacityKind.label_of(kind)}的单位应为“{CAPACITY_UNITS[kind]}”，不是“{unit}”。")
+    if kind in CAPACITY_UNITS:
+        # Compared folded: a workbook's m³ is read as m3.
+        if unicodedata.normalize("NFKC", unit) != unicodedata.normalize("NFKC", CAPACITY_UNITS[kind]):
+            raise CapacityError(f"{CapacityKind.label_of(kind)}的单位应为“{CAPACITY_UNITS[kind]}”，不是“{unit}”。")
+        unit = CAPACITY_UNITS[kind]
     name = (data.get("name") or "").strip() or (CapacityKind.label_of(kind) if kind != CapacityKind.CUSTOM else "")
     if not name or not unit:
         raise CapacityError("其他要素须填写名称和单位。")
@@ -64,7 +69,7 @@ def _revise(item: CapacityItem, by: User, removed: bool = False) -> None:
 def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None,
               today: date | None = None) -> CapacityItem:
     """Add an item to the park's list, or change one; the change is kept as a revision."""
-    values = _checked(data, today or date.today())
+    values = checked(data, today or date.today())
     item = item or CapacityItem(park_id=park.id)
     if item.id is not None and all(getattr(item, key) == value for key, value in values.items()):
         return item  # nothing changed: no revision

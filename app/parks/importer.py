@@ -1,0 +1,128 @@
+"""Importing a park's capacity list (要素保障能力清单) with the shared import machinery.
+
+A row is an item of a park the user keeps (a park admin: its own park, which a row may leave
+blank; a system admin: any park in scope). It matches an item by park, kind and name: created,
+updated (a revision is kept, as for any change) or unchanged.
+"""
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.auth.scope import scoped
+from app.excel import parse_date
+from app.extensions import db
+from app.imports.services import BatchError, Importer, Plan, register
+from app.models import CapacityItem, ImportBatch, Park, User
+from app.models.enums import CapacityKind, Role
+from app.parks import services
+
+KINDS = {**{unicodedata.normalize("NFKC", k.label): k.value for k in CapacityKind},  # cells are read folded
+         **{k.value: k.value for k in CapacityKind},
+         "工业用地": "land", "用地": "land", "土地": "land", "标准厂房": "factory", "厂房": "factory",
+         "能耗": "energy", "用能": "energy", "供电": "power", "电力": "power", "用水": "water",
+         "污水处理": "sewage", "COD": "cod", "氨氮": "ammonia", "SO2": "so2", "二氧化硫": "so2",
+         "NOx": "nox", "氮氧化物": "nox"}
+
+
+@dataclass
+class Context:
+    by: User
+    today: date
+    parks: dict[str, Park] = field(default_factory=dict)  # the parks the user keeps, by name
+    items: dict[tuple[int, str, str], int] = field(default_factory=dict)  # (park, kind, name) → item id
+    seen: dict[tuple[int, str, str], int] = field(default_factory=dict)
+
+
+class CapacityImporter(Importer):
+    kind = "capacity"
+    label = "要素保障能力清单"
+    roles = (Role.ADMIN, Role.PARK_ADMIN)
+    fields = {
+        "park": ("园区", "园区名称", "所在园区"),
+        "kind": ("要素类别", "类别", "要素", "要素类型"),
+        "name": ("名称", "要素名称", "项目名称"),
+        "total": ("总量", "数量", "可供总量", "总量数值"),
+        "unit": ("单位", "计量单位"),
+        "as_of": ("截至日期", "截止日期", "统计日期", "日期"),
+        "notes": ("备注", "说明"),
+    }
+    required = {"kind", "total"}
+
+    def begin(self, by: User, table_units: dict[str, str]) -> Context:
+        context = Context(by=by, today=date.today())
+        parks = scoped(sa.select(Park), by, Park.unit_id)
+        for park in db.session.scalars(parks):
+            if services.may_edit(by, park):
+                context.parks[park.name] = park
+        ids = [p.id for p in context.parks.values()]
+        for ident, park_id, kind, name in db.session.execute(
+                sa.select(CapacityItem.id, CapacityItem.park_id, CapacityItem.kind, CapacityItem.name)
+                .where(CapacityItem.park_id.in_(ids))):
+            context.items[(park_id, kind, name)] = ident
+        return context
+
+    def _values(self, raw: dict, context: Context) -> tuple[Park, dict]:
+        if raw.get("park"):
+            park = context.parks.get(str(raw["park"]).strip())
+            if park is None:
+                raise ValueError(f"园区“{raw['park']}”不存在，或不是您维护的园区")
+        elif context.by.role == Role.PARK_ADMIN and len(context.parks) == 1:
+            park = next(iter(context.parks.values()))
+        else:
+            raise ValueError("请填写园区")
+        kind = KINDS.get(str(raw.get("kind") or "").strip())
+        if kind is None:
+            raise ValueError(f"要素类别“{raw.get('kind')}”无法识别（如 可供工业用地、闲置标准厂房、能耗指标、供电容量）")
+        as_of = parse_date(raw.get("as_of")) or context.today
+        values = {"kind": kind, "name": raw.get("name"), "total": raw.get("total"), "unit": raw.get("unit"),
+                  "as_of": as_of, "notes": raw.get("notes")}
+        return park, services.checked(values, context.today)
+
+    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+        park, values = self._values(raw, context)
+        key = (park.id, values["kind"], values["name"])
+        if key in context.seen:
+            return Plan("error", f"与第{context.seen[key]}行是同一项要素")
+        context.seen[key] = row_number
+        values["park_id"] = park.id
+        item_id = context.items.get(key)
+        if item_id is None:
+            return Plan("create", values=values)
+        item = db.session.get(CapacityItem, item_id)
+        changed = [label for key, label in (("total", "总量"), ("unit", "单位"), ("as_of", "截至日期"), ("notes", "备注"))
+                   if getattr(item, key) != values[key]]
+        return Plan("update" if changed else "unchanged", "、".join(changed) or None, item_id, values)
+
+    def apply(self, plan: Plan, context: Context, by: User) -> tuple[CapacityItem, dict | None]:
+        values = dict(plan.values)
+        park = db.session.get(Park, values.pop("park_id"))
+        item = db.session.get(CapacityItem, plan.record_id) if plan.record_id else None
+        before = {key: _json(getattr(item, key)) for key in services.REVISED} if item else None
+        return services.save_item(by, park, values, item, today=context.today), before
+
+    def undo(self, row, by: User) -> None:
+        item = db.session.get(CapacityItem, row.record_id)
+        if item is None:
+            return
+        batch = db.session.get(ImportBatch, row.batch_id)
+        if item.updated_at.replace(tzinfo=None) > batch.committed_at.replace(tzinfo=None) + timedelta(seconds=1):
+            raise BatchError(f"第{row.row_number}行的“{item.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+        if row.action == "create":
+            services.remove_item(by, item)
+            return
+        before = dict(row.before)
+        before["as_of"] = date.fromisoformat(before["as_of"])
+        services.save_item(by, item.park, before, item, today=date.max)
+
+
+def _json(value):
+    """A value as the batch keeps it for undo: dates and amounts as text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+register(CapacityImporter())
