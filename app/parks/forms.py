@@ -6,10 +6,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.enterprises.forms import optional_int
-from app.forms import Form
+from app.forms import Form, non_negative
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel
 
 
@@ -29,28 +29,24 @@ class NeedsForm(Form):
     class Meta:
         csrf = False
 
-    land_mu = DecimalField("用地（亩）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
-    factory_m2 = DecimalField("标准厂房（㎡）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
-    energy_tce = DecimalField("能耗（吨标煤/年）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
-    power_kva = DecimalField("用电（kVA）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
-    water_t_per_day = DecimalField("用水（吨/日）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
-    agreed_investment_wan = DecimalField("协议投资（万元）", validators=[Optional(), NumberRange(min=0, message="不能为负数")])
+    land_mu = non_negative("用地（亩）")
+    factory_m2 = non_negative("标准厂房（㎡）")
+    energy_tce = non_negative("能耗（吨标煤/年）")
+    power_kva = non_negative("用电（kVA）")
+    water_t_per_day = non_negative("用水（吨/日）")
+    agreed_investment_wan = non_negative("协议投资（万元）")
     chain_id = SelectField("产业链", coerce=optional_int, validators=[Optional()])
-
-
-def number(label: str) -> DecimalField:
-    return DecimalField(label, places=2, validators=[Optional(), NumberRange(min=0, message=f"{label}不能为负数")])
 
 
 class ParkForm(Form):
     level = SelectField("级别", choices=ParkLevel.choices())
     city = StringField("所在市", validators=[Optional(), Length(max=20)])
-    area_km2 = number("面积（平方公里）")
+    area_km2 = non_negative("面积（平方公里）")
     chain_ids = SelectMultipleField("主导产业（产业链）", coerce=int, validators=[Optional()])
     address = StringField("地址", validators=[Optional(), Length(max=200)])
     contact = StringField("联系人及电话", validators=[Optional(), Length(max=100)])
-    investment_intensity_wan_per_mu = number("标准地 投资强度（万元/亩）")
-    tax_per_mu_wan = number("标准地 亩均税收（万元/亩）")
-    plot_ratio_min = number("标准地 容积率下限")
-    plot_ratio_max = number("标准地 容积率上限")
-    energy_per_unit_max = number("标准地 单位能耗上限（吨标煤/万元）")
+    investment_intensity_wan_per_mu = non_negative("标准地 投资强度（万元/亩）")
+    tax_per_mu_wan = non_negative("标准地 亩均税收（万元/亩）")
+    plot_ratio_min = non_negative("标准地 容积率下限")
+    plot_ratio_max = non_negative("标准地 容积率上限")
+    energy_per_unit_max = non_negative("标准地 单位能耗上限（吨标煤/万元）")

@@ -12,16 +12,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.enterprises.forms import optional_int
-from app.forms import Form
+from app.forms import Form, non_negative
 from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage, TargetIndicator
 from app.projects.services import FIELDS
 
 ATTACHMENTS = "附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）"
-
-
-def amount(label: str) -> DecimalField:
-    return DecimalField(label, places=2, validators=[
-        Optional(), NumberRange(min=0, max=10**12, message=f"{label.split('（')[0]}不能为负数")])
 
 
 class ProjectForm(Form):
@@ -35,16 +30,16 @@ class ProjectForm(Form):
     park_id = SelectField("落户园区", coerce=optional_int, validators=[Optional()])
     chain_node_id = SelectField("产业链环节", coerce=optional_int, validators=[Optional()])
     channel = SelectField("引荐渠道", choices=Channel.choices())
-    total_investment_wan = amount("总投资（万元）")
-    agreed_investment_wan = amount("协议投资（万元）")
-    phase1_investment_wan = amount("一期投资（万元）")
+    total_investment_wan = non_negative("总投资（万元）")
+    agreed_investment_wan = non_negative("协议投资（万元）")
+    phase1_investment_wan = non_negative("一期投资（万元）")
     is_foreign = BooleanField("外资项目")
     source_region = StringField("来源地", validators=[Optional(), Length(max=50)])
-    land_mu = amount("用地（亩）")
-    factory_m2 = amount("标准厂房（㎡）")
-    energy_tce = amount("能耗（吨标煤/年）")
-    power_kva = amount("用电（kVA）")
-    water_t_per_day = amount("用水（吨/日）")
+    land_mu = non_negative("用地（亩）")
+    factory_m2 = non_negative("标准厂房（㎡）")
+    energy_tce = non_negative("能耗（吨标煤/年）")
+    power_kva = non_negative("用电（kVA）")
+    water_t_per_day = non_negative("用水（吨/日）")
     emissions = StringField("排放", validators=[Optional(), Length(max=200)])
     is_key = BooleanField("重点项目")
     problems = TextAreaField("存在问题", validators=[Optional(), Length(max=4000)])
