@@ -97,3 +97,27 @@ def test_capacity_lists_export_as_a_workbook(app, client, world, login):
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][:4] == ("园区", "要素类别", "名称", "总量")
         assert rows[1][:6] == ("甲园区", "可供工业用地", "可供工业用地", 100, 0, 100) and rows[1][7].date() == date(2026, 1, 1)
+
+
+def test_an_admin_creates_a_park_with_a_unique_name_in_scope(app, client, world, login):
+    login("admin", unit="a")
+    data = {"name": "甲市新材料园", "unit_id": world.a_unit_id, "level": "other", "chain_ids": [world.chain_id]}
+    assert client.post("/parks/new", data=data).status_code == 302
+    assert "已存在" in client.post("/parks/new", data=data).get_data(as_text=True)
+    assert "不是有效的选择" in client.post("/parks/new", data={**data, "name": "乙市园",
+                                                          "unit_id": world.b_unit_id}).get_data(as_text=True)
+    officer = app.test_client()
+    login("officer", unit="a", client=officer)
+    assert officer.get("/parks/new").status_code == 403
+
+
+def test_the_overview_sorts_by_any_capacity_a_park_lists(app, client, world, login):
+    with app.app_context():
+        for name, cod in (("少排污园区", 5), ("多排污园区", 50)):
+            park = helpers.make_park(world.a_unit_id, name)
+            db.session.add(CapacityItem(park_id=park.id, kind="cod", name="排污指标 COD", total=Decimal(cod),
+                                        unit="吨/年", as_of=date(2026, 11, 1)))
+        db.session.commit()
+    login("officer", unit="a")
+    page = client.get("/parks/?sort=cod").get_data(as_text=True)
+    assert "排污指标 COD可用" in page and page.index("多排污园区") < page.index("少排污园区")

@@ -50,3 +50,8 @@ class ParkForm(Form):
     plot_ratio_min = non_negative("标准地 容积率下限")
     plot_ratio_max = non_negative("标准地 容积率上限")
     energy_per_unit_max = non_negative("标准地 单位能耗上限（吨标煤/万元）")
+
+
+class NewParkForm(ParkForm):
+    name = StringField("园区名称", validators=[DataRequired("请填写园区名称"), Length(max=100)])
+    unit_id = SelectField("所属单位（开发区·园区）", coerce=optional_int, validators=[DataRequired("请选择所属单位")])

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.admin.services import units_in_scope
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
@@ -12,7 +13,7 @@ from app.extensions import db
 from app.models import CapacityItem, Chain, Park, Project
 from app.models.enums import CapacityKind, Role
 from app.parks import bp, matching, services
-from app.parks.forms import CapacityItemForm, NeedsForm, ParkForm
+from app.parks.forms import CapacityItemForm, NeedsForm, NewParkForm, ParkForm
 from app.projects.warnings import NEEDS
 from app.web import saved
 
@@ -24,10 +25,13 @@ keepers = roles_required(Role.ADMIN, Role.PARK_ADMIN)
 def index():
     """Every park in scope with what is available of each capacity projects commit; sortable by it."""
     rows = services.overview(scoped(sa.select(Park), current_user, Park.unit_id))
+    # The kinds projects commit, then any other kind some park in scope lists.
+    kinds = [k for k in services.LISTED_KINDS
+             if k in NEEDS or any(r["kinds"][k.value]["total"] is not None for r in rows)]
     sort = request.args.get("sort")
-    if sort in {k.value for k in NEEDS}:
+    if sort in {k.value for k in kinds}:
         rows.sort(key=lambda r: (r["kinds"][sort]["available"] is None, -(r["kinds"][sort]["available"] or 0)))
-    return render_template("parks/index.html", rows=rows, kinds=list(NEEDS), sort=sort)
+    return render_template("parks/index.html", rows=rows, kinds=kinds, sort=sort)
 
 
 EXPORT_HEADERS = ["园区", "要素类别", "名称", "总量", "已占用", "可用", "单位", "截至日期", "备注"]
@@ -99,12 +103,30 @@ def _editable(park_id: int) -> Park:
     return park
 
 
+def _chain_choices() -> list:
+    return [tuple(row) for row in db.session.execute(sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create():
+    form = NewParkForm()
+    form.chain_ids.choices = _chain_choices()
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    made = {}
+    if form.validate_on_submit() and saved(
+            lambda: made.setdefault("park", services.create_park(current_user, form.data, form.chain_ids.data)),
+            f"已新建园区“{form.name.data}”。"):
+        return redirect(url_for("parks.detail", park_id=made["park"].id))
+    return render_template("parks/edit.html", form=form, park=None)
+
+
 @bp.route("/<int:park_id>/edit", methods=["GET", "POST"])
 @keepers
 def edit(park_id: int):
     park = _editable(park_id)
     form = ParkForm(obj=park)
-    form.chain_ids.choices = [tuple(row) for row in db.session.execute(sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+    form.chain_ids.choices = _chain_choices()
     if request.method == "GET":
         form.chain_ids.data = [c.id for c in park.chains]
     if form.validate_on_submit() and saved(lambda: services.update_park(park, form.data, form.chain_ids.data),

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.scope import scoped
+from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
 from app.models import CapacityItem, CapacityRevision, Chain, Park, Project, User
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
@@ -18,6 +18,7 @@ from app.projects.warnings import COMMITTING, NEEDS
 from app.web import BEIJING
 
 REVISED = ("kind", "name", "total", "unit", "as_of", "notes")
+LISTED_KINDS = [kind for kind in CapacityKind if kind != CapacityKind.CUSTOM]
 
 
 class CapacityError(ValueError):
@@ -119,7 +120,8 @@ def committed(park: Park) -> dict[str, Decimal]:
 
 
 def overview(scoped_parks: sa.Select) -> list[dict]:
-    """Every park in scope with total, committed and available per capacity kind that projects commit."""
+    """Every park in scope with total, committed and available per capacity kind (custom items
+    aside); only the kinds projects need are committed."""
     parks = list(db.session.scalars(scoped_parks.options(selectinload(Park.unit)).order_by(Park.name)))
     ids = [p.id for p in parks]
     totals: dict[tuple[int, str], Decimal] = {}
@@ -133,7 +135,7 @@ def overview(scoped_parks: sa.Select) -> list[dict]:
     rows = []
     for park in parks:
         kinds = {}
-        for kind in NEEDS:
+        for kind in LISTED_KINDS:
             total = totals.get((park.id, kind.value))
             used = Decimal(committed_by_park.get(park.id, {}).get(kind) or 0)
             kinds[kind.value] = {"total": total, "committed": used,
@@ -158,3 +160,18 @@ def update_park(park: Park, data: dict, chain_ids: list[int]) -> None:
         setattr(park, key, value)
     park.chains = list(db.session.scalars(sa.select(Chain).where(Chain.id.in_(chain_ids)))) if chain_ids else []
     db.session.flush()
+
+
+def create_park(by: User, data: dict, chain_ids: list[int]) -> Park:
+    """A new park under a unit in the admin's scope; its own facts as update_park takes them."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise CapacityError("请填写园区名称。")
+    if db.session.scalar(sa.select(Park.id).where(Park.name == name)):
+        raise CapacityError(f"园区“{name}”已存在。")
+    if get_scoped_unit(by, data.get("unit_id")) is None:
+        raise CapacityError("所属单位不存在或不在您的管理范围内。")
+    park = Park(name=name[:100], unit_id=data["unit_id"])
+    db.session.add(park)
+    update_park(park, data, chain_ids)
+    return park
