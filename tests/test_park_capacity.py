@@ -42,11 +42,25 @@ def test_only_the_parks_own_admin_or_a_system_admin_may_edit(park, world):
     ({"unit": "公顷"}, "单位应为“亩”"),
     ({"as_of": date(2026, 11, 24)}, "不能晚于今天"),
     ({"kind": "custom", "name": ""}, "须填写名称和单位"),
+    ({"standard_land_mu": Decimal(121)}, "其中标准地不能超过"),
+    ({"floor_height_m": Decimal(8)}, "“层高”只用于闲置标准厂房"),
+    ({"kind": "factory", "floor_load_kn_m2": Decimal(-1)}, "承重不能为负数"),
 ])
 def test_bad_values_are_refused(park, world, bad, message):
     admin = helpers.make_user(Role.PARK_ADMIN, world.a_zone_unit_id, park_id=park.id)
     with pytest.raises(services.CapacityError, match=message):
         services.save_item(admin, park, land(**bad), today=TODAY)
+
+
+def test_land_keeps_its_standard_share_and_factory_space_its_height_and_load(park, world):
+    admin = helpers.make_user(Role.PARK_ADMIN, world.a_zone_unit_id, park_id=park.id)
+    land_item = services.save_item(admin, park, land(standard_land_mu=Decimal(60)), today=TODAY)
+    factory = services.save_item(admin, park, {"kind": "factory", "total": Decimal(20000), "as_of": date(2026, 11, 1),
+                                               "floor_height_m": Decimal(9), "floor_load_kn_m2": Decimal(30)},
+                                 today=TODAY)
+    assert land_item.standard_land_mu == Decimal(60) and (factory.floor_height_m, factory.floor_load_kn_m2) == (9, 30)
+    revision = db.session.scalars(sa.select(CapacityRevision).order_by(CapacityRevision.id.desc())).first()
+    assert (revision.floor_height_m, revision.floor_load_kn_m2) == (Decimal(9), Decimal(30))
 
 
 def test_every_change_is_kept_and_the_list_can_be_read_as_on_a_past_day(park, world):

@@ -54,6 +54,9 @@ class CapacityValues:
     unit: so.Mapped[str] = so.mapped_column(sa.String(20))
     as_of: so.Mapped[date] = so.mapped_column()
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    standard_land_mu: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(16, 2))  # land: 其中标准地
+    floor_height_m: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(6, 2))  # factory: 层高
+    floor_load_kn_m2: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(8, 2))  # factory: 承重
 
 
 class CapacityItem(CapacityValues, Audited, Timestamped, db.Model):

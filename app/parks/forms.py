@@ -20,7 +20,10 @@ class CapacityItemForm(Form):
     unit = StringField("单位", validators=[Optional(), Length(max=20)],
                        description="、".join(f"{CapacityKind.label_of(k)} {u}" for k, u in CAPACITY_UNITS.items()))
     as_of = DateField("截至日期", validators=[DataRequired("请填写截至日期（格式 2026-01-31）")])
-    notes = TextAreaField("备注（标准地比例、层高、承重等）", validators=[Optional(), Length(max=2000)])
+    standard_land_mu = non_negative("其中标准地（亩，仅工业用地）")
+    floor_height_m = non_negative("层高（米，仅标准厂房）")
+    floor_load_kn_m2 = non_negative("承重（kN/㎡，仅标准厂房）")
+    notes = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
 
 
 class NeedsForm(Form):

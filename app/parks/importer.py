@@ -48,6 +48,9 @@ class CapacityImporter(Importer):
         "unit": ("单位", "计量单位"),
         "as_of": ("截至日期", "截止日期", "统计日期", "日期"),
         "notes": ("备注", "说明"),
+        "standard_land_mu": ("其中标准地", "标准地", "标准地面积"),
+        "floor_height_m": ("层高", "厂房层高"),
+        "floor_load_kn_m2": ("承重", "楼面承重", "地面承重"),
     }
     required = {"kind", "total"}
 
@@ -78,7 +81,7 @@ class CapacityImporter(Importer):
             raise ValueError(f"要素类别“{raw.get('kind')}”无法识别（如 可供工业用地、闲置标准厂房、能耗指标、供电容量）")
         as_of = parse_date(raw.get("as_of")) or context.today
         values = {"kind": kind, "name": raw.get("name"), "total": raw.get("total"), "unit": raw.get("unit"),
-                  "as_of": as_of, "notes": raw.get("notes")}
+                  "as_of": as_of, "notes": raw.get("notes"), **{key: raw.get(key) for key in services.DETAILS}}
         return park, services.checked(values, context.today)
 
     def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
@@ -92,8 +95,9 @@ class CapacityImporter(Importer):
         if item_id is None:
             return Plan("create", values=values)
         item = db.session.get(CapacityItem, item_id)
-        changed = [label for key, label in (("total", "总量"), ("unit", "单位"), ("as_of", "截至日期"), ("notes", "备注"))
-                   if getattr(item, key) != values[key]]
+        labels = {"total": "总量", "unit": "单位", "as_of": "截至日期", "notes": "备注",
+                  **{key: label for key, (label, _kind) in services.DETAILS.items()}}
+        changed = [label for key, label in labels.items() if getattr(item, key) != values[key]]
         return Plan("update" if changed else "unchanged", "、".join(changed) or None, item_id, values)
 
     def apply(self, plan: Plan, context: Context, by: User) -> tuple[CapacityItem, dict | None]:

@@ -34,7 +34,8 @@ def index():
     return render_template("parks/index.html", rows=rows, kinds=kinds, sort=sort)
 
 
-EXPORT_HEADERS = ["园区", "要素类别", "名称", "总量", "已占用", "可用", "单位", "截至日期", "备注"]
+EXPORT_HEADERS = ["园区", "要素类别", "名称", "总量", "已占用", "可用", "单位", "截至日期", "其中标准地", "层高", "承重",
+                  "备注"]
 
 
 @bp.route("/export.xlsx")
@@ -50,9 +51,10 @@ def export(park_id: int | None = None):
         for item in park.capacity_items:
             used = committed.get(item.kind)
             rows.append([park.name, CapacityKind.label_of(item.kind), item.name, item.total, used,
-                         None if used is None else item.total - used, item.unit, item.as_of, item.notes])
+                         None if used is None else item.total - used, item.unit, item.as_of, item.standard_land_mu,
+                         item.floor_height_m, item.floor_load_kn_m2, item.notes])
     name = f"要素保障能力清单-{parks[0].name}.xlsx" if park_id else "要素保障能力清单.xlsx"
-    return xlsx_response(name, [Sheet("要素保障能力清单", EXPORT_HEADERS, rows, widths=[24, 14, 16, 12, 12, 12, 10, 12, 30])])
+    return xlsx_response(name, [Sheet("要素保障能力清单", EXPORT_HEADERS, rows, widths=[24, 14, 16, 12, 12, 12, 10, 12, 10, 8, 8, 30])])
 
 
 @bp.route("/match")

@@ -17,7 +17,10 @@ from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
 from app.projects.warnings import COMMITTING, NEEDS
 from app.web import BEIJING
 
-REVISED = ("kind", "name", "total", "unit", "as_of", "notes")
+REVISED = ("kind", "name", "total", "unit", "as_of", "notes", "standard_land_mu", "floor_height_m", "floor_load_kn_m2")
+# Attributes that belong to one kind of item: label, the kind.
+DETAILS = {"standard_land_mu": ("其中标准地", CapacityKind.LAND), "floor_height_m": ("层高", CapacityKind.FACTORY),
+           "floor_load_kn_m2": ("承重", CapacityKind.FACTORY)}
 LISTED_KINDS = [kind for kind in CapacityKind if kind != CapacityKind.CUSTOM]
 
 
@@ -58,8 +61,27 @@ def checked(data: dict, today: date) -> dict:
         raise CapacityError("请填写截至日期。")
     if as_of > today:
         raise CapacityError("截至日期不能晚于今天。")
-    return {"kind": kind, "name": name[:50], "total": total, "unit": unit[:20], "as_of": as_of,
-            "notes": (data.get("notes") or "").strip() or None}
+    values = {"kind": kind, "name": name[:50], "total": total, "unit": unit[:20], "as_of": as_of,
+              "notes": (data.get("notes") or "").strip() or None}
+    for key, (label, owner) in DETAILS.items():
+        values[key] = _detail(data.get(key), label, owner, kind)
+    if values["standard_land_mu"] is not None and values["standard_land_mu"] > total:
+        raise CapacityError("其中标准地不能超过可供工业用地总量。")
+    return values
+
+
+def _detail(value, label: str, owner: str, kind: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    if kind != owner:
+        raise CapacityError(f"“{label}”只用于{CapacityKind.label_of(owner)}。")
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise CapacityError(f"{label}“{value}”不是数字。") from None
+    if number < 0:
+        raise CapacityError(f"{label}不能为负数。")
+    return number
 
 
 def _revise(item: CapacityItem, by: User, removed: bool = False) -> None:

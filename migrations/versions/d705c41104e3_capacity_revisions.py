@@ -1,4 +1,4 @@
-"""capacity revisions: the history of each park's capacity list
+"""capacity revisions: the history of each park's capacity list; 标准地 share, floor height and load
 
 Revision ID: d705c41104e3
 Revises: 65e5f9a695e8
@@ -27,6 +27,9 @@ def upgrade():
     sa.Column('unit', sa.String(length=20), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('standard_land_mu', sa.Numeric(precision=16, scale=2), nullable=True),
+    sa.Column('floor_height_m', sa.Numeric(precision=6, scale=2), nullable=True),
+    sa.Column('floor_load_kn_m2', sa.Numeric(precision=8, scale=2), nullable=True),
     sa.Column('removed', sa.Boolean(), nullable=False),
     sa.Column('changed_by_id', sa.Integer(), nullable=True),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
@@ -35,6 +38,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_capacity_revision'))
     )
     op.create_index(op.f('ix_capacity_revision_park_id'), 'capacity_revision', ['park_id'], unique=False)
+    # 标准地 share of land, floor height and load of factory space.
+    for column, type_ in (('standard_land_mu', sa.Numeric(16, 2)), ('floor_height_m', sa.Numeric(6, 2)),
+                          ('floor_load_kn_m2', sa.Numeric(8, 2))):
+        op.add_column('capacity_item', sa.Column(column, type_, nullable=True))
 
     # Each existing item starts its history as it is, from when it was created.
     item = sa.table('capacity_item', *[sa.column(c) for c in (
@@ -49,5 +56,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('capacity_item', schema=None) as batch_op:
+        for column in ('floor_load_kn_m2', 'floor_height_m', 'standard_land_mu'):
+            batch_op.drop_column(column)
     op.drop_index(op.f('ix_capacity_revision_park_id'), table_name='capacity_revision')
     op.drop_table('capacity_revision')
