@@ -8,7 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditLog, CapacityItem, CapacityRevision
+from app.models import AuditLog, CapacityItem, CapacityRevision, Chain, ChainNode, Park
 from app.models.enums import Role, Stage
 from app.projects import services as projects
 from tests import helpers
@@ -60,8 +60,11 @@ def test_the_park_admin_updates_its_list_and_others_are_refused_on_record(app, c
 def test_the_park_page_shows_total_committed_available_and_history(app, client, world, login):
     with app.app_context():
         manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
+        node = db.session.scalar(sa.select(ChainNode.id).where(ChainNode.chain_id == world.chain_id))
+        db.session.get(Park, world.park_id).chains = [db.session.get(Chain, world.chain_id)]
         project = projects.create_project(manager, {"name": "占地项目", "unit_id": world.a_zone_unit_id,
-                                                    "park_id": world.park_id, "land_mu": Decimal(130)},
+                                                    "park_id": world.park_id, "land_mu": Decimal(130),
+                                                    "chain_node_id": node},
                                           date(2026, 1, 5), today=TODAY)
         projects.move(manager, project, Stage.SIGNED, date(2026, 2, 1), today=TODAY)
         db.session.commit()
@@ -69,7 +72,7 @@ def test_the_park_page_shows_total_committed_available_and_history(app, client, 
     page = client.get(f"/parks/{world.park_id}").get_data(as_text=True)
     row = page.split('data-testid="item-land"')[1].split("</tr>")[0]
     assert "100.00" in row and "130.00" in row and "-30.00" in row and "超出总量" in row
-    assert "占地项目" in page
+    assert "占地项目" in page and "测试产业链 ✓ 主导产业" in page
     past = client.get(f"/parks/{world.park_id}?on=2020-01-01").get_data(as_text=True)
     assert "暂无要素清单" in past  # build_world's item has no revision before today
     overview = client.get("/parks/?sort=land").get_data(as_text=True)

@@ -8,6 +8,8 @@ from app.extensions import db
 from app.models import (
     Activity,
     AuditLog,
+    CapacityItem,
+    CapacityRevision,
     Chain,
     ChainNode,
     Enterprise,
@@ -19,6 +21,7 @@ from app.models import (
     Target,
     User,
     activity_enterprise,
+    park_chain,
 )
 from app.models.enums import Role, Segment, Stage
 from app.projects.stages import derive
@@ -120,6 +123,10 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
             assert day >= last.get(project_id, day)
             last[project_id] = day
         assert stats["enterprises"] == 600
+        # Synthetic parks have 主导产业 and a first revision of each item.
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(park_chain)) > 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CapacityRevision)) == \
+            db.session.scalar(sa.select(sa.func.count()).select_from(CapacityItem))
         # The stage columns written in bulk are what derive() makes of each project's events.
         events = {}
         for event in db.session.scalars(sa.select(StageEvent).order_by(StageEvent.id)):

@@ -3,6 +3,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
 from app.audit_trail import log_denied
@@ -10,7 +11,7 @@ from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
-from app.models import CapacityItem, Chain, Park, Project
+from app.models import CapacityItem, Chain, ChainNode, Park, Project
 from app.models.enums import CapacityKind, Role
 from app.parks import bp, matching, services
 from app.parks.forms import CapacityItemForm, NeedsForm, NewParkForm, ParkForm
@@ -89,9 +90,11 @@ def detail(park_id: int):
     items = services.items_as_of(park, on) if on else park.capacity_items
     committed = services.committed(park)
     projects = db.session.scalars(scoped(sa.select(Project).where(Project.park_id == park.id)
+                                         .options(selectinload(Project.chain_node).selectinload(ChainNode.chain))
                                          .order_by(Project.stage, Project.stage_on.desc()), current_user,
                                          Project.unit_id)).all()
-    return render_template("parks/detail.html", park=park, items=items, on=on, committed=committed,
+    leading = {c.id for c in park.chains}
+    return render_template("parks/detail.html", park=park, items=items, on=on, committed=committed, leading=leading,
                            projects=projects, history=services.history(park),
                            may_edit=services.may_edit(current_user, park))
 

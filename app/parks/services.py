@@ -84,8 +84,10 @@ def _detail(value, label: str, owner: str, kind: str) -> Decimal | None:
     return number
 
 
-def _revise(item: CapacityItem, by: User, removed: bool = False) -> None:
-    db.session.add(CapacityRevision(park_id=item.park_id, item_id=item.id, removed=removed, changed_by_id=by.id,
+def record_revision(item: CapacityItem, by: User | None, removed: bool = False) -> None:
+    """Keep the item's values as they are now (or its removal) in its history."""
+    db.session.add(CapacityRevision(park_id=item.park_id, item_id=item.id, removed=removed,
+                                    changed_by_id=by.id if by else None,
                                     **{key: getattr(item, key) for key in REVISED}))
 
 
@@ -101,13 +103,13 @@ def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None
     item.updated_by_id = by.id
     db.session.add(item)
     db.session.flush()
-    _revise(item, by)
+    record_revision(item, by)
     db.session.flush()
     return item
 
 
 def remove_item(by: User, item: CapacityItem) -> None:
-    _revise(item, by, removed=True)
+    record_revision(item, by, removed=True)
     db.session.delete(item)
     db.session.flush()
 

@@ -49,6 +49,7 @@ from app.models.enums import (
     TargetIndicator,
     UnitKind,
 )
+from app.parks.services import record_revision
 from app.projects.services import move, refresh_facts, save_fund
 from app.standards import USCC_ALPHABET, make_uscc
 
@@ -255,6 +256,9 @@ def load_demo() -> bool:
     parks = _parks(units)
     users = _users(units, parks)
     nodes, enterprises = _chains_and_firms(units)
+    for park in parks.values():
+        for item in park.capacity_items:
+            record_revision(item, users["parkadmin"] if park is users["parkadmin"].park else None)
     chains = {c.name: c for c in db.session.scalars(sa.select(Chain))}
     for park_name, chain_names in PARK_CHAINS.items():
         parks[park_name].chains = [chains[name] for name in chain_names]

@@ -18,6 +18,8 @@ from app.extensions import db
 from app.models import (
     Activity,
     CapacityItem,
+    CapacityRevision,
+    Chain,
     ChainNode,
     Contact,
     Enterprise,
@@ -29,6 +31,7 @@ from app.models import (
     StageEvent,
     User,
     activity_enterprise,
+    park_chain,
 )
 from app.models.enums import (
     CAPACITY_UNITS,
@@ -121,8 +124,9 @@ class _Generator:
         existing = db.session.execute(sa.select(Park.id, Park.unit_id)).all()
         self.park_units = [tuple(p) for p in existing]
         unit_id, park_id = _next_id(OrgUnit), _next_id(Park)
-        units, parks, items = [], [], []
+        units, parks, items, links = [], [], [], []
         item_id = _next_id(CapacityItem)
+        chain_ids = list(db.session.scalars(sa.select(Chain.id)))
         for n in range(max(count - len(existing), 0)):
             city = self.rng.choice(self.city_units)
             units.append({"id": unit_id, "code": f"SYN-Z{n + 1:03d}", "name": f"合成园区{n + 1:03d}",
@@ -131,6 +135,7 @@ class _Generator:
             parks.append({"id": park_id, "name": f"合成园区{n + 1:03d}", "unit_id": unit_id,
                           "level": self.rng.choice(list(ParkLevel)), "created_at": self.now, "updated_at": self.now,
                           "investment_intensity_wan_per_mu": Decimal(self.rng.choice([200, 250, 300, 350]))})
+            links += [{"park_id": park_id, "chain_id": c} for c in self.rng.sample(chain_ids, min(2, len(chain_ids)))]
             for kind in (CapacityKind.LAND, CapacityKind.FACTORY, CapacityKind.ENERGY, CapacityKind.POWER,
                          CapacityKind.WATER):
                 items.append({"id": item_id, "park_id": park_id, "kind": kind, "name": kind.label,
@@ -139,7 +144,12 @@ class _Generator:
                 item_id += 1
             self.park_units.append((park_id, unit_id))
             unit_id, park_id = unit_id + 1, park_id + 1
-        return insert_rows(OrgUnit, units) + insert_rows(Park, parks) + insert_rows(CapacityItem, items)
+        # Each item's history starts with it, as the capacity service would have written it.
+        revisions = [{"park_id": i["park_id"], "item_id": i["id"], "kind": i["kind"], "name": i["name"],
+                      "total": i["total"], "unit": i["unit"], "as_of": i["as_of"], "removed": False,
+                      "changed_at": self.now} for i in items]
+        return (insert_rows(OrgUnit, units) + insert_rows(Park, parks) + insert_rows(CapacityItem, items)
+                + insert_rows(park_chain, links) + insert_rows(CapacityRevision, revisions))
 
     def _company_name(self) -> str:
         rng = self.rng
