@@ -102,9 +102,10 @@ def test_signed_projects_commit_their_needs(park, world):
     for stages, need in (([Stage.SIGNED], 30), ([Stage.SIGNED, Stage.STARTED], 25), ([], 50)):
         project = projects.create_project(manager, {"name": f"用地{need}亩", "unit_id": world.a_zone_unit_id,
                                                     "park_id": park.id, "land_mu": Decimal(need),
-                                                    "power_kva": Decimal(need)}, date(2026, 1, 5), today=TODAY)
+                                                    "power_kva": Decimal(need), "cod_t": Decimal(need) / 10},
+                                          date(2026, 1, 5), today=TODAY)
         for number, stage in enumerate(stages, start=2):
             projects.move(manager, project, stage, date(2026, number, 1), today=TODAY)
     committed = services.committed(park)
     assert committed["land"] == Decimal(55) and committed["power"] == Decimal(55)  # 在谈 commits nothing
-    assert committed["water"] == 0
+    assert committed["water"] == 0 and committed["cod"] == Decimal("5.5")  # emission quotas too

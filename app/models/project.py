@@ -34,7 +34,11 @@ class Project(Audited, Timestamped, db.Model):
     energy_tce: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
     power_kva: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
     water_t_per_day: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
-    emissions: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    emissions: so.Mapped[str | None] = so.mapped_column(sa.String(200))  # what it emits, in words
+    cod_t: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))  # 排污指标, 吨/年
+    ammonia_t: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    so2_t: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
+    nox_t: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(12, 2))
     is_key: so.Mapped[bool] = so.mapped_column(default=False)  # 重点项目
     # Derived from the stage events that stand (pending included; superseded and rejected ones not)
     # by projects.stages.derive, in the same flush as every event or review that changes them: the

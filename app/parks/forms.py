@@ -37,6 +37,10 @@ class NeedsForm(Form):
     energy_tce = non_negative("能耗（吨标煤/年）")
     power_kva = non_negative("用电（kVA）")
     water_t_per_day = non_negative("用水（吨/日）")
+    cod_t = non_negative("COD（吨/年）")
+    ammonia_t = non_negative("氨氮（吨/年）")
+    so2_t = non_negative("SO₂（吨/年）")
+    nox_t = non_negative("NOx（吨/年）")
     agreed_investment_wan = non_negative("协议投资（万元）")
     chain_id = SelectField("产业链", coerce=optional_int, validators=[Optional()])
 

@@ -43,13 +43,14 @@ LABELS = {
     "channel": "引荐渠道", "total_investment_wan": "总投资", "agreed_investment_wan": "协议投资",
     "phase1_investment_wan": "一期投资", "is_foreign": "内资/外资", "source_region": "来源地", "land_mu": "用地",
     "factory_m2": "标准厂房", "energy_tce": "能耗", "power_kva": "用电", "water_t_per_day": "用水",
-    "emissions": "排放", "is_key": "重点项目", "problems": "存在问题", "next_steps": "下步计划",
+    "emissions": "排放", "cod_t": "COD 排放", "ammonia_t": "氨氮排放", "so2_t": "SO₂ 排放", "nox_t": "NOx 排放",
+    "is_key": "重点项目", "problems": "存在问题", "next_steps": "下步计划",
 }
 FIELDS = tuple(LABELS)
 DERIVED_LABELS = {"stage": "阶段", "stage_on": "阶段日期", "negotiating_on": "在谈日期", "signed_on": "签约日期",
                   "started_on": "开工日期", "producing_on": "投产日期"}
 NEEDS_AND_AMOUNTS = ("total_investment_wan", "agreed_investment_wan", "phase1_investment_wan", "land_mu", "factory_m2",
-                     "energy_tce", "power_kva", "water_t_per_day")
+                     "energy_tce", "power_kva", "water_t_per_day", "cod_t", "ammonia_t", "so2_t", "nox_t")
 
 
 class ProjectError(ValueError):

@@ -142,7 +142,8 @@ def of_project(project: Project, today: date) -> list[str]:
 # Project needs against the capacity kinds they commit (the park issue extends this).
 NEEDS = {CapacityKind.LAND: Project.land_mu, CapacityKind.FACTORY: Project.factory_m2,
          CapacityKind.ENERGY: Project.energy_tce, CapacityKind.POWER: Project.power_kva,
-         CapacityKind.WATER: Project.water_t_per_day}
+         CapacityKind.WATER: Project.water_t_per_day, CapacityKind.COD: Project.cod_t,
+         CapacityKind.AMMONIA: Project.ammonia_t, CapacityKind.SO2: Project.so2_t, CapacityKind.NOX: Project.nox_t}
 COMMITTING = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 
 
