@@ -124,3 +124,15 @@ def test_the_overview_sorts_by_any_capacity_a_park_lists(app, client, world, log
     login("officer", unit="a")
     page = client.get("/parks/?sort=cod").get_data(as_text=True)
     assert "排污指标 COD可用" in page and page.index("多排污园区") < page.index("少排污园区")
+
+
+def test_a_stale_capacity_edit_is_refused(app, client, world):
+    keeper(app, world, client)
+    url = f"/parks/{world.park_id}/items/{world.capacity_item_id}/edit"
+    assert 'name="version" type="hidden" value="1"' in client.get(url).get_data(as_text=True)
+    row = {"kind": "land", "unit": "亩", "as_of": str(TODAY), "version": "1"}
+    assert client.post(url, data={**row, "total": "90"}).status_code == 302
+    refused = client.post(url, data={**row, "total": "70"}).get_data(as_text=True)
+    assert "您的修改未保存" in refused and "总量" in refused
+    with app.app_context():
+        assert db.session.get(CapacityItem, world.capacity_item_id).total == Decimal(90)

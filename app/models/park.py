@@ -63,8 +63,11 @@ class CapacityItem(CapacityValues, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     park: so.Mapped[Park] = so.relationship(back_populates="capacity_items")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CapacityRevision(CapacityValues, db.Model):

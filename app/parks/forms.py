@@ -1,6 +1,7 @@
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,6 +25,7 @@ class CapacityItemForm(Form):
     floor_height_m = non_negative("层高（米，仅标准厂房）")
     floor_load_kn_m2 = non_negative("承重（kN/㎡，仅标准厂房）")
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
 
 
 class NeedsForm(Form):

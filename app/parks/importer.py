@@ -6,7 +6,7 @@ updated (a revision is kept, as for any change) or unchanged.
 """
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from app.auth.scope import scoped
 from app.excel import parse_date
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
-from app.models import CapacityItem, ImportBatch, Park, User
+from app.models import CapacityItem, Park, User
 from app.models.enums import CapacityKind, Role
 from app.parks import services
 
@@ -111,8 +111,7 @@ class CapacityImporter(Importer):
         item = db.session.get(CapacityItem, row.record_id)
         if item is None:
             return
-        batch = db.session.get(ImportBatch, row.batch_id)
-        if item.updated_at.replace(tzinfo=None) > batch.committed_at.replace(tzinfo=None) + timedelta(seconds=1):
+        if item.version != row.version_after:
             raise BatchError(f"第{row.row_number}行的“{item.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
         if row.action == "create":
             services.remove_item(by, item)

@@ -24,7 +24,7 @@ keepers = roles_required(Role.ADMIN, Role.PARK_ADMIN)
 @bp.route("/")
 @roles_required()
 def index():
-    """Every park in scope with what is available of each capacity projects commit; sortable by it."""
+    """Every park in scope with what is available of each capacity kind; sortable by any of them."""
     rows = services.overview(scoped(sa.select(Park), current_user, Park.unit_id))
     # The kinds projects commit, then any other kind some park in scope lists.
     kinds = [k for k in services.LISTED_KINDS
@@ -44,17 +44,18 @@ EXPORT_HEADERS = ["园区", "要素类别", "名称", "总量", "已占用", "�
 @roles_required()
 def export(park_id: int | None = None):
     """The capacity lists of one park, or of every park in scope, with what projects commit."""
-    parks = ([get_scoped_or_404(Park, park_id, current_user)] if park_id else
-             db.session.scalars(scoped(sa.select(Park).order_by(Park.name), current_user, Park.unit_id)).all())
+    if park_id:
+        get_scoped_or_404(Park, park_id, current_user)
+    stmt = scoped(sa.select(Park), current_user, Park.unit_id).options(selectinload(Park.capacity_items))
+    overview = services.overview(stmt.where(Park.id == park_id) if park_id else stmt)  # a fixed number of queries
     rows = []
-    for park in parks:
-        committed = services.committed(park)
-        for item in park.capacity_items:
-            used = committed.get(item.kind)
-            rows.append([park.name, CapacityKind.label_of(item.kind), item.name, item.total, used,
+    for row in overview:
+        for item in row["park"].capacity_items:
+            used = row["kinds"][item.kind]["committed"] if item.kind in NEEDS else None
+            rows.append([row["park"].name, CapacityKind.label_of(item.kind), item.name, item.total, used,
                          None if used is None else item.total - used, item.unit, item.as_of, item.standard_land_mu,
                          item.floor_height_m, item.floor_load_kn_m2, item.notes])
-    name = f"要素保障能力清单-{parks[0].name}.xlsx" if park_id else "要素保障能力清单.xlsx"
+    name = f"要素保障能力清单-{overview[0]['park'].name}.xlsx" if park_id else "要素保障能力清单.xlsx"
     return xlsx_response(name, [Sheet("要素保障能力清单", EXPORT_HEADERS, rows, widths=[24, 14, 16, 12, 12, 12, 10, 12, 10, 8, 8, 30])])
 
 
@@ -149,8 +150,10 @@ def item_form(park_id: int, item_id: int | None = None):
     form = CapacityItemForm(obj=item)
     if request.method == "GET" and item is None:
         form.as_of.data = date.today()
-    if form.validate_on_submit() and saved(lambda: services.save_item(current_user, park, form.data, item),
-                                           lambda i: f"已保存：{i.name} {i.total} {i.unit}。"):
+    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
+    if form.validate_on_submit() and saved(
+            lambda: services.save_item(current_user, park, form.data, item, version=version),
+            lambda i: f"已保存：{i.name} {i.total} {i.unit}。"):
         return redirect(url_for("parks.detail", park_id=park.id))
     return render_template("parks/item_form.html", form=form, park=park, item=item)
 

@@ -42,6 +42,8 @@ def upgrade():
     for column, type_ in (('standard_land_mu', sa.Numeric(16, 2)), ('floor_height_m', sa.Numeric(6, 2)),
                           ('floor_load_kn_m2', sa.Numeric(8, 2))):
         op.add_column('capacity_item', sa.Column(column, type_, nullable=True))
+    # Two people editing one item: the second save is refused (a version column, as on projects).
+    op.add_column('capacity_item', sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
     # Each existing item starts its history as it is, from when it was created.
     item = sa.table('capacity_item', *[sa.column(c) for c in (
@@ -57,7 +59,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('capacity_item', schema=None) as batch_op:
-        for column in ('floor_load_kn_m2', 'floor_height_m', 'standard_land_mu'):
+        for column in ('version', 'floor_load_kn_m2', 'floor_height_m', 'standard_land_mu'):
             batch_op.drop_column(column)
     op.drop_index(op.f('ix_capacity_revision_park_id'), table_name='capacity_revision')
     op.drop_table('capacity_revision')
