@@ -98,6 +98,8 @@ class EnterpriseImporter(Importer):
         "notes": ("备注", "说明"),
     }
     required = {"name"}
+    model = Enterprise
+    record_label = "企业"
 
     def begin(self, by: User, table_units: dict[str, str]) -> Context:
         context = Context(by=by, units=table_units)
@@ -280,12 +282,7 @@ class EnterpriseImporter(Importer):
         return Contact(name=values["contact_name"], title=values.get("contact_title"), mobile=values.get("mobile"),
                        phone=values.get("phone"), email=values.get("email"))
 
-    def undo(self, row, by: User) -> None:
-        enterprise = db.session.get(Enterprise, row.record_id)
-        if enterprise is None:
-            return
-        if enterprise.version != row.version_after:
-            raise BatchError(f"第{row.row_number}行的企业“{enterprise.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+    def undo(self, row, enterprise: Enterprise, by: User) -> None:
         if row.action == "create":
             used = db.session.scalar(sa.select(sa.func.count()).select_from(Project)
                                      .where(Project.investor_id == enterprise.id)) or db.session.scalar(

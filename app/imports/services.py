@@ -42,6 +42,8 @@ class Importer:
     fields: dict[str, tuple[str, ...]]
     required: set[str]
     roles: tuple[str, ...] = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # who may use this import
+    model: type  # the records it writes, each with a version column
+    record_label: str  # what one of them is called: 企业, 项目 …
 
     def begin(self, by: User, table_units: dict[str, str]) -> Any:
         """Per-import context (indexes of existing records, the file's column units)."""
@@ -58,7 +60,8 @@ class Importer:
     def flush(self, context: Any) -> None:
         """Write what ``apply`` queued (bulk inserts), before the session flush."""
 
-    def undo(self, row: ImportRow, by: User) -> None:
+    def undo(self, row: ImportRow, record, by: User) -> None:
+        """Take one written row back; ``record`` is unchanged since the import (the machinery checked)."""
         raise NotImplementedError
 
 
@@ -194,7 +197,13 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
                                                          ImportRow.action.in_(["create", "update"]))
                               .order_by(ImportRow.row_number.desc()))
     for row in rows:
-        importer.undo(row, by)
+        record = db.session.get(importer.model, row.record_id)
+        if record is None:
+            continue
+        if record.version != row.version_after:
+            raise BatchError(f"第{row.row_number}行的{importer.record_label}“{record.name}”在导入后已被修改，"
+                             "不能撤销本批次（以免覆盖他人的修改）。")
+        importer.undo(row, record, by)
     batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
     return batch

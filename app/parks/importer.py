@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.auth.scope import scoped
 from app.excel import parse_date
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, register
+from app.imports.services import Importer, Plan, register
 from app.models import CapacityItem, Park, User
 from app.models.enums import CapacityKind, Role
 from app.parks import services
@@ -53,6 +53,8 @@ class CapacityImporter(Importer):
         "floor_load_kn_m2": ("承重", "楼面承重", "地面承重"),
     }
     required = {"kind", "total"}
+    model = CapacityItem
+    record_label = "要素"
 
     def begin(self, by: User, table_units: dict[str, str]) -> Context:
         context = Context(by=by, today=date.today())
@@ -107,12 +109,7 @@ class CapacityImporter(Importer):
         before = {key: _json(getattr(item, key)) for key in services.REVISED} if item else None
         return services.save_item(by, park, values, item, today=context.today), before
 
-    def undo(self, row, by: User) -> None:
-        item = db.session.get(CapacityItem, row.record_id)
-        if item is None:
-            return
-        if item.version != row.version_after:
-            raise BatchError(f"第{row.row_number}行的“{item.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+    def undo(self, row, item: CapacityItem, by: User) -> None:
         if row.action == "create":
             services.remove_item(by, item)
             return

@@ -90,6 +90,8 @@ class ProjectImporter(Importer):
         "next_steps": ("下步计划", "下一步计划", "下步工作", "下一步工作"),
     }
     required = {"name"}
+    model = Project
+    record_label = "项目"
 
     def begin(self, by: User, table_units: dict[str, str]) -> Context:
         context = Context(by=by, units=table_units, today=date.today())
@@ -276,12 +278,7 @@ class ProjectImporter(Importer):
             events.append(services.move(by, project, stage, day, note, today=context.today, first_any=True).id)
         return events
 
-    def undo(self, row, by: User) -> None:
-        project = db.session.get(Project, row.record_id)
-        if project is None:
-            return
-        if project.version != row.version_after:
-            raise BatchError(f"第{row.row_number}行的项目“{project.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+    def undo(self, row, project: Project, by: User) -> None:
         before = dict(row.before or {})
         if row.action == "create":
             for model in (FundEntry, Activity):
