@@ -37,7 +37,7 @@ from app.projects.forms import (
     ReviewForm,
     TargetForm,
 )
-from app.projects.stages import FORWARD, counted
+from app.projects.stages import FORWARD, counted, next_stages
 from app.web import paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -194,15 +194,11 @@ def _unconfirmed_shortfalls(form: ProjectForm, project: Project | None) -> list:
     return matching.shortfalls(form.park_id.data, matching.Needs(amounts, project=project))
 
 
-def _timeline(project: Project) -> list[dict]:
-    """Stage events, review decisions, activities, fund entries, attachments and edits, newest first."""
-    events = services.events_of(project)
-    funds = db.session.scalars(sa.select(FundEntry).where(FundEntry.project_id == project.id)).all()
+def _timeline(project: Project, events: list, funds: list, files: list) -> list[dict]:
+    """Stage events, review decisions, activities, fund entries, attachments and edits, newest first
+    (the page has read the events, fund entries and files already)."""
     activities = db.session.scalars(sa.select(Activity).where(Activity.project_id == project.id)
                                     .options(selectinload(Activity.enterprises))).all()
-    files = db.session.scalars(sa.select(Attachment).where(sa.or_(
-        sa.and_(Attachment.owner_type == "StageEvent", Attachment.owner_id.in_([e.id for e in events])),
-        sa.and_(Attachment.owner_type == "FundEntry", Attachment.owner_id.in_([f.id for f in funds]))))).all()
     edits = db.session.scalars(sa.select(AuditLog).where(AuditLog.record_type == "Project",
                                                          AuditLog.record_id == project.id, AuditLog.action == "update")
                                .order_by(AuditLog.id.desc()).limit(100)).all()
@@ -222,7 +218,7 @@ def _timeline(project: Project) -> list[dict]:
 def detail(project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
     events = services.events_of(project)
-    standing = {e.id for e in counted(events)}
+    standing = counted(events)
     funds = db.session.scalars(sa.select(FundEntry).where(FundEntry.project_id == project.id)
                                .order_by(FundEntry.month.desc(), FundEntry.id.desc())).all()
     files = db.session.scalars(sa.select(Attachment).where(sa.or_(
@@ -232,9 +228,9 @@ def detail(project_id: int):
     for f in files:
         files_of.setdefault((f.owner_type, f.owner_id), []).append(f)
     return render_template(
-        "projects/detail.html", project=project, events=events, standing=standing, funds=funds, files_of=files_of,
-        summary=services.funds_summary(project), warnings=warnings.of_project(project, date.today()),
-        next_moves=services.next_moves(project), timeline=_timeline(project),
+        "projects/detail.html", project=project, events=events, standing={e.id for e in standing}, funds=funds,
+        files_of=files_of, summary=services.funds_summary(project), warnings=warnings.of_project(project, date.today()),
+        next_moves=next_stages(standing), timeline=_timeline(project, events, funds, files),
         can_edit=current_user.role != Role.PARK_ADMIN,
         can_review=services.can_review(current_user, project.unit_id),
         review_form=ReviewForm(), labels=services.LABELS)
