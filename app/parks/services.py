@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
-from app.models import CapacityItem, CapacityRevision, Chain, Park, Project, User
+from app.models import CapacityItem, CapacityRevision, Chain, Park, User
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
-from app.projects.warnings import COMMITTING, NEEDS
+from app.projects.warnings import NEEDS, committed_by_park
 from app.web import BEIJING
 
 REVISED = ("kind", "name", "total", "unit", "as_of", "notes", "standard_land_mu", "floor_height_m", "floor_load_kn_m2")
@@ -144,9 +144,7 @@ def history(park: Park, limit: int = 200) -> list[tuple[CapacityRevision, Capaci
 
 def committed(park: Park) -> dict[str, Decimal]:
     """What projects signed (or later) into the park need, by capacity kind."""
-    row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(need), 0) for need in NEEDS.values()])
-                             .where(Project.park_id == park.id, Project.stage.in_(COMMITTING))).one()
-    return {kind.value: Decimal(amount) for kind, amount in zip(NEEDS, row)}
+    return committed_by_park([park.id]).get(park.id) or {kind.value: Decimal(0) for kind in NEEDS}
 
 
 def overview(scoped_parks: sa.Select) -> list[dict]:
@@ -159,15 +157,13 @@ def overview(scoped_parks: sa.Select) -> list[dict]:
             sa.select(CapacityItem.park_id, CapacityItem.kind, sa.func.sum(CapacityItem.total))
             .where(CapacityItem.park_id.in_(ids)).group_by(CapacityItem.park_id, CapacityItem.kind)):
         totals[(park_id, kind)] = Decimal(total)
-    committed_by_park = {row[0]: dict(zip(NEEDS, row[1:])) for row in db.session.execute(
-        sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
-        .where(Project.park_id.in_(ids), Project.stage.in_(COMMITTING)).group_by(Project.park_id))}
+    committed = committed_by_park(ids)
     rows = []
     for park in parks:
         kinds = {}
         for kind in LISTED_KINDS:
             total = totals.get((park.id, kind.value))
-            used = Decimal(committed_by_park.get(park.id, {}).get(kind) or 0)
+            used = committed.get(park.id, {}).get(kind.value, Decimal(0))
             kinds[kind.value] = {"total": total, "committed": used,
                                  "available": None if total is None else total - used}
         rows.append({"park": park, "kinds": kinds})

@@ -154,14 +154,21 @@ class Overcommitment:
     committed: Decimal
 
 
+def committed_by_park(park_ids) -> dict[int, dict[str, Decimal]]:
+    """What projects signed (or later) into each of these parks (a list or a SELECT of ids) need,
+    by capacity kind; parks without such projects are left out."""
+    rows = db.session.execute(sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
+                              .where(Project.stage.in_(COMMITTING), Project.park_id.in_(park_ids))
+                              .group_by(Project.park_id))
+    return {row[0]: {kind.value: Decimal(amount or 0) for kind, amount in zip(NEEDS, row[1:])} for row in rows}
+
+
 def overcommitted_parks(scoped_parks: sa.Select) -> list[Overcommitment]:
     """Capacity items whose total is below what signed (or later) projects in the park need."""
     parks = scoped_parks.subquery()
-    committed = {row[0]: dict(zip(NEEDS, row[1:])) for row in db.session.execute(
-        sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
-        .where(Project.stage.in_(COMMITTING), Project.park_id.in_(sa.select(parks.c.id))).group_by(Project.park_id))}
+    committed = committed_by_park(sa.select(parks.c.id))
     items = db.session.scalars(sa.select(CapacityItem).where(CapacityItem.kind.in_(list(NEEDS)),
                                                              CapacityItem.park_id.in_(list(committed)))
                                .options(selectinload(CapacityItem.park)).order_by(CapacityItem.park_id, CapacityItem.id))
-    return [Overcommitment(item.park, item, Decimal(committed[item.park_id][item.kind]))
-            for item in items if (committed[item.park_id][item.kind] or 0) > item.total]
+    return [Overcommitment(item.park, item, committed[item.park_id][item.kind])
+            for item in items if committed[item.park_id][item.kind] > item.total]
