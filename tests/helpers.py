@@ -114,7 +114,8 @@ def build_world() -> dict[str, int]:
     db.session.add_all([fund, target])
     chain = Chain(name="测试产业链", cluster="测试集群", unit_id=city_a.id)
     db.session.add(chain)
-    db.session.add(ChainNode(chain=chain, segment=Segment.UPSTREAM, name="原料", gap=GapMark.FILL))
+    node = ChainNode(chain=chain, segment=Segment.UPSTREAM, name="原料", gap=GapMark.FILL)
+    db.session.add(node)
     activity = Activity(kind=ActivityKind.VISIT, occurred_on=date(2026, 3, 1), unit_id=city_a.id,
                         enterprises=[enterprise])
     db.session.add(activity)
@@ -130,7 +131,7 @@ def build_world() -> dict[str, int]:
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
-            "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
+            "node_id": node.id, "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
             "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
             "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
             "capacity_item_id": land.id}

@@ -18,8 +18,9 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture
 def parks(app, world):
     """甲园区 (100 亩, 其他) and a national park in 乙市 built for the test chain (500 亩, 1,000 kVA,
-    投资强度 ≥ 300 万元/亩)."""
+    投资强度 ≥ 300 万元/亩). The chain is the province's here, so that 乙市 sees it too."""
     with app.app_context():
+        db.session.get(Chain, world.chain_id).unit_id = world.root_unit_id
         b_park = helpers.make_park(world.b_unit_id, "乙市国家级开发区")
         b_park.level, b_park.investment_intensity_wan_per_mu = ParkLevel.NATIONAL, Decimal(300)
         b_park.chains = [db.session.get(Chain, world.chain_id)]

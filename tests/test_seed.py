@@ -109,7 +109,7 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
     with app.app_context():
         first = synthetic_snapshot()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Park)) == 15
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 900 + 12  # demo has 12
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 900 + 15  # demo has 15
         codes = [c for c in db.session.scalars(sa.select(Enterprise.uscc)) if c]
         assert all(uscc_error(c) is None for c in codes) and len(codes) == len(set(codes))
         amounts = list(db.session.scalars(sa.select(Project.agreed_investment_wan)))

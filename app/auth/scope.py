@@ -1,4 +1,6 @@
-"""Data scope: a user sees the records of its own org unit and every unit below it.
+"""Data scope: a user sees the records of its own org unit and every unit below it. Reference
+records that flow down from above (a province's sector chains, which its cities work on) are
+also seen by the units under their owner: ``scoped(..., inherited=True)``.
 
 ``scoped()`` is the one place that rule lives; every list, detail page, export, report and API
 endpoint passes its ``select()`` through it.
@@ -33,17 +35,28 @@ def sees_everything(user: User) -> bool:
     return user.unit.parent_id is None
 
 
-def scoped(stmt: sa.Select, user: User, unit_column) -> sa.Select:
-    """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree."""
+def unit_ids_above(unit_id: int) -> list[int]:
+    """The ids of a unit's ancestors, nearest first (a tree is a handful of levels deep)."""
+    ids, parent_id = [], db.session.scalar(sa.select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
+    while parent_id is not None:
+        ids.append(parent_id)
+        parent_id = db.session.scalar(sa.select(OrgUnit.parent_id).where(OrgUnit.id == parent_id))
+    return ids
+
+
+def scoped(stmt: sa.Select, user: User, unit_column, inherited: bool = False) -> sa.Select:
+    """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree, or (inherited)
+    in the subtree or above it."""
     if sees_everything(user):
         return stmt
-    return stmt.where(unit_column.in_(unit_ids_under(user.unit_id)))
+    units = unit_ids_under(user.unit_id) + (unit_ids_above(user.unit_id) if inherited else [])
+    return stmt.where(unit_column.in_(units))
 
 
-def get_scoped_or_404(model, ident, user: User, unit_column=None):
+def get_scoped_or_404(model, ident, user: User, unit_column=None, inherited: bool = False):
     """The record with this id if the user may see it; 404 otherwise (no hint it exists)."""
     unit_column = unit_column if unit_column is not None else model.unit_id
-    stmt = scoped(sa.select(model).where(model.id == ident), user, unit_column)
+    stmt = scoped(sa.select(model).where(model.id == ident), user, unit_column, inherited)
     return db.session.scalars(stmt).first() or abort(404)
 
 

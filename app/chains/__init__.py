@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 
-from app.chains import routes  # noqa: E402,F401
+from app.chains import importer, routes  # noqa: E402,F401

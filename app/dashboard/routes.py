@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.decorators import roles_required
 from app.auth.scope import scoped
+from app.chains import services as chain_services
 from app.dashboard import bp
 from app.extensions import db
 from app.models import Project
@@ -39,6 +40,6 @@ def index():
         pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in Stage],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),
         warning_counts=warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today),
-        rules=warnings.RULES, top_chains=indicators.top_by_signed(scope, year_start, today, "chain"),
-        top_parks=indicators.top_by_signed(scope, year_start, today, "park"), park=current_user.park,
+        rules=warnings.RULES, chain_rows=chain_services.statistics(scope, year_start, today, active_only=True),
+        top_parks=indicators.top_parks_by_signed(scope, year_start, today), park=current_user.park,
         returned=services.returned_to(current_user))

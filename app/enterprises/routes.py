@@ -6,6 +6,8 @@ from sqlalchemy.orm import selectinload
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.chains import services as chain_services
+from app.chains.forms import LinkForm, UnlinkForm
 from app.enterprises import bp, services
 from app.enterprises.forms import (
     ContactForm,
@@ -43,9 +45,7 @@ def _unit_choices(blank="—"):
 
 
 def _node_choices():
-    nodes = db.session.execute(scoped(sa.select(ChainNode.id, Chain.name, ChainNode.name).join(Chain)
-                                      .order_by(Chain.name, ChainNode.id), current_user, Chain.unit_id))
-    return [("", "全部")] + [(i, f"{chain} · {node}") for i, chain, node in nodes]
+    return [("", "全部")] + chain_services.node_options(current_user)
 
 
 def _filter_form() -> EnterpriseFilterForm:
@@ -129,7 +129,10 @@ def detail(enterprise_id: int):
         .where(EnterpriseNode.enterprise_id == enterprise.id)).all()
     projects = db.session.scalars(scoped(sa.select(Project).where(Project.investor_id == enterprise.id),
                                          current_user, Project.unit_id)).all()
+    link_form = LinkForm()
+    link_form.node_id.choices = chain_services.node_options(current_user)
     return render_template("enterprises/detail.html", enterprise=enterprise, links=links, projects=projects,
+                           link_form=link_form, unlink_form=UnlinkForm(),
                            timeline=services.timeline(enterprise),
                            duplicates=services.likely_duplicates(current_user, enterprise.name, enterprise.id))
 

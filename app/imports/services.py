@@ -49,6 +49,10 @@ class Importer:
         """Per-import context (indexes of existing records, the file's column units)."""
         raise NotImplementedError
 
+    def prepare(self, context: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """See the whole file before planning its rows one by one: (row number, values) per row.
+        Most kinds need not; a tree does (a row may name a parent listed further down)."""
+
     def plan(self, values: dict[str, Any], row_number: int, context: Any) -> Plan:
         raise NotImplementedError
 
@@ -115,6 +119,7 @@ def preview(kind: str, path: Path, filename: str, by: User) -> Iterator:
     importer = importer_for(kind)
     table: Table = read_table(path, filename, importer.fields, importer.required)
     context = importer.begin(by, table.units)
+    importer.prepare(context, [(source.number, source.values) for source in table.rows])
     batch = ImportBatch(kind=kind, filename=filename[:200], sheet=table.sheet, header_row=table.header_row,
                         total_rows=len(table.rows), unit_id=by.unit_id, created_by_id=by.id, status="previewed")
     db.session.add(batch)
@@ -153,6 +158,7 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
     context = importer.begin(by, batch.counts.get("units", {}))
     rows = db.session.execute(sa.select(ImportRow.id, ImportRow.row_number, ImportRow.data)
                               .where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)).all()
+    importer.prepare(context, [(row_number, data) for _row_id, row_number, data in rows])
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     outcomes: list[dict] = []  # per row: what was done, for the batch page and for undo
     written: list[tuple[dict, Any]] = []

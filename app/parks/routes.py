@@ -9,9 +9,10 @@ from app.admin.services import units_in_scope
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.chains import services as chain_services
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
-from app.models import CapacityItem, Chain, ChainNode, Park, Project
+from app.models import CapacityItem, ChainNode, Park, Project
 from app.models.enums import CapacityKind, Role
 from app.parks import bp, matching, services
 from app.parks.forms import CapacityItemForm, NeedsForm, NewParkForm, ParkForm
@@ -64,8 +65,7 @@ def export(park_id: int | None = None):
 def match():
     """项目—园区匹配: from a project (?project_id=) or from needs typed in for a prospect."""
     form = NeedsForm(request.args)
-    form.chain_id.choices = [("", "—")] + [tuple(row) for row in db.session.execute(
-        sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+    form.chain_id.choices = [("", "—")] + chain_services.chain_options(current_user)
     project = None
     if request.args.get("project_id", type=int):
         project = get_scoped_or_404(Project, request.args.get("project_id", type=int), current_user)
@@ -110,7 +110,7 @@ def _editable(park_id: int) -> Park:
 
 
 def _chain_choices() -> list:
-    return [tuple(row) for row in db.session.execute(sa.select(Chain.id, Chain.name).order_by(Chain.name))]
+    return chain_services.chain_options(current_user)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -133,6 +133,8 @@ def edit(park_id: int):
     park = _editable(park_id)
     form = ParkForm(obj=park)
     form.chain_ids.choices = _chain_choices()
+    # A chain the park already leads in stays a choice even if it is not one the user sees.
+    form.chain_ids.choices += [(c.id, c.name) for c in park.chains if c.id not in dict(form.chain_ids.choices)]
     if request.method == "GET":
         form.chain_ids.data = [c.id for c in park.chains]
     if form.validate_on_submit() and saved(lambda: services.update_park(park, form.data, form.chain_ids.data),

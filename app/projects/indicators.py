@@ -21,7 +21,6 @@ from app.auth.scope import scoped, unit_ids_under
 from app.extensions import db
 from app.models import (
     BIG_PROJECT_WAN,
-    Chain,
     ChainNode,
     EnterpriseTag,
     Event,
@@ -80,17 +79,34 @@ class StageFigures:
     amount_wan: Decimal = Decimal(0)
 
 
-def stage_figures(scope: Scope, start: date, end: date) -> dict[str, StageFigures]:
-    """Projects that first reached each stage within [start, end], and the sum of their 协议投资."""
+def _stage_columns(scope: Scope, start: date, end: date) -> list:
+    """Per stage of DATE_COLUMNS: the count of projects that first reached it within [start, end]
+    and the sum of their 协议投资."""
     columns = []
     for stage in DATE_COLUMNS:
         within = scope.first(stage).between(start, end)
         columns += [sa.func.count(sa.case((within, 1))), sa.func.sum(sa.case((within, Project.agreed_investment_wan)))]
-    row = db.session.execute(scope.projects(sa.select(*columns).select_from(Project))).one()
+    return columns
+
+
+def _figures(row) -> dict[str, StageFigures]:
     figures = {stage: StageFigures() for stage in Stage}
     for index, stage in enumerate(DATE_COLUMNS):
-        figures[stage] = StageFigures(row[2 * index], Decimal(row[2 * index + 1] or 0))
+        figures[stage] = StageFigures(row[2 * index] or 0, Decimal(row[2 * index + 1] or 0))
     return figures
+
+
+def stage_figures(scope: Scope, start: date, end: date) -> dict[str, StageFigures]:
+    """Projects that first reached each stage within [start, end], and the sum of their 协议投资."""
+    return _figures(db.session.execute(scope.projects(sa.select(*_stage_columns(scope, start, end))
+                                                      .select_from(Project))).one())
+
+
+def chain_figures(scope: Scope, start: date, end: date) -> dict[int, dict[str, StageFigures]]:
+    """``stage_figures`` per chain (of the project's chain node), in one grouped query."""
+    stmt = (sa.select(ChainNode.chain_id, *_stage_columns(scope, start, end)).select_from(Project)
+            .join(ChainNode, ChainNode.id == Project.chain_node_id).group_by(ChainNode.chain_id))
+    return {row[0]: _figures(row[1:]) for row in db.session.execute(scope.projects(stmt))}
 
 
 def big_signed_count(scope: Scope, start: date, end: date) -> int:
@@ -163,14 +179,11 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
     return list(months.values())
 
 
-def top_by_signed(scope: Scope, start: date, end: date, by: str, limit: int = 5) -> list[tuple[str, int, Decimal]]:
-    """Chains or parks (``by``) ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
-    name = Chain.name if by == "chain" else Park.name
-    stmt = (sa.select(name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(Project)
-            .where(scope.first(Stage.SIGNED).between(start, end)))
-    stmt = (stmt.join(ChainNode, ChainNode.id == Project.chain_node_id).join(Chain, Chain.id == ChainNode.chain_id)
-            if by == "chain" else stmt.join(Park, Park.id == Project.park_id))
-    stmt = stmt.group_by(name).order_by(sa.func.sum(Project.agreed_investment_wan).desc(), name).limit(limit)
+def top_parks_by_signed(scope: Scope, start: date, end: date, limit: int = 5) -> list[tuple[str, int, Decimal]]:
+    """Parks ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
+    stmt = (sa.select(Park.name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(Project)
+            .join(Park, Park.id == Project.park_id).where(scope.first(Stage.SIGNED).between(start, end))
+            .group_by(Park.name).order_by(sa.func.sum(Project.agreed_investment_wan).desc(), Park.name).limit(limit))
     return [(n, c, Decimal(a or 0)) for n, c, a in db.session.execute(scope.projects(stmt))]
 
 

@@ -8,13 +8,13 @@ from sqlalchemy.orm import selectinload
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.chains import services as chain_services
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import (
     Activity,
     Attachment,
     AuditLog,
-    Chain,
     ChainNode,
     Enterprise,
     FundEntry,
@@ -54,7 +54,7 @@ def _choices(stmt, blank="—") -> list:
 
 
 def _chain_choices(blank="全部"):
-    return _choices(sa.select(Chain.id, Chain.name).order_by(Chain.name), blank)
+    return [("", blank)] + chain_services.chain_options(current_user)
 
 
 def _park_choices(blank="—"):
@@ -141,8 +141,10 @@ def _project_form(obj=None) -> ProjectForm:
     form.officer_id.choices = _choices(scoped(sa.select(User.id, User.display_name).where(User.is_active.is_(True))
                                               .order_by(User.display_name), current_user, User.unit_id))
     form.park_id.choices = _park_choices("待定")
-    form.chain_node_id.choices = _choices(sa.select(ChainNode.id, Chain.name + " · " + ChainNode.name)
-                                          .join(Chain).order_by(Chain.name, ChainNode.id))
+    form.chain_node_id.choices = [("", "—")] + chain_services.node_options(current_user)
+    current = obj.chain_node if obj is not None else None
+    if current is not None and current.id not in {c[0] for c in form.chain_node_id.choices}:
+        form.chain_node_id.choices.append((current.id, f"{current.chain.name} · {current.name}"))
     if obj is not None and request.method == "GET":
         form.version.data = obj.version
     return form

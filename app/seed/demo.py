@@ -17,6 +17,7 @@ from app.models import (
     CapacityItem,
     Chain,
     ChainNode,
+    Contact,
     Enterprise,
     EnterpriseNode,
     EnterpriseTag,
@@ -180,6 +181,23 @@ CLUSTERS = [
      [("山西建投麻纺织科技有限公司", "140500", [], NodeRole.CHAIN_LEADER)]),
 ]
 
+# 链长: the plan names no officials; the demo gives each chain the post that usually leads it.
+LEADERS = {"乳制品": "分管副省长", "白酒": "吕梁市市长", "食醋": "太原市市长", "晋北原料药及制剂": "大同市市长"}
+# Under a node: its sub-nodes (环节 of the next level), with their gap marks.
+SUB_NODES = {"奶粉及奶酪": [("婴幼儿配方奶粉", GapMark.FILL), ("奶酪及黄油", GapMark.FILL)],
+             "液态奶加工": [("低温鲜奶", GapMark.PRESENT), ("常温奶", GapMark.PRESENT)],
+             "冷链配送": [("冷藏车队", GapMark.FILL)]}
+# GB/T 4754-2017 codes and key technologies of some nodes.
+NODE_DETAILS = {
+    "原酒酿造": ("1512", None), "勾调灌装": ("1512", "智能勾调、无菌灌装"), "酒瓶及包装材料": ("3054,2231", "轻量化玻璃瓶"),
+    "老陈醋酿造": ("1462", "固态发酵智能化"), "屠宰分割": ("1351", None), "熟食深加工": ("1353", None),
+    "冷链物流": ("5951", "全程温控追溯"), "液态奶加工": ("1441", None), "奶粉及奶酪": ("1442,1449", "干法/湿法复合工艺"),
+    "婴幼儿配方奶粉": ("1442", "配方注册与湿法工艺"), "奶酪及黄油": ("1449", "凝乳发酵、成熟控制"),
+    "冷链配送": ("5951", "冷链温控、冷库自动化"), "化学原料药": ("2710", None), "制剂": ("2720", "缓控释制剂"),
+    "医药中间体": ("2710", "连续流合成"), "中药饮片": ("2730", None), "中成药制造": ("2740", "提取浓缩自动化"),
+    "生物药": ("2761", "细胞培养、抗体纯化"), "药用辅料": ("2780", "新型辅料"), "日用瓷烧制": ("3074", None),
+    "器皿玻璃": ("3054", None), "高硼硅玻璃": ("3054", "电熔窑炉、高硼硅配方"), "纺纱织造": ("1721,1722", None),
+}
 # Synthetic targets from the plan's source regions and key industries (names say they are examples).
 TARGETS = [
     ("示例家电科技（苏州）有限公司", SourceRegion.YANGTZE_DELTA, "日用玻璃", "汽车玻璃"),
@@ -187,7 +205,12 @@ TARGETS = [
     ("示例中药饮片（北京）有限公司", SourceRegion.BOHAI_RIM, "晋中中成药", "大健康产品"),
     ("示例乳业装备（杭州）有限公司", SourceRegion.YANGTZE_DELTA, "乳制品", "奶粉及奶酪"),
     ("示例生物制药（深圳）有限公司", SourceRegion.PEARL_DELTA, "晋南新特药", "生物药"),
+    ("示例婴配乳粉（上海）有限公司", SourceRegion.YANGTZE_DELTA, "乳制品", "奶粉及奶酪"),
+    ("示例冷链物流（天津）有限公司", SourceRegion.BOHAI_RIM, "乳制品", "冷链配送"),
+    ("示例玻璃包装（佛山）有限公司", SourceRegion.PEARL_DELTA, "白酒", "酒瓶及包装材料"),
 ]
+TARGET_VISITS = {"示例婴配乳粉（上海）有限公司": date(2026, 10, 20), "示例冷链物流（天津）有限公司": date(2026, 9, 14),
+                 "示例玻璃包装（佛山）有限公司": date(2026, 11, 5)}
 
 # (project, investor, unit code, park, chain node, agreed 万元, channel, stage dates)
 PROJECTS = [
@@ -255,7 +278,7 @@ def load_demo() -> bool:
     units = _units()
     parks = _parks(units)
     users = _users(units, parks)
-    nodes, enterprises = _chains_and_firms(units)
+    nodes, enterprises = _chains_and_firms(units, users["manager"])
     for park in parks.values():
         for item in park.capacity_items:
             record_revision(item, users["parkadmin"] if park is users["parkadmin"].park else None)
@@ -326,15 +349,17 @@ def _enterprise(name, unit, region_code, tags, **fields) -> Enterprise:
     return enterprise
 
 
-def _chains_and_firms(units):
+def _chains_and_firms(units, manager: User):
     nodes, enterprises = {}, {}
     for chain_name, cluster, unit_code, segments, firms in CLUSTERS:
-        chain = Chain(name=chain_name, cluster=cluster, unit=units[unit_code], description=f"山西省{chain_name}产业集群")
+        chain = Chain(name=chain_name, cluster=cluster, unit=units[unit_code], leader=LEADERS.get(chain_name),
+                      description=f"山西省{chain_name}产业集群")
         db.session.add(chain)
         for segment, segment_nodes in segments.items():
             for node_name, gap in segment_nodes:
-                nodes[node_name] = ChainNode(chain=chain, segment=segment, name=node_name, gap=gap)
-                db.session.add(nodes[node_name])
+                nodes[node_name] = _node(chain, segment, node_name, gap, None)
+                for child, child_gap in SUB_NODES.get(node_name, []):
+                    nodes[child] = _node(chain, segment, child, child_gap, nodes[node_name])
         first_midstream = nodes[segments[Segment.MIDSTREAM][0][0]]
         for firm, firm_unit, tags, role in firms:
             enterprise = _enterprise(firm, units[firm_unit], firm_unit, tags, province="山西省",
@@ -342,13 +367,31 @@ def _chains_and_firms(units):
                                      status=EnterpriseStatus.LANDED)
             db.session.add(EnterpriseNode(enterprise=enterprise, node=first_midstream, role=role))
             enterprises[firm] = enterprise
-    for name, region, _chain, node_name in TARGETS:
+    for name, region, chain_name, node_name in TARGETS:
         enterprise = _enterprise(name, units["140000-01"], "320500", ["高新技术企业"], source_region=region,
-                                 status=EnterpriseStatus.CONTACTING)
+                                 status=EnterpriseStatus.CONTACTING, officer=manager)
+        enterprise.contacts.append(Contact(name="投资部负责人", mobile=_demo_mobile(name)))
         db.session.add(EnterpriseNode(enterprise=enterprise, node=nodes[node_name], role=NodeRole.TARGET))
+        if name in TARGET_VISITS:
+            db.session.add(Activity(kind=ActivityKind.VISIT, occurred_on=TARGET_VISITS[name], unit=units["140000-01"],
+                                    participants="王局长", enterprises=[enterprise], summary=f"小分队拜访{name}，介绍"
+                                    f"山西{chain_name}产业链布局", outcome="企业同意来晋考察", recorded_by_id=manager.id))
         enterprises[name] = enterprise
     db.session.flush()
     return nodes, enterprises
+
+
+def _node(chain, segment, name, gap, parent) -> ChainNode:
+    codes, technologies = NODE_DETAILS.get(name, (None, None))
+    node = ChainNode(chain=chain, segment=segment, name=name, gap=gap, parent=parent, industry_codes=codes,
+                     key_technologies=technologies)
+    db.session.add(node)
+    return node
+
+
+def _demo_mobile(name: str) -> str:
+    """A made-up mobile number (139 0000 xxxx), stable for a given name."""
+    return "1390000" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10000).zfill(4)
 
 
 def _projects(units, parks, nodes, enterprises, manager: User) -> None:

@@ -44,3 +44,25 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 });
+
+// Chain map (招商图谱): clicking a node shows its enterprises and projects beside the map; the
+// link still opens the node's page when scripts are off or a key modifier asks for a new tab.
+document.addEventListener("DOMContentLoaded", function () {
+  var panel = document.getElementById("node-panel");
+  if (!panel) { return; }
+  document.querySelectorAll("a.map-node").forEach(function (node) {
+    node.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      event.preventDefault();
+      document.querySelectorAll("a.map-node.selected").forEach(function (other) { other.classList.remove("selected"); });
+      node.classList.add("selected");
+      fetch(node.dataset.panel, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.text();
+        })
+        .then(function (html) { panel.innerHTML = html; })
+        .catch(function () { panel.textContent = "加载失败，请刷新页面后重试。"; });
+    });
+  });
+});
