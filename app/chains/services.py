@@ -288,7 +288,8 @@ class Members:
 
 
 def node_members(user: User, node: ChainNode) -> Members:
-    """The enterprises on a node and its projects, within the user's scope: a page of each, and totals."""
+    """The enterprises on a node (targets first, the latest contacted first, as in the 招商目录) and its
+    projects, within the user's scope: a page of each, and totals."""
     links = scoped(sa.select(EnterpriseNode).join(Enterprise, Enterprise.id == EnterpriseNode.enterprise_id)
                    .where(EnterpriseNode.node_id == node.id, Enterprise.is_active.is_(True)), user, Enterprise.unit_id)
     projects = scoped(sa.select(Project).where(Project.chain_node_id == node.id), user, Project.unit_id)
@@ -296,7 +297,8 @@ def node_members(user: User, node: ChainNode) -> Members:
     return Members(
         db.session.scalars(links.options(selectinload(EnterpriseNode.enterprise).selectinload(Enterprise.tags),
                                          selectinload(EnterpriseNode.enterprise).selectinload(Enterprise.officer))
-                           .order_by(sa.case((EnterpriseNode.role == NodeRole.TARGET, 0), else_=1), Enterprise.name)
+                           .order_by(sa.case((EnterpriseNode.role == NodeRole.TARGET, 0), else_=1),
+                                     Enterprise.last_contacted_on.desc().nulls_last(), Enterprise.name)
                            .limit(MEMBERS_SHOWN)).all(), total(links),
         db.session.scalars(projects.options(selectinload(Project.investor), selectinload(Project.unit))
                            .order_by(Project.stage_on.desc().nulls_last(), Project.id.desc())
