@@ -89,6 +89,8 @@ def test_bad_trees_are_row_errors_that_name_the_rows_and_nothing_is_written(app,
         ["测试产业链", None, None, "壬环节", None, None, None],
         ["测试产业链", "上游", None, "癸环节", "99999", "补", None],
         ["测试产业链", "中游", "冶炼 / 设备", "可以的环节", None, None, None],
+        ["测试产业链", "上游", None, "甲／乙", None, None, None],
+        ["测试产业链", "上游", None, "编码过多", ",".join(str(1000 + i) for i in range(30)), None, None],
     ])
     _batch, rows = imported(app, user_id, path)
     messages = {n: m for n, (_a, m) in rows.items()}
@@ -103,6 +105,8 @@ def test_bad_trees_are_row_errors_that_name_the_rows_and_nothing_is_written(app,
     assert messages[11] == "顶层环节须填写链段（上游 / 中游 / 下游）"
     assert messages[12] == "短板标识“补”无法识别（已具备 / 强链 / 补链 / 延链）"
     assert rows[13] == ("create", None)
+    assert messages[14] == "环节名称不能含“/”（它用来分隔上级环节路径），且不超过100字"
+    assert messages[15] == "国标行业代码过多（合计不超过100个字符）"
     assert tree(app) == before  # all or nothing: errors, so nothing written
 
     batch_id, _rows = imported(app, user_id, path, skip_errors=True)

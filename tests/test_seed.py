@@ -13,6 +13,7 @@ from app.models import (
     Chain,
     ChainNode,
     Enterprise,
+    EnterpriseNode,
     EnterpriseTag,
     OrgUnit,
     Park,
@@ -127,6 +128,10 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(park_chain)) > 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CapacityRevision)) == \
             db.session.scalar(sa.select(sa.func.count()).select_from(CapacityItem))
+        # A chain of 200 nodes whose children keep their parent's segment, and enterprises on nodes.
+        nodes = {n.id: n for n in db.session.scalars(sa.select(ChainNode).join(Chain).where(Chain.name == "合成产业链"))}
+        assert len(nodes) == 200 and all(n.segment == nodes[n.parent_id].segment for n in nodes.values() if n.parent_id)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(EnterpriseNode)) > 30
         # The stage columns written in bulk are what derive() makes of each project's events.
         events = {}
         for event in db.session.scalars(sa.select(StageEvent).order_by(StageEvent.id)):

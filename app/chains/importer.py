@@ -136,8 +136,6 @@ class ChainImporter(Importer):
         segment = _text(raw.get("segment"))
         if row.chain is None:
             row.error = f"产业链“{chain_name}”不存在，或不是您维护的产业链（请先在产业链页面新建）"
-        elif "/" in name:
-            row.error = "环节名称不能含“/”（它用来分隔上级环节路径）"
         elif segment and segment.removesuffix("环节") not in SEGMENTS:
             row.error = f"链段“{segment}”无法识别（上游 / 中游 / 下游）"
         elif row.values["gap"] and row.values["gap"] not in GAPS:
@@ -145,9 +143,10 @@ class ChainImporter(Importer):
         else:
             row.segment = SEGMENTS[segment.removesuffix("环节")] if segment else None
             try:
+                services.node_name(row.name)
                 row.values["industry_codes"] = services.industry_codes(row.values["industry_codes"])
             except services.ChainError as error:
-                row.error = str(error)
+                row.error = str(error).rstrip("。")
         return row
 
     @staticmethod

@@ -84,7 +84,20 @@ def industry_codes(text: str | None) -> str | None:
         if not INDUSTRY_CODE.fullmatch(code):
             raise ChainError(f"国标行业代码“{code}”格式不对：应为门类字母（如 C），或 2–4 位数字（如 15、151、1512），"
                              "可带门类字母（如 C1512）。")
-    return ",".join(dict.fromkeys(codes)) or None
+    joined = ",".join(dict.fromkeys(codes))
+    if len(joined) > 100:
+        raise ChainError("国标行业代码过多（合计不超过100个字符）。")
+    return joined or None
+
+
+def node_name(text: str | None) -> str:
+    """A node's name, folded and checked: "/" separates the names of a path, so no name holds one."""
+    name = unicodedata.normalize("NFKC", text or "").strip()
+    if not name:
+        raise ChainError("请填写环节名称。")
+    if "/" in name or len(name) > 100:
+        raise ChainError("环节名称不能含“/”（它用来分隔上级环节路径），且不超过100字。")
+    return name
 
 
 def descendants(node: ChainNode) -> list[ChainNode]:
@@ -119,11 +132,7 @@ def save_node(by: User, chain: Chain, data: dict, node: ChainNode | None = None,
     subtree follows it."""
     if node is not None and version is not None and version != node.version:
         raise ChainError(stale_message("ChainNode", node.id, NODE_LABELS))
-    name = unicodedata.normalize("NFKC", (data.get("name") or "")).strip()
-    if not name:
-        raise ChainError("请填写环节名称。")
-    if "/" in name or len(name) > 100:
-        raise ChainError("环节名称不能含“/”（它用来分隔上级环节路径），且不超过100字。")
+    name = node_name(data.get("name"))
     parent = data.get("parent")
     if parent is not None and parent.chain is not chain:
         raise ChainError("上级环节须是本产业链的环节。")

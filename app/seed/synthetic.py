@@ -23,6 +23,7 @@ from app.models import (
     ChainNode,
     Contact,
     Enterprise,
+    EnterpriseNode,
     EnterpriseTag,
     FundEntry,
     OrgUnit,
@@ -41,8 +42,11 @@ from app.models.enums import (
     Channel,
     EnterpriseStatus,
     FundOrigin,
+    GapMark,
+    NodeRole,
     ParkLevel,
     ReviewStatus,
+    Segment,
     SourceRegion,
     Stage,
     UnitKind,
@@ -57,6 +61,10 @@ MARKER_CODE = "SYN-Z001"
 START, END = date(2024, 1, 1), date(2026, 11, 20)
 # Where projects stand today, as shares.
 REACHED_COLUMNS = [prefix + column for prefix in ("", "approved_") for column in DATE_COLUMNS.values()]
+CHAIN_NODES = 200  # one chain as big as the chain map must stay readable at
+GAP_WEIGHTS = {GapMark.PRESENT: 50, GapMark.STRENGTHEN: 15, GapMark.FILL: 25, GapMark.EXTEND: 10}
+ROLE_WEIGHTS = {NodeRole.TARGET: 60, NodeRole.LOCAL: 35, NodeRole.CHAIN_LEADER: 5}
+NODE_LINK_SHARE = 0.1  # of enterprises, put on a chain node
 STAGE_WEIGHTS = {Stage.NEGOTIATING: 40, Stage.SIGNED: 25, Stage.STARTED: 20, Stage.PRODUCING: 10,
                  Stage.TERMINATED: 3, Stage.ON_HOLD: 2}
 PLACES = ["苏州", "无锡", "杭州", "宁波", "上海", "南京", "深圳", "广州", "东莞", "佛山", "北京", "天津",
@@ -78,7 +86,8 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     db.session.flush()
     rng = random.Random(seed)
     gen = _Generator(rng)
-    rows = gen.parks(parks)
+    rows = gen.chain(CHAIN_NODES)
+    rows += gen.parks(parks)
     rows += gen.enterprises(enterprises)
     rows += gen.projects(projects)
     rows += gen.activities(activities)
@@ -98,7 +107,8 @@ def _reset_sequences() -> None:
     """Explicit ids bypass PostgreSQL's sequences; move them past the rows just written."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (OrgUnit, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry, Activity):
+    for model in (OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry,
+                  Activity):
         table = model.__tablename__
         db.session.execute(sa.text(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"))
@@ -119,6 +129,32 @@ class _Generator:
 
     def _day(self, start: date = START, end: date = END) -> date:
         return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
+
+    def chain(self, count: int) -> int:
+        """A province's chain of ``count`` nodes, three levels deep: 4 per segment at the top, 4 under
+        each of those, the rest spread under the second level."""
+        rng, chain_id, first = self.rng, _next_id(Chain), _next_id(ChainNode)
+        province = db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))
+        chain = {"id": chain_id, "name": "合成产业链", "cluster": "合成集群", "leader": "合成链长", "unit_id": province,
+                 "description": "合成数据：用于检验招商图谱在 200 个环节时的可读性与速度", "version": 1,
+                 "created_at": self.now, "updated_at": self.now}
+        nodes, gaps = [], list(GAP_WEIGHTS)
+        for n in range(count):
+            segment = list(Segment)[n % 3]
+            if n < 12:
+                parent = None
+            elif n < 60:
+                parent = nodes[(n - 12) // 4]
+            else:
+                parent = rng.choice(nodes[12:60])
+            segment = parent["segment"] if parent else segment
+            nodes.append({"id": first + n, "chain_id": chain_id, "parent_id": parent["id"] if parent else None,
+                          "segment": segment, "name": f"合成环节{n + 1:03d}", "industry_codes": None,
+                          "description": None, "key_technologies": None,
+                          "gap": rng.choices(gaps, list(GAP_WEIGHTS.values()))[0], "version": 1,
+                          "created_at": self.now, "updated_at": self.now})
+        self.node_ids += [node["id"] for node in nodes]
+        return insert_rows(Chain, [chain]) + insert_rows(ChainNode, nodes)
 
     def parks(self, count: int) -> int:
         existing = db.session.execute(sa.select(Park.id, Park.unit_id)).all()
@@ -162,7 +198,8 @@ class _Generator:
         regions = list(SourceRegion)
         statuses = [EnterpriseStatus.TARGET] * 5 + [EnterpriseStatus.CONTACTING] * 3 + [
             EnterpriseStatus.LANDED, EnterpriseStatus.ABANDONED]
-        enterprises, contacts, tags = [], [], []
+        enterprises, contacts, tags, links = [], [], [], []
+        roles = list(ROLE_WEIGHTS)
         contact_id = _next_id(Contact)
         for n in range(count):
             ident = first + n
@@ -193,10 +230,14 @@ class _Generator:
             if rng.random() < 0.12:
                 for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
                     tags.append({"enterprise_id": ident, "tag": tag})
+            if rng.random() < NODE_LINK_SHARE:
+                links.append({"enterprise_id": ident, "node_id": rng.choice(self.node_ids),
+                              "role": rng.choices(roles, list(ROLE_WEIGHTS.values()))[0]})
         self.enterprise_ids = [e["id"] for e in enterprises] or list(db.session.scalars(sa.select(Enterprise.id)))
         written = insert_rows(Enterprise, enterprises)
         index_new(db.session, [e["id"] for e in enterprises])
-        return written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
+        return (written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
+                + insert_rows(EnterpriseNode, links))
 
     def projects(self, count: int) -> int:
         rng = self.rng
