@@ -71,9 +71,8 @@ def detail(chain_id: int):
 def chain_map(chain_id: int):
     chain = _chain_or_404(chain_id)
     layout = services.map_layout(chain, services.node_counts(current_user, chain))
-    return render_template("chains/map.html", chain=chain, layout=layout, stage_short=services.STAGE_SHORT,
-                           box=services.Box, box_width=services.BOX_WIDTH, box_height=services.BOX_HEIGHT,
-                           pipeline=PIPELINE)
+    return render_template("chains/map.html", chain=chain, layout=layout, box_width=services.BOX_WIDTH,
+                           box_height=services.BOX_HEIGHT)
 
 
 @bp.route("/<int:chain_id>/nodes/<int:node_id>")
@@ -179,7 +178,7 @@ def node_form(chain_id: int, node_id: int | None = None):
     if form.validate_on_submit():
         parent = _node_or_404(chain, form.parent_id.data) if form.parent_id.data else None
         data = {**form.data, "parent": parent}
-        version = int(form.version.data) if node and form.version.data else None
+        version = int(form.version.data or 0) if node else None
         made = {}
         if saved(lambda: made.setdefault("node", services.save_node(current_user, chain, data, node, version)),
                  f"已保存环节“{form.name.data}”。"):

@@ -7,6 +7,7 @@ that also lets an import check nodes it has added but not yet flushed.
 
 Services add and flush; the caller commits once.
 """
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -342,7 +343,7 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
     children: dict[object, list] = {"chain": [segment.value for segment in Segment]}
     for node, _depth in tree(chain):
         children.setdefault(node.parent.id if node.parent is not None else node.segment, []).append(node)
-    rows = iter(range(10 ** 6))
+    rows = itertools.count()
     boxes, edges = [], []
 
     def place(item, depth: int) -> Box:
@@ -364,9 +365,6 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
     width = max(box.x for box in boxes) + BOX_WIDTH + MARGIN
     height = max(box.y for box in boxes) + BOX_HEIGHT + MARGIN
     return MapLayout(width, height, boxes, edges)
-
-
-STAGE_SHORT = {Stage.NEGOTIATING: "谈", Stage.SIGNED: "签", Stage.STARTED: "开", Stage.PRODUCING: "产"}
 
 
 def catalogue_rows(user: User, chains: list[Chain]):
