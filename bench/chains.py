@@ -11,9 +11,7 @@ as the demo manager (root unit: sees all) and the demo officer (大同市 subtre
 """
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,8 +20,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Chain, ChainNode  # noqa: E402
-from app.seed.demo import DEMO_PASSWORD  # noqa: E402
-from bench.timing import percentile, served_app, timed  # noqa: E402
+from bench.timing import bare_sql, print_line, print_pages, served_app  # noqa: E402
 
 COUNTS_SQL = ("SELECT en.node_id, en.role, count(*) FROM enterprise_node en JOIN chain_node n ON n.id = en.node_id "
               "JOIN enterprise e ON e.id = en.enterprise_id WHERE n.chain_id = {chain} AND e.is_active "
@@ -57,30 +54,11 @@ def main() -> None:
         enterprises = db.session.scalar(sa.text("SELECT count(*) FROM enterprise"))
         projects = db.session.scalar(sa.text("SELECT count(*) FROM project"))
         dialect = db.engine.dialect.name
-        raw = db.engine.raw_connection()
-        cursor = raw.cursor()
-        raw_times = []
-        for _ in range(n):
-            started = time.perf_counter()
-            cursor.execute(COUNTS_SQL.format(chain=chain_id))
-            cursor.fetchall()
-            raw_times.append((time.perf_counter() - started) * 1000)
-        raw.close()
+        raw_times = bare_sql(COUNTS_SQL.format(chain=chain_id), n)
     print(f"{len(node_ids)} nodes on the timed chain; {links:,} enterprise links, {enterprises:,} enterprises, "
           f"{projects:,} projects ({dialect}); {n} requests per line; ms")
-    print(f"{'page':52} {'p50':>7} {'p95':>7} {'queries':>8}")
-    print(f"{'bare SQL: the map enterprise counts, one GROUP BY':52} {statistics.median(raw_times):7.1f} "
-          f"{percentile(raw_times, .95):7.1f}")
-    for username in ("manager", "officer"):
-        client = app.test_client()
-        client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
-        noop_times, _ = timed(client, lambda: "/bench-noop", n, statements)
-        print(f"{'no-op Flask view (' + username + ')':52} {statistics.median(noop_times):7.1f} "
-              f"{percentile(noop_times, .95):7.1f}")
-        for label, url in pages(chain_id, node_ids).items():
-            times, counts = timed(client, url, n, statements)
-            print(f"{label + ' (' + username + ')':52} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
-                  f"{min(counts)}–{max(counts):<5}")
+    print_line("bare SQL: the map's enterprise counts, one GROUP BY", raw_times, width=52)
+    print_pages(app, statements, pages(chain_id, node_ids), n, width=52)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,7 @@ as the demo manager (root unit: sees all) and the demo officer (大同市 subtre
 """
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,8 +21,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Chain, OrgUnit, Park, Project  # noqa: E402
-from app.seed.demo import DEMO_PASSWORD  # noqa: E402
-from bench.timing import percentile, served_app, timed  # noqa: E402
+from bench.timing import bare_sql, print_line, print_pages, served_app  # noqa: E402
 
 
 def pages(park_ids, chain_ids, project_ids):
@@ -44,7 +41,6 @@ def pages(park_ids, chain_ids, project_ids):
     }
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
@@ -60,29 +56,10 @@ def main() -> None:
                                               .where(Project.land_mu.is_not(None), OrgUnit.code.like("140200%"))
                                               .limit(500)))
         dialect = db.engine.dialect.name
-        raw = db.engine.raw_connection()
-        cursor = raw.cursor()
-        raw_times = []
-        for _ in range(n):
-            started = time.perf_counter()
-            cursor.execute("SELECT stage, count(*), sum(agreed_investment_wan) FROM project GROUP BY stage")
-            cursor.fetchall()
-            raw_times.append((time.perf_counter() - started) * 1000)
-        raw.close()
+        raw_times = bare_sql("SELECT stage, count(*), sum(agreed_investment_wan) FROM project GROUP BY stage", n)
     print(f"{projects:,} projects, {activities:,} activities ({dialect}); {n} requests per line; ms")
-    print(f"{'page':48} {'p50':>7} {'p95':>7} {'queries':>8}")
-    print(f"{'bare SQL: the board totals, one GROUP BY':48} {statistics.median(raw_times):7.1f} "
-          f"{percentile(raw_times, .95):7.1f}")
-    for username in ("manager", "officer"):
-        client = app.test_client()
-        client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
-        noop_times, _ = timed(client, lambda: "/bench-noop", n, statements)
-        print(f"{'no-op Flask view (' + username + ')':48} {statistics.median(noop_times):7.1f} "
-              f"{percentile(noop_times, .95):7.1f}")
-        for label, url in pages(park_ids, chain_ids, project_ids).items():
-            times, counts = timed(client, url, n, statements)
-            print(f"{label + ' (' + username + ')':48} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
-                  f"{min(counts)}–{max(counts):<5}")
+    print_line("bare SQL: the board totals, one GROUP BY", raw_times)
+    print_pages(app, statements, pages(park_ids, chain_ids, project_ids), n)
 
 
 if __name__ == "__main__":

@@ -58,10 +58,11 @@ class EnterpriseNode(Audited, db.Model):
     enterprise_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
     )
-    node_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("chain_node.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    node_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("chain_node.id", ondelete="CASCADE"), primary_key=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(20))
+
+    # A node's enterprises by role, counted for the chain map from the index alone.
+    __table_args__ = (sa.Index("ix_enterprise_node_node_id_role", "node_id", "role", "enterprise_id"),)
 
     enterprise: so.Mapped["Enterprise"] = so.relationship()  # noqa: F821
     node: so.Mapped[ChainNode] = so.relationship()

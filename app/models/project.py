@@ -18,7 +18,7 @@ class Project(Audited, Timestamped, db.Model):
     investor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
     content: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 建设内容
     park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
-    chain_node_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("chain_node.id"), index=True)
+    chain_node_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("chain_node.id"))
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # 责任单位
     responsible_person: so.Mapped[str | None] = so.mapped_column(sa.String(50))  # 责任人
     officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
@@ -76,10 +76,11 @@ class Project(Audited, Timestamped, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     # The board's columns and the list's default order walk these instead of sorting; the board's
-    # totals per stage read only the last one.
+    # totals per stage read only the third; the chain map's projects per node and stage the last.
     __table_args__ = (sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
                       sa.Index("ix_project_stage_on_id", "stage_on", "id"),
-                      sa.Index("ix_project_stage_agreed", "stage", "agreed_investment_wan"))
+                      sa.Index("ix_project_stage_agreed", "stage", "agreed_investment_wan"),
+                      sa.Index("ix_project_chain_node_id_stage", "chain_node_id", "stage", "unit_id"))
 
     @property
     def stage_label(self) -> str:
