@@ -95,18 +95,23 @@ def node(chain_id: int, node_id: int):
                            unlink_form=UnlinkForm(), may_link=current_user.role in LINKERS)
 
 
-@bp.route("/catalogue.xlsx")
-@bp.route("/<int:chain_id>/catalogue.xlsx")
-@roles_required()
-def catalogue(chain_id: int | None = None):
-    """招商目录: the gap nodes of one chain (or of every chain the user sees) and their targets."""
+def _export(chain_id: int | None, title: str, headers: list[str], rows_of, widths: list[int]):
+    """A workbook of one chain, or of every chain the user sees."""
     stmt = services.visible_chains(current_user)
     if chain_id:
         stmt = stmt.where(Chain.id == _chain_or_404(chain_id).id)
     chains = services.chains_with_nodes(stmt)
-    name = f"招商目录-{chains[0].name}.xlsx" if chain_id else "招商目录.xlsx"
-    return xlsx_response(name, [Sheet("招商目录", services.CATALOGUE_HEADERS,
-                                      services.catalogue_rows(current_user, chains), services.CATALOGUE_WIDTHS)])
+    name = f"{title}-{chains[0].name}.xlsx" if chain_id else f"{title}.xlsx"
+    return xlsx_response(name, [Sheet(title, headers, rows_of(chains), widths)])
+
+
+@bp.route("/catalogue.xlsx")
+@bp.route("/<int:chain_id>/catalogue.xlsx")
+@roles_required()
+def catalogue(chain_id: int | None = None):
+    """招商目录: the gap nodes and their target enterprises, for a 小分队 to take on a trip."""
+    return _export(chain_id, "招商目录", services.CATALOGUE_HEADERS,
+                   lambda chains: services.catalogue_rows(current_user, chains), services.CATALOGUE_WIDTHS)
 
 
 @bp.route("/nodes.xlsx")
@@ -114,13 +119,7 @@ def catalogue(chain_id: int | None = None):
 @roles_required()
 def export_nodes(chain_id: int | None = None):
     """The node tree as the chain import reads it."""
-    stmt = services.visible_chains(current_user)
-    if chain_id:
-        stmt = stmt.where(Chain.id == _chain_or_404(chain_id).id)
-    chains = services.chains_with_nodes(stmt)
-    name = f"产业链环节-{chains[0].name}.xlsx" if chain_id else "产业链环节.xlsx"
-    return xlsx_response(name, [Sheet("产业链环节", services.TREE_HEADERS, services.tree_rows(chains),
-                                      services.TREE_WIDTHS)])
+    return _export(chain_id, "产业链环节", services.TREE_HEADERS, services.tree_rows, services.TREE_WIDTHS)
 
 
 def _chain_form(chain: Chain | None) -> ChainForm:

@@ -235,9 +235,8 @@ def tree(chain: Chain) -> list[tuple[ChainNode, int]]:
     children: dict[int | None, list[ChainNode]] = {}
     for node in chain.nodes:
         children.setdefault(node.parent_id, []).append(node)
-    ordered, stack = [], sorted(children.get(None, []), key=lambda n: (SEGMENT_ORDER.get(n.segment, 9), n.id),
-                                reverse=True)
-    stack = [(node, 0) for node in stack]
+    tops = sorted(children.get(None, []), key=lambda n: (SEGMENT_ORDER.get(n.segment, 9), n.id), reverse=True)
+    ordered, stack = [], [(node, 0) for node in tops]
     while stack:
         node, depth = stack.pop()
         ordered.append((node, depth))
@@ -251,10 +250,6 @@ class NodeCounts:
     leaders: int = 0  # 链主
     targets: int = 0  # 目标企业
     projects: dict[str, int] = field(default_factory=dict)  # current stage → count
-
-    @property
-    def project_total(self) -> int:
-        return sum(self.projects.values())
 
     @property
     def by_stage(self) -> list[tuple[str, int]]:
