@@ -12,6 +12,7 @@ from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicat
 from app.projects import services, warnings
 from app.projects.indicators import (
     Scope,
+    actual,
     add_months,
     funds,
     monthly_trend,
@@ -114,6 +115,25 @@ def test_targets_against_actuals_with_the_half_year_mark(manager, world):
     assert progress[TargetIndicator.LEAD_ENTERPRISES].half_passed is True
     assert progress[TargetIndicator.EVENTS].actual == 1
     assert target_progress(manager, 2026, date(2026, 5, 31))[0].half_passed is None  # June not over
+
+
+def test_each_target_indicator_counts_up_to_each_end(manager, world):
+    """The year so far and the end of June, for 双过半, from one query per target."""
+    n = Stage.NEGOTIATING
+    early = project(world, manager, {n: date(2026, 1, 2), Stage.SIGNED: date(2026, 3, 1),
+                                     Stage.STARTED: date(2026, 5, 10), Stage.PRODUCING: date(2026, 9, 1)}, agreed=20000)
+    late = project(world, manager, {n: date(2026, 1, 2), Stage.SIGNED: date(2026, 7, 1),
+                                    Stage.STARTED: date(2026, 8, 1)}, agreed=5000)
+    project(world, manager, {n: date(2025, 3, 2), Stage.SIGNED: date(2025, 12, 31)}, agreed=7000)  # last year
+    fund(manager, early, date(2026, 4, 1), 300)
+    fund(manager, early, date(2026, 10, 1), 200)
+    fund(manager, late, date(2026, 7, 1), 100)
+    expected = {TargetIndicator.SIGNED_COUNT: [2, 1], TargetIndicator.SIGNED_AMOUNT: [25000, 20000],
+                TargetIndicator.STARTED_COUNT: [2, 1], TargetIndicator.PRODUCING_COUNT: [1, 0],
+                TargetIndicator.FUNDS: [600, 300]}
+    for indicator, values in expected.items():
+        assert actual(Scope(manager), indicator, date(2026, 1, 1), [TODAY, date(2026, 6, 30)]) == [
+            Decimal(v) for v in values], indicator
 
 
 def flagged(made, today=TODAY) -> list[str]:

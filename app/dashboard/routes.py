@@ -24,7 +24,7 @@ def index():
     include_pending = request.args.get("pending") == "1"
     scope = Scope(current_user, include_pending=include_pending)
     month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
-    month, year = indicators.stage_figures(scope, month_start, today), indicators.stage_figures(scope, year_start, today)
+    month, year = indicators.stage_figures_over(scope, [(month_start, today), (year_start, today)])
     funds_month = sum(indicators.funds(scope, month_start, today).values())
     funds_year = indicators.funds(scope, year_start, today)
     trend = indicators.monthly_trend(scope, today.year, today)

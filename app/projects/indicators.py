@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.auth.scope import scoped, unit_ids_under
+from app.auth.scope import scoped, sees_everything, unit_ids_under
 from app.extensions import db
 from app.models import (
     BIG_PROJECT_WAN,
@@ -25,6 +25,7 @@ from app.models import (
     EnterpriseTag,
     Event,
     FundEntry,
+    OrgUnit,
     Park,
     Project,
     Target,
@@ -68,6 +69,16 @@ class Scope:
     def funds(self):
         return FundEntry.review_status.in_(statuses(self.include_pending))
 
+    def fund_entries(self, stmt: sa.Select) -> sa.Select:
+        """Restrict a statement over FundEntry to this scope's entries, as reviewed as it counts them.
+        Their projects are joined only when the scope leaves some out: a root user's totals read the
+        entries alone (the join had been most of their cost)."""
+        stmt = stmt.where(self.funds())
+        root = self.unit_id is None or db.session.get(OrgUnit, self.unit_id).parent_id is None
+        if sees_everything(self.user) and root and not self.chain_id:
+            return stmt
+        return self.projects(stmt.join(Project, Project.id == FundEntry.project_id))
+
     def first(self, stage: str):
         """The column with the date a project first reached ``stage``, as this scope counts."""
         return first_reached(stage, self.include_pending)
@@ -79,34 +90,46 @@ class StageFigures:
     amount_wan: Decimal = Decimal(0)
 
 
-def _stage_columns(scope: Scope, start: date, end: date) -> list:
-    """Per stage of DATE_COLUMNS: the count of projects that first reached it within [start, end]
-    and the sum of their 协议投资."""
+def _stage_columns(scope: Scope, start: date, end: date, stages=tuple(DATE_COLUMNS)) -> list:
+    """Per stage: the count of projects that first reached it within [start, end] and the sum of
+    their 协议投资."""
     columns = []
-    for stage in DATE_COLUMNS:
+    for stage in stages:
         within = scope.first(stage).between(start, end)
         columns += [sa.func.count(sa.case((within, 1))), sa.func.sum(sa.case((within, Project.agreed_investment_wan)))]
     return columns
 
 
-def _figures(row) -> dict[str, StageFigures]:
+def _figures(row, stages=tuple(DATE_COLUMNS)) -> dict[str, StageFigures]:
     figures = {stage: StageFigures() for stage in Stage}
-    for index, stage in enumerate(DATE_COLUMNS):
+    for index, stage in enumerate(stages):
         figures[stage] = StageFigures(row[2 * index] or 0, Decimal(row[2 * index + 1] or 0))
     return figures
 
 
 def stage_figures(scope: Scope, start: date, end: date) -> dict[str, StageFigures]:
     """Projects that first reached each stage within [start, end], and the sum of their 协议投资."""
-    return _figures(db.session.execute(scope.projects(sa.select(*_stage_columns(scope, start, end))
-                                                      .select_from(Project))).one())
+    return stage_figures_over(scope, [(start, end)])[0]
+
+
+def stage_figures_over(scope: Scope, periods: list[tuple[date, date]]) -> list[dict[str, StageFigures]]:
+    """``stage_figures`` for several periods (this month, the year so far) in one pass over the projects."""
+    columns = [column for start, end in periods for column in _stage_columns(scope, start, end)]
+    row = db.session.execute(scope.projects(sa.select(*columns).select_from(Project))).one()
+    width = 2 * len(DATE_COLUMNS)
+    return [_figures(row[i * width:(i + 1) * width]) for i in range(len(periods))]
+
+
+CHAIN_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 
 
 def chain_figures(scope: Scope, start: date, end: date) -> dict[int, dict[str, StageFigures]]:
-    """``stage_figures`` per chain (of the project's chain node), in one grouped query."""
-    stmt = (sa.select(ChainNode.chain_id, *_stage_columns(scope, start, end)).select_from(Project)
-            .join(ChainNode, ChainNode.id == Project.chain_node_id).group_by(ChainNode.chain_id))
-    return {row[0]: _figures(row[1:]) for row in db.session.execute(scope.projects(stmt))}
+    """签约, 开工 and 投产 within [start, end] per chain (of the project's chain node), in one grouped
+    query over only the projects that reached one of them then."""
+    reached = sa.or_(*(scope.first(stage).between(start, end) for stage in CHAIN_STAGES))
+    stmt = (sa.select(ChainNode.chain_id, *_stage_columns(scope, start, end, CHAIN_STAGES)).select_from(Project)
+            .join(ChainNode, ChainNode.id == Project.chain_node_id).where(reached).group_by(ChainNode.chain_id))
+    return {row[0]: _figures(row[1:], CHAIN_STAGES) for row in db.session.execute(scope.projects(stmt))}
 
 
 def big_signed_count(scope: Scope, start: date, end: date) -> int:
@@ -118,9 +141,9 @@ def big_signed_count(scope: Scope, start: date, end: date) -> int:
 
 def funds(scope: Scope, start: date, end: date) -> dict[str, Decimal]:
     """Funds in place entered for the months within [start, end], by origin."""
-    stmt = (sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan)).join(Project)
-            .where(scope.funds(), FundEntry.month.between(start.replace(day=1), end)).group_by(FundEntry.origin))
-    return {origin: Decimal(total or 0) for origin, total in db.session.execute(scope.projects(stmt))}
+    stmt = (sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan))
+            .where(FundEntry.month.between(start.replace(day=1), end)).group_by(FundEntry.origin))
+    return {origin: Decimal(total or 0) for origin, total in db.session.execute(scope.fund_entries(stmt))}
 
 
 @dataclass
@@ -172,9 +195,9 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
             if stage == Stage.SIGNED:
                 months[int(m)]["signed_wan"] = Decimal(amount or 0)
     fund_month = sa.extract("month", FundEntry.month)
-    stmt = (sa.select(fund_month, sa.func.sum(FundEntry.amount_wan)).join(Project)
-            .where(scope.funds(), FundEntry.month.between(date(year, 1, 1), through)).group_by(fund_month))
-    for m, amount in db.session.execute(scope.projects(stmt)):
+    stmt = (sa.select(fund_month, sa.func.sum(FundEntry.amount_wan))
+            .where(FundEntry.month.between(date(year, 1, 1), through)).group_by(fund_month))
+    for m, amount in db.session.execute(scope.fund_entries(stmt)):
         months[int(m)]["funds_wan"] = Decimal(amount or 0)
     return list(months.values())
 
@@ -187,28 +210,36 @@ def top_parks_by_signed(scope: Scope, start: date, end: date, limit: int = 5) ->
     return [(n, c, Decimal(a or 0)) for n, c, a in db.session.execute(scope.projects(stmt))]
 
 
-def actual(scope: Scope, indicator: str, start: date, end: date) -> Decimal:
-    """The actual value of a target indicator (DOMAIN.md §2) within [start, end]."""
-    if indicator in (TargetIndicator.SIGNED_COUNT, TargetIndicator.SIGNED_AMOUNT, TargetIndicator.STARTED_COUNT,
-                     TargetIndicator.PRODUCING_COUNT):
-        stage = {TargetIndicator.STARTED_COUNT: Stage.STARTED,
-                 TargetIndicator.PRODUCING_COUNT: Stage.PRODUCING}.get(indicator, Stage.SIGNED)
-        figures = stage_figures(scope, start, end)[stage]
-        return figures.amount_wan if indicator == TargetIndicator.SIGNED_AMOUNT else Decimal(figures.count)
-    if indicator == TargetIndicator.FUNDS:
-        return sum(funds(scope, start, end).values(), Decimal(0))
-    if indicator == TargetIndicator.LEAD_ENTERPRISES:
-        stmt = sa.select(sa.func.count(sa.distinct(Project.investor_id))).where(
-            scope.first(Stage.SIGNED).between(start, end),
-            Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag.in_(LEAD_TAGS))))
-        return Decimal(db.session.scalar(scope.projects(stmt)) or 0)
-    if indicator == TargetIndicator.EVENTS:
-        stmt = scoped(sa.select(sa.func.count()).select_from(Event).where(Event.starts_on.between(start, end)),
-                      scope.user, Event.unit_id)
+STAGE_INDICATORS = {TargetIndicator.SIGNED_COUNT: Stage.SIGNED, TargetIndicator.SIGNED_AMOUNT: Stage.SIGNED,
+                    TargetIndicator.STARTED_COUNT: Stage.STARTED, TargetIndicator.PRODUCING_COUNT: Stage.PRODUCING}
+
+
+def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[Decimal]:
+    """The actual value of a target indicator (DOMAIN.md §2) from ``start`` to each of ``ends``
+    (the year so far and the end of June, for 双过半), in one query."""
+    if indicator in STAGE_INDICATORS:
+        reached = scope.first(STAGE_INDICATORS[indicator])
+        amount = Project.agreed_investment_wan if indicator == TargetIndicator.SIGNED_AMOUNT else 1
+        stmt = scope.projects(sa.select(*(sa.func.sum(sa.case((reached.between(start, end), amount), else_=0))
+                                          for end in ends)).select_from(Project))
+    elif indicator == TargetIndicator.FUNDS:
+        stmt = scope.fund_entries(sa.select(*(sa.func.sum(sa.case((FundEntry.month <= end, FundEntry.amount_wan),
+                                                                  else_=0)) for end in ends))
+                                  .where(FundEntry.month >= start.replace(day=1)))
+    elif indicator == TargetIndicator.LEAD_ENTERPRISES:
+        signed = scope.first(Stage.SIGNED)
+        stmt = scope.projects(sa.select(*(sa.func.count(sa.distinct(sa.case((signed <= end, Project.investor_id))))
+                                          for end in ends)).where(
+            signed >= start,
+            Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag.in_(LEAD_TAGS)))))
+    elif indicator == TargetIndicator.EVENTS:
+        stmt = scoped(sa.select(*(sa.func.count(sa.case((Event.starts_on <= end, 1))) for end in ends))
+                      .where(Event.starts_on >= start), scope.user, Event.unit_id)
         if scope.unit_id:
             stmt = stmt.where(Event.unit_id.in_(unit_ids_under(scope.unit_id)))
-        return Decimal(db.session.scalar(stmt) or 0)
-    raise ValueError(f"未知的指标：{indicator}")
+    else:
+        raise ValueError(f"未知的指标：{indicator}")
+    return [Decimal(value or 0) for value in db.session.execute(stmt).one()]
 
 
 @dataclass
@@ -241,8 +272,7 @@ def target_progress(user: User, year: int, today: date, include_pending: bool = 
     progress = []
     for target in db.session.scalars(stmt.order_by(Target.unit_id, Target.chain_id.nulls_first(), Target.indicator)):
         scope = Scope(user, target.unit_id, target.chain_id, include_pending)
-        value = actual(scope, target.indicator, date(year, 1, 1), end)
-        half = actual(scope, target.indicator, date(year, 1, 1), june) if end >= june else None
-        progress.append(TargetProgress(target, value, half))
+        values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
+        progress.append(TargetProgress(target, values[0], values[1] if len(values) > 1 else None))
     return progress
 

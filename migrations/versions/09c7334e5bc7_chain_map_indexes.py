@@ -1,6 +1,8 @@
-"""chain map indexes: a chain's projects per node and stage, and its enterprises per node and role
-(still active), counted from indexes alone, within a user's scope too (the unit ids are in them);
-each replaces the single-column index it extends
+"""chain map and dashboard indexes: a chain's projects per node and stage, and its enterprises per
+node and role (still active), counted from indexes alone, within a user's scope too (the unit ids
+are in them), each replacing the single-column index it extends; and the approved first-reached
+dates with 协议投资 and the keys the dashboard's aggregates group and scope by, scanned instead of
+the wide project rows
 
 Revision ID: 09c7334e5bc7
 Revises: 567a53da9741
@@ -16,6 +18,9 @@ down_revision = '567a53da9741'
 branch_labels = None
 depends_on = None
 
+APPROVED_DATES = ['approved_negotiating_on', 'approved_signed_on', 'approved_started_on', 'approved_producing_on',
+                  'approved_terminated_on', 'agreed_investment_wan', 'chain_node_id', 'unit_id', 'investor_id']
+
 
 def upgrade():
     op.create_index('ix_enterprise_id_is_active_unit_id', 'enterprise', ['id', 'is_active', 'unit_id'])
@@ -23,9 +28,11 @@ def upgrade():
     op.drop_index('ix_enterprise_node_node_id', table_name='enterprise_node')
     op.create_index('ix_project_chain_node_id_stage', 'project', ['chain_node_id', 'stage', 'unit_id'])
     op.drop_index('ix_project_chain_node_id', table_name='project')
+    op.create_index('ix_project_approved_dates', 'project', APPROVED_DATES)
 
 
 def downgrade():
+    op.drop_index('ix_project_approved_dates', table_name='project')
     op.create_index('ix_project_chain_node_id', 'project', ['chain_node_id'])
     op.drop_index('ix_project_chain_node_id_stage', table_name='project')
     op.create_index('ix_enterprise_node_node_id', 'enterprise_node', ['node_id'])
