@@ -144,12 +144,14 @@ def test_the_map_shows_gaps_and_counts_and_its_panel_lists_the_targets(app, clie
     assert "<html" not in panel and "甲市示例企业有限公司" in panel and "甲园区示例项目" in panel
 
     catalogue = openpyxl.load_workbook(io.BytesIO(client.get(f"/chains/{world.chain_id}/catalogue.xlsx").data)).active
-    assert [c.value for c in catalogue[2]][:6] == ["测试产业链", "上游", "原料", "补链", None, "甲市示例企业有限公司"]
+    assert catalogue["A1"].value == "招商目录（测试产业链）" and catalogue.print_title_rows == "$1:$4"  # to print
+    assert (catalogue["A3"].value, catalogue["F3"].value, catalogue["F4"].value) == ("短板环节", "目标企业", "目标企业")
+    assert [c.value for c in catalogue[5]][:6] == ["测试产业链", "上游", "原料", "补链", None, "甲市示例企业有限公司"]
     b_client = app.test_client()
     chain_keeper(app, b_client, world, unit="b_unit_id")
     assert b_client.get(f"/chains/{world.chain_id}/catalogue.xlsx").status_code == 404
     whole = openpyxl.load_workbook(io.BytesIO(b_client.get("/chains/catalogue.xlsx").data)).active
-    assert whole.max_row == 1  # 乙市 sees no chain of 甲市
+    assert whole.max_row == 4  # the title and headers only: 乙市 sees no chain of 甲市
 
 
 def test_the_dashboard_and_the_chain_page_show_this_years_chain_figures(app, client, world):

@@ -12,7 +12,7 @@ from app.auth.scope import get_scoped_or_404, scoped
 from app.chains import bp, services
 from app.chains.forms import ChainForm, DeleteNodeForm, LinkForm, NodeForm, UnlinkForm
 from app.enterprises.search import name_contains
-from app.excel import Sheet, xlsx_response
+from app.excel import xlsx_response
 from app.extensions import db
 from app.models import Chain, ChainNode, Enterprise, EnterpriseNode, Target
 from app.models.enums import Role, Segment
@@ -95,14 +95,14 @@ def node(chain_id: int, node_id: int):
                            unlink_form=UnlinkForm(), may_link=current_user.role in LINKERS)
 
 
-def _export(chain_id: int | None, title: str, headers: list[str], rows_of, widths: list[int]):
+def _export(chain_id: int | None, title: str, sheet_of):
     """A workbook of one chain, or of every chain the user sees."""
     stmt = services.visible_chains(current_user)
     if chain_id:
         stmt = stmt.where(Chain.id == _chain_or_404(chain_id).id)
     chains = services.chains_with_nodes(stmt)
     name = f"{title}-{chains[0].name}.xlsx" if chain_id else f"{title}.xlsx"
-    return xlsx_response(name, [Sheet(title, headers, rows_of(chains), widths)])
+    return xlsx_response(name, [sheet_of(chains, chains[0].name if chain_id else "全部产业链")])
 
 
 @bp.route("/catalogue.xlsx")
@@ -110,8 +110,8 @@ def _export(chain_id: int | None, title: str, headers: list[str], rows_of, width
 @roles_required()
 def catalogue(chain_id: int | None = None):
     """招商目录: the gap nodes and their target enterprises, for a 小分队 to take on a trip."""
-    return _export(chain_id, "招商目录", services.CATALOGUE_HEADERS,
-                   lambda chains: services.catalogue_rows(current_user, chains), services.CATALOGUE_WIDTHS)
+    return _export(chain_id, "招商目录",
+                   lambda chains, what: services.catalogue_sheet(current_user, chains, what, date.today()))
 
 
 @bp.route("/nodes.xlsx")
@@ -119,7 +119,7 @@ def catalogue(chain_id: int | None = None):
 @roles_required()
 def export_nodes(chain_id: int | None = None):
     """The node tree as the chain import reads it."""
-    return _export(chain_id, "产业链环节", services.TREE_HEADERS, services.tree_rows, services.TREE_WIDTHS)
+    return _export(chain_id, "产业链环节", lambda chains, _what: services.tree_sheet(chains))
 
 
 def _chain_form(chain: Chain | None) -> ChainForm:

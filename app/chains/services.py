@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
+from app.excel import Sheet
 from app.extensions import db
 from app.models import (
     Chain,
@@ -393,18 +394,26 @@ def catalogue_rows(user: User, chains: list[Chain]):
 
 CATALOGUE_HEADERS = ["产业链", "链段", "环节", "短板标识", "关键技术", "目标企业", "统一社会信用代码", "来源地",
                      "所在地", "企业标签", "负责人", "最近对接", "联系人", "联系电话"]
-CATALOGUE_WIDTHS = [14, 6, 28, 8, 24, 32, 20, 10, 12, 24, 10, 12, 10, 14]
-TREE_HEADERS = ["产业链", "链段", "上级环节", "环节", "国标行业代码", "短板标识", "描述", "关键技术"]
-TREE_WIDTHS = [14, 6, 32, 20, 16, 8, 30, 30]
 
 
-def tree_rows(chains: list[Chain]):
+def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date) -> Sheet:
+    """The 招商目录 as a sheet to print and take along: a title, who exported it and when, the gap
+    node's columns and the target's under two group headers."""
+    return Sheet("招商目录", CATALOGUE_HEADERS, catalogue_rows(user, chains),
+                 widths=[12, 6, 24, 8, 20, 30, 20, 10, 12, 20, 10, 11, 10, 13],
+                 above=[[f"招商目录（{what}）"], [f"导出：{user.display_name}（{user.unit.name}）", *[None] * 10,
+                                                 f"导出日期：{today.isoformat()}"]],
+                 groups=[("短板环节", 0, 4), ("目标企业", 5, 13)], formats=[None] * 11 + ["date", None, None],
+                 printed=True)
+
+
+def tree_sheet(chains: list[Chain]) -> Sheet:
     """A chain's node tree as the import reads it: one row per node, parents first, with its parent path."""
-    for chain in chains:
-        for node, _depth in tree(chain):
-            yield [chain.name, Segment.label_of(node.segment),
-                   path_text(path_of(node.parent)) if node.parent else None, node.name, node.industry_codes,
-                   node.gap_label, node.description, node.key_technologies]
+    rows = ([chain.name, Segment.label_of(node.segment), path_text(path_of(node.parent)) if node.parent else None,
+             node.name, node.industry_codes, node.gap_label, node.description, node.key_technologies]
+            for chain in chains for node, _depth in tree(chain))
+    return Sheet("产业链环节", ["产业链", "链段", "上级环节", "环节", "国标行业代码", "短板标识", "描述", "关键技术"],
+                 rows, widths=[14, 6, 32, 20, 16, 8, 30, 30])
 
 
 def node_options(user: User) -> list[tuple[int, str]]:
