@@ -201,8 +201,9 @@ def test_the_map_stays_readable_at_two_hundred_nodes(keeper, world):
     boxes = [b for b in layout.boxes if b.kind == "node"]
     assert len(boxes) == 200 and len(layout.boxes) == 204  # + the chain and its three segments
     for a, b in combinations(layout.boxes, 2):
-        assert (abs(a.x - b.x) >= services.BOX_WIDTH or abs(a.y - b.y) >= services.BOX_HEIGHT), (a.title, b.title)
-    assert all(0 <= b.x and b.x + services.BOX_WIDTH <= layout.width and b.y + services.BOX_HEIGHT <= layout.height
+        apart = a.x + a.width <= b.x or b.x + b.width <= a.x or abs(a.y - b.y) >= services.BOX_HEIGHT
+        assert apart, (a.title, b.title)
+    assert all(0 <= b.x and b.x + b.width <= layout.width and b.y + services.BOX_HEIGHT <= layout.height
                for b in layout.boxes)
     parent_of = {b.node.id: b for b in boxes}
     for box in boxes:

@@ -71,8 +71,7 @@ def detail(chain_id: int):
 def chain_map(chain_id: int):
     chain = _chain_or_404(chain_id)
     layout = services.map_layout(chain, services.node_counts(current_user, chain))
-    return render_template("chains/map.html", chain=chain, layout=layout, box_width=services.BOX_WIDTH,
-                           box_height=services.BOX_HEIGHT)
+    return render_template("chains/map.html", chain=chain, layout=layout, box_height=services.BOX_HEIGHT)
 
 
 @bp.route("/<int:chain_id>/nodes/<int:node_id>")

@@ -312,13 +312,21 @@ def node_members(user: User, node: ChainNode) -> Members:
 
 
 # The map: a tidy tree drawn left to right (chain → segments → nodes), one row per leaf, as SVG.
-BOX_WIDTH, BOX_HEIGHT, COLUMN_GAP, ROW_HEIGHT, MARGIN = 210, 44, 56, 52, 12
+# The chain's and the segments' columns are narrow, so three levels of nodes fit a laptop's screen.
+NODE_WIDTH, BOX_HEIGHT, COLUMN_GAP, ROW_HEIGHT, MARGIN = 200, 44, 40, 52, 12
+COLUMN_WIDTHS = (120, 80)  # the chain, the segments; then NODE_WIDTH
+
+
+def _column_x(depth: int) -> int:
+    widths = COLUMN_WIDTHS[:depth] + (NODE_WIDTH,) * max(depth - len(COLUMN_WIDTHS), 0)
+    return MARGIN + sum(widths) + depth * COLUMN_GAP
 
 
 @dataclass
 class Box:
     x: int
     y: int
+    width: int
     title: str
     kind: str  # chain / segment / node
     node: ChainNode | None = None
@@ -346,19 +354,20 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
         key = item.id if isinstance(item, ChainNode) else item
         below = [place(child, depth + 1) for child in children.get(key, [])]
         y = (below[0].y + below[-1].y) // 2 if below else MARGIN + next(rows) * ROW_HEIGHT
-        x = MARGIN + depth * (BOX_WIDTH + COLUMN_GAP)
+        x = _column_x(depth)
+        width = COLUMN_WIDTHS[depth] if depth < len(COLUMN_WIDTHS) else NODE_WIDTH
         if isinstance(item, ChainNode):
-            box = Box(x, y, item.name, "node", item, counts.get(item.id))
+            box = Box(x, y, width, item.name, "node", item, counts.get(item.id))
         elif item == "chain":
-            box = Box(x, y, chain.name, "chain")
+            box = Box(x, y, width, chain.name, "chain")
         else:
-            box = Box(x, y, Segment.label_of(item), "segment")
+            box = Box(x, y, width, Segment.label_of(item), "segment")
         boxes.append(box)
-        edges.extend((x + BOX_WIDTH, y + BOX_HEIGHT // 2, child.x, child.y + BOX_HEIGHT // 2) for child in below)
+        edges.extend((x + width, y + BOX_HEIGHT // 2, child.x, child.y + BOX_HEIGHT // 2) for child in below)
         return box
 
     place("chain", 0)
-    width = max(box.x for box in boxes) + BOX_WIDTH + MARGIN
+    width = max(box.x + box.width for box in boxes) + MARGIN
     height = max(box.y for box in boxes) + BOX_HEIGHT + MARGIN
     return MapLayout(width, height, boxes, edges)
 
