@@ -56,14 +56,21 @@ class Scope:
     unit_id: int | None = None
     chain_id: int | None = None
     include_pending: bool = False
+    own_unit_only: bool = False  # the unit's own records, not its subtree's (a report's 本级 row)
+    min_amount_wan: Decimal | None = None  # only projects with at least this 协议投资 (亿元以上: 10000)
+
+    def unit_ids(self) -> list[int]:
+        return [self.unit_id] if self.own_unit_only else unit_ids_under(self.unit_id)
 
     def projects(self, stmt: sa.Select) -> sa.Select:
         """Restrict a statement that involves Project to the projects of this scope."""
         stmt = scoped(stmt, self.user, Project.unit_id)
         if self.unit_id:
-            stmt = stmt.where(Project.unit_id.in_(unit_ids_under(self.unit_id)))
+            stmt = stmt.where(Project.unit_id.in_(self.unit_ids()))
         if self.chain_id:
             stmt = stmt.where(Project.chain_node_id.in_(sa.select(ChainNode.id).where(ChainNode.chain_id == self.chain_id)))
+        if self.min_amount_wan is not None:
+            stmt = stmt.where(Project.agreed_investment_wan >= self.min_amount_wan)
         return stmt
 
     def funds(self):
@@ -74,8 +81,9 @@ class Scope:
         Their projects are joined only when the scope leaves some out: a root user's totals read the
         entries alone (the join had been most of their cost)."""
         stmt = stmt.where(self.funds())
-        root = self.unit_id is None or db.session.get(OrgUnit, self.unit_id).parent_id is None
-        if sees_everything(self.user) and root and not self.chain_id:
+        root = self.unit_id is None or (db.session.get(OrgUnit, self.unit_id).parent_id is None
+                                        and not self.own_unit_only)
+        if sees_everything(self.user) and root and not self.chain_id and self.min_amount_wan is None:
             return stmt
         return self.projects(stmt.join(Project, Project.id == FundEntry.project_id))
 
@@ -236,7 +244,7 @@ def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[
         stmt = scoped(sa.select(*(sa.func.count(sa.case((Event.starts_on <= end, 1))) for end in ends))
                       .where(Event.starts_on >= start), scope.user, Event.unit_id)
         if scope.unit_id:
-            stmt = stmt.where(Event.unit_id.in_(unit_ids_under(scope.unit_id)))
+            stmt = stmt.where(Event.unit_id.in_(scope.unit_ids()))
     else:
         raise ValueError(f"未知的指标：{indicator}")
     return [Decimal(value or 0) for value in db.session.execute(stmt).one()]

@@ -1,0 +1,146 @@
+"""The monthly report's summary (汇总) against figures worked out by hand, for 丙市 (C) with its two
+counties C1 and C2 and a project of its own, in March 2026:
+
+- p1 C1 20000: 在谈 2026-01-05, 签约 2026-02-10 (last month), 开工 2026-03-15
+- p2 C1 15000: 在谈 2025-11-01, 签约 2025-12-20 (December of last year), 开工 2026-03-02
+- p3 C2  8000: 在谈 2026-03-01, 签约 2026-03-20, 终止 2026-03-25 (still a March 签约)
+- p4 C2 12000: 在谈 2026-02-01, 签约 2026-02-25 corrected to 2026-03-05 (a March 签约 only)
+- p5 C1  5000: 在谈 2026-03-10, 签约 2026-03-28 entered by an officer, pending
+- p6 C  30000: 在谈 2026-03-03 (丙市 本级)
+- funds: p1 2026-02 300 本市, 2026-03 500 省外; p2 2025-12 1000 省外 (last year), 2026-01 200 外资;
+  p4 2026-03 100 省外
+- events: C1 2026-03-02, C2 2026-02-10
+"""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.extensions import db
+from app.models import Event
+from app.models.enums import EventKind, Role, Stage, UnitKind
+from app.projects import services
+from app.reports import monthly
+from tests import helpers
+
+TODAY = date(2026, 4, 2)
+MARCH = date(2026, 3, 1)
+N, S, ST = Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED
+
+
+@pytest.fixture
+def scenario(app, world):
+    """丙市 and its counties with the scenario above, and the manager at the root who reports:
+    their ids, no app context left open (the API test's requests push their own)."""
+    with app.app_context():
+        root = db.session.get(helpers.OrgUnit, world.root_unit_id)
+        c = helpers.make_unit("C", "丙市", UnitKind.CITY, root)
+        c1 = helpers.make_unit("C1", "丙一县", UnitKind.COUNTY, c)
+        c2 = helpers.make_unit("C2", "丙二县", UnitKind.COUNTY, c)
+        manager = helpers.make_user(Role.MANAGER, world.root_unit_id, username="reporter")
+        officer = helpers.make_user(Role.OFFICER, c1.id)
+
+        def project(name, unit, agreed, moves):
+            made = services.create_project(manager, {"name": name, "unit_id": unit.id,
+                                                     "agreed_investment_wan": Decimal(agreed)}, moves[0][1], today=TODAY)
+            for stage, day in moves[1:]:
+                services.move(manager, made, stage, day, "原因" if stage == Stage.TERMINATED else None, today=TODAY)
+            return made
+
+        def fund(made, month, amount, origin):
+            services.save_fund(manager, made, {"month": month, "origin": origin, "amount_wan": Decimal(amount)},
+                               today=TODAY)
+
+        p1 = project("p1", c1, 20000, [(N, date(2026, 1, 5)), (S, date(2026, 2, 10)), (ST, date(2026, 3, 15))])
+        p2 = project("p2", c1, 15000, [(N, date(2025, 11, 1)), (S, date(2025, 12, 20)), (ST, date(2026, 3, 2))])
+        project("p3", c2, 8000, [(N, date(2026, 3, 1)), (S, date(2026, 3, 20)), (Stage.TERMINATED, date(2026, 3, 25))])
+        p4 = project("p4", c2, 12000, [(N, date(2026, 2, 1)), (S, date(2026, 2, 25))])
+        services.correct(manager, p4.stage_events[-1], "合同签订日期录错", effective_on=date(2026, 3, 5), today=TODAY)
+        p5 = project("p5", c1, 5000, [(N, date(2026, 3, 10))])
+        services.move(officer, p5, S, date(2026, 3, 28), today=TODAY)
+        project("p6", c, 30000, [(N, date(2026, 3, 3))])
+        fund(p1, date(2026, 2, 1), 300, "local")
+        fund(p1, date(2026, 3, 1), 500, "out_of_province")
+        fund(p2, date(2025, 12, 1), 1000, "out_of_province")
+        fund(p2, date(2026, 1, 1), 200, "foreign")
+        fund(p4, date(2026, 3, 1), 100, "out_of_province")
+        db.session.add_all([Event(name="丙一推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 3, 2), unit_id=c1.id),
+                            Event(name="丙二推介会", kind=EventKind.PROMOTION, starts_on=date(2026, 2, 10), unit_id=c2.id)])
+        db.session.commit()
+        return manager.id, c.id
+
+
+@pytest.fixture
+def city(app, scenario):
+    with app.app_context():
+        yield db.session.get(helpers.User, scenario[0]), db.session.get(helpers.OrgUnit, scenario[1])
+
+
+def row(counts, amount, funds, out, big, events, rates=None):
+    """A row's values in label order: 在谈, 签约, 签约额, 开工, 投产, 到位, 其中省外, 亿元以上, 活动 (, rates)."""
+    values = [counts[0], counts[1], Decimal(amount), counts[2], counts[3], Decimal(funds), Decimal(out), big, events]
+    return values + list(rates or [])
+
+
+def table(rows, total):
+    return {r.name: {period: list(values.values()) for period, values in r.figures.items()} for r in [*rows, total]}
+
+
+def test_every_number_of_the_summary_per_unit_and_in_total(city):
+    manager, c = city
+    rows, total = monthly.summary(manager, MARCH, c)
+    assert [r.name for r in rows] == ["丙市（本级）", "丙一县", "丙二县"]
+    assert list(total.figures[monthly.MONTH]) == [
+        "新增在谈项目数", "新签约项目数", "新签约协议投资额(万元)", "新开工项目数", "新投产项目数", "本月到位资金(万元)",
+        "其中省外到位资金(万元)", "亿元以上签约项目数", "招商活动场次"]
+    assert list(total.figures[monthly.YEAR])[5] == "本年累计到位资金(万元)"
+    assert list(total.figures[monthly.YEAR])[-2:] == ["开工率", "资金到位率"]
+    assert table(rows, total) == {
+        "丙市（本级）": {monthly.MONTH: row([1, 0, 0, 0], 0, 0, 0, 0, 0),
+                     monthly.YEAR: row([1, 0, 0, 0], 0, 0, 0, 0, 0, [None, None])},
+        "丙一县": {monthly.MONTH: row([1, 0, 2, 0], 0, 500, 500, 0, 1),
+                monthly.YEAR: row([2, 1, 2, 0], 20000, 1000, 500, 1, 1, [1.0, 0.04])},
+        "丙二县": {monthly.MONTH: row([1, 2, 0, 0], 20000, 100, 100, 1, 0),
+                monthly.YEAR: row([2, 2, 0, 0], 20000, 100, 100, 1, 1, [0.0, 0.005])},
+        "合计": {monthly.MONTH: row([3, 2, 2, 0], 20000, 600, 600, 1, 1),
+               monthly.YEAR: row([5, 3, 2, 0], 40000, 1100, 600, 2, 2, [pytest.approx(1 / 3), 0.0225])},
+    }
+
+
+def test_pending_records_and_the_threshold_change_only_what_they_should(city):
+    manager, c = city
+    _rows, total = monthly.summary(manager, MARCH, c, include_pending=True)
+    assert (total.figures[monthly.MONTH]["新签约项目数"], total.figures[monthly.YEAR]["新签约协议投资额(万元)"]) == (
+        3, Decimal(45000))
+    _rows, big = monthly.summary(manager, MARCH, c, min_amount_wan=Decimal(10000))
+    assert list(big.figures[monthly.MONTH].values()) == row([1, 1, 2, 0], 12000, 600, 600, 1, 1)
+    # A month before the scenario: nothing yet, and the 本级 row is left out when it has nothing.
+    rows, empty = monthly.summary(manager, date(2025, 10, 1), c)
+    assert [r.name for r in rows] == ["丙一县", "丙二县"] and empty.figures[monthly.MONTH]["新增在谈项目数"] == 0
+
+
+def test_the_api_serves_the_summary_as_json_within_scope(app, client, scenario, login, world):
+    with app.app_context():
+        unit = db.session.get(helpers.OrgUnit, scenario[1])
+        rows, total = monthly.summary(db.session.get(helpers.User, scenario[0]), MARCH, unit)
+        expected = monthly.as_json(MARCH, unit, rows, total)
+    client.post("/auth/login", data={"username": "reporter", "password": helpers.PASSWORD})
+    answer = client.get("/api/v1/reports/monthly?month=2026-03&unit=C").json
+    assert answer == expected
+    assert answer["indicators"]["本年累计"]["资金到位率"] == 0.0225 and answer["month"] == "2026-03"
+    assert answer["units"][1] == {"unit": "C1", "name": "丙一县", "本月": answer["units"][1]["本月"],
+                                  "本年累计": answer["units"][1]["本年累计"]}
+    assert answer["units"][1]["本月"]["新开工项目数"] == 2 and answer["units"][1]["本月"]["本月到位资金(万元)"] == 500.0
+    assert client.get("/api/v1/reports/monthly?month=2026-13&unit=C").status_code == 400
+    b_user = app.test_client()
+    login(Role.MANAGER, unit="b", client=b_user)
+    refused = b_user.get("/api/v1/reports/monthly?month=2026-03&unit=C")
+    assert refused.status_code == 404 and "不在您的数据范围内" in refused.json["message"]
+
+
+def test_months_are_checked():
+    assert monthly.parse_month("2026-3", TODAY) == MARCH and monthly.parse_month(None, TODAY) == MARCH
+    for wrong in ("2026/03", "2026-13", "", "2026-05"):
+        with pytest.raises(monthly.ReportError):
+            monthly.parse_month(wrong, TODAY)
+
