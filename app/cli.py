@@ -1,6 +1,7 @@
 """Command-line entry points: thin wrappers over services that commit once at the end."""
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,11 +11,12 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import AdminError
 from app.admin.services import create_user as create_account
-from app.excel import ExcelError
+from app.excel import ExcelError, write_workbook
 from app.extensions import db
 from app.imports.services import BatchError, commit, preview, run
 from app.models import ImportRow, OrgUnit, Park, User
 from app.models.enums import Role
+from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
 from app.seed.synthetic import generate
 
@@ -141,7 +143,38 @@ def _row_errors(batch) -> list[dict]:
     return [{"row": n, "message": m} for n, m in rows]
 
 
+report_cli = AppGroup("report", help="报表")
+
+
+@report_cli.command("monthly")
+@with_appcontext
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--unit", "unit_code", help="单位代码（默认：根单位）")
+@click.option("--include-pending", is_flag=True, help="计入待审核的记录")
+@click.option("-o", "output", type=click.Path(dir_okay=False), help="工作簿路径（默认：当前目录下按单位和月份命名）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总（不写工作簿，除非同时给出 -o）")
+@click.option("--user", "username", help="以该用户的数据范围出报（默认：第一个在用的系统管理员）")
+def report_monthly(month, unit_code, include_pending, output, as_json, username):
+    """The monthly report (招商引资工作月报): the workbook, or its summary as JSON."""
+    user = _acting_user(username)
+    try:
+        first = monthly.parse_month(month, date.today())
+        root = db.session.scalar(sa.select(OrgUnit.code).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+        unit = monthly.report_unit(user, unit_code or root)
+    except monthly.ReportError as error:
+        raise click.ClickException(str(error))
+    if output or not as_json:
+        path = Path(output or monthly.filename(unit, first))
+        write_workbook(path, monthly.workbook(user, first, unit, include_pending))
+        if not as_json:
+            click.echo(f"已生成 {path}")
+    if as_json:
+        rows, total = monthly.summary(user, first, unit, include_pending)
+        click.echo(json.dumps(monthly.as_json(first, unit, rows, total), ensure_ascii=False))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(report_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(import_file)

@@ -11,13 +11,16 @@ counties C1 and C2 and a project of its own, in March 2026:
   p4 2026-03 100 省外
 - events: C1 2026-03-02, C2 2026-02-10
 """
-from datetime import date
+import json
+from datetime import date, datetime
 from decimal import Decimal
 
+import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Event
+from app.models import Event, Target
 from app.models.enums import EventKind, Role, Stage, UnitKind
 from app.projects import services
 from app.reports import monthly
@@ -144,3 +147,46 @@ def test_months_are_checked():
         with pytest.raises(monthly.ReportError):
             monthly.parse_month(wrong, TODAY)
 
+
+
+def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scenario, tmp_path):
+    with app.app_context():
+        db.session.add(Target(year=2026, unit_id=db.session.scalar(
+            sa.select(helpers.OrgUnit.id).where(helpers.OrgUnit.code == "C1")), indicator="signed_count", value=4))
+        db.session.commit()
+    result = runner.invoke(args=["report", "monthly", "--month", "2026-03", "--unit", "C", "--user", "reporter",
+                                 "--json", "-o", str(tmp_path / "月报.xlsx")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    book = openpyxl.load_workbook(tmp_path / "月报.xlsx")
+    assert book.sheetnames == ["汇总", "签约项目", "开工项目", "投产项目", "在谈项目", "产业链"]
+    ws = book["汇总"]
+    assert ws["A1"].value == "丙市招商引资工作月报（2026年3月）" and ws["A2"].value == "填报单位：丙市"
+    assert {"B3:J3", "K3:U3", "V3:W3", "A1:W1"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert (ws["B3"].value, ws["K3"].value, ws["V3"].value) == ("本月", "本年累计", "年度目标任务")
+    labels = [ws.cell(4, c).value for c in range(2, 24)]
+    assert labels[:9] == monthly.LABELS[monthly.MONTH] and labels[9:20] == monthly.LABELS[monthly.YEAR]
+    assert labels[20:] == ["签约项目数目标", "签约项目数完成率"]
+    by_name = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 24)] for r in range(5, ws.max_row + 1)}
+    assert list(by_name) == ["丙市（本级）", "丙一县", "丙二县", "合计"]
+    assert by_name["合计"][:20] == [summary["indicators"][period][label] for period in ("本月", "本年累计")
+                                   for label in monthly.LABELS[period]]
+    assert by_name["丙一县"][20:] == [4, 0.25] and by_name["合计"][20:] == [None, None]
+    assert ws["D5"].number_format == "#,##0.00" and ws["T5"].number_format == "0.00%" and ws["B5"].number_format == "#,##0"
+    assert ws.print_title_rows == "$1:$4" and ws.page_setup.orientation == "landscape" and ws["A8"].font.b
+
+    def projects(title):
+        sheet = book[title]
+        return [[sheet.cell(r, c).value for c in (2, 8, 9, 10, 12, 13)] for r in range(4, sheet.max_row + 1)]
+
+    march = datetime(2026, 3, 1)
+    assert projects("签约项目") == [["p4", 12000, 100, 100, march.replace(day=5), None],
+                                ["p3", 8000, 0, 0, march.replace(day=20), None],
+                                ["2 个项目", 20000, 100, 100, None, None]]
+    assert projects("开工项目") == [["p2", 15000, 0, 1200, datetime(2025, 12, 20), march.replace(day=2)],
+                                ["p1", 20000, 500, 800, datetime(2026, 2, 10), march.replace(day=15)],
+                                ["2 个项目", 35000, 500, 2000, None, None]]
+    assert projects("投产项目") == [["0 个项目", 0, 0, 0, None, None]]
+    assert [row[0] for row in projects("在谈项目")] == ["p3", "p6", "p5", "3 个项目"]
+    assert book["签约项目"]["L4"].number_format == "yyyy-mm-dd" and book["产业链"]["C3"].value == "本月"
+    assert runner.invoke(args=["report", "monthly", "--month", "2026-3x", "--user", "reporter"]).exit_code != 0

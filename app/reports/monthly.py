@@ -1,7 +1,9 @@
 """The monthly report (月报, DOMAIN.md §5): its summary (汇总), per org unit directly under the
 chosen one and in total, for the month and for the year to its end, from dated records: a stage in
 the month the project first reached it, funds in the months of their entries, events in the month
-they started. The API serves the summary as JSON for the upper level's platform.
+they started. The API serves the summary as JSON for the upper level's platform; the workbook adds
+the year's targets, a sheet per stage of the projects counted in the month and a sheet per chain,
+each printable as it is.
 """
 import re
 from dataclasses import dataclass
@@ -9,21 +11,26 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit
+from app.chains.services import visible_chains
+from app.excel import Sheet
 from app.extensions import db
-from app.models import OrgUnit, User
+from app.models import Chain, ChainNode, FundEntry, OrgUnit, Project, Target, User
 from app.models.enums import FundOrigin, Stage, TargetIndicator
 from app.projects.indicators import (
     Scope,
     actual,
     add_months,
     big_signed_count,
+    chain_figures,
     funds,
     month_end,
     rates,
     stage_figures_over,
 )
+from app.projects.stages import first_reached
 
 MONTH, YEAR = "本月", "本年累计"
 # The indicator labels, exactly as the bureau's form has them.
@@ -129,3 +136,128 @@ def as_json(month: date, unit: OrgUnit, rows: list[Row], total: Row) -> dict:
     return {"month": f"{month:%Y-%m}", "unit": unit.code, "indicators": periods(total),
             "units": [{"unit": row.unit.code, "name": row.name, **periods(row)} for row in rows]}
 
+
+
+# ---------- the workbook ----------
+# 目标任务 set for a unit, beside the 本年累计 figure they are measured by.
+TARGETED = {TargetIndicator.SIGNED_COUNT: "新签约项目数", TargetIndicator.SIGNED_AMOUNT: SIGNED_AMOUNT,
+            TargetIndicator.STARTED_COUNT: "新开工项目数", TargetIndicator.PRODUCING_COUNT: "新投产项目数",
+            TargetIndicator.FUNDS: FUNDS[YEAR], TargetIndicator.EVENTS: EVENTS}
+RATES = {START_RATE, FUNDS_RATE}
+DETAIL_SHEETS = {"签约项目": Stage.SIGNED, "开工项目": Stage.STARTED, "投产项目": Stage.PRODUCING,
+                 "在谈项目": Stage.NEGOTIATING}
+DETAIL_HEADERS = ["序号", "项目名称", "投资方", "统一社会信用代码", "来源地", "所属产业链", "总投资(万元)", "协议投资(万元)",
+                  "本月到位(万元)", "累计到位(万元)", "阶段", "签约日期", "开工日期", "投产日期", "落户园区", "责任单位",
+                  "责任人", "存在问题", "下步计划"]
+DETAIL_FORMATS = ["integer", None, None, None, None, None, "amount", "amount", "amount", "amount", None, "date", "date",
+                  "date", None, None, None, None, None]
+DETAIL_WIDTHS = [6, 28, 26, 20, 10, 12, 12, 12, 11, 11, 6, 11, 11, 11, 18, 14, 8, 24, 24]
+CHAIN_STAGES = {"签约": Stage.SIGNED, "开工": Stage.STARTED, "投产": Stage.PRODUCING}
+
+
+def _heading(unit: OrgUnit, month: date, today: date, title: str | None = None) -> list[list]:
+    return [[title or f"{unit.name}招商引资工作月报（{month.year}年{month.month}月）"],
+            [f"填报单位：{unit.name}", None, None, f"报送日期：{today.isoformat()}"]]
+
+
+def _summary_sheet(by: User, month: date, unit: OrgUnit, rows: list[Row], total: Row, today: date) -> Sheet:
+    own = f"{unit.name}（本级）"  # its targets are the whole unit's, on the 合计 row
+    wanted = [None if r.name == own else r.unit.id for r in [*rows, total]]
+    targets = {(t.unit_id, t.indicator): t.value for t in db.session.scalars(sa.select(Target).where(
+        Target.year == month.year, Target.chain_id.is_(None), Target.unit_id.in_([w for w in wanted if w])))}
+    indicators = [i for i in TARGETED if any((w, i) in targets for w in wanted if w)]
+    headers = ["单位", *LABELS[MONTH], *LABELS[YEAR]]
+    for indicator in indicators:
+        headers += [f"{TargetIndicator.label_of(indicator)}目标", f"{TargetIndicator.label_of(indicator)}完成率"]
+    labels = [*LABELS[MONTH], *LABELS[YEAR]]
+    formats = [None] + ["percent" if label in RATES else "amount" if "万元" in label else "integer"
+                        for label in labels]
+    formats += [f for i in indicators for f in ("amount" if "万元" in TARGETED[i] else "integer", "percent")]
+    lines = []
+    for row, unit_id in zip([*rows, total], wanted):
+        line = [row.name, *(row.figures[MONTH][label] for label in LABELS[MONTH]),
+                *(row.figures[YEAR][label] for label in LABELS[YEAR])]
+        for indicator in indicators:
+            target = targets.get((unit_id, indicator))
+            done = row.figures[YEAR][TARGETED[indicator]]
+            line += [target, float(Decimal(done) / target) if target else None]
+        lines.append(line)
+    groups = [(MONTH, 1, len(LABELS[MONTH])), (YEAR, len(LABELS[MONTH]) + 1, len(labels))]
+    if indicators:
+        groups.append(("年度目标任务", len(labels) + 1, len(headers) - 1))
+    return Sheet("汇总", headers, lines, widths=[16] + [11] * (len(headers) - 1), above=_heading(unit, month, today),
+                 groups=groups, formats=formats, printed=True)
+
+
+def _paid(scope: Scope, ids: list[int], month: date, end: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per project: funds in place this month and up to the month's end."""
+    stmt = (sa.select(FundEntry.project_id, sa.func.sum(sa.case((FundEntry.month >= month, FundEntry.amount_wan),
+                                                                 else_=0)), sa.func.sum(FundEntry.amount_wan))
+            .where(FundEntry.project_id.in_(ids), FundEntry.month <= end, scope.funds()).group_by(FundEntry.project_id))
+    return {pid: (Decimal(m or 0), Decimal(c or 0)) for pid, m, c in db.session.execute(stmt)}
+
+
+def _detail_sheet(title: str, stage: str, scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """The projects that first reached ``stage`` in the month, one row each, and a 合计 row."""
+    end, reached = month_end(month), scope.first(stage)
+    projects = db.session.scalars(scope.projects(
+        sa.select(Project).where(reached.between(month, end))
+        .options(selectinload(Project.investor), selectinload(Project.park), selectinload(Project.unit),
+                 selectinload(Project.officer), selectinload(Project.chain_node).selectinload(ChainNode.chain))
+        .order_by(reached, Project.id))).all()
+    paid = _paid(scope, [p.id for p in projects], month, end)
+    dates = {s: first_reached(s, scope.include_pending).key for s in (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)}
+    lines, sums = [], [Decimal(0)] * 4
+    for number, p in enumerate(projects, start=1):
+        amounts = [p.total_investment_wan, p.agreed_investment_wan, *paid.get(p.id, (Decimal(0), Decimal(0)))]
+        sums = [s + (a or 0) for s, a in zip(sums, amounts)]
+        lines.append([number, p.name, p.investor.name if p.investor else None, p.investor.uscc if p.investor else None,
+                      p.source_region, p.chain_node.chain.name if p.chain_node else None, *amounts, p.stage_label,
+                      *(getattr(p, column) for column in dates.values()), p.park.name if p.park else None,
+                      p.unit.name, p.responsible_person or (p.officer.display_name if p.officer else None),
+                      p.problems, p.next_steps])
+    lines.append(["合计", f"{len(projects)} 个项目", None, None, None, None, *sums])
+    return Sheet(title, DETAIL_HEADERS, lines, widths=DETAIL_WIDTHS,
+                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月{title}"),
+                 formats=DETAIL_FORMATS, printed=True)
+
+
+def _chain_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """Per chain, 签约 / 开工 / 投产 counts and 协议投资, for the month and the year."""
+    end = month_end(month)
+    periods = {MONTH: chain_figures(scope, month, end), YEAR: chain_figures(scope, date(month.year, 1, 1), end)}
+    chains = db.session.scalars(visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
+    headers, formats = ["产业链", "产业集群"], [None, None]
+    for _period in periods:
+        for label in CHAIN_STAGES:
+            headers += [f"{label}项目数", f"{label}协议投资(万元)"]
+            formats += ["integer", "amount"]
+    lines, sums = [], [Decimal(0)] * (len(headers) - 2)
+    for chain in chains:
+        values = []
+        for figures in periods.values():
+            for stage in CHAIN_STAGES.values():
+                found = figures.get(chain.id, {}).get(stage)
+                values += [found.count if found else 0, found.amount_wan if found else Decimal(0)]
+        sums = [s + v for s, v in zip(sums, values)]
+        lines.append([chain.name, chain.cluster, *values])
+    lines.append(["合计", None, *sums])
+    width = 2 * len(CHAIN_STAGES)
+    return Sheet("产业链", headers, lines, widths=[16, 10] + [11] * (len(headers) - 2),
+                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月分产业链招商情况"),
+                 groups=[(MONTH, 2, 1 + width), (YEAR, 2 + width, 1 + 2 * width)], formats=formats, printed=True)
+
+
+def filename(unit: OrgUnit, month: date) -> str:
+    return f"招商引资工作月报-{unit.name}-{month:%Y-%m}.xlsx"
+
+
+def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
+             min_amount_wan: Decimal | None = None, today: date | None = None) -> list[Sheet]:
+    """The sheets of the month's report, to print and send as they are."""
+    today = today or date.today()
+    rows, total = summary(by, month, unit, include_pending, min_amount_wan)
+    scope = Scope(by, unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
+    return [_summary_sheet(by, month, unit, rows, total, today),
+            *(_detail_sheet(title, stage, scope, month, unit, today) for title, stage in DETAIL_SHEETS.items()),
+            _chain_sheet(scope, month, unit, today)]
