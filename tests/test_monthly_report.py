@@ -7,12 +7,13 @@ counties C1 and C2 and a project of its own, in March 2026:
 - p4 C2 12000: 在谈 2026-02-01, 签约 2026-02-25 corrected to 2026-03-05 (a March 签约 only)
 - p5 C1  5000: 在谈 2026-03-10, 签约 2026-03-28 entered by an officer, pending
 - p6 C  30000: 在谈 2026-03-03 (丙市 本级)
+- p7 C2  5000: 在谈 2024-12-01, 签约 2025-02-01, not started: 签约未落地 at the end of March
 - funds: p1 2026-02 300 本市, 2026-03 500 省外; p2 2025-12 1000 省外 (last year), 2026-01 200 外资;
   p4 2026-03 100 省外
 - events: C1 2026-03-02, C2 2026-02-10
 """
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -20,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Event, Target
+from app.models import CapacityRevision, Event, Target
 from app.models.enums import EventKind, Role, Stage, UnitKind
 from app.projects import services
 from app.reports import monthly
@@ -62,6 +63,7 @@ def scenario(app, world):
         p5 = project("p5", c1, 5000, [(N, date(2026, 3, 10))])
         services.move(officer, p5, S, date(2026, 3, 28), today=TODAY)
         project("p6", c, 30000, [(N, date(2026, 3, 3))])
+        project("p7", c2, 5000, [(N, date(2024, 12, 1)), (S, date(2025, 2, 1))])  # 签约未落地 by 31 March
         fund(p1, date(2026, 2, 1), 300, "local")
         fund(p1, date(2026, 3, 1), 500, "out_of_province")
         fund(p2, date(2025, 12, 1), 1000, "out_of_province")
@@ -151,15 +153,20 @@ def test_months_are_checked():
 
 def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scenario, tmp_path):
     with app.app_context():
-        db.session.add(Target(year=2026, unit_id=db.session.scalar(
-            sa.select(helpers.OrgUnit.id).where(helpers.OrgUnit.code == "C1")), indicator="signed_count", value=4))
+        c1 = db.session.scalar(sa.select(helpers.OrgUnit.id).where(helpers.OrgUnit.code == "C1"))
+        db.session.add(Target(year=2026, unit_id=c1, indicator="signed_count", value=4))
+        park = helpers.make_park(c1, "丙一园区")  # its land: 100 亩 from 10 March, 150 from 5 April
+        for total, day in ((100, datetime(2026, 3, 10, tzinfo=UTC)), (150, datetime(2026, 4, 5, tzinfo=UTC))):
+            db.session.add(CapacityRevision(park_id=park.id, item_id=1, kind="land", name="可供工业用地",
+                                            total=Decimal(total), unit="亩", as_of=day.date(), changed_at=day))
         db.session.commit()
     result = runner.invoke(args=["report", "monthly", "--month", "2026-03", "--unit", "C", "--user", "reporter",
                                  "--json", "-o", str(tmp_path / "月报.xlsx")])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     book = openpyxl.load_workbook(tmp_path / "月报.xlsx")
-    assert book.sheetnames == ["汇总", "签约项目", "开工项目", "投产项目", "在谈项目", "产业链"]
+    assert book.sheetnames == ["汇总", "签约项目", "开工项目", "投产项目", "在谈项目", "到位资金", "招商活动", "产业链",
+                               "要素保障", "预警项目"]
     ws = book["汇总"]
     assert ws["A1"].value == "丙市招商引资工作月报（2026年3月）" and ws["A2"].value == "填报单位：丙市"
     assert {"B3:J3", "K3:U3", "V3:W3", "A1:W1"} <= {str(r) for r in ws.merged_cells.ranges}
@@ -189,4 +196,16 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert projects("投产项目") == [["0 个项目", 0, 0, 0, None, None]]
     assert [row[0] for row in projects("在谈项目")] == ["p3", "p6", "p5", "3 个项目"]
     assert book["签约项目"]["L4"].number_format == "yyyy-mm-dd" and book["产业链"]["C3"].value == "本月"
+
+    def values(title, first_row=4):
+        sheet = book[title]
+        return [[c.value for c in row] for row in sheet.iter_rows(min_row=first_row)]
+
+    assert values("到位资金") == [[1, "p1", "丙一县", "本市", 0, 300], [2, "p1", "丙一县", "省外境内", 500, 500],
+                              [3, "p2", "丙一县", "外资", 0, 200], [4, "p4", "丙二县", "省外境内", 100, 100],
+                              ["合计", None, None, None, 600, 1100]]
+    assert values("招商活动") == [[1, march.replace(day=2), "专题招商推介会", "丙一推介会", None, "否", None, None, "丙一县"],
+                              ["合计", "1 场活动、0 次对接", None, None, None, None, None, None, None]]
+    assert values("要素保障") == [["丙一园区", "可供工业用地", "可供工业用地", 100, "亩", datetime(2026, 3, 10)]]
+    assert values("预警项目") == [[1, "p7", "签约", 5000, "丙二县", "签约未落地"], ["合计", "1 个项目", None, None, None, None]]
     assert runner.invoke(args=["report", "monthly", "--month", "2026-3x", "--user", "reporter"]).exit_code != 0

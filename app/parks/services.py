@@ -122,12 +122,20 @@ def remove_item(by: User, item: CapacityItem) -> None:
 
 def items_as_of(park: Park, day: date) -> list[CapacityRevision]:
     """The park's list as it stood at the end of ``day`` (Beijing time)."""
+    return lists_as_of([park.id], day).get(park.id, [])
+
+
+def lists_as_of(park_ids: list[int], day: date) -> dict[int, list[CapacityRevision]]:
+    """The parks' lists as they stood at the end of ``day`` (Beijing time), in one query."""
     until = datetime.combine(day + timedelta(days=1), time.min, BEIJING)
-    latest = (sa.select(sa.func.max(CapacityRevision.id)).where(CapacityRevision.park_id == park.id,
+    latest = (sa.select(sa.func.max(CapacityRevision.id)).where(CapacityRevision.park_id.in_(park_ids),
                                                                 CapacityRevision.changed_at < until)
               .group_by(CapacityRevision.item_id))
-    return list(db.session.scalars(sa.select(CapacityRevision).where(
-        CapacityRevision.id.in_(latest), CapacityRevision.removed.is_(False)).order_by(CapacityRevision.item_id)))
+    lists: dict[int, list[CapacityRevision]] = {}
+    for revision in db.session.scalars(sa.select(CapacityRevision).where(
+            CapacityRevision.id.in_(latest), CapacityRevision.removed.is_(False)).order_by(CapacityRevision.item_id)):
+        lists.setdefault(revision.park_id, []).append(revision)
+    return lists
 
 
 def history(park: Park, limit: int = 200) -> list[tuple[CapacityRevision, CapacityRevision | None]]:

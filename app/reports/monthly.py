@@ -13,12 +13,31 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.scope import get_scoped_unit
+from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.chains.services import visible_chains
 from app.excel import Sheet
 from app.extensions import db
-from app.models import Chain, ChainNode, FundEntry, OrgUnit, Project, Target, User
-from app.models.enums import FundOrigin, Stage, TargetIndicator
+from app.models import (
+    Activity,
+    Chain,
+    ChainNode,
+    Event,
+    FundEntry,
+    OrgUnit,
+    Park,
+    Project,
+    Target,
+    User,
+)
+from app.models.enums import (
+    ActivityKind,
+    CapacityKind,
+    FundOrigin,
+    Stage,
+    TargetIndicator,
+)
+from app.parks.services import lists_as_of
+from app.projects import warnings
 from app.projects.indicators import (
     Scope,
     actual,
@@ -248,6 +267,77 @@ def _chain_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet
                  groups=[(MONTH, 2, 1 + width), (YEAR, 2 + width, 1 + 2 * width)], formats=formats, printed=True)
 
 
+def _funds_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """Funds in place per project and origin: this month and the year to the month's end."""
+    end = month_end(month)
+    stmt = scope.projects(
+        sa.select(Project.name, OrgUnit.name, FundEntry.origin,
+                  sa.func.sum(sa.case((FundEntry.month >= month, FundEntry.amount_wan), else_=0)),
+                  sa.func.sum(FundEntry.amount_wan))
+        .select_from(FundEntry).join(Project, Project.id == FundEntry.project_id)
+        .join(OrgUnit, OrgUnit.id == Project.unit_id)
+        .where(scope.funds(), FundEntry.month.between(date(month.year, 1, 1), end))
+        .group_by(Project.id, Project.name, OrgUnit.name, FundEntry.origin)
+        .order_by(OrgUnit.name, Project.id, FundEntry.origin))
+    lines, sums = [], [Decimal(0), Decimal(0)]
+    for number, (name, unit_name, origin, this_month, year) in enumerate(db.session.execute(stmt), start=1):
+        sums = [sums[0] + this_month, sums[1] + year]
+        lines.append([number, name, unit_name, FundOrigin.label_of(origin), this_month, year])
+    lines.append(["合计", None, None, None, *sums])
+    return Sheet("到位资金", ["序号", "项目名称", "责任单位", "资金来源", "本月到位(万元)", "本年累计到位(万元)"], lines,
+                 widths=[6, 30, 16, 10, 14, 16], formats=["integer", None, None, None, "amount", "amount"],
+                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月到位资金"), printed=True)
+
+
+def _activities_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """The month's promotion events (in the month they started) and activities (when they happened)."""
+    end, units = month_end(month), unit_ids_under(unit.id)
+    events = db.session.scalars(scoped(
+        sa.select(Event).where(Event.starts_on.between(month, end), Event.unit_id.in_(units))
+        .options(selectinload(Event.enterprises), selectinload(Event.unit)), by, Event.unit_id)).all()
+    activities = db.session.scalars(scoped(
+        sa.select(Activity).where(Activity.occurred_on.between(month, end), Activity.unit_id.in_(units))
+        .options(selectinload(Activity.enterprises), selectinload(Activity.unit)), by, Activity.unit_id)).all()
+    lines = [[e.starts_on, e.kind_label, e.name, e.place, f"是（{e.leaders}）" if e.leaders else "否",
+              "、".join(x.name for x in e.enterprises) or None, None, e.unit.name] for e in events]
+    lines += [[a.occurred_on, ActivityKind.label_of(a.kind), a.summary, None, "是" if a.led_by_top_leader else "否",
+               "、".join(x.name for x in a.enterprises) or None, a.outcome, a.unit.name] for a in activities]
+    lines.sort(key=lambda line: line[0])
+    return Sheet("招商活动", ["日期", "类别", "名称或事由", "地点", "主要领导带队", "对接企业", "成效", "组织单位"],
+                 [[number, *line] for number, line in enumerate(lines, start=1)]
+                 + [["合计", f"{len(events)} 场活动、{len(activities)} 次对接"]],
+                 widths=[6, 11, 14, 30, 16, 16, 30, 30, 14], formats=["integer", "date"] + [None] * 7,
+                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月招商活动"), printed=True)
+
+
+def _capacity_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """Each park's capacity list (要素保障能力清单) as it stood at the end of the month."""
+    end = month_end(month)
+    parks = db.session.scalars(scoped(sa.select(Park).where(Park.unit_id.in_(unit_ids_under(unit.id)))
+                                      .order_by(Park.name), by, Park.unit_id)).all()
+    lists = lists_as_of([park.id for park in parks], end)
+    lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of]
+             for park in parks for item in lists.get(park.id, [])]
+    return Sheet("要素保障", ["园区", "要素类别", "名称", "总量", "单位", "截至日期"], lines,
+                 widths=[24, 14, 16, 14, 10, 12], formats=[None, None, None, "amount", None, "date"],
+                 above=_heading(unit, month, today, f"{unit.name}要素保障能力清单（{end.isoformat()}）"), printed=True)
+
+
+def _warnings_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+    """Each project with a warning open at the end of the month, and why."""
+    end = month_end(month)
+    projects = db.session.scalars(scope.projects(
+        sa.select(Project).where(warnings.any_warning(end)).options(selectinload(Project.unit))
+        .order_by(Project.unit_id, Project.id))).all()
+    reasons = warnings.of_projects([p.id for p in projects], end)
+    lines = [[number, p.name, p.stage_label, p.agreed_investment_wan, p.unit.name, "；".join(reasons.get(p.id, []))]
+             for number, p in enumerate(projects, start=1)]
+    return Sheet("预警项目", ["序号", "项目名称", "阶段", "协议投资(万元)", "责任单位", "预警原因"],
+                 lines + [["合计", f"{len(projects)} 个项目"]], widths=[6, 30, 8, 14, 16, 48],
+                 formats=["integer", None, None, "amount", None, None],
+                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月末预警项目"), printed=True)
+
+
 def filename(unit: OrgUnit, month: date) -> str:
     return f"招商引资工作月报-{unit.name}-{month:%Y-%m}.xlsx"
 
@@ -260,4 +350,6 @@ def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False
     scope = Scope(by, unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
     return [_summary_sheet(by, month, unit, rows, total, today),
             *(_detail_sheet(title, stage, scope, month, unit, today) for title, stage in DETAIL_SHEETS.items()),
-            _chain_sheet(scope, month, unit, today)]
+            _funds_sheet(scope, month, unit, today), _activities_sheet(by, month, unit, today),
+            _chain_sheet(scope, month, unit, today), _capacity_sheet(by, month, unit, today),
+            _warnings_sheet(scope, month, unit, today)]
