@@ -12,6 +12,7 @@ counties C1 and C2 and a project of its own, in March 2026:
   p4 2026-03 100 省外
 - events: C1 2026-03-02, C2 2026-02-10
 """
+import io
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from app.extensions import db
 from app.models import CapacityRevision, Event, Target
 from app.models.enums import EventKind, Role, Stage, UnitKind
 from app.projects import services
+from app.projects.indicators import add_months
 from app.reports import monthly
 from tests import helpers
 
@@ -209,3 +211,23 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert values("要素保障") == [["丙一园区", "可供工业用地", "可供工业用地", 100, "亩", datetime(2026, 3, 10)]]
     assert values("预警项目") == [[1, "p7", "签约", 5000, "丙二县", "签约未落地"], ["合计", "1 个项目", None, None, None, None]]
     assert runner.invoke(args=["report", "monthly", "--month", "2026-3x", "--user", "reporter"]).exit_code != 0
+
+
+def test_the_report_page_downloads_the_workbook_and_refuses_bad_input(app, client, scenario, login):
+    client.post("/auth/login", data={"username": "reporter", "password": helpers.PASSWORD})
+    page = client.get("/reports/").get_data(as_text=True)
+    last_month = add_months(date.today().replace(day=1), -1)
+    assert 'data-testid="monthly-form"' in page and f'value="{last_month:%Y-%m}"' in page  # last month by default
+    response = client.get("/reports/monthly.xlsx?month=2026-03&unit=C&big=y")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''%E6%8B%9B%E5%95%86" in response.headers["Content-Disposition"]
+    summary = openpyxl.load_workbook(io.BytesIO(response.data))["汇总"]
+    total = next(row for row in summary.iter_rows(min_row=5, values_only=True) if row[0] == "合计")
+    assert list(total[1:10]) == [1, 1, 12000, 2, 0, 600, 600, 1, 1]  # 亿元以上 only, as worked out above
+    for query, message in (("month=2026-13&unit=C", "月份“2026-13”格式不对"), ("month=2099-01&unit=C", "2099年1月尚未开始")):
+        refused = client.get(f"/reports/monthly.xlsx?{query}", follow_redirects=True).get_data(as_text=True)
+        assert message in refused
+    other = app.test_client()
+    login(Role.MANAGER, unit="b", client=other)
+    refused = other.get("/reports/monthly.xlsx?month=2026-03&unit=C", follow_redirects=True).get_data(as_text=True)
+    assert "单位代码“C”不存在，或不在您的数据范围内" in refused

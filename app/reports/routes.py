@@ -1,11 +1,24 @@
 from datetime import date
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
-from app.projects.indicators import PIPELINE, Scope, monthly_trend
-from app.reports import bp
+from app.excel import xlsx_response
+from app.models import BIG_PROJECT_WAN
+from app.projects.indicators import PIPELINE, Scope, add_months, monthly_trend
+from app.reports import bp, monthly
+from app.reports.forms import MonthlyReportForm
+
+
+def _report_form() -> MonthlyReportForm:
+    form = MonthlyReportForm(request.args)
+    form.unit.choices = [(u.code, u.name) for u in units_in_scope(current_user)]
+    if not request.args:
+        form.month.data = f"{add_months(date.today().replace(day=1), -1):%Y-%m}"
+        form.unit.data = current_user.unit.code
+    return form
 
 
 @bp.route("/")
@@ -18,4 +31,20 @@ def index():
     months = monthly_trend(Scope(current_user, include_pending=include_pending), year, date.today())
     totals = {stage: sum(row["counts"][stage] for row in months) for stage in PIPELINE}
     return render_template("reports/index.html", year=year, stages=PIPELINE, months=months, totals=totals,
-                           include_pending=include_pending)
+                           include_pending=include_pending, form=_report_form())
+
+
+@bp.route("/monthly.xlsx")
+@roles_required()
+def monthly_workbook():
+    """招商引资工作月报 for a month and a unit with its subtree, as the manager sends it upward."""
+    form = _report_form()
+    try:
+        month = monthly.parse_month(form.month.data, date.today())
+        unit = monthly.report_unit(current_user, form.unit.data)
+    except monthly.ReportError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("reports.index"))
+    sheets = monthly.workbook(current_user, month, unit, form.pending.data,
+                              BIG_PROJECT_WAN if form.big.data else None)
+    return xlsx_response(monthly.filename(unit, month), sheets)

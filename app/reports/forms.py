@@ -1,0 +1,15 @@
+from wtforms import BooleanField, SelectField, StringField
+
+from app.forms import Form
+
+
+class MonthlyReportForm(Form):
+    """What the month's report covers; in the URL (a download, nothing is written)."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField("月份")
+    unit = SelectField("单位（含下级）")
+    pending = BooleanField("计入待审核记录")
+    big = BooleanField("只计亿元以上项目")
