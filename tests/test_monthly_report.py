@@ -181,6 +181,9 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert by_name["合计"][:20] == [summary["indicators"][period][label] for period in ("本月", "本年累计")
                                    for label in monthly.LABELS[period]]
     assert by_name["丙一县"][20:] == [4, 0.25] and by_name["合计"][20:] == [None, None]
+    for unit in summary["units"]:  # every unit's row agrees with the JSON too
+        assert by_name[unit["name"]][:20] == [unit[period][label] for period in ("本月", "本年累计")
+                                              for label in monthly.LABELS[period]]
     assert ws["D5"].number_format == "#,##0.00" and ws["T5"].number_format == "0.00%" and ws["B5"].number_format == "#,##0"
     assert ws.print_title_rows == "$1:$4" and ws.page_setup.orientation == "landscape" and ws["A8"].font.b
 
