@@ -179,7 +179,7 @@ def _heading(unit: OrgUnit, month: date, today: date, title: str | None = None) 
             [f"填报单位：{unit.name}", None, None, f"报送日期：{today.isoformat()}"]]
 
 
-def _summary_sheet(by: User, month: date, unit: OrgUnit, rows: list[Row], total: Row, today: date) -> Sheet:
+def _summary_sheet(month: date, unit: OrgUnit, rows: list[Row], total: Row, today: date) -> Sheet:
     own = f"{unit.name}（本级）"  # its targets are the whole unit's, on the 合计 row
     wanted = [None if r.name == own else r.unit.id for r in [*rows, total]]
     targets = {(t.unit_id, t.indicator): t.value for t in db.session.scalars(sa.select(Target).where(
@@ -348,7 +348,7 @@ def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False
     today = today or date.today()
     rows, total = summary(by, month, unit, include_pending, min_amount_wan)
     scope = Scope(by, unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
-    return [_summary_sheet(by, month, unit, rows, total, today),
+    return [_summary_sheet(month, unit, rows, total, today),
             *(_detail_sheet(title, stage, scope, month, unit, today) for title, stage in DETAIL_SHEETS.items()),
             _funds_sheet(scope, month, unit, today), _activities_sheet(by, month, unit, today),
             _chain_sheet(scope, month, unit, today), _capacity_sheet(by, month, unit, today),
