@@ -163,13 +163,13 @@ def report_monthly(month, unit_code, include_pending, output, as_json, username)
         unit = monthly.report_unit(user, unit_code or root)
     except monthly.ReportError as error:
         raise click.ClickException(str(error))
+    rows, total = monthly.summary(user, first, unit, include_pending)
     if output or not as_json:
         path = Path(output or monthly.filename(unit, first))
-        write_workbook(path, monthly.workbook(user, first, unit, include_pending))
+        write_workbook(path, monthly.workbook(user, first, unit, include_pending, summarised=(rows, total)))
         if not as_json:
             click.echo(f"已生成 {path}")
     if as_json:
-        rows, total = monthly.summary(user, first, unit, include_pending)
         click.echo(json.dumps(monthly.as_json(first, unit, rows, total), ensure_ascii=False))
 
 

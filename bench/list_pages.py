@@ -9,7 +9,6 @@ Logged in as the demo manager (root unit: sees all) and the demo officer (大同
 """
 import argparse
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,12 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 from app.extensions import db  # noqa: E402
-from app.seed.demo import DEMO_PASSWORD  # noqa: E402
-from bench.timing import percentile, served_app, timed  # noqa: E402
+from bench.timing import print_line, print_pages, served_app  # noqa: E402
 
 PAGES = ["/enterprises/", "/projects/", "/activities/", "/parks/", "/"]
-
-
 
 
 def main() -> None:
@@ -47,20 +43,10 @@ def main() -> None:
             raw_times.append((time.perf_counter() - started) * 1000)
         raw.close()
     print(f"{total:,} enterprises; {n} requests per line; times in ms")
-    print(f"{'page':40} {'p50':>7} {'p95':>7} {'queries':>8}")
-    print(f"{'bare SQL: count + one page (same run)':40} {statistics.median(raw_times):7.1f} "
-          f"{percentile(raw_times, .95):7.1f}")
-    for username in ("manager", "officer"):
-        client = app.test_client()
-        client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
-        noop_times, _ = timed(client, "/bench-noop", n, statements)
-        print(f"{'no-op Flask view (' + username + ')':40} {statistics.median(noop_times):7.1f} "
-              f"{percentile(noop_times, .95):7.1f}")
-        for page in PAGES:
-            url = (lambda page=page: f"{page}?page={random.randrange(1, 200)}") if page != "/" else page
-            times, counts = timed(client, url, n, statements)
-            print(f"{page + ' (' + username + ')':40} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} "
-                  f"{min(counts)}–{max(counts):<5}")
+    print_line("bare SQL: count + one page (same run)", raw_times, width=40)
+    urls = {page: (lambda page=page: f"{page}?page={random.randrange(1, 200)}") if page != "/" else (lambda: "/")
+            for page in PAGES}
+    print_pages(app, statements, urls, n, width=40)
 
 
 if __name__ == "__main__":

@@ -36,11 +36,12 @@ def sees_everything(user: User) -> bool:
 
 
 def unit_ids_above(unit_id: int) -> list[int]:
-    """The ids of a unit's ancestors, nearest first (a tree is a handful of levels deep)."""
-    ids, parent_id = [], db.session.scalar(sa.select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
-    while parent_id is not None:
-        ids.append(parent_id)
-        parent_id = db.session.scalar(sa.select(OrgUnit.parent_id).where(OrgUnit.id == parent_id))
+    """The ids of a unit's ancestors, nearest first. A tree is a handful of levels deep, and the
+    units are read through the session's identity map, so a request reads each of them once."""
+    ids, unit = [], db.session.get(OrgUnit, unit_id)
+    while unit.parent_id is not None:
+        ids.append(unit.parent_id)
+        unit = db.session.get(OrgUnit, unit.parent_id)
     return ids
 
 

@@ -343,10 +343,12 @@ def filename(unit: OrgUnit, month: date) -> str:
 
 
 def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
-             min_amount_wan: Decimal | None = None, today: date | None = None) -> list[Sheet]:
-    """The sheets of the month's report, to print and send as they are."""
+             min_amount_wan: Decimal | None = None, today: date | None = None,
+             summarised: tuple[list[Row], Row] | None = None) -> list[Sheet]:
+    """The sheets of the month's report, to print and send as they are; ``summarised`` is the
+    summary when the caller has it already (the CLI prints it as JSON too)."""
     today = today or date.today()
-    rows, total = summary(by, month, unit, include_pending, min_amount_wan)
+    rows, total = summarised or summary(by, month, unit, include_pending, min_amount_wan)
     scope = Scope(by, unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
     return [_summary_sheet(month, unit, rows, total, today),
             *(_detail_sheet(title, stage, scope, month, unit, today) for title, stage in DETAIL_SHEETS.items()),
