@@ -102,6 +102,7 @@ class Row:
     unit: OrgUnit
     name: str
     figures: dict[str, dict]  # MONTH / YEAR → label → value
+    own: bool = False  # the unit's own records (本级), not its subtree's
 
 
 def _figures(scope: Scope, month: date) -> dict[str, dict]:
@@ -134,7 +135,7 @@ def summary(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
 
     children = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.code))
     rows = [Row(child, child.name, _figures(scope(child.id), month)) for child in children]
-    own = Row(unit, f"{unit.name}（本级）", _figures(scope(unit.id, own=True), month))
+    own = Row(unit, f"{unit.name}（本级）", _figures(scope(unit.id, own=True), month), own=True)
     if rows and any(value for period in own.figures.values() for label, value in period.items()
                     if label not in (START_RATE, FUNDS_RATE)):
         rows.insert(0, own)
@@ -180,8 +181,7 @@ def _heading(unit: OrgUnit, month: date, today: date, title: str | None = None) 
 
 
 def _summary_sheet(month: date, unit: OrgUnit, rows: list[Row], total: Row, today: date) -> Sheet:
-    own = f"{unit.name}（本级）"  # its targets are the whole unit's, on the 合计 row
-    wanted = [None if r.name == own else r.unit.id for r in [*rows, total]]
+    wanted = [None if r.own else r.unit.id for r in [*rows, total]]  # the unit's targets go on 合计
     targets = {(t.unit_id, t.indicator): t.value for t in db.session.scalars(sa.select(Target).where(
         Target.year == month.year, Target.chain_id.is_(None), Target.unit_id.in_([w for w in wanted if w])))}
     indicators = [i for i in TARGETED if any((w, i) in targets for w in wanted if w)]
