@@ -13,8 +13,18 @@ from app.admin.services import AdminError
 from app.admin.services import create_user as create_account
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
-from app.imports.services import BatchError, commit, preview, run
-from app.models import ImportRow, OrgUnit, Park, User
+from app.imports.services import (
+    BatchError,
+    claim,
+    commit,
+    importer_for,
+    parse_mapping,
+    preview,
+    release,
+    run,
+    where,
+)
+from app.models import ImportBatch, ImportRow, OrgUnit, Park, User
 from app.models.enums import Role
 from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
@@ -92,40 +102,76 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
 @click.option("--dry-run", is_flag=True, help="只预览，不写入")
 @click.option("--skip-errors", is_flag=True, help="跳过错误行，导入其余行")
 @click.option("--user", "username", help="以该用户身份导入（默认：第一个在用的系统管理员）")
+@click.option("--map", "maps", multiple=True, metavar="表头=字段",
+              help="指定某列导入为哪个字段（字段按模板表头书写；“表头=”为不导入）；可重复")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-def import_file(kind, path, dry_run, skip_errors, username, as_json):
-    """Import a ledger (KIND: enterprises …) with the same preview, checks and batch as the web page."""
+def import_file(kind, path, dry_run, skip_errors, username, maps, as_json):
+    """Import a ledger (KIND: enterprises, projects, capacity, chains) with the same preview, checks
+    and batch as the web page. Exit status: 0 every row imports (or would), 1 rows have errors,
+    2 the file or the request is refused."""
 
     user = _acting_user(username)
     db.session.info["actor_id"] = user.id
-    errors, counts, stopped = [], {}, False
     try:
-        batch = run(preview(kind, Path(path), Path(path).name, user))
-        errors = _row_errors(batch)
-        counts = dict(batch.counts)
-        if dry_run:
-            db.session.rollback()
-        elif errors and not skip_errors:
-            stopped = True
-            db.session.rollback()
-        else:
-            batch = run(commit(batch, user, skip_errors))
-            counts = dict(batch.counts)
-            db.session.commit()
+        mapping = parse_mapping(importer_for(kind), list(maps))
+        batch = run(preview(kind, Path(path), Path(path).name, user, mapping))
+        if batch.counts.get("missing"):
+            columns = "、".join(c["header"] for s in batch.counts["sheets"] for c in s["columns"] if c["header"])
+            raise BatchError(f"找不到“{'、'.join(batch.counts['missing'])}”列：请用 --map '表头={batch.counts['missing'][0]}' "
+                             f"指定文件中的列（文件的列：{columns}）。")
     except (ExcelError, BatchError) as error:
         db.session.rollback()
-        raise click.ClickException(str(error))
-    summary = {"created": counts.get("create", 0), "updated": counts.get("update", 0),
-               "unchanged": counts.get("unchanged", 0), "errors": errors}
+        _refuse(str(error), as_json)
+    errors = _row_errors(batch)
+    summary = _import_summary(batch, errors)
+    if dry_run or (errors and not skip_errors):
+        db.session.rollback()
+    else:
+        batch_id = batch.id
+        try:
+            claim(batch_id, skip_errors, confirmed=True)
+            db.session.commit()
+            batch = run(commit(db.session.get(ImportBatch, batch_id), user))
+            db.session.commit()
+        except BatchError as error:
+            db.session.rollback()
+            release(batch_id, str(error))
+            db.session.commit()
+            _refuse(str(error), as_json)
+        summary = {**summary, **_import_summary(batch, errors), "written": True}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
     else:
         for error in errors:
-            click.echo(f"第{error['row']}行: {error['message']}")
+            click.echo(f"{error['where']}: {error['message']}")
+        for skipped in summary["skipped"]:
+            click.echo(f"跳过 {skipped['sheet']}!{skipped['row']}：{skipped['reason']}")
+        if summary["unmapped_columns"]:
+            click.echo(f"未导入的列：{'、'.join(summary['unmapped_columns'])}")
+        for passed in summary["sheets_not_read"]:
+            click.echo(f"未读取工作表“{passed['sheet']}”：{passed['reason']}")
         click.echo(f"新增 {summary['created']}，更新 {summary['updated']}，未变 {summary['unchanged']}，错误 {len(errors)}"
-                   + ("（预览，未写入）" if dry_run else "（有错误，未写入；可加 --skip-errors 跳过错误行）" if stopped else ""))
-    if stopped:
+                   + ("（预览，未写入）" if dry_run else "" if summary["written"]
+                      else "（有错误，未写入；可加 --skip-errors 跳过错误行）"))
+    if errors:
         sys.exit(1)
+
+
+def _import_summary(batch: ImportBatch, errors: list[dict]) -> dict:
+    counts = batch.counts
+    return {"created": counts.get("create", 0), "updated": counts.get("update", 0),
+            "unchanged": counts.get("unchanged", 0), "errors": errors, "skipped": counts.get("skipped", []),
+            "unmapped_columns": counts.get("unmapped_columns", []),
+            "sheets": [s["name"] for s in counts.get("sheets", [])], "sheets_not_read": counts.get("passed", []),
+            "written": False}
+
+
+def _refuse(message: str, as_json: bool):
+    if as_json:
+        click.echo(json.dumps({"refused": message}, ensure_ascii=False))
+    else:
+        click.echo(f"错误：{message}", err=True)
+    sys.exit(2)
 
 
 def _acting_user(username: str | None):
@@ -138,9 +184,10 @@ def _acting_user(username: str | None):
 
 
 def _row_errors(batch) -> list[dict]:
-    rows = db.session.execute(sa.select(ImportRow.row_number, ImportRow.message).where(
-        ImportRow.batch_id == batch.id, ImportRow.action == "error").order_by(ImportRow.row_number))
-    return [{"row": n, "message": m} for n, m in rows]
+    several = len(batch.counts.get("sheets", [])) > 1
+    rows = db.session.execute(sa.select(ImportRow.sheet, ImportRow.row_number, ImportRow.message).where(
+        ImportRow.batch_id == batch.id, ImportRow.action == "error").order_by(ImportRow.id))
+    return [{"sheet": s, "row": n, "where": where(s, n, several), "message": m} for s, n, m in rows]
 
 
 report_cli = AppGroup("report", help="报表")

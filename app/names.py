@@ -5,7 +5,7 @@ import unicodedata
 CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")  # a Chinese character, or a run of others
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
-_DROP = re.compile(r"[\s()（）\[\]【】<>《》·.,，、\-—_]")
+_DROP = re.compile(r"[\s()（）\[\]【】<>《》·.,，、\-—_\u200b-\u200d\u2060\ufeff]")
 
 
 def normalize_name(name: str) -> str:

@@ -25,11 +25,34 @@ def uscc_error(code: str) -> str | None:
             return f"统一社会信用代码第 {position} 位“{char}”为非法字符。"
     if not code[2:8].isdigit():
         return "统一社会信用代码第 3–8 位（行政区划码）应为数字。"
-    expected = uscc_check_char(code[:17])
-    if code[17] != expected:
-        return f"统一社会信用代码校验位错误：应为 {expected}，实际为 {code[17]}。"
+    if code[17] != uscc_check_char(code[:17]):
+        # Never name the character that would pass: users "fix" the last one as told and keep a
+        # wrong code whose error lies elsewhere.
+        return "统一社会信用代码校验不通过，可能有输错的字符，请对照营业执照逐位核对。"
     return None
 
 
 def make_uscc(first17: str) -> str:
     return first17 + uscc_check_char(first17)
+
+
+# GB/T 4754-2017: the 门类 letter of each 大类 (two-digit division), by the first division of each.
+_SECTION_STARTS = [(1, "A"), (6, "B"), (13, "C"), (44, "D"), (47, "E"), (51, "F"), (53, "G"), (61, "H"), (63, "I"),
+                   (66, "J"), (70, "K"), (71, "L"), (73, "M"), (76, "N"), (80, "O"), (83, "P"), (84, "Q"), (86, "R"),
+                   (91, "S"), (97, "T")]
+INDUSTRY_CODE = re.compile(r"([A-T])?(\d{2,4})?")
+
+
+def industry_code(text: str) -> str:
+    """A GB/T 4754 code as stored: the 门类 letter, then 2–4 digits (1512 → C1512, c15 → C15).
+    Raises ValueError when it is not one, or its letter does not fit its digits."""
+    code = text.replace(" ", "").upper()
+    match = INDUSTRY_CODE.fullmatch(code)
+    if not code or not match or (match[2] and int(match[2][:2]) not in range(1, 98)):
+        raise ValueError(f"行业代码“{text}”应为 GB/T 4754 门类字母或 2–4 位数字（如 C、C15、1512）")
+    if not match[2]:
+        return code
+    section = [letter for start, letter in _SECTION_STARTS if start <= int(match[2][:2])][-1]
+    if match[1] and match[1] != section:
+        raise ValueError(f"行业代码“{text}”的门类应为 {section}")
+    return section + match[2]

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from app.attachments.services import store
 from app.extensions import db
+from app.imports.services import claim, commit, run
 from app.models import (
     Activity,
     CapacityItem,
@@ -141,3 +142,9 @@ def make_uscc_for(seed: str) -> str:
     from app.seed.demo import demo_uscc
 
     return demo_uscc(seed, "140100")
+
+
+def commit_batch(batch, user, skip_errors: bool = False):
+    """Commit a previewed import batch as the web page does: claim it, then write its rows."""
+    claim(batch.id, skip_errors, confirmed=True)
+    return run(commit(batch, user))

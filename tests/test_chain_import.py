@@ -8,7 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.imports.services import commit, preview, run, undo
+from app.imports.services import preview, run, undo
 from app.models import Chain, ChainNode, ImportBatch, ImportRow, Project, User
 from app.models.enums import Role
 from tests import helpers
@@ -43,7 +43,7 @@ def imported(app, user_id, path, skip_errors=False, keep=True):
         rows = {r.row_number: (r.action, r.message) for r in db.session.scalars(
             sa.select(ImportRow).where(ImportRow.batch_id == batch.id))}
         if keep and (skip_errors or all(action != "error" for action, _m in rows.values())):
-            run(commit(batch, user, skip_errors))
+            helpers.commit_batch(batch, user, skip_errors)
         db.session.commit()
         return batch.id, rows
 
@@ -186,9 +186,12 @@ def test_cli_import_chains(app, runner, world, tmp_path):
                                                  ["测试产业链", None, "没有", "精矿", None, None, None]])
     result = runner.invoke(args=["import", "chains", str(path), "--user", "chainkeeper", "--json"])
     assert result.exit_code == 1
-    assert json.loads(result.output) == {"created": 1, "updated": 0, "unchanged": 0, "errors": [
-        {"row": 3, "message": "上级环节“没有”不存在（须是已有环节，或在本文件中列出）"}]}
+    summary = json.loads(result.output)
+    assert {k: summary[k] for k in ("created", "updated", "unchanged", "written")} == \
+        {"created": 1, "updated": 0, "unchanged": 0, "written": False}
+    assert summary["errors"] == [{"sheet": "Sheet", "row": 3, "where": "第3行",
+                                  "message": "上级环节“没有”不存在（须是已有环节，或在本文件中列出）"}]
     assert "原料 / 矿石" not in tree(app)
     result = runner.invoke(args=["import", "chains", str(path), "--user", "chainkeeper", "--skip-errors"])
-    assert result.exit_code == 0 and "新增 1" in result.output
+    assert result.exit_code == 1 and "新增 1" in result.output  # the good row written; exit 1 for the bad one
     assert "原料 / 矿石" in tree(app)

@@ -67,7 +67,7 @@ def test_a_code_held_outside_the_scope_is_not_revealed(ctx):
 
 def test_wrong_codes_are_refused_with_the_reason(ctx):
     world, user = ctx
-    with pytest.raises(services.EnterpriseError, match="校验位错误：应为 L"):
+    with pytest.raises(services.EnterpriseError, match="校验不通过"):
         services.create_enterprise(user, data(world, uscc="91110000600037341M"))
     assert db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "测试企业")) is None
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.imports.services import BatchError, commit, preview, run, undo
+from app.imports.services import BatchError, preview, run, undo
 from app.models import Enterprise, ImportRow, Project, StageEvent, User
 from app.models.enums import ReviewStatus, Role, Stage
 from tests import helpers
@@ -36,7 +36,7 @@ def project_named(name) -> Project | None:
 def test_preview_reads_the_ledger_as_it_is(officer, tmp_path):
     batch, rows = previewed(messy_projects(tmp_path / "项目台账.xlsx"), officer)
     assert (batch.header_row, batch.counts["create"], batch.counts["error"]) == (3, 3, 5)
-    assert batch.counts["units"] == {"total_investment_wan": "亿元", "agreed_investment_wan": "万元"}
+    assert batch.counts["sheets"][0]["units"] == {"total_investment_wan": "亿元", "agreed_investment_wan": "万元"}
     assert [rows[n].action for n in range(4, 12)] == ["create", "create", "error", "error", "error", "error", "error",
                                                      "create"]
     assert "落户园区“甲园”不存在或不在您的数据范围内，是否为“甲园区”？" == rows[6].message
@@ -52,10 +52,10 @@ def test_commit_writes_dated_events_and_matches_or_creates_investors(officer, wo
     path = messy_projects(tmp_path / "项目台账.xlsx")
     batch, _ = previewed(path, officer)
     with pytest.raises(BatchError, match="第6行"):
-        run(commit(batch, officer, skip_errors=False))
+        helpers.commit_batch(batch, officer, False)
     db.session.rollback()
     assert project_named("乳制品深加工项目") is None  # all or nothing
-    run(commit(batch, officer, skip_errors=True))
+    helpers.commit_batch(batch, officer, True)
     db.session.commit()
 
     dairy = project_named("乳制品深加工项目")
@@ -66,7 +66,7 @@ def test_commit_writes_dated_events_and_matches_or_creates_investors(officer, wo
     events = db.session.scalars(sa.select(StageEvent).where(StageEvent.project_id == dairy.id)).all()
     assert {e.review_status for e in events} == {ReviewStatus.PENDING}  # an officer's entries wait for review
     investor = db.session.get(Enterprise, dairy.investor_id)
-    assert (investor.name, investor.uscc, investor.unit_id) == ("示例乳业(杭州)有限公司", CODE_1, world.a_unit_id)  # folded as read
+    assert (investor.name, investor.uscc, investor.unit_id) == ("示例乳业（杭州）有限公司", CODE_1, world.a_unit_id)  # as typed
 
     vinegar = project_named("食醋扩产项目")
     assert vinegar.investor_id == world.enterprise_id  # matched by name
@@ -79,12 +79,12 @@ def test_commit_writes_dated_events_and_matches_or_creates_investors(officer, wo
 def test_the_same_file_twice_changes_nothing_and_a_later_ledger_adds_stages(officer, tmp_path):
     path = messy_projects(tmp_path / "项目台账.xlsx")
     batch, _ = previewed(path, officer)
-    run(commit(batch, officer, skip_errors=True))
+    helpers.commit_batch(batch, officer, True)
     db.session.commit()
     events = db.session.scalar(sa.select(sa.func.count()).select_from(StageEvent))
     again, rows = previewed(path, officer)
     assert (again.counts["create"], again.counts["unchanged"], again.counts["update"]) == (0, 3, 0)
-    run(commit(again, officer, skip_errors=True))
+    helpers.commit_batch(again, officer, True)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StageEvent)) == events
 
@@ -95,7 +95,7 @@ def test_the_same_file_twice_changes_nothing_and_a_later_ledger_adds_stages(offi
     update, rows = previewed(later, officer)
     assert rows[4].action == "update" and "新增阶段：投产 2026-11-02" in rows[4].message
     assert rows[5].action == "error" and "签约日期 2026-03-02 与系统中的 2026-03-01 不同" in rows[5].message
-    run(commit(update, officer, skip_errors=True))
+    helpers.commit_batch(update, officer, True)
     db.session.commit()
     assert project_named("乳制品深加工项目").producing_on == date(2026, 11, 2)
     undo(update, officer)
@@ -108,7 +108,7 @@ def test_an_admin_import_is_approved_on_entry_and_undo_removes_what_it_created(o
     admin = helpers.make_user(Role.ADMIN, world.root_unit_id)
     db.session.commit()
     batch, _ = previewed(messy_projects(tmp_path / "项目台账.xlsx"), admin)
-    run(commit(batch, admin, skip_errors=True))
+    helpers.commit_batch(batch, admin, True)
     db.session.commit()
     dairy = project_named("乳制品深加工项目")
     assert {e.review_status for e in dairy.stage_events} == {ReviewStatus.APPROVED}
@@ -129,7 +129,8 @@ def test_cli_import_projects(app, runner, world, tmp_path):
     refused = runner.invoke(args=["import", "projects", str(path), "--user", "a_officer"])
     assert refused.exit_code == 1
     done = runner.invoke(args=["import", "projects", str(path), "--skip-errors", "--user", "a_officer", "--json"])
-    assert done.exit_code == 0 and json.loads(done.output)["created"] == 3
+    assert done.exit_code == 1 and json.loads(done.output)["created"] == 3  # written, but rows had errors
+    assert json.loads(done.output)["written"] is True
     with app.app_context():
         assert project_named("食醋扩产项目").signed_on == date(2026, 3, 1)
 

@@ -30,7 +30,7 @@ Path = tuple[str, ...]
 
 @dataclass
 class FileRow:
-    number: int
+    number: str  # 第5行, or 片组一!5
     chain: Chain | None
     name: str
     parent_ref: Path  # the parent as the row names it: its path, or the end of it
@@ -50,7 +50,7 @@ class Context:
     by: User
     chains: dict[str, Chain] = field(default_factory=dict)  # the chains the user keeps, by name
     existing: dict[int, dict[Path, ChainNode]] = field(default_factory=dict)  # chain id → path → node
-    rows: dict[int, FileRow] = field(default_factory=dict)
+    rows: dict[str, FileRow] = field(default_factory=dict)
     first_row: dict[tuple[int, Path], FileRow] = field(default_factory=dict)  # (chain id, path) → its row
     created: dict[tuple[int, Path], ChainNode] = field(default_factory=dict)
 
@@ -78,7 +78,7 @@ class ChainImporter(Importer):
     model = ChainNode
     record_label = "环节"
 
-    def begin(self, by: User, table_units: dict[str, str]) -> Context:
+    def begin(self, by: User) -> Context:
         context = Context(by=by)
         chains = db.session.scalars(services.visible_chains(by).options(selectinload(Chain.nodes)))
         for chain in chains:
@@ -107,7 +107,7 @@ class ChainImporter(Importer):
                 row.path = self._locate(row, named, context, resolve)
             except _Cycle as cycle:  # every frame from the cycle's first row up is on it
                 ring = cycle.rows[1:] + cycle.rows[:1]
-                links = "，".join(f"“{r.name}”的上级是“{up.name}”（第{r.number}行）" for r, up in zip(cycle.rows, ring))
+                links = "，".join(f"“{r.name}”的上级是“{up.name}”（{r.number}）" for r, up in zip(cycle.rows, ring))
                 row.error = f"上下级形成循环：{links}"
                 if row is not cycle.rows[0]:
                     raise
@@ -121,13 +121,13 @@ class ChainImporter(Importer):
             if row.error is None:
                 first = context.first_row.setdefault((row.chain.id, row.path), row)
                 if first is not row:
-                    row.error = (f"与第{first.number}行是同一环节（“{services.path_text(row.path[:-1]) or '顶层'}”下"
+                    row.error = (f"与{first.number}是同一环节（“{services.path_text(row.path[:-1]) or '顶层'}”下"
                                  f"有两个“{row.name}”）")
         for row in context.rows.values():
             if row.error is None:
                 self._check_segment(row, context)
 
-    def _parse(self, number: int, raw: dict, context: Context) -> FileRow:
+    def _parse(self, number: str, raw: dict, context: Context) -> FileRow:
         chain_name, name = _text(raw.get("chain")), _text(raw.get("name")) or ""
         parent = _text(raw.get("parent"))
         row = FileRow(number, context.chains.get(chain_name or ""), name,
@@ -170,7 +170,7 @@ class ChainImporter(Importer):
             options = "、".join(sorted(services.path_text(p) for p in paths))
             row.error = f"上级环节“{shown}”有多个同名环节（{options}），请写出完整路径"
         elif broken:
-            row.error = f"上级环节“{shown}”所在的第{broken[0].number}行有错误"
+            row.error = f"上级环节“{shown}”所在的{broken[0].number}有错误"
         else:
             row.error = f"上级环节“{shown}”不存在（须是已有环节，或在本文件中列出）"
         return None
@@ -203,16 +203,16 @@ class ChainImporter(Importer):
         values["gap"] = values["gap"] or GapMark.PRESENT
         return values
 
-    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
-        row = context.rows[row_number]
+    def plan(self, raw: dict, where: str, context: Context) -> Plan:
+        row = context.rows[where]
         if row.error:
             return Plan("error", row.error)
         values = self._values(row, context)
         node = context.existing[row.chain.id].get(row.path)
         if node is None:
-            return Plan("create", values={"row": row_number})
+            return Plan("create", values={"row": where})
         changed = [services.NODE_LABELS[key] for key in services.NODE_FIELDS if getattr(node, key) != values[key]]
-        return Plan("update" if changed else "unchanged", "、".join(changed) or None, node.id, {"row": row_number})
+        return Plan("update" if changed else "unchanged", "、".join(changed) or None, node.id, {"row": where})
 
     def _node_at(self, chain: Chain, path: Path, context: Context, by: User) -> ChainNode:
         """The node at a path: existing, already written by this import, or written now (a child's

@@ -15,9 +15,9 @@ from app.auth.scope import scoped
 from app.bulk import insert_rows, reserve_ids
 from app.enterprises.search import index_new
 from app.enterprises.services import clean_uscc
-from app.excel import parse_amount_wan, parse_date
+from app.excel import fold, parse_amount_wan, parse_date, parse_number
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, register
+from app.imports.services import BatchError, Importer, Plan, Problems, register
 from app.models import (
     Contact,
     Enterprise,
@@ -30,24 +30,49 @@ from app.models import (
 )
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.names import name_keys, normalize_name
-from app.standards import MOBILE
+from app.standards import MOBILE, industry_code
 
 SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
                  "status", "notes", "last_contacted_on", "unit_id")
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
-REGIONS = {**{r.label: r.value for r in SourceRegion}, "京津冀": SourceRegion.BOHAI_RIM.value,
-           "环渤海": SourceRegion.BOHAI_RIM.value, "京津冀环渤海": SourceRegion.BOHAI_RIM.value}
-STATUSES = {s.label: s.value for s in EnterpriseStatus}
+
+
+def _key(text: str) -> str:
+    """A dictionary value folded for matching: half-width, no spaces, quotes or brackets."""
+    return re.sub(r"[\s\"'“”‘’()（）·]", "", fold(text))
+
+
+# Values as ledgers write them → the stored value. Matching is on folded text (_key).
+REGIONS = {_key(k): v for k, v in {
+    **{r.label: r.value for r in SourceRegion},
+    "长三角地区": SourceRegion.YANGTZE_DELTA, "长江三角洲": SourceRegion.YANGTZE_DELTA,
+    "珠三角地区": SourceRegion.PEARL_DELTA, "珠江三角洲": SourceRegion.PEARL_DELTA,
+    "京津冀": SourceRegion.BOHAI_RIM, "环渤海": SourceRegion.BOHAI_RIM, "京津冀环渤海": SourceRegion.BOHAI_RIM,
+    "京津冀地区": SourceRegion.BOHAI_RIM, "成渝地区": SourceRegion.CHENGYU, "川渝": SourceRegion.CHENGYU,
+    "境外": SourceRegion.ABROAD, "国外": SourceRegion.ABROAD, "海外": SourceRegion.ABROAD,
+    "本省": SourceRegion.IN_PROVINCE, "省外": SourceRegion.OUT_OF_PROVINCE, "外省": SourceRegion.OUT_OF_PROVINCE,
+    "其它": SourceRegion.OTHER,
+}.items()}
+TAGS = {_key(k): v for k, v in {
+    **{t: t for t in ENTERPRISE_TAGS},
+    "专精特新小巨人": '专精特新"小巨人"', "小巨人": '专精特新"小巨人"', "国家级专精特新小巨人": '专精特新"小巨人"',
+    "专精特新企业": "专精特新", "省级专精特新": "专精特新", "龙头企业": "龙头骨干企业", "链主": "链主企业",
+    "世界五百强": "世界500强", "中国五百强": "中国500强", "民营企业500强": "民企500强", "中国民营企业500强": "民企500强",
+    "上市企业": "上市公司", "中央企业": "央企", "单项冠军企业": "单项冠军", "制造业单项冠军": "单项冠军",
+    "高企": "高新技术企业", "国家高新技术企业": "高新技术企业", "瞪羚": "瞪羚企业", "科技型中小": "科技型中小企业",
+}.items()}
+STATUSES = {_key(k): v for k, v in {**{s.label: s.value for s in EnterpriseStatus}, "跟进中": EnterpriseStatus.CONTACTING,
+                                     "洽谈中": EnterpriseStatus.CONTACTING, "已放弃": EnterpriseStatus.ABANDONED}.items()}
 
 
 @dataclass
 class Context:
     by: User
-    units: dict[str, str]  # column units from the headers
+    units: dict[str, str] = field(default_factory=dict)  # the row's sheet's column units
     by_code: dict[str, tuple[int, bool]] = field(default_factory=dict)  # uscc → (id, in scope)
     by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → ids in scope
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
-    seen: dict[str, int] = field(default_factory=dict)  # key → first row number in this file
+    seen: dict[str, str] = field(default_factory=dict)  # key → the first row in this file that has it
     pending: list["NewEnterprise"] = field(default_factory=list)  # creates queued for the next bulk insert
 
 
@@ -79,14 +104,14 @@ class EnterpriseImporter(Importer):
     kind = "enterprises"
     label = "企业"
     fields = {
-        "name": ("企业名称", "公司名称", "单位名称", "客商名称", "企业全称", "名称"),
-        "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码"),
-        "contact_name": ("联系人", "联系人姓名", "姓名"),
+        "name": ("企业名称", "公司名称", "单位名称", "客商名称", "企业全称", "名称", "投资方", "投资方名称", "企业"),
+        "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码", "证照号码", "统一代码"),
+        "contact_name": ("联系人", "联系人姓名", "姓名", "对接人"),
         "contact_title": ("职务", "联系人职务"),
         "phone": ("联系电话", "手机", "电话", "手机号", "手机号码", "联系方式", "联系人电话", "联系人手机"),
         "email": ("邮箱", "电子邮箱", "Email"),
-        "province": ("所在省", "省份", "所在省份"),
-        "city": ("所在市", "城市", "所在城市", "所在地"),
+        "province": ("所在省", "省份", "所在省份", "省"),
+        "city": ("所在市", "城市", "所在城市", "所在地", "市"),
         "source_region": ("来源区域", "来源地区", "区域"),
         "industry_code": ("行业代码", "国民经济行业代码", "行业分类代码"),
         "tags": ("标签", "企业标签", "企业类型"),
@@ -97,83 +122,92 @@ class EnterpriseImporter(Importer):
         "last_contacted_on": ("最近联系日期", "最近对接日期", "对接日期", "联系日期", "最近联系"),
         "notes": ("备注", "说明"),
     }
+    words = {
+        "name": [("企业", "公司", "客商", "单位", "投资方"), ("名称", "全称")],
+        "uscc": [("信用代码", "证照号码", "统一代码", "机构代码")],
+        "phone": [("电话", "手机", "联系方式")],
+        "contact_name": [("联系人", "对接人", "负责人")],
+        "source_region": [("来源",), ("区域", "地区")],
+        "industry_code": [("行业",), ("代码",)],
+        "revenue_wan": [("营收", "营业收入", "销售收入", "主营业务收入")],
+        "employees": [("员工", "职工", "从业人员"), ("人数", "数", "人员")],
+        "last_contacted_on": [("联系", "对接", "拜访"), ("日期", "时间")],
+        "tags": [("标签", "企业类型", "企业类别", "资质")],
+    }
+    not_words = {"name": ("项目",), "contact_name": ("电话", "手机", "职务")}
     required = {"name"}
     model = Enterprise
     record_label = "企业"
 
-    def begin(self, by: User, table_units: dict[str, str]) -> Context:
-        context = Context(by=by, units=table_units)
+    def begin(self, by: User) -> Context:
+        context = Context(by=by)
         context.by_code, context.by_name = enterprise_keys(by)
         for unit in db.session.scalars(scoped(sa.select(OrgUnit), by, OrgUnit.id)):
             context.unit_ids[unit.code] = context.unit_ids[unit.name] = unit.id
         return context
 
     def _values(self, raw: dict, context: Context) -> dict:
-        """Parse one row's cells; raises ValueError with the reason."""
-        name = raw.get("name")
-        if not name or not str(name).strip():
-            raise ValueError("企业名称为空")
-        values = {"name": str(name)[:200]}
-        values["uscc"] = clean_uscc(str(raw["uscc"])) if raw.get("uscc") else None
-        for key in ("province", "city", "industry_code", "notes"):
+        """Parse one row's cells (text kept as typed); raises RowErrors with every reason."""
+        problems = Problems()
+        values = {"name": problems.text(raw, "name", "企业名称", 200)}
+        if raw.get("name") in (None, ""):
+            problems.append("企业名称为空")
+        values["uscc"] = problems.check(clean_uscc, str(raw["uscc"])) if raw.get("uscc") not in (None, "") else None
+        for key, label, limit in (("province", "所在省", 20), ("city", "所在市", 20), ("notes", "备注", 4000)):
+            text = problems.text(raw, key, label, limit)
+            if text:
+                values[key] = text
+        if raw.get("industry_code") not in (None, ""):
+            values["industry_code"] = problems.check(industry_code, fold(str(raw["industry_code"])))
+        for key, table, label, allowed in (
+                ("source_region", REGIONS, "来源区域", "、".join(r.label for r in SourceRegion)),
+                ("status", STATUSES, "状态", "目标、接触中、已落地 或 放弃")):
             if raw.get(key) not in (None, ""):
-                values[key] = str(raw[key])
-        if raw.get("source_region"):
-            region = REGIONS.get(str(raw["source_region"]))
-            if region is None:
-                raise ValueError(f"来源区域“{raw['source_region']}”应为 {'、'.join(r.label for r in SourceRegion)} 之一")
-            values["source_region"] = region
-        if raw.get("status"):
-            status = STATUSES.get(str(raw["status"]))
-            if status is None:
-                raise ValueError(f"状态“{raw['status']}”应为 目标、接触中、已落地 或 放弃")
-            values["status"] = status
+                values[key] = table.get(_key(str(raw[key])))
+                if values[key] is None:
+                    problems.append(f"{label}“{raw[key]}”应为 {allowed} 之一")
         if raw.get("revenue_wan") not in (None, ""):
-            values["revenue_wan"] = parse_amount_wan(raw["revenue_wan"], context.units.get("revenue_wan", "万元"))
-            if values["revenue_wan"] < 0:
-                raise ValueError("营收不能为负数")
+            values["revenue_wan"] = problems.check(parse_amount_wan, raw["revenue_wan"],
+                                                   context.units.get("revenue_wan", "万元"), "营收")
         if raw.get("employees") not in (None, ""):
-            try:
-                values["employees"] = int(float(str(raw["employees"]).replace(",", "")))
-            except ValueError:
-                raise ValueError(f"员工人数“{raw['employees']}”不是数字") from None
+            values["employees"] = problems.check(_employees, raw["employees"], context.units.get("employees"))
         if raw.get("last_contacted_on") not in (None, ""):
-            values["last_contacted_on"] = parse_date(raw["last_contacted_on"])
-            if values["last_contacted_on"] > date.today():
-                raise ValueError("最近联系日期不能晚于今天")
-        if raw.get("unit"):
-            unit_id = context.unit_ids.get(str(raw["unit"]))
-            if unit_id is None:
-                raise ValueError(f"所属单位“{raw['unit']}”不存在或不在您的数据范围内")
-            values["unit_id"] = unit_id
-        if raw.get("tags"):
-            tags = [t for t in TAG_SPLIT.split(str(raw["tags"]).replace("专精特新小巨人", '专精特新"小巨人"')) if t]
-            unknown = [t for t in tags if t not in ENTERPRISE_TAGS]
+            values["last_contacted_on"] = problems.check(parse_date, raw["last_contacted_on"])
+            if values["last_contacted_on"] and values["last_contacted_on"] > date.today():
+                problems.append("最近联系日期不能晚于今天")
+        if raw.get("unit") not in (None, ""):
+            values["unit_id"] = context.unit_ids.get(str(raw["unit"]).strip())
+            if values["unit_id"] is None:
+                problems.append(f"所属单位“{raw['unit']}”不存在或不在您的数据范围内")
+        if raw.get("tags") not in (None, ""):
+            tags = [t for t in TAG_SPLIT.split(str(raw["tags"])) if t]
+            unknown = [t for t in tags if _key(t) not in TAGS]
             if unknown:
-                raise ValueError(f"标签“{'、'.join(unknown)}”不在标签表中")
-            values["tags"] = tags
-        if raw.get("contact_name"):
-            values["contact_name"] = str(raw["contact_name"])[:50]
-            values["contact_title"] = str(raw["contact_title"])[:50] if raw.get("contact_title") else None
-            values["email"] = str(raw["email"])[:120] if raw.get("email") else None
-            phone = str(raw.get("phone") or "").removesuffix(".0")  # a number cell read as float
-            compact = re.sub(r"[\s-]", "", phone)
+                problems.append(f"标签“{'、'.join(unknown)}”不在标签表中（可用：{'、'.join(ENTERPRISE_TAGS)}）")
+            values["tags"] = [TAGS[_key(t)] for t in tags if _key(t) in TAGS]
+        if raw.get("contact_name") not in (None, ""):
+            values["contact_name"] = problems.text(raw, "contact_name", "联系人", 50)
+            values["contact_title"] = problems.text(raw, "contact_title", "职务", 50)
+            values["email"] = problems.text(raw, "email", "邮箱", 120)
+            phone = str(raw.get("phone") or "")
+            compact = re.sub(r"[\s-]", "", fold(phone))
             if MOBILE.match(compact):
                 values["mobile"] = compact
-            elif phone:
-                values["phone"] = phone[:30]
-        elif raw.get("phone"):
-            raise ValueError("填写了联系电话但没有联系人姓名")
+            elif phone:  # a number, not prose: its full-width digits folded
+                values["phone"] = fold(problems.text(raw, "phone", "联系电话", 30) or "") or None
+        elif raw.get("phone") not in (None, ""):
+            problems.append("填写了联系电话但没有联系人姓名")
+        problems.done()
         return values
 
-    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+    def plan(self, raw: dict, row: str, context: Context) -> Plan:
         values = self._values(raw, context)
         code, folded = values["uscc"], normalize_name(values["name"])
         for key in filter(None, (code and f"code:{code}", f"name:{folded}")):
             if key in context.seen:
-                return Plan("error", f"与第{context.seen[key]}行是同一家企业（{'信用代码' if key.startswith('code') else '名称'}相同）")
+                return Plan("error", f"与{context.seen[key]}是同一家企业（{'信用代码' if key.startswith('code') else '名称'}相同）")
         for key in filter(None, (code and f"code:{code}", f"name:{folded}")):
-            context.seen[key] = row_number
+            context.seen[key] = row
         match = None
         if code and code in context.by_code:
             match, visible = context.by_code[code]
@@ -307,6 +341,13 @@ class EnterpriseImporter(Importer):
         for key, value in before.items():
             setattr(enterprise, key, _typed(key, value))
         db.session.flush()
+
+
+def _employees(value, unit: str | None) -> int:
+    number = parse_number(value, {"": Decimal(1), "人": Decimal(1)}, unit, "员工人数", Decimal(10_000_000))
+    if number != number.to_integral_value():
+        raise ValueError(f"员工人数“{value}”应为整数")
+    return int(number)
 
 
 def _plain(value):

@@ -55,8 +55,9 @@ class StaleEdit(EnterpriseError):
 
 
 def clean_uscc(raw: str | None) -> str | None:
-    """Normalise (full-width, spaces, case) and validate a code; None when blank."""
-    code = unicodedata.normalize("NFKC", raw or "").replace(" ", "").upper()
+    """Normalise (full-width, spaces, tabs, zero-width characters, a leading ' that kept Excel from
+    reading it as a number, case) and validate a code; None when blank."""
+    code = re.sub(r"[\s\u200b-\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", raw or "")).lstrip("'").upper()
     if not code:
         return None
     error = uscc_error(code)

@@ -1,10 +1,12 @@
 """Upload → preview → commit → undo, for every kind of import. Long steps stream their progress."""
 import logging
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
     Response,
     abort,
+    flash,
     redirect,
     render_template,
     request,
@@ -46,7 +48,7 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
     return batch
 
 
-def _stream(title: str, make_steps, batch_url):
+def _stream(title: str, make_steps, batch_url, on_failure=None):
     """Stream a page that shows the progress of ``make_steps(user)`` and then its outcome.
 
     The steps run while the response streams, in a fresh session (the view's has ended), so they
@@ -71,15 +73,23 @@ def _stream(title: str, make_steps, batch_url):
             db.session.commit()
             yield render_template("imports/_outcome.html", batch=batch, url=batch_url(batch))
         except (ExcelError, services.BatchError) as error:
-            db.session.rollback()
-            yield render_template("imports/_outcome.html", error=str(error))
+            yield render_template("imports/_outcome.html", error=_failed(str(error), on_failure))
         except Exception:  # the page has started: say so in it rather than cut it off
-            db.session.rollback()
             log.exception("import failed")
-            yield render_template("imports/_outcome.html", error="导入时发生内部错误，未写入任何数据。请联系系统管理员。")
+            yield render_template("imports/_outcome.html", error=_failed(
+                "导入时发生内部错误，未写入任何数据。请联系系统管理员。", on_failure))
         yield bottom
 
     return Response(stream_with_context(generate()), headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+def _failed(message: str, on_failure) -> str:
+    """Roll back what the steps wrote, and note the failure (a claimed commit is released)."""
+    db.session.rollback()
+    if on_failure:
+        on_failure(message)
+        db.session.commit()
+    return message
 
 
 @bp.route("/")
@@ -98,10 +108,14 @@ def upload(kind: str):
         data = form.file.data.read()
         filename = form.file.data.filename or "upload.xlsx"
         path = services.save_upload(data, filename)
-        return _stream(f"读取{importer.label}文件：{filename}",
-                       lambda user: services.preview(kind, path, filename, user),
-                       lambda batch: url_for("imports.detail", batch_id=batch.id))
+        return _preview(importer, path, filename, {})
     return render_template("imports/upload.html", form=form, importer=importer)
+
+
+def _preview(importer, path, filename: str, mapping: dict):
+    return _stream(f"读取{importer.label}文件：{filename}",
+                   lambda user: services.preview(importer.kind, path, filename, user, mapping),
+                   lambda batch: url_for("imports.detail", batch_id=batch.id))
 
 
 @bp.route("/<int:batch_id>")
@@ -109,11 +123,38 @@ def upload(kind: str):
 def detail(batch_id: int):
     batch = _batch_or_404(batch_id)
     action = request.args.get("action", "")
-    stmt = sa.select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)
+    stmt = sa.select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)
     if action in ImportRow.ACTION_LABELS:
         stmt = stmt.where(ImportRow.action == action)
     return render_template("imports/detail.html", batch=batch, importer=services.importer_for(batch.kind),
-                           pagination=paginate(stmt, per_page=50), action=action, form=CommitForm())
+                           pagination=paginate(stmt, per_page=50), action=action, form=CommitForm(),
+                           left_out=services.needs_confirmation(batch), several=len(batch.counts.get("sheets", [])) > 1)
+
+
+@bp.route("/<int:batch_id>/mapping", methods=["POST"])
+@importers
+def mapping(batch_id: int):
+    """Preview the same file again with the columns the user chose (and remember the choices)."""
+    batch = _batch_or_404(batch_id)
+    importer = services.importer_for(batch.kind)
+    form = CommitForm()
+    if not form.validate_on_submit() or batch.status != "previewed" or not batch.file_path:
+        abort(400)
+    chosen = dict(batch.mapping or {})
+    for sheet_index, sheet in enumerate(batch.counts.get("sheets", [])):
+        for column in sheet["columns"]:
+            value = request.form.get(f"map-{sheet_index}-{column['index']}")
+            if value is None or not column["key"]:
+                continue
+            name = value if value in importer.fields else None
+            if name != column["field"]:
+                chosen[column["key"]] = name
+    services.remember(batch.kind, {k: v for k, v in chosen.items() if k not in (batch.mapping or {})
+                                   or batch.mapping[k] != v}, current_user)
+    path, filename = Path(batch.file_path), batch.filename
+    db.session.delete(batch)
+    db.session.commit()
+    return _preview(importer, path, filename, chosen)
 
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
@@ -123,10 +164,17 @@ def commit(batch_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    skip_errors = form.skip_errors.data
+    try:
+        services.claim(batch.id, form.skip_errors.data, form.confirm_unmapped.data)
+    except services.BatchError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("imports.detail", batch_id=batch_id))
+    db.session.commit()
     return _stream(f"导入 {batch.filename}",
-                   lambda user: services.commit(db.session.get(ImportBatch, batch_id), user, skip_errors),
-                   lambda b: url_for("imports.detail", batch_id=b.id))
+                   lambda user: services.commit(db.session.get(ImportBatch, batch_id), user),
+                   lambda b: url_for("imports.detail", batch_id=b.id),
+                   on_failure=lambda message: services.release(batch_id, message))
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])
@@ -141,4 +189,4 @@ def undo(batch_id: int):
 @importers
 def errors(batch_id: int):
     batch = _batch_or_404(batch_id)
-    return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", [services.error_sheet(batch)])
+    return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", services.error_sheets(batch))

@@ -1,13 +1,15 @@
-"""The one import machinery every ledger import uses: read → preview → commit (all rows, or the
-good rows when the user chose to skip errors; a failure midway writes nothing) → undo.
+"""The one import machinery every ledger import uses: read → map columns → preview → commit (all
+rows, or the good rows when the user chose to skip errors; a failure midway writes nothing) → undo.
 
-A kind of import is an ``Importer``: its header synonyms, how one row is planned (validated and
-matched), applied and undone. Long steps are generators that yield (done, total) so the web page
-can show progress and the CLI can ignore it; ``run()`` drives one to its result.
+A kind of import is an ``Importer``: the fields it reads (header names and key words), how one row
+is planned (validated and matched), applied and undone. Long steps are generators that yield
+(done, total) so the web page can show progress and the CLI can ignore it; ``run()`` drives one
+to its result. A commit first claims its batch with one conditional UPDATE, so a second click or
+a concurrent commit is refused instead of writing the rows twice.
 """
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
@@ -16,16 +18,52 @@ import sqlalchemy as sa
 
 from app.attachments.services import folder
 from app.bulk import collector_paused, insert_rows, update_rows
-from app.excel import Sheet, Table, read_table
+from app.excel import FieldSpec, Matcher, Sheet, Source, header_key, read_source
 from app.extensions import db
-from app.models import ImportBatch, ImportRow, User, utcnow
+from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
 
 PROGRESS_EVERY = 2000
+STALE_CLAIM = timedelta(minutes=30)  # a commit claimed this long ago whose worker died may be retried
+UNCOUNTED_HEADERS = {"序号", "编号", "No", "NO"}  # left out without asking
 
 
 class BatchError(ValueError):
     """An import that cannot go ahead; the message says why."""
+
+
+class RowErrors(ValueError):
+    """Every error of one row, shown together."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("；".join(messages))
+
+
+class Problems(list):
+    """A row's errors, gathered so that the user sees all of them at once."""
+
+    def check(self, parse, *args, **kwargs):
+        """``parse(*args)``, or None with its error noted."""
+        try:
+            return parse(*args, **kwargs)
+        except ValueError as error:
+            self.append(str(error).rstrip("。"))
+            return None
+
+    def text(self, raw: dict, key: str, label: str, limit: int) -> str | None:
+        """A text cell as typed, or an error when it is longer than the field holds (never cut)."""
+        value = raw.get(key)
+        if value in (None, ""):
+            return None
+        value = str(value)
+        if len(value) > limit:
+            self.append(f"{label}超过 {limit} 字（{len(value)} 字），请精简后再导入")
+            return None
+        return value
+
+    def done(self) -> None:
+        if self:
+            raise RowErrors(list(self))
 
 
 @dataclass
@@ -39,21 +77,29 @@ class Plan:
 class Importer:
     kind: str
     label: str
-    fields: dict[str, tuple[str, ...]]
+    fields: dict[str, tuple[str, ...]]  # header names per field; the first is the template's
+    words: dict[str, list[tuple[str, ...]]] = {}  # key words per field (see FieldSpec)
+    not_words: dict[str, tuple[str, ...]] = {}
     required: set[str]
     roles: tuple[str, ...] = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # who may use this import
     model: type  # the records it writes, each with a version column
     record_label: str  # what one of them is called: 企业, 项目 …
 
-    def begin(self, by: User, table_units: dict[str, str]) -> Any:
-        """Per-import context (indexes of existing records, the file's column units)."""
+    @property
+    def spec(self) -> FieldSpec:
+        return FieldSpec(self.fields, self.words, self.not_words)
+
+    def begin(self, by: User) -> Any:
+        """Per-import context (indexes of existing records). The machinery sets its ``units`` to
+        the column units of each row's sheet (field → 亿元 …) before planning the row."""
         raise NotImplementedError
 
-    def prepare(self, context: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
-        """See the whole file before planning its rows one by one: (row number, values) per row.
-        Most kinds need not; a tree does (a row may name a parent listed further down)."""
+    def prepare(self, context: Any, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        """See the whole file before planning its rows one by one: (where, values) per row, where
+        names the row as messages do (第5行, or 片组一!5). Most kinds need not; a tree does (a row
+        may name a parent listed further down)."""
 
-    def plan(self, values: dict[str, Any], row_number: int, context: Any) -> Plan:
+    def plan(self, values: dict[str, Any], where: str, context: Any) -> Plan:
         raise NotImplementedError
 
     def apply(self, plan: Plan, context: Any, by: User) -> tuple[Any, dict | None]:
@@ -107,66 +153,188 @@ def _json_safe(value: Any) -> Any:
 def save_upload(data: bytes, filename: str) -> Path:
     path = folder() / "imports"
     path.mkdir(exist_ok=True)
-    suffix = ".csv" if filename.lower().endswith(".csv") else ".xlsx"
-    target = path / (secrets.token_hex(16) + suffix)
+    suffix = Path(filename).suffix.lower()
+    target = path / (secrets.token_hex(16) + (suffix if suffix in (".xlsx", ".xls", ".csv", ".txt") else ".xlsx"))
     target.write_bytes(data)
     return target
 
 
+def parse_mapping(importer: Importer, pairs: list[str]) -> dict[str, str | None]:
+    """``表头=字段`` pairs (字段 as the template names it; empty for 不导入) as header key → field."""
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        header, sep, target = pair.partition("=")
+        if not sep or not header_key(header):
+            raise BatchError(f"列映射“{pair}”应写作 表头=字段")
+        name = importer.spec.by_label(target) if target.strip() else None
+        if target.strip() and name is None:
+            raise BatchError(f"列映射“{pair}”：没有“{target}”字段（可用：{'、'.join(v[0] for v in importer.fields.values())}）")
+        mapping[header_key(header)] = name
+    return mapping
+
+
+def remembered(kind: str, by: User) -> dict[str, str | None]:
+    return dict(db.session.execute(sa.select(ImportMapping.header_key, ImportMapping.field)
+                                   .where(ImportMapping.unit_id == by.unit_id, ImportMapping.kind == kind)).all())
+
+
+def remember(kind: str, mapping: dict[str, str | None], by: User) -> None:
+    """Keep the user's column choices for the unit, to be proposed for the same headers next time."""
+    existing = {m.header_key: m for m in db.session.scalars(
+        sa.select(ImportMapping).where(ImportMapping.unit_id == by.unit_id, ImportMapping.kind == kind,
+                                       ImportMapping.header_key.in_(list(mapping))))}
+    for key, name in mapping.items():
+        if key in existing:
+            existing[key].field, existing[key].updated_by_id = name, by.id
+        else:
+            db.session.add(ImportMapping(unit_id=by.unit_id, kind=kind, header_key=key[:200], field=name,
+                                         updated_by_id=by.id))
+    db.session.flush()
+
+
+def _columns_summary(importer: Importer, source: Source) -> dict:
+    """What the batch page and the CLI show of the file: per sheet its columns and their fields,
+    the sheets not read, the rows skipped, and every column not imported."""
+    sheets, unmapped = [], []
+    for table in source.sheets:
+        mapped = table.mapped()
+        columns = []
+        for column in table.columns:
+            used = column.field is not None and mapped.get(column.field) is column
+            if not column.header and not column.filled:
+                continue
+            columns.append({"index": column.index, "letter": column.letter, "header": column.header,
+                            "key": column.key, "field": column.field if used else None,
+                            "source": column.source if used else None, "unit": column.unit, "filled": column.filled,
+                            "duplicate": column.field is not None and not used})
+            if not used:
+                header = column.header or f"{column.letter}列"
+                if header not in unmapped:
+                    unmapped.append(header)
+        sheets.append({"name": table.name, "header_row": table.header_row, "unit": table.unit,
+                       "units": table.units(), "columns": columns})
+    return {"sheets": sheets, "passed": [{"sheet": s, "reason": r} for s, r in source.passed],
+            "skipped": [{"sheet": s, "row": n, "reason": r} for s, n, r in source.skipped],
+            "unmapped_columns": unmapped, "missing": source.missing}
+
+
+def needs_confirmation(batch: ImportBatch) -> list[str]:
+    """Columns holding data that the import leaves out: the user confirms them before committing."""
+    return [c["header"] or f"{c['letter']}列" for s in batch.counts.get("sheets", []) for c in s["columns"]
+            if c["field"] is None and c["filled"] and header_key(c["header"]) not in UNCOUNTED_HEADERS]
+
+
+def where(sheet: str | None, row_number: int, several: bool) -> str:
+    """A row as messages name it: 第5行, or 片组一!5 when the file has several sheets."""
+    return f"{sheet}!{row_number}" if several and sheet else f"第{row_number}行"
+
+
 @collector_paused
-def preview(kind: str, path: Path, filename: str, by: User) -> Iterator:
-    """Read the file and plan every row; a batch with the plan, nothing else written."""
+def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None) -> Iterator:
+    """Read the file and plan every row; a batch with the plan, nothing else written. Without the
+    required columns the batch holds the file's columns only, to be mapped."""
     importer = importer_for(kind)
-    table: Table = read_table(path, filename, importer.fields, importer.required)
-    context = importer.begin(by, table.units)
-    importer.prepare(context, [(source.number, source.values) for source in table.rows])
-    batch = ImportBatch(kind=kind, filename=filename[:200], sheet=table.sheet, header_row=table.header_row,
-                        total_rows=len(table.rows), unit_id=by.unit_id, created_by_id=by.id, status="previewed")
+    if by.role not in importer.roles:
+        raise BatchError(f"您的角色不能导入{importer.label}。")
+    source = read_source(path, filename, importer.spec, importer.required,
+                         Matcher(importer.spec, mapping, remembered(kind, by)))
+    summary = _columns_summary(importer, source)
+    batch = ImportBatch(kind=kind, filename=filename[:200], sheet="、".join(t.name for t in source.sheets)[:100],
+                        header_row=source.sheets[0].header_row if source.sheets else None,
+                        total_rows=len(source.rows), unit_id=by.unit_id, created_by_id=by.id, status="previewed",
+                        file_path=str(path), mapping=mapping or {})
     db.session.add(batch)
     db.session.flush()
+    context = importer.begin(by)
+    units = {t.name: t.units() for t in source.sheets}
+    several = len(source.sheets) > 1
+    importer.prepare(context, [(where(r.sheet, r.number, several), r.values) for r in source.rows])
     rows, counts = [], {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    for done, source in enumerate(table.rows, start=1):
-        plan = _plan(importer, source.values, source.number, context)
+    for done, source_row in enumerate(source.rows, start=1):
+        context.units = units[source_row.sheet]
+        plan = _plan(importer, source_row.values, where(source_row.sheet, source_row.number, several), context,
+                     source_row.problems)
         counts[plan.action] += 1
-        rows.append({"batch_id": batch.id, "row_number": source.number, "action": plan.action,
-                     "message": plan.message, "record_id": plan.record_id,
-                     "data": {k: _json_safe(v) for k, v in source.values.items()},
-                     "cells": [_json_safe(c) for c in source.cells]})
+        rows.append({"batch_id": batch.id, "sheet": source_row.sheet, "row_number": source_row.number,
+                     "action": plan.action, "message": plan.message, "record_id": plan.record_id,
+                     "data": {k: _json_safe(v) for k, v in source_row.values.items()},
+                     "cells": [_json_safe(c) for c in source_row.cells]})
         if done % PROGRESS_EVERY == 0:
-            yield done, len(table.rows)
+            yield done, len(source.rows)
     insert_rows(ImportRow, rows)
-    batch.counts = {**counts, "units": table.units, "headers": table.headers,
-                    "ignored_headers": table.ignored_headers}
+    batch.counts = {**counts, **summary}
     db.session.flush()
     return batch
 
 
-def _plan(importer: Importer, values: dict, row_number: int, context) -> Plan:
+def _plan(importer: Importer, values: dict, row: str, context, problems: list[str] = ()) -> Plan:
     try:
-        return importer.plan(values, row_number, context)
+        plan = importer.plan(values, row, context)
     except ValueError as error:  # parse errors of dates, amounts, codes
-        return Plan("error", str(error))
+        plan = Plan("error", str(error))
+    if problems:  # cells the reader could not trust come first
+        return Plan("error", "；".join([*problems, *([plan.message] if plan.action == "error" else [])]))
+    return plan
+
+
+def claim(batch_id: int, skip_errors: bool, confirmed: bool) -> None:
+    """Take the batch for a commit: one conditional UPDATE, so a second click or a concurrent commit
+    finds it taken and is refused. The caller commits the claim before the rows are written."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch.counts.get("missing"):
+        raise BatchError(f"请先为“{'、'.join(batch.counts['missing'])}”指定文件中的列，重新预览后再导入。")
+    if batch.counts.get("error") and not skip_errors:
+        first = db.session.execute(sa.select(ImportRow.sheet, ImportRow.row_number, ImportRow.message).where(
+            ImportRow.batch_id == batch_id, ImportRow.action == "error").order_by(ImportRow.id).limit(1)).first()
+        raise BatchError(f"{where(first[0], first[1], len(batch.counts.get('sheets', [])) > 1)}: {first[2]}"
+                         f"（共 {batch.counts['error']} 行有错误，未导入任何数据；可改正后重新上传，或选择跳过错误行）")
+    left_out = needs_confirmation(batch)
+    if left_out and not confirmed:
+        raise BatchError(f"文件中的“{'、'.join(left_out)}”列不会导入，请确认后再导入（或在列映射中为其指定字段）。")
+    stale = utcnow() - STALE_CLAIM
+    taken = db.session.execute(
+        sa.update(ImportBatch).where(ImportBatch.id == batch_id, sa.or_(
+            ImportBatch.status.in_(("previewed", "failed")),
+            sa.and_(ImportBatch.status == "committing", ImportBatch.claimed_at < stale)))
+        .values(status="committing", claimed_at=utcnow(), skip_errors=skip_errors, message=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.refresh(batch)
+        raise BatchError("该批次正在导入，请勿重复提交。" if batch.status == "committing"
+                         else "该批次已导入或已撤销，不能再次导入。")
+    db.session.refresh(batch)
+
+
+def release(batch_id: int, message: str) -> None:
+    """A claimed commit that failed: nothing of it was written; the batch may be committed again."""
+    db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.status == "committing")
+                       .values(status="failed", message=message[:2000]).execution_options(synchronize_session=False))
 
 
 @collector_paused
-def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
-    """Write the batch: every row, or (skip_errors) every good row. Rows are planned again against
-    the data as it is now; the caller commits once, so a failure midway writes nothing."""
-    if batch.status != "previewed":
-        raise BatchError("该批次已导入或已撤销，不能再次导入。")
+def commit(batch: ImportBatch, by: User) -> Iterator:
+    """Write a claimed batch: every row, or (skip_errors) every good row. Rows are planned again
+    against the data as it is now; the caller commits once, so a failure midway writes nothing."""
+    if batch.status != "committing":
+        raise BatchError("该批次未被认领，不能导入。")
     importer = importer_for(batch.kind)
-    context = importer.begin(by, batch.counts.get("units", {}))
-    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.row_number, ImportRow.data)
-                              .where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)).all()
-    importer.prepare(context, [(row_number, data) for _row_id, row_number, data in rows])
+    if by.role not in importer.roles:
+        raise BatchError(f"您的角色不能导入{importer.label}。")
+    several = len(batch.counts.get("sheets", [])) > 1
+    units = {s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])}
+    context = importer.begin(by)
+    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data)
+                              .where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)).all()
+    importer.prepare(context, [(where(sheet, row_number, several), data) for _id, sheet, row_number, data in rows])
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     outcomes: list[dict] = []  # per row: what was done, for the batch page and for undo
     written: list[tuple[dict, Any]] = []
-    for done, (row_id, row_number, data) in enumerate(rows, start=1):
-        plan = _plan(importer, data, row_number, context)
+    for done, (row_id, sheet, row_number, data) in enumerate(rows, start=1):
+        context.units = units.get(sheet, {})
+        plan = _plan(importer, data, where(sheet, row_number, several), context)
         counts[plan.action] += 1
-        if plan.action == "error" and not skip_errors:
-            raise BatchError(f"第{row_number}行: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
+        if plan.action == "error" and not batch.skip_errors:
+            raise BatchError(f"{where(sheet, row_number, several)}: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
         outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
                    "before": None, "version_after": None}
         if plan.action in ("create", "update"):
@@ -178,7 +346,9 @@ def commit(batch: ImportBatch, by: User, skip_errors: bool) -> Iterator:
             yield done, len(rows)
     _flush_written(importer, context, written)
     update_rows(ImportRow, outcomes)
-    batch.status, batch.skip_errors, batch.committed_at = "committed", skip_errors, utcnow()
+    if batch.mapping:
+        remember(batch.kind, batch.mapping, by)
+    batch.status, batch.committed_at = "committed", utcnow()
     batch.counts = {**batch.counts, **counts}
     db.session.flush()
     return batch
@@ -196,29 +366,41 @@ def _flush_written(importer: Importer, context, written: list) -> None:
 def undo(batch: ImportBatch, by: User) -> ImportBatch:
     """Take a committed batch back: created records removed, updated ones restored. Refused when a
     record has been changed since (nothing is overwritten silently)."""
-    if batch.status != "committed":
-        raise BatchError("只有已导入的批次可以撤销。")
+    taken = db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "committed")
+                               .values(status="undone", undone_at=utcnow())
+                               .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:  # a second click, or an undo already under way
+        raise BatchError("只有已导入的批次可以撤销（该批次可能已被撤销）。")
     importer = importer_for(batch.kind)
     rows = db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id,
                                                          ImportRow.action.in_(["create", "update"]))
-                              .order_by(ImportRow.row_number.desc()))
+                              .order_by(ImportRow.id.desc()))
+    several = len(batch.counts.get("sheets", [])) > 1
     for row in rows:
         record = db.session.get(importer.model, row.record_id)
         if record is None:
             continue
         if record.version != row.version_after:
-            raise BatchError(f"第{row.row_number}行的{importer.record_label}“{record.name}”在导入后已被修改，"
+            raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}“{record.name}”在导入后已被修改，"
                              "不能撤销本批次（以免覆盖他人的修改）。")
         importer.undo(row, record, by)
-    batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
+    db.session.refresh(batch)
     return batch
 
 
-def error_sheet(batch: ImportBatch) -> Sheet:
-    """The error rows as they were in the file, plus a 错误原因 column."""
+def error_sheets(batch: ImportBatch) -> list[Sheet]:
+    """The error rows as they were in the file, a sheet per sheet of the file, plus a 错误原因 column."""
     rows = db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.action == "error")
-                              .order_by(ImportRow.row_number))
-    headers = batch.counts.get("headers") or []
-    return Sheet("错误行", ["Excel行号", *headers, "错误原因"],
-                 ([r.row_number, *(r.cells + [None] * (len(headers) - len(r.cells))), r.message] for r in rows))
+                              .order_by(ImportRow.id)).all()
+    sheets = []
+    for sheet in batch.counts.get("sheets", []):
+        headers = [""] * (max((c["index"] for c in sheet["columns"]), default=-1) + 1)
+        for column in sheet["columns"]:
+            headers[column["index"]] = column["header"]
+        mine = [r for r in rows if r.sheet == sheet["name"]]
+        if mine:
+            sheets.append(Sheet(f"错误行-{sheet['name']}"[:31], ["Excel行号", *headers, "错误原因"],
+                                ([r.row_number, *(r.cells[:len(headers)] + [None] * (len(headers) - len(r.cells))),
+                                  r.message] for r in mine)))
+    return sheets or [Sheet("错误行", ["Excel行号", "错误原因"], [])]

@@ -52,12 +52,13 @@ class SourceRegion(Choice):
     CHENGYU = ("chengyu", "成渝")
     ABROAD = ("abroad", "境外")
     IN_PROVINCE = ("in_province", "省内")
+    OUT_OF_PROVINCE = ("out_of_province", "省外（未细分）")  # ledgers that only say 省外
     OTHER = ("other", "其他")
 
 
 ENTERPRISE_TAGS = (
     "头部企业", "龙头骨干企业", "链主企业", "世界500强", "中国500强", "民企500强", "上市公司",
-    "央企", '专精特新"小巨人"', "单项冠军", "高新技术企业", "瞪羚企业", "科技型中小企业",
+    "央企", '专精特新"小巨人"', "专精特新", "单项冠军", "高新技术企业", "瞪羚企业", "科技型中小企业",
 )
 
 

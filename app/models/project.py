@@ -118,6 +118,8 @@ class StageEvent(Reviewed, Audited, db.Model):
     project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id"), index=True)
     stage: so.Mapped[str] = so.mapped_column(sa.String(20))
     effective_on: so.Mapped[date] = so.mapped_column(index=True)
+    # Only the month is known (a ledger wrote 201602): effective_on is its first day.
+    month_only: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # A correction is a new event pointing at the one it replaces; nothing is overwritten.
     supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_event.id"), index=True)
@@ -131,6 +133,11 @@ class StageEvent(Reviewed, Audited, db.Model):
     @property
     def stage_label(self) -> str:
         return "撤回" if self.withdrawn else Stage.label_of(self.stage)
+
+    @property
+    def date_label(self) -> str:
+        """The date as pages show it: 2016-02（月） when a ledger gave only the month."""
+        return f"{self.effective_on:%Y-%m}（月）" if self.month_only else self.effective_on.isoformat()
 
 
 class FundEntry(Reviewed, Audited, db.Model):

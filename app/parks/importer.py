@@ -33,7 +33,7 @@ class Context:
     today: date
     parks: dict[str, Park] = field(default_factory=dict)  # the parks the user keeps, by name
     items: dict[tuple[int, str, str], int] = field(default_factory=dict)  # (park, kind, name) → item id
-    seen: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    seen: dict[tuple[int, str, str], str] = field(default_factory=dict)
 
 
 class CapacityImporter(Importer):
@@ -56,7 +56,7 @@ class CapacityImporter(Importer):
     model = CapacityItem
     record_label = "要素"
 
-    def begin(self, by: User, table_units: dict[str, str]) -> Context:
+    def begin(self, by: User) -> Context:
         context = Context(by=by, today=date.today())
         parks = scoped(sa.select(Park), by, Park.unit_id)
         for park in db.session.scalars(parks):
@@ -86,12 +86,12 @@ class CapacityImporter(Importer):
                   "as_of": as_of, "notes": raw.get("notes"), **{key: raw.get(key) for key in services.DETAILS}}
         return park, services.checked(values, context.today)
 
-    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+    def plan(self, raw: dict, row: str, context: Context) -> Plan:
         park, values = self._values(raw, context)
         key = (park.id, values["kind"], values["name"])
         if key in context.seen:
-            return Plan("error", f"与第{context.seen[key]}行是同一项要素")
-        context.seen[key] = row_number
+            return Plan("error", f"与{context.seen[key]}是同一项要素")
+        context.seen[key] = row
         values["park_id"] = park.id
         item_id = context.items.get(key)
         if item_id is None:

@@ -8,6 +8,7 @@ empty fields, but never changes a stage date already recorded (that is a correct
 on the project page).
 """
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,9 +18,9 @@ import sqlalchemy as sa
 from app.auth.scope import scoped
 from app.enterprises.importer import enterprise_keys
 from app.enterprises.services import clean_uscc
-from app.excel import parse_amount_wan, parse_date
+from app.excel import fold, parse_amount_wan, parse_date_precision, parse_number
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, register
+from app.imports.services import BatchError, Importer, Plan, Problems, register
 from app.models import (
     Activity,
     Enterprise,
@@ -42,59 +43,131 @@ from app.projects.stages import (
     derive,
 )
 
-STAGES = {**{s.label: s.value for s in Stage}, "洽谈": Stage.NEGOTIATING.value, "已签约": Stage.SIGNED.value,
-          "已开工": Stage.STARTED.value, "在建": Stage.STARTED.value, "已投产": Stage.PRODUCING.value,
-          "已终止": Stage.TERMINATED.value, "暂停": Stage.ON_HOLD.value}
+# Status words as ledgers write them, tried in this order on the folded cell ("已签约未开工": the
+# words after 未 are what has not happened yet, so they are dropped first).
+STATUS_WORDS = [
+    (Stage.TERMINATED, ("终止", "取消", "放弃", "退出", "中止", "流失", "撤销")),
+    (Stage.ON_HOLD, ("暂缓", "暂停", "停滞", "搁置", "停建", "缓建")),
+    (Stage.PRODUCING, ("投产", "竣工", "达产", "达效", "建成", "试生产", "运营")),
+    (Stage.STARTED, ("开工", "在建", "续建", "施工", "动工", "建设中")),
+    (Stage.PRODUCING, ("开业",)),
+    (Stage.SIGNED, ("签约", "签订", "签署")),
+    (Stage.NEGOTIATING, ("在谈", "洽谈", "对接", "储备", "意向", "跟进", "谋划")),
+]
+NOT_YET = re.compile(r"未(签约|签订|开工|动工|投产|竣工|建成|开业)")
 CHANNELS = {c.label: c.value for c in Channel}
-AMOUNTS = ("total_investment_wan", "agreed_investment_wan")
-TEXTS = {"content": 4000, "responsible_person": 50, "source_region": 50, "problems": 4000, "next_steps": 4000}
+AMOUNTS = ("total_investment_wan", "agreed_investment_wan", "phase1_investment_wan")
+# Needs: field → (label, units with their factor to the stored unit)
+NEEDS = {
+    "land_mu": ("用地", {"": Decimal(1), "亩": Decimal(1), "公顷": Decimal(15)}),
+    "factory_m2": ("标准厂房", {"": Decimal(1), "平方米": Decimal(1), "㎡": Decimal(1), "m²": Decimal(1),
+                            "m2": Decimal(1), "万平方米": Decimal(10000)}),
+    "energy_tce": ("能耗", {"": Decimal(1), "吨标煤": Decimal(1), "吨标煤/年": Decimal(1)}),
+    "power_kva": ("用电", {"": Decimal(1), "kVA": Decimal(1), "千伏安": Decimal(1)}),
+    "water_t_per_day": ("用水", {"": Decimal(1), "吨/日": Decimal(1), "吨/天": Decimal(1)}),
+}
+TEXTS = {"content": ("建设内容", 4000), "responsible_person": ("责任人", 50), "source_region": ("来源地", 50),
+         "problems": ("存在问题", 4000), "next_steps": ("下步计划", 4000)}
 NOTE = "据项目台账导入"
+
+
+def stage_of(text: str) -> str | None:
+    """The stage a status cell names (在谈, 已签约, 新开工, 已开工开业, 竣工投产, 暂缓, 终止 …), or None."""
+    folded = NOT_YET.sub("", re.sub(r"\s", "", fold(text)))
+    for stage, words in STATUS_WORDS:
+        if any(word in folded for word in words):
+            return stage
+    return None
 
 
 @dataclass
 class Context:
     by: User
-    units: dict[str, str]
     today: date
+    units: dict[str, str] = field(default_factory=dict)  # the row's sheet's column units
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
     parks: dict[str, int] = field(default_factory=dict)  # park name → id, in scope
     projects: dict[str, list[int]] = field(default_factory=dict)  # folded name → project ids in scope
     by_code: dict[str, tuple[int, bool]] = field(default_factory=dict)  # uscc → (enterprise id, in scope)
     by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → enterprise ids in scope
     created: dict[str, Enterprise] = field(default_factory=dict)  # investors created by earlier rows
-    seen: dict[str, int] = field(default_factory=dict)  # folded project name → first row number
+    seen: dict[str, str] = field(default_factory=dict)  # folded project name → the first row that has it
 
 
 class ProjectImporter(Importer):
     kind = "projects"
     label = "项目"
     fields = {
-        "name": ("项目名称", "项目", "名称"),
-        "investor": ("投资方", "投资主体", "投资企业", "签约企业", "投资方名称", "企业名称"),
-        "uscc": ("统一社会信用代码", "信用代码", "投资方统一社会信用代码", "社会信用代码"),
-        "total_investment_wan": ("总投资", "计划总投资", "项目总投资"),
-        "agreed_investment_wan": ("协议投资", "协议投资额", "签约额", "合同投资额", "签约投资额"),
+        "name": ("项目名称", "项目", "名称", "项目全称"),
+        "investor": ("投资方", "投资主体", "投资企业", "签约企业", "投资方名称", "企业名称", "投资单位", "建设单位"),
+        "uscc": ("统一社会信用代码", "信用代码", "投资方统一社会信用代码", "社会信用代码", "证照号码"),
+        "total_investment_wan": ("总投资", "计划总投资", "项目总投资", "总投资额", "投资总额"),
+        "agreed_investment_wan": ("协议投资", "协议投资额", "签约额", "合同投资额", "签约投资额", "签约金额"),
+        "phase1_investment_wan": ("一期投资", "一期投资额"),
         "negotiating_on": ("在谈日期", "洽谈日期", "首次洽谈日期", "在谈时间"),
         "signed_on": ("签约日期", "签约时间"),
         "started_on": ("开工日期", "开工时间"),
         "producing_on": ("投产日期", "投产时间"),
         "exit_on": ("终止日期", "暂缓日期", "终止或暂缓日期"),
-        "stage": ("阶段", "项目阶段", "当前阶段", "项目进展", "进展阶段"),
+        "stage": ("阶段", "项目阶段", "当前阶段", "进展阶段", "项目状态", "状态", "建设状态"),
         "park": ("落户园区", "园区", "落地园区", "拟落户园区", "所在园区"),
         "unit": ("责任单位", "填报单位", "所属单位"),
         "responsible_person": ("责任人", "项目责任人"),
         "channel": ("引荐渠道", "招商方式", "招商渠道"),
-        "content": ("建设内容", "项目内容", "主要建设内容"),
+        "content": ("建设内容", "项目内容", "主要建设内容", "建设规模及内容", "项目简介"),
         "source_region": ("来源地", "投资方所在地", "客商来源地"),
+        "land_mu": ("用地", "用地面积", "用地需求"),
+        "factory_m2": ("标准厂房", "厂房面积", "厂房需求"),
+        "energy_tce": ("能耗", "能耗需求", "综合能耗"),
+        "power_kva": ("用电", "用电需求", "用电负荷"),
+        "water_t_per_day": ("用水", "用水需求", "用水量"),
         "problems": ("存在问题", "存在的问题", "困难问题"),
         "next_steps": ("下步计划", "下一步计划", "下步工作", "下一步工作"),
+    }
+    words = {
+        "name": [("项目",), ("名称",)],
+        "investor": [("投资方", "投资主体", "投资企业", "投资单位", "签约企业", "签约主体", "建设单位", "投资人")],
+        "uscc": [("信用代码", "证照号码", "统一代码", "机构代码")],
+        "total_investment_wan": [("总投资", "投资总额", "投资额", "投资金额", "固定资产投资", "计划投资")],
+        "agreed_investment_wan": [("协议", "签约", "合同"), ("投资", "金额", "额")],
+        "phase1_investment_wan": [("一期",), ("投资",)],
+        "negotiating_on": [("在谈", "洽谈", "对接"), ("时间", "日期")],
+        "signed_on": [("签约", "签订", "签署"), ("时间", "日期")],
+        "started_on": [("开工",), ("时间", "日期")],
+        "producing_on": [("投产", "竣工", "开业"), ("时间", "日期")],
+        "stage": [("状态", "阶段")],
+        "park": [("园区", "开发区", "产业园", "落户地", "落地")],
+        "unit": [("责任单位", "填报单位", "所属单位", "牵头单位", "承办单位")],
+        "responsible_person": [("责任人", "负责人", "包联领导", "联系人")],
+        "channel": [("招商方式", "引荐渠道", "招商渠道", "引进方式")],
+        "content": [("建设内容", "建设规模", "项目内容", "项目简介", "项目概况")],
+        "source_region": [("来源地", "来源", "所在地", "籍贯", "投资方所在")],
+        "land_mu": [("用地", "占地")],
+        "factory_m2": [("厂房",)],
+        "energy_tce": [("能耗",)],
+        "power_kva": [("用电", "电力")],
+        "water_t_per_day": [("用水",)],
+        "problems": [("问题", "困难")],
+        "next_steps": [("下步", "下一步", "计划安排")],
+    }
+    not_words = {
+        "name": ("编号", "代码", "类型", "类别"),
+        "investor": ("信用代码", "证照", "性质", "类型", "所在地", "来源", "联系"),
+        "total_investment_wan": ("协议", "签约", "合同", "一期", "到位", "完成", "累计", "外资", "美元", "年度", "当年", "本年"),
+        "agreed_investment_wan": ("日期", "时间", "到位", "完成", "累计"),
+        "stage": ("日期", "时间"),
+        "park": ("面积", "用地"),
+        "responsible_person": ("电话", "手机", "职务"),
+        "source_region": ("区域",),
+        "land_mu": ("性质", "类型", "时间", "日期"),
+        "factory_m2": ("时间", "日期"),
     }
     required = {"name"}
     model = Project
     record_label = "项目"
 
-    def begin(self, by: User, table_units: dict[str, str]) -> Context:
-        context = Context(by=by, units=table_units, today=date.today())
+    def begin(self, by: User) -> Context:
+        context = Context(by=by, today=date.today())
         for unit in db.session.scalars(scoped(sa.select(OrgUnit), by, OrgUnit.id)):
             context.unit_ids[unit.code] = context.unit_ids[unit.name] = unit.id
         for ident, name in db.session.execute(scoped(sa.select(Park.id, Park.name), by, Park.unit_id)):
@@ -107,34 +180,39 @@ class ProjectImporter(Importer):
     # ---------- reading a row ----------
 
     def _values(self, raw: dict, context: Context) -> dict:
-        """Parse one row's cells; raises ValueError with the reason."""
-        name = str(raw.get("name") or "").strip()
-        if not name:
-            raise ValueError("项目名称为空")
-        values: dict = {"name": name[:200]}
+        """Parse one row's cells (text kept as typed); raises RowErrors with every reason."""
+        problems = Problems()
+        values: dict = {"name": problems.text(raw, "name", "项目名称", 200)}
+        if raw.get("name") in (None, ""):
+            problems.append("项目名称为空")
         for key in AMOUNTS:
             if raw.get(key) not in (None, ""):
-                values[key] = parse_amount_wan(raw[key], context.units.get(key, "万元"))
-                if values[key] < 0:
-                    raise ValueError(f"{self.fields[key][0]}不能为负数")
-        for key, limit in TEXTS.items():
+                values[key] = problems.check(parse_amount_wan, raw[key], context.units.get(key, "万元"),
+                                             self.fields[key][0])
+        for key, (label, units) in NEEDS.items():
             if raw.get(key) not in (None, ""):
-                values[key] = str(raw[key])[:limit]
-        if raw.get("channel"):
-            channel = CHANNELS.get(str(raw["channel"]))
-            if channel is None:
-                raise ValueError(f"引荐渠道“{raw['channel']}”应为 {'、'.join(CHANNELS)} 之一")
-            values["channel"] = channel
-        unit_id = context.unit_ids.get(str(raw["unit"])) if raw.get("unit") else context.by.unit_id
+                values[key] = problems.check(parse_number, raw[key], units, context.units.get(key), label,
+                                             Decimal("1e9"))
+        for key, (label, limit) in TEXTS.items():
+            text = problems.text(raw, key, label, limit)
+            if text:
+                values[key] = text
+        if raw.get("channel") not in (None, ""):
+            values["channel"] = CHANNELS.get(fold(str(raw["channel"])))
+            if values["channel"] is None:
+                problems.append(f"引荐渠道“{raw['channel']}”应为 {'、'.join(CHANNELS)} 之一")
+        unit_id = context.unit_ids.get(str(raw["unit"]).strip()) if raw.get("unit") else context.by.unit_id
         if unit_id is None:
-            raise ValueError(f"责任单位“{raw['unit']}”不存在或不在您的数据范围内")
+            problems.append(f"责任单位“{raw['unit']}”不存在或不在您的数据范围内")
         values["unit_id"] = unit_id
-        if raw.get("park"):
-            values["park_id"] = self._park(str(raw["park"]), context)
-        values["moves"] = self._moves(raw, values, context)
+        if raw.get("park") not in (None, ""):
+            values["park_id"] = problems.check(self._park, str(raw["park"]).strip(), context)
+        values["moves"] = problems.check(self._moves, raw, values, context) or []
         if raw.get("investor") or raw.get("uscc"):
-            values["investor"] = (str(raw.get("investor") or "").strip()[:200],
-                                  clean_uscc(str(raw["uscc"])) if raw.get("uscc") else None)
+            investor = problems.text(raw, "investor", "投资方", 200) or ""
+            code = problems.check(clean_uscc, str(raw["uscc"])) if raw.get("uscc") not in (None, "") else None
+            values["investor"] = (investor, code)
+        problems.done()
         return values
 
     @staticmethod
@@ -148,29 +226,35 @@ class ProjectImporter(Importer):
         hint = f"，是否为“{close[0]}”？" if close else "（园区须先在系统中登记）"
         raise ValueError(f"落户园区“{name}”不存在或不在您的数据范围内{hint}")
 
-    def _moves(self, raw: dict, values: dict, context: Context) -> list[tuple[str, date]]:
-        """The row's stage dates as moves, checked as the stage rules check any history."""
-        dates = {stage: parse_date(raw.get(DATE_COLUMNS[stage])) for stage in FORWARD}
-        moves = [(stage, day) for stage, day in dates.items() if day]
+    def _moves(self, raw: dict, values: dict, context: Context) -> list[tuple[str, date, bool]]:
+        """The row's stage dates as moves (stage, date, month only), checked as the stage rules check
+        any history. A status column names the stage; a ledger that lists only 开工 dates starts
+        its projects at 开工, with no earlier dates invented."""
+        moves = []
+        for stage in FORWARD:
+            day, month_only = parse_date_precision(raw.get(DATE_COLUMNS[stage]))
+            if day:
+                moves.append((stage, day, month_only))
         reached = moves[-1][0] if moves else Stage.NEGOTIATING
         stage = reached
-        if raw.get("stage"):
-            stage = STAGES.get(str(raw["stage"]).strip())
+        if raw.get("stage") not in (None, ""):
+            stage = stage_of(str(raw["stage"]))
             if stage is None:
-                raise ValueError(f"阶段“{raw['stage']}”应为 在谈、签约、开工、投产、终止 或 暂缓")
+                raise ValueError(f"阶段“{raw['stage']}”无法识别（可用 在谈、签约、开工、投产、终止、暂缓 及 已签约、"
+                                 "新开工、已开工开业、竣工投产 等）")
         if stage in FORWARD and stage != reached:
             if FORWARD.index(stage) > FORWARD.index(reached):
-                raise ValueError(f"阶段为“{Stage.label_of(stage)}”，但没有{Stage.label_of(stage)}日期")
-            raise ValueError(f"填写了{Stage.label_of(reached)}日期，但阶段为“{Stage.label_of(stage)}”")
+                raise ValueError(f"阶段为“{raw['stage']}”，但没有{Stage.label_of(stage)}日期")
+            raise ValueError(f"填写了{Stage.label_of(reached)}日期，但阶段为“{raw['stage']}”")
         if stage not in FORWARD:
-            exit_on = parse_date(raw.get("exit_on"))
+            exit_on, month_only = parse_date_precision(raw.get("exit_on"))
             if exit_on is None:
-                raise ValueError(f"阶段为“{Stage.label_of(stage)}”，请填写终止或暂缓日期")
+                raise ValueError(f"阶段为“{raw['stage']}”，请填写终止或暂缓日期")
             if stage == Stage.TERMINATED and not values.get("problems"):
                 raise ValueError("终止项目请在“存在问题”列写明终止原因")
-            moves.append((stage, exit_on))
-        events = [StageEvent(id=n, stage=s, effective_on=d, review_status="approved") for n, (s, d) in
-                  enumerate(moves, start=1)]
+            moves.append((stage, exit_on, month_only))
+        events = [StageEvent(id=n, stage=s, effective_on=d, month_only=m, review_status="approved")
+                  for n, (s, d, m) in enumerate(moves, start=1)]
         try:
             check_sequence(events, context.today, first_any=True)
         except StageError as error:
@@ -179,12 +263,12 @@ class ProjectImporter(Importer):
 
     # ---------- planning ----------
 
-    def plan(self, raw: dict, row_number: int, context: Context) -> Plan:
+    def plan(self, raw: dict, row: str, context: Context) -> Plan:
         values = self._values(raw, context)
         folded = normalize_name(values["name"])
         if folded in context.seen:
-            return Plan("error", f"与第{context.seen[folded]}行是同一个项目（名称相同）")
-        context.seen[folded] = row_number
+            return Plan("error", f"与{context.seen[folded]}是同一个项目（名称相同）")
+        context.seen[folded] = row
         investor_error = self._check_investor(values.get("investor"), context)
         if investor_error:
             return Plan("error", investor_error)
@@ -214,18 +298,19 @@ class ProjectImporter(Importer):
 
     def _changes(self, project: Project, values: dict) -> tuple[list[str], list[tuple[str, date]]]:
         """What an update would change, and the moves it would add after the project's history."""
-        changed = [services.LABELS[k] for k in (*AMOUNTS, *TEXTS, "channel", "park_id")
+        changed = [services.LABELS[k] for k in (*AMOUNTS, *NEEDS, *TEXTS, "channel", "park_id")
                    if values.get(k) is not None and values[k] != getattr(project, k)]
         recorded = {e.stage: e.effective_on for e in counted(services.events_of(project))}
         added = []
-        for stage, day in values["moves"]:
+        for stage, day, month_only in values["moves"]:
             if stage not in recorded:
-                added.append((stage, day))
+                added.append((stage, day, month_only))
             elif recorded[stage] != day and stage in FORWARD:
                 raise ValueError(f"{Stage.label_of(stage)}日期 {day} 与系统中的 {recorded[stage]} 不同："
                                  "已有的阶段日期请在项目页更正并说明原因")
         if added:
-            changed.append("新增阶段：" + "、".join(f"{Stage.label_of(s)} {d}" for s, d in added))
+            changed.append("新增阶段：" + "、".join(f"{Stage.label_of(s)} {d:%Y-%m}" if m else f"{Stage.label_of(s)} {d}"
+                                                for s, d, m in added))
         return changed, added
 
     # ---------- writing ----------
@@ -262,7 +347,7 @@ class ProjectImporter(Importer):
             return project, {"_investor_created": created} if created else None
         project = db.session.get(Project, plan.record_id)
         before: dict = {}
-        for key in (*AMOUNTS, *TEXTS, "channel", "park_id"):
+        for key in (*AMOUNTS, *NEEDS, *TEXTS, "channel", "park_id"):
             if values.get(key) is not None and values[key] != getattr(project, key):
                 before[key] = str(getattr(project, key)) if isinstance(getattr(project, key), Decimal) \
                     else getattr(project, key)
@@ -273,9 +358,10 @@ class ProjectImporter(Importer):
     @staticmethod
     def _record(project: Project, moves, by: User, context: Context) -> list[int]:
         events = []
-        for stage, day in moves:
+        for stage, day, month_only in moves:
             note = (project.problems or NOTE) if stage == Stage.TERMINATED else NOTE
-            events.append(services.move(by, project, stage, day, note, today=context.today, first_any=True).id)
+            events.append(services.move(by, project, stage, day, note, today=context.today, first_any=True,
+                                        month_only=month_only).id)
         return events
 
     def undo(self, row, project: Project, by: User) -> None:
@@ -299,7 +385,7 @@ class ProjectImporter(Importer):
             if event.id in added:
                 db.session.delete(event)
         for key, value in before.items():
-            setattr(project, key, Decimal(value) if key in AMOUNTS and value is not None else value)
+            setattr(project, key, Decimal(value) if key in (*AMOUNTS, *NEEDS) and value is not None else value)
         db.session.flush()
         derive(project, services.events_of(project))
         db.session.flush()

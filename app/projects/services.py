@@ -142,11 +142,12 @@ def _record(by: User, project: Project, event: StageEvent, uploads, today: date 
 
 
 def move(by: User, project: Project, stage: str, effective_on: date, note: str | None = None, uploads=(),
-         today: date | None = None, first_any: bool = False) -> StageEvent:
-    """Move ``project`` to ``stage`` as of ``effective_on``: the real signing, start … date."""
+         today: date | None = None, first_any: bool = False, month_only: bool = False) -> StageEvent:
+    """Move ``project`` to ``stage`` as of ``effective_on``: the real signing, start … date (or,
+    ``month_only``, its month, as a ledger wrote it)."""
     if stage not in set(Stage):
         raise StageError("未知的阶段。")
-    event = StageEvent(project_id=project.id, stage=stage, effective_on=effective_on, note=note)
+    event = StageEvent(project_id=project.id, stage=stage, effective_on=effective_on, note=note, month_only=month_only)
     return _record(by, project, event, uploads, today, first_any)
 
 

@@ -73,9 +73,18 @@ def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = Fa
             current = Stage.label_of(previous.stage)
             options = "、".join(Stage.label_of(s) for s in allowed) or "无（已是最终阶段）"
             raise StageError(f"项目当时处于“{current}”，不能变为“{label}”（可选：{options}）。")
-        if event.effective_on < previous.effective_on:
-            raise StageError(f"{label}日期 {event.effective_on} 早于{Stage.label_of(previous.stage)}日期 "
-                             f"{previous.effective_on}，阶段日期不能倒退。")
+        if _earlier(event, previous):
+            raise StageError(f"{label}日期 {event.date_label} 早于{Stage.label_of(previous.stage)}日期 "
+                             f"{previous.date_label}，阶段日期不能倒退。")
+
+
+def _earlier(event: StageEvent, previous: StageEvent) -> bool:
+    """Whether a move is dated before the one it follows; a date known only to its month is
+    compared by month (签约 2016-02-15 may be followed by 开工 201602)."""
+    if event.month_only or previous.month_only:
+        return (event.effective_on.year, event.effective_on.month) < \
+            (previous.effective_on.year, previous.effective_on.month)
+    return event.effective_on < previous.effective_on
 
 
 def derive(project: Project, events: list[StageEvent]) -> None:

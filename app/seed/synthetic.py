@@ -195,7 +195,7 @@ class _Generator:
     def enterprises(self, count: int) -> int:
         rng = self.rng
         first = _next_id(Enterprise)
-        regions = list(SourceRegion)
+        regions = [r for r in SourceRegion if r != SourceRegion.OUT_OF_PROVINCE]  # as ledgers spread them
         statuses = [EnterpriseStatus.TARGET] * 5 + [EnterpriseStatus.CONTACTING] * 3 + [
             EnterpriseStatus.LANDED, EnterpriseStatus.ABANDONED]
         enterprises, contacts, tags, links = [], [], [], []
