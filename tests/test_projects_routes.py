@@ -140,7 +140,7 @@ def test_board_list_filters_and_export(app, client, world, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("项目名称", "投资方", "统一社会信用代码", "阶段") and len(rows) == 3
     mine = next(r for r in rows if r[0] == "乳制品扩产项目")
-    assert mine[5].date() == TODAY and mine[9] == 120000 and mine[3] == Stage.SIGNED.label
+    assert mine[5].date() == TODAY and mine[10] == 120000 and mine[3] == Stage.SIGNED.label
 
 
 def test_dashboard_counts_approved_moves_of_this_month(app, client, world, login):

@@ -76,3 +76,87 @@ def messy_projects(path: Path, rows: list[list] | None = None) -> Path:
         ws.append(row)
     wb.save(path)
     return path
+
+
+LANDED_HEADERS = [
+    "序号", "项目编号", "项目名称", "项目类型", "所属行业", "产业链", "项目状态", "投资方名称", "投资方统一社会信用代码",
+    "投资方类型", "投资方所在地", "国别/地区", "是否外资", "总投资额(万元)", "固定资产投资(万元)", "外资金额(万美元)",
+    "协议投资额(万元)", "当年计划投资(万元)", "累计完成投资(万元)", "到位资金(万元)", "省外到位资金(万元)", "签约时间",
+    "签约地点", "签约活动", "注册时间", "注册资本(万元)", "落地企业名称", "落地企业统一社会信用代码", "开工时间", "竣工时间",
+    "投产时间", "落户园区", "用地面积(亩)", "建筑面积(平方米)", "标准厂房面积(平方米)", "年用电量(万千瓦时)",
+    "用水量(吨/日)", "能耗(吨标煤)", "预计年产值(万元)", "预计年税收(万元)", "预计就业人数", "建设内容", "建设地点",
+    "建设周期", "招商方式", "引荐人", "责任单位", "责任领导", "责任人", "联系电话", "项目进展情况", "存在问题", "下步计划",
+    "是否重点项目", "是否亿元以上", "填报单位", "填报人", "填报时间", "备注",
+]
+
+
+def landed_ledger(path: Path) -> Path:
+    """A 59-column 落地项目台账 as a provincial system exports it: a title and a 填报 line, a status
+    column, amounts in 万元 by their headers, the investor's code beside the local company's."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "落地项目台账"
+    ws.append(["2026年招商引资落地项目台账"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LANDED_HEADERS))
+    ws.append(["填报单位：甲市投资促进局", None, None, None, None, None, None, None, "填报时间：2026-10-31"])
+    ws.append(LANDED_HEADERS)
+    rows = [
+        {"项目名称": "示例新材料产业园项目", "项目状态": "已开工开业", "投资方名称": "示例新材料（深圳）有限公司",
+         "投资方统一社会信用代码": CODE_1, "落地企业统一社会信用代码": CODE_2, "投资方所在地": "广东省深圳市",
+         "是否外资": "否", "总投资额(万元)": 52000, "协议投资额(万元)": "5.2亿元", "签约时间": "2026-02-15",
+         "开工时间": "2026年5月", "用地面积(亩)": "150亩", "标准厂房面积(平方米)": "12,000", "年用电量(万千瓦时)": 800,
+         "建设内容": "年产 5 万吨新材料，建设厂房 12,000㎡；配套研发中心：二期", "招商方式": "驻点招商",
+         "存在问题": "用地指标待落实；环评审批中", "是否重点项目": "是", "责任人": "张三", "联系电话": "13800138000"},
+        {"项目名称": "示例食品加工项目", "项目状态": "已签约", "投资方名称": "甲市示例企业有限公司",
+         "总投资额(万元)": 8000, "协议投资额(万元)": 8000, "签约时间": 46082, "是否重点项目": "否",
+         "项目进展情况": "正在办理前期手续"},
+    ]
+    for row in rows:
+        ws.append([row.get(h) for h in LANDED_HEADERS])
+    wb.save(path)
+    return path
+
+
+COUNTY_HEADERS = ["序号", "工程名称", "建设单位", "建设性质", "建设地点", "建设规模及主要内容", "总投资额[亿元]",
+                  "2026年计划投资[亿元]", "开工时间", "竣工时间", "项目状态", "主管部门", "责任单位", "包联领导",
+                  "进展情况", "存在问题", "备注"]
+
+
+def county_key_projects(path: Path) -> Path:
+    """A county's 重点项目一览表: a title merged over its 17 columns, amounts in [亿元], dates written
+    201602, and a name column called 工程名称."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "重点项目"
+    ws.append(["某县2026年重点项目一览表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COUNTY_HEADERS))
+    ws.append(COUNTY_HEADERS)
+    ws.append([1, "示例光伏组件项目", "示例光伏（江苏）有限公司", "新建", "某县开发区", "年产 2GW 光伏组件", "5.2", "1.5",
+               "201602", "201812", "已开工", None, None, "王县长", "主体完工", "配套电网待建", None])
+    ws.append([2, "示例物流园项目", None, "新建", "某县", "仓储 10 万㎡", "3", "1", "202603", None, "开工",
+               None, None, None, None, None, None])
+    ws.append(["合计：2个", None, None, None, None, None, "8.2", "2.5"])
+    wb.save(path)
+    return path
+
+
+def resident_forms(path: Path) -> Path:
+    """A 驻点招商 collection form: three title lines, one sheet per 片组, a 合计 row and four
+    footnote rows below each table."""
+    wb = Workbook()
+    for index, group in enumerate(["片组一", "片组二"]):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        ws.title = group
+        ws.append(["驻点招商在谈项目信息采集表"])
+        ws.append([f"驻点片组：{group}", None, None, "填报日期：2026年10月"])
+        ws.append(["单位：万元"])
+        ws.append(["序号", "项目名称", "投资方", "拟投资额", "洽谈时间", "项目进展"])
+        for n in range(1, 4):
+            ws.append([n, f"{group}在谈项目{n}", f"{group}示例企业{n}有限公司", 1000 * n, "2026-09-0" + str(n), "在谈"])
+        ws.append(["合计：3家", None, None, 6000])
+        ws.append(["备注：1. 本表由驻点片组每月填报；"])
+        ws.append(["2. 拟投资额以万元为单位；"])
+        ws.append(["3. 项目进展填写在谈、已签约等；"])
+        ws.append(["4. 请于每月 25 日前报送。"])
+    wb.save(path)
+    return path

@@ -8,13 +8,13 @@ is planned, so a row under a missing parent, two rows for one node (a name twice
 and rows that are each other's parents (a cycle) are row errors that name the rows involved.
 """
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.chains import services
+from app.excel import as_typed, fold
 from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, register
 from app.models import Chain, ChainNode, ImportRow, User
@@ -56,8 +56,8 @@ class Context:
 
 
 def _text(value) -> str | None:
-    text = unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
-    return text or None
+    """A cell as typed (trimmed), text or None."""
+    return as_typed(str(value)) if value is not None else None
 
 
 class ChainImporter(Importer):
@@ -77,6 +77,15 @@ class ChainImporter(Importer):
     required = {"chain", "name"}
     model = ChainNode
     record_label = "环节"
+    notes = {"chain": "产业链须已在系统中建立", "segment": "顶层环节必填；下级环节随上级",
+             "parent": "上级环节的路径（用 / 分隔）或名称；顶层环节不填", "gap": "不填为“已具备”",
+             "industry_codes": "GB/T 4754 代码，多个用逗号分隔"}
+    example = {"chain": "乳制品", "segment": "上游", "name": "奶牛养殖", "gap": "补链", "industry_codes": "A0311"}
+
+    def choices(self, by: User) -> dict[str, list[str]]:
+        chains = db.session.scalars(services.visible_chains(by))
+        return {"segment": [s.label for s in Segment], "gap": [g.label for g in GapMark],
+                "chain": [c.name for c in chains if services.may_edit(by, c)]}
 
     def begin(self, by: User) -> Context:
         context = Context(by=by)
@@ -133,12 +142,12 @@ class ChainImporter(Importer):
         row = FileRow(number, context.chains.get(chain_name or ""), name,
                       tuple(p for p in PATH_SPLIT.split(parent) if p) if parent else (), None,
                       {key: _text(raw.get(key)) for key in ("gap", "industry_codes", "description", "key_technologies")})
-        segment = _text(raw.get("segment"))
+        segment = fold(str(raw["segment"])) if raw.get("segment") else None
         if row.chain is None:
             row.error = f"产业链“{chain_name}”不存在，或不是您维护的产业链（请先在产业链页面新建）"
         elif segment and segment.removesuffix("环节") not in SEGMENTS:
             row.error = f"链段“{segment}”无法识别（上游 / 中游 / 下游）"
-        elif row.values["gap"] and row.values["gap"] not in GAPS:
+        elif row.values["gap"] and fold(row.values["gap"]) not in GAPS:
             row.error = f"短板标识“{row.values['gap']}”无法识别（已具备 / 强链 / 补链 / 延链）"
         else:
             row.segment = SEGMENTS[segment.removesuffix("环节")] if segment else None
@@ -198,7 +207,7 @@ class ChainImporter(Importer):
         values = {"name": row.name, "segment": self._segment_of(row.chain.id, row.path, context)}
         for key, given in row.values.items():
             if key == "gap" and given:
-                given = GAPS[given]
+                given = GAPS[fold(given)]
             values[key] = given if given is not None else (getattr(node, key) if node is not None else None)
         values["gap"] = values["gap"] or GapMark.PRESENT
         return values

@@ -138,6 +138,29 @@ class EnterpriseImporter(Importer):
     required = {"name"}
     model = Enterprise
     record_label = "企业"
+    notes = {
+        "name": "企业全称，按营业执照填写；已在库中的企业按信用代码或名称匹配并更新",
+        "uscc": "18 位统一社会信用代码；目标企业暂无可不填",
+        "contact_name": "填写了联系人才会导入联系电话、职务和邮箱",
+        "phone": "手机 11 位，或座机（如 0351-1234567）",
+        "source_region": "“省外”等未细分的写法记为“省外（未细分）”",
+        "industry_code": "GB/T 4754 门类字母或 2–4 位代码，如 C、C15、1512",
+        "tags": "可填多个，用顿号或逗号分隔",
+        "revenue_wan": "可写 1.5亿、8000万元；只写数字按表头的单位（默认万元）",
+        "employees": "整数，可写“1,200人”",
+        "unit": "单位名称或代码，须在您的数据范围内；不填为您所在单位",
+        "last_contacted_on": "如 2026-06-07、2026/6/7、2026年6月7日，不能晚于今天",
+    }
+    units_shown = {"revenue_wan": "万元"}
+    example = {"name": "示例新材料（深圳）有限公司", "uscc": "91110000600037341L", "contact_name": "张三",
+               "contact_title": "副总经理", "phone": "13800138000", "province": "广东省", "city": "深圳市",
+               "source_region": "珠三角", "industry_code": "C3985", "tags": "专精特新、高新技术企业", "revenue_wan": 15000,
+               "employees": 320, "status": "接触中", "last_contacted_on": "2026-06-07"}
+
+    def choices(self, by: User) -> dict[str, list[str]]:
+        return {"source_region": [r.label for r in SourceRegion], "status": [s.label for s in EnterpriseStatus],
+                "tags": list(ENTERPRISE_TAGS),
+                "unit": list(db.session.scalars(scoped(sa.select(OrgUnit.name).order_by(OrgUnit.code), by, OrgUnit.id)))}
 
     def begin(self, by: User) -> Context:
         context = Context(by=by)

@@ -10,6 +10,7 @@ from app.excel.read import (
     Source,
     SourceRow,
     as_typed,
+    column_letter,
     fold,
     header_key,
     parse_amount_wan,
@@ -22,5 +23,5 @@ from app.excel.read import (
 from app.excel.write import Sheet, write_workbook, xlsx_response
 
 __all__ = ["MAX_ROWS", "Column", "ExcelError", "FieldSpec", "Matcher", "SheetTable", "Source", "SourceRow",
-           "as_typed", "fold", "header_key", "parse_amount_wan", "parse_date", "parse_date_precision",
+           "as_typed", "column_letter", "fold", "header_key", "parse_amount_wan", "parse_date", "parse_date_precision",
            "parse_number", "read_source", "split_unit", "Sheet", "write_workbook", "xlsx_response"]

@@ -183,9 +183,13 @@ class SheetTable:
         return {c.field: c.unit or self.unit for c in self.columns if c.field and (c.unit or self.unit)}
 
     def mapped(self) -> dict[str, Column]:
+        """field → the column that fills it. When two columns name one field, the user's choice
+        beats a remembered one, which beats a header name, which beats key words; then the first."""
+        rank = list(Matcher.SOURCES)
         found: dict[str, Column] = {}
         for column in self.columns:
-            if column.field and column.field not in found:
+            if column.field and (column.field not in found or
+                                 rank.index(column.source) < rank.index(found[column.field].source)):
                 found[column.field] = column
         return found
 
@@ -540,6 +544,8 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
             reason, in_notes = "备注或签署行", True
         elif any(_TOTAL.match(t) for t in texts[:2]):
             reason = "合计行"
+        elif texts[0] in ("示例", "例", "样例", "填写示例"):
+            reason = "示例行"
         elif sum(1 for i in filled if i < len(header_keys) and header_key(cells[i]) == header_keys[i]) > len(filled) / 2:
             reason = "重复的表头行"
         if reason:

@@ -64,6 +64,8 @@ class Sheet:
     groups: list[tuple[str, int, int]] = field(default_factory=list)
     formats: list[str | None] | None = None
     printed: bool = False
+    # Drop-down lists: column index → a range of allowed values on another sheet ('可选值'!$A$2:$A$9).
+    choices: dict[int, str] = field(default_factory=dict)
 
     @property
     def header_end(self) -> int:
@@ -156,6 +158,12 @@ def _write_sheet(out, spec: Sheet) -> None:
     if merges:
         chunk.append(f'<mergeCells count="{len(merges)}">'
                      + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>")
+    if spec.choices:
+        first, last = top + 1, top + 1000
+        chunk.append(f'<dataValidations count="{len(spec.choices)}">' + "".join(
+            f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="不在可选值中" '
+            f'error="请从下拉列表中选择" sqref="{columns[c]}{first}:{columns[c]}{last}"><formula1>{_xml(ref)}</formula1>'
+            '</dataValidation>' for c, ref in sorted(spec.choices.items())) + "</dataValidations>")
     if spec.printed:
         chunk.append('<printOptions horizontalCentered="1"/>'
                      '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'

@@ -112,6 +112,13 @@ def upload(kind: str):
     return render_template("imports/upload.html", form=form, importer=importer)
 
 
+@bp.route("/<kind>/template.xlsx")
+@importers
+def template(kind: str):
+    importer = _kind_or_404(kind)
+    return xlsx_response(f"{importer.label}导入模板.xlsx", services.template(importer, current_user))
+
+
 def _preview(importer, path, filename: str, mapping: dict):
     return _stream(f"读取{importer.label}文件：{filename}",
                    lambda user: services.preview(importer.kind, path, filename, user, mapping),

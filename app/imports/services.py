@@ -8,6 +8,7 @@ to its result. A commit first claims its batch with one conditional UPDATE, so a
 a concurrent commit is refused instead of writing the rows twice.
 """
 import secrets
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from app.attachments.services import folder
 from app.bulk import collector_paused, insert_rows, update_rows
-from app.excel import FieldSpec, Matcher, Sheet, Source, header_key, read_source
+from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, header_key, read_source
 from app.extensions import db
 from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
@@ -26,6 +27,7 @@ from app.models.enums import Role
 PROGRESS_EVERY = 2000
 STALE_CLAIM = timedelta(minutes=30)  # a commit claimed this long ago whose worker died may be retried
 UNCOUNTED_HEADERS = {"序号", "编号", "No", "NO"}  # left out without asking
+PROBLEMS = "_problems"  # a row's data keeps the cells the reader could not trust, for the commit
 
 
 class BatchError(ValueError):
@@ -82,12 +84,20 @@ class Importer:
     not_words: dict[str, tuple[str, ...]] = {}
     required: set[str]
     roles: tuple[str, ...] = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # who may use this import
+    # The template workbook: what each column holds, the unit its header names, an example row.
+    notes: dict[str, str] = {}
+    units_shown: dict[str, str] = {}
+    example: dict[str, Any] = {}
     model: type  # the records it writes, each with a version column
     record_label: str  # what one of them is called: 企业, 项目 …
 
     @property
     def spec(self) -> FieldSpec:
         return FieldSpec(self.fields, self.words, self.not_words)
+
+    def choices(self, by: User) -> dict[str, list[str]]:
+        """The values a field allows, offered as drop-down lists in the template."""
+        return {}
 
     def begin(self, by: User) -> Any:
         """Per-import context (indexes of existing records). The machinery sets its ``units`` to
@@ -257,7 +267,8 @@ def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, s
         counts[plan.action] += 1
         rows.append({"batch_id": batch.id, "sheet": source_row.sheet, "row_number": source_row.number,
                      "action": plan.action, "message": plan.message, "record_id": plan.record_id,
-                     "data": {k: _json_safe(v) for k, v in source_row.values.items()},
+                     "data": {**{k: _json_safe(v) for k, v in source_row.values.items()},
+                              **({PROBLEMS: source_row.problems} if source_row.problems else {})},
                      "cells": [_json_safe(c) for c in source_row.cells]})
         if done % PROGRESS_EVERY == 0:
             yield done, len(source.rows)
@@ -331,7 +342,7 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     written: list[tuple[dict, Any]] = []
     for done, (row_id, sheet, row_number, data) in enumerate(rows, start=1):
         context.units = units.get(sheet, {})
-        plan = _plan(importer, data, where(sheet, row_number, several), context)
+        plan = _plan(importer, data, where(sheet, row_number, several), context, data.pop(PROBLEMS, ()))
         counts[plan.action] += 1
         if plan.action == "error" and not batch.skip_errors:
             raise BatchError(f"{where(sheet, row_number, several)}: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
@@ -387,6 +398,26 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
     db.session.flush()
     db.session.refresh(batch)
     return batch
+
+
+def template(importer: Importer, by: User) -> list[Sheet]:
+    """A workbook to fill in: the columns (required ones marked *) under an example row the import
+    skips, drop-down lists of allowed values, and a sheet that explains each column."""
+    fields = list(importer.fields)
+    headers = ["序号", *(("*" if f in importer.required else "") + importer.fields[f][0]
+                         + (f"（{importer.units_shown[f]}）" if f in importer.units_shown else "") for f in fields)]
+    choices = {f: values for f, values in importer.choices(by).items() if values}
+    listed = [f for f in fields if f in choices]
+    refs = {1 + fields.index(f): f"'可选值'!${column_letter(i)}$2:${column_letter(i)}${len(choices[f]) + 1}"
+            for i, f in enumerate(listed)}
+    explained = [[headers[1 + i], "是" if f in importer.required else "", importer.notes.get(f, ""),
+                  "、".join(choices[f][:30]) + ("…" if len(choices.get(f, [])) > 30 else "") if f in choices else "",
+                  "、".join(importer.fields[f][1:])] for i, f in enumerate(fields)]
+    return [Sheet("导入模板", headers, [["示例", *(importer.example.get(f) for f in fields)]],
+                  widths=[6, *(max(10, min(30, 2 * len(h) + 2)) for h in headers[1:])], choices=refs),
+            Sheet("填写说明", ["列", "是否必填", "填写要求", "可选值", "也可识别的表头"], explained,
+                  widths=[18, 8, 60, 40, 40]),
+            Sheet("可选值", [importer.fields[f][0] for f in listed], zip_longest(*(choices[f] for f in listed)))]
 
 
 def error_sheets(batch: ImportBatch) -> list[Sheet]:

@@ -4,7 +4,6 @@ A row is an item of a park the user keeps (a park admin: its own park, which a r
 blank; a system admin: any park in scope). It matches an item by park, kind and name: created,
 updated (a revision is kept, as for any change) or unchanged.
 """
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,14 +11,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.auth.scope import scoped
-from app.excel import parse_date
+from app.excel import fold, parse_date
 from app.extensions import db
 from app.imports.services import Importer, Plan, register
 from app.models import CapacityItem, Park, User
 from app.models.enums import CapacityKind, Role
 from app.parks import services
 
-KINDS = {**{unicodedata.normalize("NFKC", k.label): k.value for k in CapacityKind},  # cells are read folded
+KINDS = {**{fold(k.label): k.value for k in CapacityKind},  # looked up folded
          **{k.value: k.value for k in CapacityKind},
          "工业用地": "land", "用地": "land", "土地": "land", "标准厂房": "factory", "厂房": "factory",
          "能耗": "energy", "用能": "energy", "供电": "power", "电力": "power", "用水": "water",
@@ -55,6 +54,15 @@ class CapacityImporter(Importer):
     required = {"kind", "total"}
     model = CapacityItem
     record_label = "要素"
+    notes = {"park": "园区管理员只维护本园区，可不填", "kind": "要素类别", "total": "总量（数字）",
+             "unit": "计量单位，如 亩、㎡、吨标煤/年", "as_of": "数据截至日期；不填为今天"}
+    example = {"kind": "可供工业用地", "name": "可供工业用地", "total": 1200, "unit": "亩", "as_of": "2026-10-31",
+               "standard_land_mu": 300}
+
+    def choices(self, by: User) -> dict[str, list[str]]:
+        parks = scoped(sa.select(Park), by, Park.unit_id)
+        return {"kind": [k.label for k in CapacityKind],
+                "park": [p.name for p in db.session.scalars(parks) if services.may_edit(by, p)]}
 
     def begin(self, by: User) -> Context:
         context = Context(by=by, today=date.today())
@@ -78,7 +86,7 @@ class CapacityImporter(Importer):
             park = next(iter(context.parks.values()))
         else:
             raise ValueError("请填写园区")
-        kind = KINDS.get(str(raw.get("kind") or "").strip())
+        kind = KINDS.get(fold(str(raw.get("kind") or "")))
         if kind is None:
             raise ValueError(f"要素类别“{raw.get('kind')}”无法识别（如 可供工业用地、闲置标准厂房、能耗指标、供电容量）")
         as_of = parse_date(raw.get("as_of")) or context.today

@@ -68,7 +68,20 @@ NEEDS = {
 }
 TEXTS = {"content": ("建设内容", 4000), "responsible_person": ("责任人", 50), "source_region": ("来源地", 50),
          "problems": ("存在问题", 4000), "next_steps": ("下步计划", 4000)}
+FLAGS = ("is_key", "is_foreign")
+YES = {"是", "√", "✓", "✔", "y", "yes", "1", "true", "重点", "外资", "重点项目"}
+NO = {"否", "×", "✗", "n", "no", "0", "false", "非重点", "一般", "内资"}
 NOTE = "据项目台账导入"
+
+
+def flag_of(value, label: str) -> bool:
+    """是/否, √/×, 外资/内资 … as True or False."""
+    text = re.sub(r"\s", "", fold(str(value))).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"{label}“{value}”应为 是 或 否")
 
 
 def stage_of(text: str) -> str | None:
@@ -121,6 +134,8 @@ class ProjectImporter(Importer):
         "energy_tce": ("能耗", "能耗需求", "综合能耗"),
         "power_kva": ("用电", "用电需求", "用电负荷"),
         "water_t_per_day": ("用水", "用水需求", "用水量"),
+        "is_key": ("是否重点项目", "重点项目"),
+        "is_foreign": ("内资/外资", "内外资", "是否外资"),
         "problems": ("存在问题", "存在的问题", "困难问题"),
         "next_steps": ("下步计划", "下一步计划", "下步工作", "下一步工作"),
     }
@@ -134,7 +149,7 @@ class ProjectImporter(Importer):
         "negotiating_on": [("在谈", "洽谈", "对接"), ("时间", "日期")],
         "signed_on": [("签约", "签订", "签署"), ("时间", "日期")],
         "started_on": [("开工",), ("时间", "日期")],
-        "producing_on": [("投产", "竣工", "开业"), ("时间", "日期")],
+        "producing_on": [("投产", "开业"), ("时间", "日期")],
         "stage": [("状态", "阶段")],
         "park": [("园区", "开发区", "产业园", "落户地", "落地")],
         "unit": [("责任单位", "填报单位", "所属单位", "牵头单位", "承办单位")],
@@ -145,8 +160,10 @@ class ProjectImporter(Importer):
         "land_mu": [("用地", "占地")],
         "factory_m2": [("厂房",)],
         "energy_tce": [("能耗",)],
-        "power_kva": [("用电", "电力")],
+        "power_kva": [("用电负荷", "用电容量", "供电容量", "报装容量", "变压器容量", "用电需求")],
         "water_t_per_day": [("用水",)],
+        "is_key": [("重点",)],
+        "is_foreign": [("内外资", "内资外资", "是否外资", "资金类型")],
         "problems": [("问题", "困难")],
         "next_steps": [("下步", "下一步", "计划安排")],
     }
@@ -156,6 +173,8 @@ class ProjectImporter(Importer):
         "total_investment_wan": ("协议", "签约", "合同", "一期", "到位", "完成", "累计", "外资", "美元", "年度", "当年", "本年"),
         "agreed_investment_wan": ("日期", "时间", "到位", "完成", "累计"),
         "stage": ("日期", "时间"),
+        "uscc": ("落地", "注册", "项目公司", "本地"),  # the investor's code, not the local company's
+        "is_key": ("内容", "名称", "问题"),
         "park": ("面积", "用地"),
         "responsible_person": ("电话", "手机", "职务"),
         "source_region": ("区域",),
@@ -165,6 +184,37 @@ class ProjectImporter(Importer):
     required = {"name"}
     model = Project
     record_label = "项目"
+    notes = {
+        "name": "项目名称；已在库中的项目按名称匹配，可补充新的阶段和空白字段",
+        "investor": "投资方企业名称；库中没有的按名称新建",
+        "uscc": "投资方的统一社会信用代码（不是落地企业的）",
+        "total_investment_wan": "可写 3亿元、8000万元；只写数字按表头的单位（默认万元）",
+        "agreed_investment_wan": "同上",
+        "negotiating_on": "各阶段日期如 2026-03-10、2026/3/10、2026年3月10日；只知月份可写 202603",
+        "stage": "如 在谈、已签约、新开工、已开工开业、竣工投产、暂缓、终止；须与所填日期一致",
+        "exit_on": "阶段为终止或暂缓时必填",
+        "park": "园区须已在系统中登记",
+        "unit": "单位名称或代码，须在您的数据范围内；不填为您所在单位",
+        "land_mu": "亩，可写“150亩”",
+        "factory_m2": "平方米",
+        "is_key": "是 或 否",
+        "is_foreign": "内资 或 外资",
+        "problems": "终止项目在此写明终止原因",
+    }
+    units_shown = {"total_investment_wan": "万元", "agreed_investment_wan": "万元", "phase1_investment_wan": "万元",
+                   "land_mu": "亩", "factory_m2": "平方米", "energy_tce": "吨标煤", "power_kva": "kVA",
+                   "water_t_per_day": "吨/日"}
+    example = {"name": "示例新材料产业园项目", "investor": "示例新材料（深圳）有限公司", "uscc": "91110000600037341L",
+               "total_investment_wan": 52000, "agreed_investment_wan": 50000, "negotiating_on": "2026-01-05",
+               "signed_on": "2026-03-10", "started_on": "2026-05-02", "stage": "开工", "channel": "小分队招商",
+               "content": "年产 5 万吨新材料", "source_region": "广东省深圳市", "land_mu": 150, "is_key": "是",
+               "is_foreign": "内资", "problems": "用地指标待落实", "next_steps": "推进设备安装"}
+
+    def choices(self, by: User) -> dict[str, list[str]]:
+        return {"stage": [s.label for s in Stage], "channel": list(CHANNELS), "is_key": ["是", "否"],
+                "is_foreign": ["内资", "外资"],
+                "park": list(db.session.scalars(scoped(sa.select(Park.name).order_by(Park.name), by, Park.unit_id))),
+                "unit": list(db.session.scalars(scoped(sa.select(OrgUnit.name).order_by(OrgUnit.code), by, OrgUnit.id)))}
 
     def begin(self, by: User) -> Context:
         context = Context(by=by, today=date.today())
@@ -197,6 +247,9 @@ class ProjectImporter(Importer):
             text = problems.text(raw, key, label, limit)
             if text:
                 values[key] = text
+        for key, label in (("is_key", "是否重点项目"), ("is_foreign", "内资/外资")):
+            if raw.get(key) not in (None, ""):
+                values[key] = problems.check(flag_of, raw[key], label)
         if raw.get("channel") not in (None, ""):
             values["channel"] = CHANNELS.get(fold(str(raw["channel"])))
             if values["channel"] is None:
@@ -250,8 +303,6 @@ class ProjectImporter(Importer):
             exit_on, month_only = parse_date_precision(raw.get("exit_on"))
             if exit_on is None:
                 raise ValueError(f"阶段为“{raw['stage']}”，请填写终止或暂缓日期")
-            if stage == Stage.TERMINATED and not values.get("problems"):
-                raise ValueError("终止项目请在“存在问题”列写明终止原因")
             moves.append((stage, exit_on, month_only))
         events = [StageEvent(id=n, stage=s, effective_on=d, month_only=m, review_status="approved")
                   for n, (s, d, m) in enumerate(moves, start=1)]
@@ -276,10 +327,14 @@ class ProjectImporter(Importer):
         if len(matches) > 1:
             return Plan("error", "名称与库中多个项目相同，无法确定对应哪一个")
         if not matches:
+            if any(stage == Stage.TERMINATED for stage, _d, _m in values["moves"]) and not values.get("problems"):
+                return Plan("error", "终止项目请在“存在问题”列写明终止原因")
             undated = None if values["moves"] else "未填写阶段日期：以“在谈”登记，不计入任何月份的新增项目"
             return Plan("create", undated, values=values)
         project = db.session.get(Project, matches[0])
         changes, moves = self._changes(project, values)
+        if any(stage == Stage.TERMINATED for stage, _d, _m in moves) and not values.get("problems"):
+            return Plan("error", "终止项目请在“存在问题”列写明终止原因")
         return Plan("update" if changes else "unchanged", "、".join(changes) or None, project.id,
                     {**values, "moves": moves})
 
@@ -298,7 +353,7 @@ class ProjectImporter(Importer):
 
     def _changes(self, project: Project, values: dict) -> tuple[list[str], list[tuple[str, date]]]:
         """What an update would change, and the moves it would add after the project's history."""
-        changed = [services.LABELS[k] for k in (*AMOUNTS, *NEEDS, *TEXTS, "channel", "park_id")
+        changed = [services.LABELS[k] for k in (*AMOUNTS, *NEEDS, *TEXTS, *FLAGS, "channel", "park_id")
                    if values.get(k) is not None and values[k] != getattr(project, k)]
         recorded = {e.stage: e.effective_on for e in counted(services.events_of(project))}
         added = []
@@ -347,7 +402,7 @@ class ProjectImporter(Importer):
             return project, {"_investor_created": created} if created else None
         project = db.session.get(Project, plan.record_id)
         before: dict = {}
-        for key in (*AMOUNTS, *NEEDS, *TEXTS, "channel", "park_id"):
+        for key in (*AMOUNTS, *NEEDS, *TEXTS, *FLAGS, "channel", "park_id"):
             if values.get(key) is not None and values[key] != getattr(project, key):
                 before[key] = str(getattr(project, key)) if isinstance(getattr(project, key), Decimal) \
                     else getattr(project, key)

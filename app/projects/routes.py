@@ -45,7 +45,7 @@ reviewers = roles_required(Role.ADMIN, Role.MANAGER)
 BOARD_CARDS = 30  # cards shown per column; the list has the rest
 INVESTOR_CHOICES = 500
 EXPORT_HEADERS = ["项目名称", "投资方", "统一社会信用代码", "阶段", "在谈日期", "签约日期", "开工日期", "投产日期",
-                  "总投资(万元)", "协议投资(万元)", "落户园区", "产业链", "引荐渠道", "责任单位", "责任人", "重点项目",
+                  "终止或暂缓日期", "总投资(万元)", "协议投资(万元)", "落户园区", "产业链", "引荐渠道", "责任单位", "责任人", "重点项目",
                   "存在问题", "下步计划"]
 
 
@@ -118,13 +118,14 @@ def export():
     def rows():
         for p in db.session.scalars(stmt).yield_per(2000):
             yield [p.name, p.investor.name if p.investor else None, p.investor.uscc if p.investor else None,
-                   p.stage_label, p.negotiating_on, p.signed_on, p.started_on, p.producing_on, p.total_investment_wan,
+                   p.stage_label, p.negotiating_on, p.signed_on, p.started_on, p.producing_on,
+                   p.terminated_on or (p.stage_on if p.stage == Stage.ON_HOLD else None), p.total_investment_wan,
                    p.agreed_investment_wan, p.park.name if p.park else None,
                    p.chain_node.chain.name if p.chain_node else None, Channel.label_of(p.channel), p.unit.name,
                    p.responsible_person, "是" if p.is_key else "", p.problems, p.next_steps]
 
     return xlsx_response("招商项目.xlsx", [Sheet("招商项目", EXPORT_HEADERS, rows(),
-                                               widths=[30, 28, 22, 8, 12, 12, 12, 12, 12, 12, 20, 14, 12, 16, 10, 8, 30, 30])])
+                                               widths=[30, 28, 22, 8, 12, 12, 12, 12, 14, 12, 12, 20, 14, 12, 16, 10, 8, 30, 30])])
 
 
 def _project_form(obj=None) -> ProjectForm:
