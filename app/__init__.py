@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from app import audit_trail, cli, web
+    from app import audit_trail, cli, jobs, web
     from app.enterprises import search
     from app.extensions import csrf, db, login_manager, migrate
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     search.install()
     web.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
 
     from app import (
         activities,
@@ -52,4 +53,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
                    reports, imports, attachments, admin, api, errors):
         app.register_blueprint(module.bp)
+    imports.jobs.init_app(app)
     return app

@@ -1,12 +1,13 @@
 """Command-line entry points: thin wrappers over services that commit once at the end."""
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import AdminError
@@ -190,6 +191,21 @@ def _row_errors(batch) -> list[dict]:
     return [{"sheet": s, "row": n, "where": where(s, n, several), "message": m} for s, n, m in rows]
 
 
+jobs_cli = AppGroup("jobs", help="任务队列")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="工作线程数")
+def jobs_worker(workers):
+    """Run queue workers until stopped (production: on any number of nodes sharing CRM_QUEUE_URL;
+    the web servers then set CRM_QUEUE_WORKERS=0)."""
+    huey = current_app.extensions["huey"]
+    if huey.immediate:
+        raise click.ClickException("CRM_QUEUE_URL=immediate 的任务当场执行，不需要工作进程。")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey.create_consumer(workers=workers, periodic=False).run()
+
+
 report_cli = AppGroup("report", help="报表")
 
 
@@ -225,3 +241,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(import_file)
+    app.cli.add_command(jobs_cli)

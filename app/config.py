@@ -22,6 +22,8 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
     PROXY_COUNT = 0  # reverse proxies in front (CRM_PROXY_COUNT=1 behind nginx) to trust X-Forwarded-*
+    QUEUE_URL = None  # the task queue (app/jobs.py); None: instance/queue.sqlite
+    QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them
 
 
 def finish(config, instance_path: str) -> None:

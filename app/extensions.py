@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+import sqlite3
+
 import sqlalchemy as sa
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -24,3 +26,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    """SQLite (the embedded default) in WAL mode: pages go on reading while an import writes.
+    In the default journal a reader waits for a writer that spills its cache to the file, and
+    gives up after five seconds."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")

@@ -28,7 +28,7 @@ def database_url(tmp_path_factory):
 
 def make_app(database_url: str, **overrides):
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-              "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": UPLOADS, **overrides}
+              "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": UPLOADS, "QUEUE_URL": "immediate", **overrides}
     return create_app(config)
 
 

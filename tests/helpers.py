@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from app.attachments.services import store
 from app.extensions import db
-from app.imports.services import claim, commit, run
+from app.imports.services import claim, claim_undo, commit, run, undo
 from app.models import (
     Activity,
     CapacityItem,
@@ -148,3 +148,9 @@ def commit_batch(batch, user, skip_errors: bool = False):
     """Commit a previewed import batch as the web page does: claim it, then write its rows."""
     claim(batch.id, skip_errors, confirmed=True)
     return run(commit(batch, user))
+
+
+def undo_batch(batch, user):
+    """Undo a committed import batch as the web page does: claim it, then take its rows back."""
+    claim_undo(batch.id)
+    return undo(batch, user)

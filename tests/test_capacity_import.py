@@ -44,7 +44,7 @@ def test_a_park_admin_imports_its_list_and_undoes_it(app, client, world, tmp_pat
     keeper(app, world, client)
     path = ledger(tmp_path)
     page = client.post("/imports/capacity/upload", data={"file": (io.BytesIO(path.read_bytes()), path.name)},
-                       content_type="multipart/form-data", buffered=True).get_data(as_text=True)
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "新增 1" in page and "更新 1" in page and "错误 4" in page
     with app.app_context():
         batch = db.session.scalar(sa.select(ImportBatch).order_by(ImportBatch.id.desc()))
@@ -52,7 +52,7 @@ def test_a_park_admin_imports_its_list_and_undoes_it(app, client, world, tmp_pat
     assert messages[:2] == ["总量、截至日期、备注", None]
     assert messages[2] == "园区“甲园区二期”不存在，或不是您维护的园区"
     assert "单位应为“吨/日”" in messages[3] and "不能为负数" in messages[4] and "不能晚于今天" in messages[5]
-    done = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, buffered=True)
+    done = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, follow_redirects=True)
     assert "新增 1" in done.get_data(as_text=True)
     assert items(app) == {"land": Decimal(120), "energy": Decimal(5000)}
     with app.app_context():

@@ -8,7 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.imports.services import preview, run, undo
+from app.imports.services import preview, run
 from app.models import Chain, ChainNode, ImportBatch, ImportRow, Project, User
 from app.models.enums import Role
 from tests import helpers
@@ -140,7 +140,7 @@ def test_a_later_ledger_updates_blanks_keep_values_and_undo_restores(app, world,
 
 
 def run_undo(batch_id, user_id):
-    undo(db.session.get(ImportBatch, batch_id), db.session.get(User, user_id))
+    helpers.undo_batch(db.session.get(ImportBatch, batch_id), db.session.get(User, user_id))
     db.session.commit()
 
 

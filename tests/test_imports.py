@@ -16,7 +16,7 @@ def upload(client, path, name=None):
     with open(path, "rb") as handle:
         return client.post("/imports/enterprises/upload",
                            data={"file": (io.BytesIO(handle.read()), name or path.name)},
-                           content_type="multipart/form-data", buffered=True)
+                           content_type="multipart/form-data", follow_redirects=True)
 
 
 def latest_batch(app):
@@ -33,7 +33,7 @@ def test_preview_says_per_row_what_will_happen(app, client, world, login, tmp_pa
     login("officer", unit="a")
     before = enterprise_names(app)
     page = upload(client, messy_enterprises(tmp_path / "台账.xlsx")).get_data(as_text=True)
-    assert "完成：6 行" in page and "新增 3" in page and "错误 3" in page
+    assert "共 6 行数据" in page and "新增 3" in page and "错误 3" in page
     assert enterprise_names(app) == before  # a preview writes no enterprise
     batch = latest_batch(app)
     with app.app_context():
@@ -54,7 +54,7 @@ def test_errors_stop_the_commit_unless_skipped_and_undo_takes_it_back(app, clien
     refused = client.post(f"/imports/{batch.id}/commit", data={}, follow_redirects=True).get_data(as_text=True)
     assert "第8行: 企业名称为空" in refused and "共 3 行有错误，未导入任何数据" in refused
     assert enterprise_names(app) == before
-    done = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, buffered=True).get_data(as_text=True)
+    done = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, follow_redirects=True).get_data(as_text=True)
     assert "新增 3" in done
     names = enterprise_names(app)
     assert {"山西示例酒业有限公司", "ＡＢＣ食品（太原）有限公司", "晋中示例药业股份有限公司"} <= names  # as typed
@@ -95,7 +95,7 @@ def test_update_by_code_then_by_name_and_unchanged(app, client, world, login, tm
         actions = list(db.session.scalars(sa.select(ImportRow.action).where(ImportRow.batch_id == batch.id)
                                           .order_by(ImportRow.row_number)))
     assert actions == ["update", "update", "error"]  # the third repeats the second (same folded name)
-    client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, buffered=True)
+    client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, follow_redirects=True)
     with app.app_context():
         first = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == code))
         assert (first.name, first.city) == ("新名字也能按代码匹配", "太原")
@@ -118,7 +118,7 @@ def test_undo_is_refused_after_a_later_edit(app, client, world, login, tmp_path)
     login("officer", unit="a")
     upload(client, simple(tmp_path / "n.xlsx", ["企业名称"], [["撤销测试企业"]]))
     batch = latest_batch(app)
-    client.post(f"/imports/{batch.id}/commit", data={}, buffered=True)
+    client.post(f"/imports/{batch.id}/commit", data={}, follow_redirects=True)
     with app.app_context():
         enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "撤销测试企业"))
         enterprise.city = "后来改的"
@@ -156,9 +156,13 @@ def test_bad_files_write_nothing(app, client, world, login, tmp_path):
     login("officer", unit="a")
     (tmp_path / "bad.xlsx").write_bytes(b"not excel at all")
     page = upload(client, tmp_path / "bad.xlsx").get_data(as_text=True)
-    assert "无法识别的文件" in page
+    assert "文件无法导入：无法识别的文件" in page and "确认导入" not in page
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 1  # the world's
+        batch = latest_batch(app)
+        assert (batch.status, batch.total_rows) == ("refused", 0)  # the batch says why; no row, nothing else
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportRow)) == 0
+    assert "已导入或已撤销" in client.post(f"/imports/{batch.id}/commit", data={}, follow_redirects=True).get_data(
+        as_text=True)
 
 
 def test_cli_import(app, runner, world, tmp_path):

@@ -16,7 +16,7 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
 # park's list (its own park admin; the attempt is logged, tests/test_parks_routes.py) and an
 # import of a kind the role may not use (park admins import capacity lists only).
 REFUSED_BY_RECORD = {"parks.edit", "parks.item_form", "parks.item_delete", "imports.upload", "imports.detail",
-                     "imports.errors", "imports.template"}
+                     "imports.errors", "imports.template", "imports.progress"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises"}
 

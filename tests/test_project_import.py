@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.imports.services import BatchError, preview, run, undo
+from app.imports.services import BatchError, preview, run
 from app.models import Enterprise, ImportRow, Project, StageEvent, User
 from app.models.enums import ReviewStatus, Role, Stage
 from tests import helpers
@@ -98,7 +98,7 @@ def test_the_same_file_twice_changes_nothing_and_a_later_ledger_adds_stages(offi
     helpers.commit_batch(update, officer, True)
     db.session.commit()
     assert project_named("乳制品深加工项目").producing_on == date(2026, 11, 2)
-    undo(update, officer)
+    helpers.undo_batch(update, officer)
     db.session.commit()
     dairy = project_named("乳制品深加工项目")
     assert dairy.stage == Stage.STARTED and dairy.producing_on is None
@@ -113,7 +113,7 @@ def test_an_admin_import_is_approved_on_entry_and_undo_removes_what_it_created(o
     dairy = project_named("乳制品深加工项目")
     assert {e.review_status for e in dairy.stage_events} == {ReviewStatus.APPROVED}
     assert dairy.unit_id == world.root_unit_id  # 责任单位 blank: the importing user's unit
-    undo(batch, admin)
+    helpers.undo_batch(batch, admin)
     db.session.commit()
     assert project_named("乳制品深加工项目") is None and project_named("食醋扩产项目") is None
     assert db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == CODE_1)) is None
@@ -139,6 +139,6 @@ def test_upload_and_preview_in_the_browser_pages(app, client, world, login, tmp_
     login("officer", unit="a")
     path = messy_projects(tmp_path / "项目台账.xlsx")
     page = client.post("/imports/projects/upload", data={"file": (io.BytesIO(path.read_bytes()), path.name)},
-                       content_type="multipart/form-data", buffered=True).get_data(as_text=True)
-    assert "完成：8 行" in page and "新增 3" in page and "错误 5" in page
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "共 8 行数据" in page and "新增 3" in page and "错误 5" in page
     assert "从台账导入" in client.get("/projects/").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Workbooks as users bring them, built for tests: title rows, merged two-row headers, full-width
 text, dates in every form and amounts in 亿."""
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -159,4 +160,23 @@ def resident_forms(path: Path) -> Path:
         ws.append(["3. 项目进展填写在谈、已签约等；"])
         ws.append(["4. 请于每月 25 日前报送。"])
     wb.save(path)
+    return path
+
+
+def bomb(path: Path, rows: int = 1_048_575, cells: int = 20) -> Path:
+    """A workbook whose one sheet unpacks to ~300 MB: a million rows of twenty cells, compressed to a few MB."""
+    row = b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>"
+    with zipfile.ZipFile(simple(path, ["企业名称"], [["甲"]])) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                package.writestr(name, data)
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                        b'main"><sheetData>')
+            block = row * 1000
+            for _ in range(rows // 1000):
+                sheet.write(block)
+            sheet.write(b"</sheetData></worksheet>")
     return path

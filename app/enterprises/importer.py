@@ -5,6 +5,7 @@ updates (only the cells that are filled and differ), or is unchanged.
 """
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date
 from decimal import Decimal
 
@@ -74,6 +75,7 @@ class Context:
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
     seen: dict[str, str] = field(default_factory=dict)  # key → the first row in this file that has it
     pending: list["NewEnterprise"] = field(default_factory=list)  # creates queued for the next bulk insert
+    current: dict[int, SimpleNamespace] = field(default_factory=dict)  # matched enterprises as they are (snapshots)
 
 
 @dataclass
@@ -98,6 +100,34 @@ def enterprise_keys(by: User) -> tuple[dict[str, tuple[int, bool]], dict[str, li
         if ident in in_scope and merged is None:
             by_name.setdefault(folded, []).append(ident)
     return by_code, by_name
+
+
+def snapshots(ids: set[int]) -> dict[int, SimpleNamespace]:
+    """Enterprises as a row is compared with them: their fields, tag names and contacts, read in
+    three queries per 5,000."""
+    current: dict[int, SimpleNamespace] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start:start + 5000]
+        for row in db.session.execute(sa.select(Enterprise.id, *(getattr(Enterprise, k) for k in SCALAR_FIELDS))
+                                      .where(Enterprise.id.in_(chunk))):
+            current[row.id] = SimpleNamespace(**row._mapping, tag_names=[], contacts=[])
+        for ident, tag in db.session.execute(sa.select(EnterpriseTag.enterprise_id, EnterpriseTag.tag)
+                                             .where(EnterpriseTag.enterprise_id.in_(chunk))):
+            current[ident].tag_names.append(tag)
+        for contact in db.session.execute(sa.select(Contact.enterprise_id, Contact.name, Contact.mobile, Contact.phone,
+                                                    Contact.title, Contact.email)
+                                          .where(Contact.enterprise_id.in_(chunk))):
+            current[contact.enterprise_id].contacts.append(contact)
+    return current
+
+
+def _code(value) -> str | None:
+    """A cell's credit code as it is matched, or None when it is not a valid one."""
+    try:
+        return clean_uscc(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 class EnterpriseImporter(Importer):
@@ -243,10 +273,24 @@ class EnterpriseImporter(Importer):
             match = ids[0]
         if match is None:
             return Plan("create", values=values)
-        changes = self._changes(db.session.get(Enterprise, match), values)
+        current = context.current.get(match) or snapshots({match})[match]
+        changes = self._changes(current, values)
         return Plan("update" if changes else "unchanged", "、".join(changes) or None, match, values)
 
-    def _changes(self, enterprise: Enterprise, values: dict) -> list[str]:
+    def prepare(self, context: Context, rows: list[tuple[str, dict]]) -> None:
+        """Load in a few queries what the rows that match existing enterprises are compared with
+        (50,000 rows of a ledger imported again would otherwise cost three queries each)."""
+        ids = set()
+        for _where, raw in rows:
+            code = _code(raw.get("uscc"))
+            if code in context.by_code:
+                ids.add(context.by_code[code][0])
+            else:
+                ids.update(context.by_name.get(normalize_name(str(raw.get("name") or "")), ())[:1])
+        context.current = snapshots(ids)
+
+    def _changes(self, enterprise, values: dict) -> list[str]:
+        """What an update would change in ``enterprise`` (a snapshot, see ``snapshots``)."""
         labels = {"name": "名称", "uscc": "信用代码", "province": "省", "city": "市", "source_region": "来源区域",
                   "industry_code": "行业代码", "revenue_wan": "营收", "employees": "员工人数", "status": "状态",
                   "notes": "备注", "unit_id": "所属单位"}
@@ -259,7 +303,7 @@ class EnterpriseImporter(Importer):
             changed.append("联系人")
         return changed
 
-    def _contact_change(self, enterprise: Enterprise, values: dict) -> bool:
+    def _contact_change(self, enterprise, values: dict) -> bool:
         existing = next((c for c in enterprise.contacts if c.name == values["contact_name"]), None)
         if existing is None:
             return True

@@ -12,6 +12,7 @@ is expanded (a compressed bomb is refused in that pass), and that pass also find
 error cells (#REF! …), which calamine reads as plain values or blanks.
 """
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -74,6 +75,7 @@ _PUNCT = re.compile(r"[\s:：*＊()（）\[\]【】·•/\\、,，.。_\-—'\"�
 _TITLE_UNIT = re.compile(r"(?:金额|资金|投资)?单位\s*[:：]\s*(万美元|亿元|万元|元)")
 
 
+@functools.lru_cache(maxsize=4096)
 def split_unit(text: str) -> tuple[str, str | None]:
     """A header's key (folded, punctuation dropped) and the unit it names: 总投资额[亿元] → (总投资额, 亿元);
     also （万元）, /亿元 and a bare unit at the end (总投资亿元)."""
@@ -528,7 +530,8 @@ def read_source(path: Path, filename: str, spec: FieldSpec, required: set[str], 
 
 def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
     mapped = table.mapped()
-    header_keys = [c.key for c in table.columns]
+    headers = [c.header or None for c in table.columns]
+    marked = bool(sheet.formulas or sheet.errors)
     blanks: list[int] = []
     in_notes = False
     for index in range(table.header_row, len(sheet.rows)):
@@ -538,21 +541,20 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
         if not filled:
             blanks.append(number)
             continue
-        texts = [_text(cells[i]) for i in filled]
+        first = _text(cells[filled[0]])
         reason = None
-        if _NOTE.match(texts[0]) or (in_notes and (len(filled) == 1 or _CONTINUATION.match(texts[0]))):
+        if _NOTE.match(first) or (in_notes and (len(filled) == 1 or _CONTINUATION.match(first))):
             reason, in_notes = "备注或签署行", True
-        elif any(_TOTAL.match(t) for t in texts[:2]):
+        elif _TOTAL.match(first) or (len(filled) > 1 and _TOTAL.match(_text(cells[filled[1]]))):
             reason = "合计行"
-        elif texts[0] in ("示例", "例", "样例", "填写示例"):
+        elif first in ("示例", "例", "样例", "填写示例"):
             reason = "示例行"
-        elif sum(1 for i in filled if i < len(header_keys) and header_key(cells[i]) == header_keys[i]) > len(filled) / 2:
+        elif sum(1 for i in filled if i < len(headers) and cells[i] == headers[i]) > len(filled) / 2:
             reason = "重复的表头行"
         if reason:
             source.skipped.append((sheet.name, number, reason))
             continue
-        if in_notes:  # data again after notes: the notes were inside the table
-            in_notes = False
+        in_notes = False  # data again after notes: the notes were inside the table
         source.skipped += [(sheet.name, n, "空行") for n in blanks]
         blanks.clear()
         if len(source.rows) >= MAX_ROWS:
@@ -560,27 +562,30 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
         row = SourceRow(sheet.name, number, {}, [CONTROL.sub("", c) if isinstance(c, str) else c for c in cells])
         for name, column in mapped.items():
             value = cells[column.index] if column.index < len(cells) else None
-            column.filled += value not in (None, "")
-            problem = _problem(sheet, index, column, value)
+            if value is None and not marked:
+                row.values[name] = None
+                continue
+            column.filled += value is not None
+            problem = (marked or isinstance(value, str)) and _problem(sheet, index, column, value)
             if problem:
                 row.problems.append(problem)
                 value = CONTROL.sub("", value) if isinstance(value, str) else None
             row.values[name] = as_typed(value)
         for column in table.columns:
-            if not column.field or mapped.get(column.field) is not column:
-                column.filled += column.index < len(cells) and cells[column.index] not in (None, "")
+            if (not column.field or mapped.get(column.field) is not column) and column.index < len(cells) \
+                    and cells[column.index] is not None:
+                column.filled += 1
         source.rows.append(row)
 
 
 def _problem(sheet: RawSheet, index: int, column: Column, value: Any) -> str | None:
-    ref = f"{column.letter}{index + 1}"
     if (index, column.index) in sheet.errors:
-        return f"单元格 {ref} 是错误值“{sheet.errors[(index, column.index)]}”，请改正后再导入"
+        return f"单元格 {column.letter}{index + 1} 是错误值“{sheet.errors[(index, column.index)]}”，请改正后再导入"
     if (index, column.index) in sheet.formulas or (-1, -1) in sheet.formulas:
-        return f"单元格 {ref} 是公式，请先“选择性粘贴为数值”后再导入"
-    if isinstance(value, str) and CONTROL.search(value):
-        char = CONTROL.search(value)[0]
-        return f"单元格 {ref} 含不可见的控制字符（U+{ord(char):04X}），请删除后再导入"
+        return f"单元格 {column.letter}{index + 1} 是公式，请先“选择性粘贴为数值”后再导入"
+    control = CONTROL.search(value) if isinstance(value, str) else None
+    if control:
+        return f"单元格 {column.letter}{index + 1} 含不可见的控制字符（U+{ord(control[0]):04X}），请删除后再导入"
     return None
 
 

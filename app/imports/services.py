@@ -10,7 +10,7 @@ a concurrent commit is refused instead of writing the rows twice.
 import secrets
 from itertools import zip_longest
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,7 +25,6 @@ from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
 
 PROGRESS_EVERY = 2000
-STALE_CLAIM = timedelta(minutes=30)  # a commit claimed this long ago whose worker died may be retried
 UNCOUNTED_HEADERS = {"序号", "编号", "No", "NO"}  # left out without asking
 PROBLEMS = "_problems"  # a row's data keeps the cells the reader could not trust, for the commit
 
@@ -239,22 +238,30 @@ def where(sheet: str | None, row_number: int, several: bool) -> str:
     return f"{sheet}!{row_number}" if several and sheet else f"第{row_number}行"
 
 
-@collector_paused
-def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None) -> Iterator:
-    """Read the file and plan every row; a batch with the plan, nothing else written. Without the
-    required columns the batch holds the file's columns only, to be mapped."""
+def new_batch(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None
+              ) -> ImportBatch:
+    """A batch for an uploaded file, to be read (``read``); nothing else written."""
     importer = importer_for(kind)
     if by.role not in importer.roles:
         raise BatchError(f"您的角色不能导入{importer.label}。")
-    source = read_source(path, filename, importer.spec, importer.required,
-                         Matcher(importer.spec, mapping, remembered(kind, by)))
-    summary = _columns_summary(importer, source)
-    batch = ImportBatch(kind=kind, filename=filename[:200], sheet="、".join(t.name for t in source.sheets)[:100],
-                        header_row=source.sheets[0].header_row if source.sheets else None,
-                        total_rows=len(source.rows), unit_id=by.unit_id, created_by_id=by.id, status="previewed",
-                        file_path=str(path), mapping=mapping or {})
+    batch = ImportBatch(kind=kind, filename=filename[:200], unit_id=by.unit_id, created_by_id=by.id, status="reading",
+                        file_path=str(path), mapping=mapping or {}, counts={}, claimed_at=utcnow())
     db.session.add(batch)
     db.session.flush()
+    return batch
+
+
+@collector_paused
+def read(batch: ImportBatch, by: User) -> Iterator:
+    """Read the batch's file and plan every row: the preview. Without the required columns the
+    batch holds the file's columns only, to be mapped."""
+    importer = importer_for(batch.kind)
+    source = read_source(Path(batch.file_path), batch.filename, importer.spec, importer.required,
+                         Matcher(importer.spec, batch.mapping, remembered(batch.kind, by)))
+    summary = _columns_summary(importer, source)
+    batch.sheet = "、".join(t.name for t in source.sheets)[:100]
+    batch.header_row = source.sheets[0].header_row if source.sheets else None
+    batch.total_rows = len(source.rows)
     context = importer.begin(by)
     units = {t.name: t.units() for t in source.sheets}
     several = len(source.sheets) > 1
@@ -271,11 +278,25 @@ def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, s
                               **({PROBLEMS: source_row.problems} if source_row.problems else {})},
                      "cells": [_json_safe(c) for c in source_row.cells]})
         if done % PROGRESS_EVERY == 0:
+            insert_rows(ImportRow, rows)  # in steps, so that a big file's rows are not all held at once
+            rows.clear()
             yield done, len(source.rows)
     insert_rows(ImportRow, rows)
     batch.counts = {**counts, **summary}
+    batch.status = "previewed"
     db.session.flush()
     return batch
+
+
+def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None) -> Iterator:
+    """A new batch for the file, read at once (the CLI; the web page reads on the task queue)."""
+    return read(new_batch(kind, path, filename, by, mapping), by)
+
+
+def refuse(batch_id: int, message: str) -> None:
+    """A file that could not be read: the batch says why, and holds nothing to commit."""
+    db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch_id)
+                       .values(status="refused", message=message[:2000]).execution_options(synchronize_session=False))
 
 
 def _plan(importer: Importer, values: dict, row: str, context, problems: list[str] = ()) -> Plan:
@@ -288,9 +309,10 @@ def _plan(importer: Importer, values: dict, row: str, context, problems: list[st
     return plan
 
 
-def claim(batch_id: int, skip_errors: bool, confirmed: bool) -> None:
+def claim(batch_id: int, skip_errors: bool, confirmed: bool, dead: bool = False) -> None:
     """Take the batch for a commit: one conditional UPDATE, so a second click or a concurrent commit
-    finds it taken and is refused. The caller commits the claim before the rows are written."""
+    finds it taken and is refused. The caller commits the claim before the rows are written.
+    ``dead``: the batch is being committed by a task that gives no sign of life; take it over."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch.counts.get("missing"):
         raise BatchError(f"请先为“{'、'.join(batch.counts['missing'])}”指定文件中的列，重新预览后再导入。")
@@ -302,11 +324,12 @@ def claim(batch_id: int, skip_errors: bool, confirmed: bool) -> None:
     left_out = needs_confirmation(batch)
     if left_out and not confirmed:
         raise BatchError(f"文件中的“{'、'.join(left_out)}”列不会导入，请确认后再导入（或在列映射中为其指定字段）。")
-    stale = utcnow() - STALE_CLAIM
+    claimable = ImportBatch.status.in_(("previewed", "failed"))
+    if dead:  # only the claim seen dead: a concurrent take-over changes claimed_at
+        claimable = sa.or_(claimable, sa.and_(ImportBatch.status == "committing",
+                                              ImportBatch.claimed_at == batch.claimed_at))
     taken = db.session.execute(
-        sa.update(ImportBatch).where(ImportBatch.id == batch_id, sa.or_(
-            ImportBatch.status.in_(("previewed", "failed")),
-            sa.and_(ImportBatch.status == "committing", ImportBatch.claimed_at < stale)))
+        sa.update(ImportBatch).where(ImportBatch.id == batch_id, claimable)
         .values(status="committing", claimed_at=utcnow(), skip_errors=skip_errors, message=None)
         .execution_options(synchronize_session=False)).rowcount
     if taken != 1:
@@ -334,13 +357,14 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     several = len(batch.counts.get("sheets", [])) > 1
     units = {s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])}
     context = importer.begin(by)
-    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data)
+    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data,
+                                        ImportRow.action, ImportRow.message, ImportRow.record_id)
                               .where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)).all()
-    importer.prepare(context, [(where(sheet, row_number, several), data) for _id, sheet, row_number, data in rows])
+    importer.prepare(context, [(where(row.sheet, row.row_number, several), row.data) for row in rows])
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     outcomes: list[dict] = []  # per row: what was done, for the batch page and for undo
     written: list[tuple[dict, Any]] = []
-    for done, (row_id, sheet, row_number, data) in enumerate(rows, start=1):
+    for done, (row_id, sheet, row_number, data, *previewed) in enumerate(rows, start=1):
         context.units = units.get(sheet, {})
         plan = _plan(importer, data, where(sheet, row_number, several), context, data.pop(PROBLEMS, ()))
         counts[plan.action] += 1
@@ -351,7 +375,9 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
         if plan.action in ("create", "update"):
             record, outcome["before"] = importer.apply(plan, context, by)
             written.append((outcome, record))
-        outcomes.append(outcome)
+            outcomes.append(outcome)
+        elif [plan.action, plan.message, plan.record_id] != previewed:  # else the row stays as previewed
+            outcomes.append(outcome)
         if done % PROGRESS_EVERY == 0:
             _flush_written(importer, context, written)
             yield done, len(rows)
@@ -374,14 +400,31 @@ def _flush_written(importer: Importer, context, written: list) -> None:
     written.clear()
 
 
-def undo(batch: ImportBatch, by: User) -> ImportBatch:
-    """Take a committed batch back: created records removed, updated ones restored. Refused when a
-    record has been changed since (nothing is overwritten silently)."""
-    taken = db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "committed")
-                               .values(status="undone", undone_at=utcnow())
+def claim_undo(batch_id: int, dead: bool = False) -> None:
+    """Take a committed batch for its undo (one conditional UPDATE: a second click is refused)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    claimable = ImportBatch.status == "committed"
+    if dead:
+        claimable = sa.or_(claimable, sa.and_(ImportBatch.status == "undoing", ImportBatch.claimed_at == batch.claimed_at))
+    taken = db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch_id, claimable)
+                               .values(status="undoing", claimed_at=utcnow(), message=None)
                                .execution_options(synchronize_session=False)).rowcount
-    if taken != 1:  # a second click, or an undo already under way
-        raise BatchError("只有已导入的批次可以撤销（该批次可能已被撤销）。")
+    if taken != 1:
+        raise BatchError("只有已导入的批次可以撤销（该批次可能正在撤销或已撤销）。")
+    db.session.refresh(batch)
+
+
+def keep_committed(batch_id: int, message: str) -> None:
+    """An undo that could not go ahead: the batch stays imported, and says why."""
+    db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.status == "undoing")
+                       .values(status="committed", message=message[:2000]).execution_options(synchronize_session=False))
+
+
+def undo(batch: ImportBatch, by: User) -> ImportBatch:
+    """Take a claimed batch back: created records removed, updated ones restored. Refused when a
+    record has been changed since (nothing is overwritten silently)."""
+    if batch.status != "undoing":
+        raise BatchError("该批次未被认领撤销。")
     importer = importer_for(batch.kind)
     rows = db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id,
                                                          ImportRow.action.in_(["create", "update"]))
@@ -395,8 +438,8 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
             raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}“{record.name}”在导入后已被修改，"
                              "不能撤销本批次（以免覆盖他人的修改）。")
         importer.undo(row, record, by)
+    batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
-    db.session.refresh(batch)
     return batch
 
 

@@ -16,8 +16,9 @@ class ImportBatch(db.Model):
     filename: so.Mapped[str] = so.mapped_column(sa.String(200))
     sheet: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     header_row: so.Mapped[int | None] = so.mapped_column()
-    # previewed → committing → committed → undone; a commit that failed (or whose worker died) is
-    # failed and may be committed again. A commit claims the batch with one conditional UPDATE.
+    # reading → previewed (or refused: the file could not be read) → committing → committed →
+    # undoing → undone. A commit that failed (or whose worker died) is failed and may be committed
+    # again. A commit or an undo claims the batch with one conditional UPDATE.
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="previewed")
     total_rows: so.Mapped[int] = so.mapped_column(default=0)
     counts: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
@@ -34,8 +35,9 @@ class ImportBatch(db.Model):
 
     created_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
 
-    STATUS_LABELS = {"previewed": "待确认", "committing": "正在导入", "committed": "已导入", "failed": "导入失败",
-                     "undone": "已撤销"}
+    STATUS_LABELS = {"reading": "正在读取", "refused": "无法导入", "previewed": "待确认", "committing": "正在导入",
+                     "committed": "已导入", "failed": "导入失败", "undoing": "正在撤销", "undone": "已撤销"}
+    WORKING = ("reading", "committing", "undoing")  # a task of the queue is at work on the batch
 
 
 class ImportRow(db.Model):

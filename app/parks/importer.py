@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.auth.scope import scoped
 from app.excel import fold, parse_date
 from app.extensions import db
-from app.imports.services import Importer, Plan, register
+from app.imports.services import Importer, Plan, Problems, register
 from app.models import CapacityItem, Park, User
 from app.models.enums import CapacityKind, Role
 from app.parks import services
@@ -78,20 +78,26 @@ class CapacityImporter(Importer):
         return context
 
     def _values(self, raw: dict, context: Context) -> tuple[Park, dict]:
+        """Parse one row (text as typed); raises RowErrors with every reason."""
+        problems = Problems()
+        park = None
         if raw.get("park"):
             park = context.parks.get(str(raw["park"]).strip())
             if park is None:
-                raise ValueError(f"园区“{raw['park']}”不存在，或不是您维护的园区")
+                problems.append(f"园区“{raw['park']}”不存在，或不是您维护的园区")
         elif context.by.role == Role.PARK_ADMIN and len(context.parks) == 1:
             park = next(iter(context.parks.values()))
         else:
-            raise ValueError("请填写园区")
+            problems.append("请填写园区")
         kind = KINDS.get(fold(str(raw.get("kind") or "")))
         if kind is None:
-            raise ValueError(f"要素类别“{raw.get('kind')}”无法识别（如 可供工业用地、闲置标准厂房、能耗指标、供电容量）")
-        as_of = parse_date(raw.get("as_of")) or context.today
-        values = {"kind": kind, "name": raw.get("name"), "total": raw.get("total"), "unit": raw.get("unit"),
-                  "as_of": as_of, "notes": raw.get("notes"), **{key: raw.get(key) for key in services.DETAILS}}
+            problems.append(f"要素类别“{raw.get('kind')}”无法识别（如 可供工业用地、闲置标准厂房、能耗指标、供电容量）")
+        as_of = problems.check(parse_date, raw.get("as_of")) or context.today
+        texts = {key: problems.text(raw, key, label, limit)
+                 for key, label, limit in (("name", "名称", 50), ("unit", "单位", 20), ("notes", "备注", 4000))}
+        problems.done()
+        values = {"kind": kind, "total": raw.get("total"), "as_of": as_of, **texts,
+                  **{key: raw.get(key) for key in services.DETAILS}}
         return park, services.checked(values, context.today)
 
     def plan(self, raw: dict, row: str, context: Context) -> Plan:

@@ -1,8 +1,26 @@
 // Small behaviours that need no library. Served by the app; no inline scripts (CSP).
+
+// A task on the queue (an import being read, committed or undone): show its progress, and show
+// the page again once it is done. A reload picks the progress up where it is.
 document.addEventListener("DOMContentLoaded", function () {
-  // A streamed job page ends with a link to its result: go there.
-  var follow = document.querySelector("a[data-auto-follow]");
-  if (follow) { window.location.assign(follow.href); }
+  var holder = document.querySelector("[data-progress-url]");
+  if (!holder) { return; }
+  var bar = holder.querySelector("[data-progress-bar]");
+  var text = holder.querySelector("[data-progress-text]");
+  function poll() {
+    fetch(holder.dataset.progressUrl, { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (!state.working || !state.alive) { window.location.reload(); return; }
+        var share = state.total ? Math.round(100 * state.done / state.total) : 0;
+        bar.style.width = share + "%";
+        text.textContent = state.label + "…" + (state.total ? " 已处理 " + state.done.toLocaleString() + " / " +
+          state.total.toLocaleString() + " 行" : "");
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 500);
 });
 
 // Board (看板): dropping a card on another column opens the dated stage form for that move.
