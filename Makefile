@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYTHON ?= python3
+PORT ?= 5000
 
 .PHONY: run test setup
 
@@ -16,8 +17,8 @@ setup: $(VENV)/installed
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
-	@echo "招商引资项目管理平台: http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "招商引资项目管理平台: http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

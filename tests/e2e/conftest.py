@@ -33,9 +33,14 @@ def browser():
 
 
 @pytest.fixture
-def app(app, migrated):
-    """The same database as the other tests, with CSRF on as in production."""
-    return make_app(migrated, WTF_CSRF_ENABLED=True)
+def app(app, migrated, tmp_path):
+    """The same database as the other tests, with CSRF on and the task queue worked by the web
+    process's own threads, as in production's embedded default."""
+    served = make_app(migrated, WTF_CSRF_ENABLED=True, QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite'}",
+                      QUEUE_WORKERS=1)
+    yield served
+    if "consumer" in served.extensions:
+        served.extensions["consumer"].stop(graceful=True)
 
 
 @pytest.fixture

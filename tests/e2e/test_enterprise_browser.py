@@ -3,6 +3,7 @@ follow-up date and see it under 我的待跟进; import a messy workbook and rea
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import helpers
@@ -52,7 +53,8 @@ def test_officer_imports_a_messy_workbook_and_reads_the_preview(app, world, page
     page.get_by_role("link", name="从 Excel 导入").click()
     page.get_by_label("Excel 文件").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url("**/imports/*")  # the progress page follows on to the batch by itself
+    page.wait_for_url("**/imports/*")  # the batch page: read on the queue, it shows itself again when done
+    expect(page.get_by_test_id("batch-status")).to_have_text("待确认", timeout=15000)
     counts = page.get_by_test_id("batch-counts").inner_text()
     assert "新增 3" in counts and "错误 3" in counts
     preview = page.get_by_test_id("preview")
@@ -61,6 +63,6 @@ def test_officer_imports_a_messy_workbook_and_reads_the_preview(app, world, page
     page.get_by_label("跳过错误行，只导入无误的行").check()
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url("**/imports/*")
-    assert page.get_by_test_id("batch-status").inner_text() == "已导入"
+    expect(page.get_by_test_id("batch-status")).to_have_text("已导入", timeout=15000)
     page.goto("/enterprises/?q=示例酒业")
     assert page.get_by_role("link", name="山西示例酒业有限公司").is_visible()
