@@ -26,10 +26,13 @@ def uscc_error(code: str) -> str | None:
     if not code[2:8].isdigit():
         return "统一社会信用代码第 3–8 位（行政区划码）应为数字。"
     if code[17] != uscc_check_char(code[:17]):
-        # Never name the character that would pass: users "fix" the last one as told and keep a
-        # wrong code whose error lies elsewhere.
-        return "统一社会信用代码校验不通过，可能有输错的字符，请对照营业执照逐位核对。"
+        return USCC_CHECK_FAILED
     return None
+
+
+# Never name the character that would pass: users "fix" the last one as told and keep a wrong code
+# whose error lies elsewhere.
+USCC_CHECK_FAILED = "统一社会信用代码校验不通过，可能有输错的字符，请对照营业执照逐位核对。"
 
 
 def make_uscc(first17: str) -> str:

@@ -27,6 +27,7 @@ from app.models import (
     StageEvent,
     Target,
     User,
+    UsccException,
 )
 from app.models.enums import (
     ActivityKind,
@@ -95,6 +96,9 @@ def make_project(unit_id: int, name: str | None = None, **fields) -> Project:
     return project
 
 
+EARLY_CODE = "91140000MA0099999X"  # fails the check; the world lists it as a verified exception
+
+
 def build_world() -> dict[str, int]:
     root = make_unit("P", "测试省", UnitKind.PROVINCE)
     city_a = make_unit("A", "甲市", UnitKind.CITY, root)
@@ -128,14 +132,15 @@ def build_world() -> dict[str, int]:
     a_user = make_user(Role.OFFICER, city_a.id, username="a_officer")
     attachment = store([FileStorage(io.BytesIO(PNG), filename="现场.png")], "Activity", activity.id, a_user)[0]
     batch = ImportBatch(kind="enterprises", filename="台账.xlsx", unit_id=city_a.id, counts={}, status="previewed")
-    db.session.add(batch)
+    exception = UsccException(code=EARLY_CODE, note="核对营业执照原件", unit_id=city_a.id)
+    db.session.add_all([batch, exception])
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
             "node_id": node.id, "a_user_id": a_user.id, "contact_id": contact.id, "activity_id": activity.id,
             "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
             "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
-            "capacity_item_id": land.id}
+            "capacity_item_id": land.id, "uscc_exception_id": exception.id}
 
 
 def make_uscc_for(seed: str) -> str:

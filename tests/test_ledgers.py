@@ -332,3 +332,25 @@ def test_imports_are_in_the_navigation(app, client, world, login):
     login("officer", unit="a")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/imports/"' in page and "导入记录" in page
+
+
+def test_an_early_code_that_fails_the_check_passes_only_once_an_admin_lists_it(app, client, runner, world, login,
+                                                                               tmp_path):
+    early = "91110000600037341M"  # fails the check
+    path = simple(tmp_path / "早期.xlsx", ["企业名称", "统一社会信用代码"], [["早期赋码企业", early]])
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer", "--dry-run")
+    assert code == 1 and "请对照营业执照逐位核对" in summary["errors"][0]["message"]
+    login("admin")
+    assert "只有格式正确" in client.post("/admin/uscc-exceptions", data={"code": "1234", "note": "x"},
+                                      follow_redirects=True).get_data(as_text=True)
+    page = client.post("/admin/uscc-exceptions", data={"code": early, "note": "核对营业执照原件，登记机关确认"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"已登记例外代码 {early}" in page
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer")
+    assert code == 0 and summary["created"] == 1
+    with app.app_context():
+        enterprise_id = db.session.scalar(sa.select(Enterprise.id).where(Enterprise.uscc == early))
+    page = client.get(f"/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert early in page and 'data-testid="uscc-exception"' in page  # marked where shown
+    assert 'data-testid="uscc-exception"' in client.get("/enterprises/?q=早期").get_data(as_text=True)
+    assert 'data-testid="uscc-exception"' not in client.get("/enterprises/?q=甲市").get_data(as_text=True)

@@ -1,4 +1,4 @@
-from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import Form
@@ -54,3 +54,9 @@ for _threshold in THRESHOLDS:
     setattr(ThresholdForm, _threshold.key, IntegerField(_threshold.label, validators=[
         DataRequired(f"请填写“{_threshold.label}”"),
         NumberRange(min=1, max=_threshold.maximum, message=f"应为 1–{_threshold.maximum} 的整数")]))
+
+
+class UsccExceptionForm(Form):
+    code = StringField("统一社会信用代码", validators=[DataRequired("请填写代码"), Length(max=30)])
+    note = TextAreaField("核实依据", validators=[DataRequired("请写明核实依据"), Length(max=2000)],
+                         description="如：核对营业执照原件，登记机关确认为 2015 年前试点赋码")

@@ -11,12 +11,14 @@ from app.admin.forms import (
     PasswordForm,
     ThresholdForm,
     UnitForm,
+    UsccExceptionForm,
     UserForm,
 )
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.extensions import db
-from app.models import Audited, AuditLog, OrgUnit, Park, User
+from app.enterprises import services as enterprises
+from app.models import Audited, AuditLog, OrgUnit, Park, User, UsccException
 from app.models.enums import Role
 from app.projects import warnings
 from app.web import BEIJING, paginate, saved
@@ -192,3 +194,23 @@ def warning_thresholds():
     if form.validate_on_submit() and saved(lambda: warnings.save_thresholds(form.data), "已保存预警阈值。"):
         return redirect(url_for("admin.warning_thresholds"))
     return render_template("admin/warnings.html", form=form)
+
+
+@bp.route("/uscc-exceptions", methods=["GET", "POST"])
+@admin_only
+def uscc_exceptions():
+    """信用代码例外: early codes that fail the GB 32100 check yet were legally issued, as verified."""
+    form = UsccExceptionForm()
+    if form.validate_on_submit() and saved(lambda: enterprises.add_exception(current_user, form.code.data, form.note.data),
+                                           lambda e: f"已登记例外代码 {e.code}。"):
+        return redirect(url_for("admin.uscc_exceptions"))
+    rows = db.session.scalars(sa.select(UsccException).order_by(UsccException.id.desc())).all()
+    return render_template("admin/uscc_exceptions.html", form=form, rows=rows)
+
+
+@bp.route("/uscc-exceptions/<int:exception_id>/delete", methods=["POST"])
+@admin_only
+def uscc_exception_delete(exception_id: int):
+    exception = get_scoped_or_404(UsccException, exception_id, current_user)
+    saved(lambda: enterprises.remove_exception(exception), f"已移除例外代码 {exception.code}。")
+    return redirect(url_for("admin.uscc_exceptions"))

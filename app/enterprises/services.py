@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import g
 
 from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
@@ -23,12 +24,13 @@ from app.models import (
     OrgUnit,
     Project,
     User,
+    UsccException,
     activity_enterprise,
     event_enterprise,
 )
 from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
-from app.standards import uscc_error
+from app.standards import USCC_CHECK_FAILED, uscc_error
 from app.web import list_order
 
 # The fields a form or an import row may set on an enterprise.
@@ -61,9 +63,42 @@ def clean_uscc(raw: str | None) -> str | None:
     if not code:
         return None
     error = uscc_error(code)
+    if error == USCC_CHECK_FAILED and code in verified_exceptions():
+        return code  # an early code that fails the check, verified by an admin
     if error:
-        raise EnterpriseError(error)
+        raise EnterpriseError(error.rstrip("。") + "（如为经核实的早期代码，请系统管理员登记为例外）。"
+                              if error == USCC_CHECK_FAILED else error)
     return code
+
+
+def verified_exceptions() -> frozenset[str]:
+    """The codes an admin verified as legally issued though they fail the check; read once a request."""
+    if "uscc_exceptions" not in g:
+        g.uscc_exceptions = frozenset(db.session.scalars(sa.select(UsccException.code)))
+    return g.uscc_exceptions
+
+
+def add_exception(by: User, code: str, note: str) -> UsccException:
+    """Register a verified early code. Only a code of the right shape whose check fails may be one."""
+    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or "")).upper()
+    if uscc_error(code) != USCC_CHECK_FAILED:
+        raise EnterpriseError("只有格式正确、仅校验不通过的 18 位代码可以登记为例外。")
+    if not (note or "").strip():
+        raise EnterpriseError("请写明核实依据（如营业执照、登记机关的答复）。")
+    if db.session.scalar(sa.select(UsccException.id).where(UsccException.code == code)):
+        raise EnterpriseError(f"代码 {code} 已登记为例外。")
+    exception = UsccException(code=code, note=note.strip(), unit_id=by.unit_id, created_by_id=by.id)
+    db.session.add(exception)
+    db.session.flush()
+    g.pop("uscc_exceptions", None)
+    return exception
+
+
+def remove_exception(exception: UsccException) -> None:
+    """Take a code off the list; enterprises that hold it keep it (marked no longer)."""
+    db.session.delete(exception)
+    db.session.flush()
+    g.pop("uscc_exceptions", None)
 
 
 def likely_duplicates(by: User, name: str, exclude_id: int | None = None, limit: int = 10) -> list[Enterprise]:

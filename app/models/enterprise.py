@@ -99,3 +99,21 @@ class Contact(Audited, Timestamped, db.Model):
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     enterprise: so.Mapped[Enterprise] = so.relationship(back_populates="contacts")
+
+
+class UsccException(Audited, Timestamped, db.Model):
+    """A 统一社会信用代码 that fails the GB 32100 check yet was legally issued (early pilot codes),
+    verified by an admin: accepted wherever codes are entered, and marked wherever shown."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
+    note: so.Mapped[str] = so.mapped_column(sa.Text)  # how it was verified (营业执照, 登记机关 …)
+    # The unit whose admin verified it: its admins and those above may take it off the list.
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
+
+    @property
+    def name(self) -> str:  # the audit trail's label
+        return self.code
