@@ -1,6 +1,11 @@
-"""Field standards of DOMAIN.md §6: 统一社会信用代码 (GB 32100-2015) and 手机号."""
+"""Field standards of DOMAIN.md §6: 统一社会信用代码 (GB 32100-2015), 行政区划 (GB/T 2260),
+国民经济行业分类 (GB/T 4754) and 手机号."""
+import csv
+import functools
 import re
+import unicodedata
 from operator import mul
+from pathlib import Path
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
@@ -59,3 +64,38 @@ def industry_code(text: str) -> str:
     if match[1] and match[1] != section:
         raise ValueError(f"行业代码“{text}”的门类应为 {section}")
     return section + match[2]
+
+
+# GB/T 2260: a province or prefecture is written in full (山西省, 大同市, 内蒙古自治区) or short (山西,
+# 大同, 内蒙古); both name one code.
+_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟")
+_NOT_PLACES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@functools.cache
+def _region_codes() -> dict[str, str]:
+    """Province and prefecture names, full and short, → their GB/T 2260 code (a short name two
+    places share is left out)."""
+    full: dict[str, str] = {}
+    short: dict[str, set[str]] = {}
+    with (Path(__file__).parent / "gb2260.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            code, name = row["code"], row["name"]
+            if code.endswith("00") and name not in _NOT_PLACES:
+                full[name] = code
+                for suffix in _REGION_SUFFIXES:
+                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                        short.setdefault(name[: -len(suffix)], set()).add(code)
+                        break
+    return {**{name: codes.pop() for name, codes in short.items() if len(codes) == 1}, **full}
+
+
+def region_code(text: str | None) -> str | None:
+    """The GB/T 2260 code of a province or prefecture as written (大同, 大同市), or None."""
+    return _region_codes().get(re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))) if text else None
+
+
+def same_region(a: str | None, b: str | None) -> bool:
+    """Whether two ways of writing name the same province or prefecture (大同 and 大同市)."""
+    code = region_code(a)
+    return code is not None and code == region_code(b)

@@ -354,3 +354,19 @@ def test_an_early_code_that_fails_the_check_passes_only_once_an_admin_lists_it(a
     assert early in page and 'data-testid="uscc-exception"' in page  # marked where shown
     assert 'data-testid="uscc-exception"' in client.get("/enterprises/?q=早期").get_data(as_text=True)
     assert 'data-testid="uscc-exception"' not in client.get("/enterprises/?q=甲市").get_data(as_text=True)
+
+
+def test_a_place_written_short_is_the_same_place_and_is_never_shortened(app, runner, world, tmp_path):
+    with app.app_context():
+        enterprise = db.session.get(Enterprise, world.enterprise_id)
+        enterprise.province, enterprise.city = "山西省", "大同市"
+        db.session.commit()
+    path = simple(tmp_path / "地区.xlsx", ["企业名称", "所在省", "所在市"], [["甲市示例企业有限公司", "山西", "大同"]])
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer")
+    assert code == 0 and (summary["updated"], summary["unchanged"]) == (0, 1)
+    moved = simple(tmp_path / "迁址.xlsx", ["企业名称", "所在市"], [["甲市示例企业有限公司", "太原"]])
+    code, summary = cli(runner, "enterprises", moved, "--user", "a_officer")
+    assert code == 0 and summary["updated"] == 1
+    with app.app_context():
+        enterprise = db.session.get(Enterprise, world.enterprise_id)
+        assert (enterprise.province, enterprise.city) == ("山西省", "太原")  # as typed

@@ -1,7 +1,7 @@
 """统一社会信用代码 (GB 32100-2015) and 手机号 of DOMAIN.md §6."""
 import pytest
 
-from app.standards import MOBILE, USCC_WEIGHTS, make_uscc, uscc_error
+from app.standards import MOBILE, USCC_WEIGHTS, industry_code, make_uscc, same_region, uscc_error
 
 
 def test_weights_are_the_published_ones():
@@ -39,3 +39,22 @@ def test_check_character_catches_a_single_changed_character():
                                         ("1380013800", False), ("138001380001", False)])
 def test_mobile(mobile, ok):
     assert bool(MOBILE.match(mobile)) is ok
+
+
+@pytest.mark.parametrize("a, b, same", [("大同", "大同市", True), ("山西", "山西省", True), ("内蒙古", "内蒙古自治区", True),
+                                        ("广西", "广西壮族自治区", True), ("苏州", "苏州市", True), ("大同", "太原", False),
+                                        ("吉林", "吉林市", False), ("火星", "火星", False)])
+def test_places_are_matched_by_their_gb_t_2260_code(a, b, same):
+    assert same_region(a, b) is same
+
+
+@pytest.mark.parametrize("text, code", [("C", "C"), ("c15", "C15"), ("1512", "C1512"), ("C3921", "C3921"), ("0311", "A0311"),
+                                        ("5110", "F5110")])
+def test_industry_codes_get_their_section_letter(text, code):
+    assert industry_code(text) == code
+
+
+@pytest.mark.parametrize("text", ["C-15", "15123", "B1512", "99", "Z"])
+def test_bad_industry_codes_are_refused(text):
+    with pytest.raises(ValueError, match="行业代码"):
+        industry_code(text)

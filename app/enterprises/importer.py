@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.names import name_keys, normalize_name
-from app.standards import MOBILE, industry_code
+from app.standards import MOBILE, industry_code, same_region
 
 SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
                  "status", "notes", "last_contacted_on", "unit_id")
@@ -120,6 +120,14 @@ def snapshots(ids: set[int]) -> dict[int, SimpleNamespace]:
                                           .where(Contact.enterprise_id.in_(chunk))):
             current[contact.enterprise_id].contacts.append(contact)
     return current
+
+
+def _differs(key: str, new, old) -> bool:
+    """Whether a row's value would change the record's: a blank cell keeps what is there, and a
+    place written another way (大同 for 大同市) is the same place, never shortened."""
+    if new is None or new == old:
+        return False
+    return not (key in ("province", "city") and same_region(new, old))
 
 
 def _code(value) -> str | None:
@@ -294,7 +302,7 @@ class EnterpriseImporter(Importer):
         labels = {"name": "名称", "uscc": "信用代码", "province": "省", "city": "市", "source_region": "来源区域",
                   "industry_code": "行业代码", "revenue_wan": "营收", "employees": "员工人数", "status": "状态",
                   "notes": "备注", "unit_id": "所属单位"}
-        changed = [labels[k] for k in labels if values.get(k) is not None and values[k] != getattr(enterprise, k)]
+        changed = [labels[k] for k in labels if _differs(k, values.get(k), getattr(enterprise, k))]
         if values.get("last_contacted_on") and (enterprise.last_contacted_on or date.min) < values["last_contacted_on"]:
             changed.append("最近联系")
         if set(values.get("tags", [])) - set(enterprise.tag_names):
@@ -319,7 +327,7 @@ class EnterpriseImporter(Importer):
         before: dict = {}
         for key in SCALAR_FIELDS:
             new = values.get(key)
-            if new is None or new == getattr(enterprise, key):
+            if not _differs(key, new, getattr(enterprise, key)):
                 continue
             if key == "last_contacted_on" and enterprise.last_contacted_on and enterprise.last_contacted_on >= new:
                 continue
