@@ -370,3 +370,26 @@ def test_a_place_written_short_is_the_same_place_and_is_never_shortened(app, run
     with app.app_context():
         enterprise = db.session.get(Enterprise, world.enterprise_id)
         assert (enterprise.province, enterprise.city) == ("山西省", "太原")  # as typed
+
+
+def test_a_value_no_dictionary_knows_is_chosen_once_on_the_preview_and_remembered(app, client, runner, world, login,
+                                                                                  tmp_path):
+    login("officer", unit="a")
+    path = simple(tmp_path / "渠道.xlsx", ["项目名称", "招商方式", "签约日期"], [["产业链招商项目", "产业链招商", "2026-03-01"]])
+    with open(path, "rb") as handle:
+        client.post("/imports/projects/upload", data={"file": (io.BytesIO(handle.read()), path.name)},
+                    content_type="multipart/form-data")
+    with app.app_context():
+        batch = db.session.scalar(sa.select(ImportBatch).order_by(ImportBatch.id.desc()))
+        assert batch.counts["unknown_values"] == {"channel": ["产业链招商"]} and batch.counts["error"] == 1
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    assert 'name="value-channel-0"' in page and "可在预览页为它选定取值" in page
+    client.post(f"/imports/{batch.id}/values", data={"value-channel-0": "other"})
+    with app.app_context():
+        batch = db.session.scalar(sa.select(ImportBatch).order_by(ImportBatch.id.desc()))
+        assert batch.counts["error"] == 0 and batch.counts["create"] == 1 and batch.counts["unknown_values"] == {}
+    # The choice holds for the unit's next ledgers, on the web and in the CLI.
+    code, summary = cli(runner, "projects", path, "--user", "a_officer")
+    assert code == 0 and summary["created"] == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(Project.channel).where(Project.name == "产业链招商项目")) == "other"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.chains import services
 from app.excel import as_typed, fold
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, register
+from app.imports.services import BatchError, Importer, Plan, RowContext, register
 from app.models import Chain, ChainNode, ImportRow, User
 from app.models.enums import GapMark, Role, Segment
 
@@ -46,7 +46,7 @@ class _Cycle(Exception):
 
 
 @dataclass
-class Context:
+class Context(RowContext):
     by: User
     chains: dict[str, Chain] = field(default_factory=dict)  # the chains the user keeps, by name
     existing: dict[int, dict[Path, ChainNode]] = field(default_factory=dict)  # chain id → path → node

@@ -18,7 +18,16 @@ from app.enterprises.search import index_new
 from app.enterprises.services import clean_uscc
 from app.excel import fold, parse_amount_wan, parse_date, parse_number
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, Problems, register
+from app.imports.services import (
+    BatchError,
+    Importer,
+    Plan,
+    Problems,
+    RowContext,
+    look_up,
+    register,
+    value_key,
+)
 from app.models import (
     Contact,
     Enterprise,
@@ -38,13 +47,8 @@ SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-def _key(text: str) -> str:
-    """A dictionary value folded for matching: half-width, no spaces, quotes or brackets."""
-    return re.sub(r"[\s\"'“”‘’()（）·]", "", fold(text))
-
-
 # Values as ledgers write them → the stored value. Matching is on folded text (_key).
-REGIONS = {_key(k): v for k, v in {
+REGIONS = {value_key(k): v for k, v in {
     **{r.label: r.value for r in SourceRegion},
     "长三角地区": SourceRegion.YANGTZE_DELTA, "长江三角洲": SourceRegion.YANGTZE_DELTA,
     "珠三角地区": SourceRegion.PEARL_DELTA, "珠江三角洲": SourceRegion.PEARL_DELTA,
@@ -54,7 +58,7 @@ REGIONS = {_key(k): v for k, v in {
     "本省": SourceRegion.IN_PROVINCE, "省外": SourceRegion.OUT_OF_PROVINCE, "外省": SourceRegion.OUT_OF_PROVINCE,
     "其它": SourceRegion.OTHER,
 }.items()}
-TAGS = {_key(k): v for k, v in {
+TAGS = {value_key(k): v for k, v in {
     **{t: t for t in ENTERPRISE_TAGS},
     "专精特新小巨人": '专精特新"小巨人"', "小巨人": '专精特新"小巨人"', "国家级专精特新小巨人": '专精特新"小巨人"',
     "专精特新企业": "专精特新", "省级专精特新": "专精特新", "龙头企业": "龙头骨干企业", "链主": "链主企业",
@@ -62,14 +66,13 @@ TAGS = {_key(k): v for k, v in {
     "上市企业": "上市公司", "中央企业": "央企", "单项冠军企业": "单项冠军", "制造业单项冠军": "单项冠军",
     "高企": "高新技术企业", "国家高新技术企业": "高新技术企业", "瞪羚": "瞪羚企业", "科技型中小": "科技型中小企业",
 }.items()}
-STATUSES = {_key(k): v for k, v in {**{s.label: s.value for s in EnterpriseStatus}, "跟进中": EnterpriseStatus.CONTACTING,
+STATUSES = {value_key(k): v for k, v in {**{s.label: s.value for s in EnterpriseStatus}, "跟进中": EnterpriseStatus.CONTACTING,
                                      "洽谈中": EnterpriseStatus.CONTACTING, "已放弃": EnterpriseStatus.ABANDONED}.items()}
 
 
 @dataclass
-class Context:
+class Context(RowContext):
     by: User
-    units: dict[str, str] = field(default_factory=dict)  # the row's sheet's column units
     by_code: dict[str, tuple[int, bool]] = field(default_factory=dict)  # uscc → (id, in scope)
     by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → ids in scope
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
@@ -176,6 +179,9 @@ class EnterpriseImporter(Importer):
     required = {"name"}
     model = Enterprise
     record_label = "企业"
+    dictionaries = {"source_region": [(r.value, r.label) for r in SourceRegion],
+                    "status": [(s.value, s.label) for s in EnterpriseStatus],
+                    "tags": [(t, t) for t in ENTERPRISE_TAGS]}
     notes = {
         "name": "企业全称，按营业执照填写；已在库中的企业按信用代码或名称匹配并更新",
         "uscc": "18 位统一社会信用代码；目标企业暂无可不填",
@@ -220,13 +226,12 @@ class EnterpriseImporter(Importer):
                 values[key] = text
         if raw.get("industry_code") not in (None, ""):
             values["industry_code"] = problems.check(industry_code, fold(str(raw["industry_code"])))
-        for key, table, label, allowed in (
-                ("source_region", REGIONS, "来源区域", "、".join(r.label for r in SourceRegion)),
-                ("status", STATUSES, "状态", "目标、接触中、已落地 或 放弃")):
+        for key, table, label in (("source_region", REGIONS, "来源区域"), ("status", STATUSES, "状态")):
             if raw.get(key) not in (None, ""):
-                values[key] = table.get(_key(str(raw[key])))
+                values[key] = look_up(context, key, table, raw[key])
                 if values[key] is None:
-                    problems.append(f"{label}“{raw[key]}”应为 {allowed} 之一")
+                    allowed = "、".join(label for _value, label in self.dictionaries[key])
+                    problems.append(f"{label}“{raw[key]}”应为 {allowed} 之一（可在预览页为它选定取值）")
         if raw.get("revenue_wan") not in (None, ""):
             values["revenue_wan"] = problems.check(parse_amount_wan, raw["revenue_wan"],
                                                    context.units.get("revenue_wan", "万元"), "营收")
@@ -241,11 +246,11 @@ class EnterpriseImporter(Importer):
             if values["unit_id"] is None:
                 problems.append(f"所属单位“{raw['unit']}”不存在或不在您的数据范围内")
         if raw.get("tags") not in (None, ""):
-            tags = [t for t in TAG_SPLIT.split(str(raw["tags"])) if t]
-            unknown = [t for t in tags if _key(t) not in TAGS]
+            tags = {t: look_up(context, "tags", TAGS, t) for t in TAG_SPLIT.split(str(raw["tags"])) if t}
+            unknown = [t for t, tag in tags.items() if tag is None]
             if unknown:
-                problems.append(f"标签“{'、'.join(unknown)}”不在标签表中（可用：{'、'.join(ENTERPRISE_TAGS)}）")
-            values["tags"] = [TAGS[_key(t)] for t in tags if _key(t) in TAGS]
+                problems.append(f"标签“{'、'.join(unknown)}”不在标签表中（可在预览页为它选定标签）")
+            values["tags"] = [tag for tag in tags.values() if tag]
         if raw.get("contact_name") not in (None, ""):
             values["contact_name"] = problems.text(raw, "contact_name", "联系人", 50)
             values["contact_title"] = problems.text(raw, "contact_title", "职务", 50)

@@ -115,9 +115,31 @@ def mapping(batch_id: int):
                 chosen[column["key"]] = name
     services.remember(batch.kind, {k: v for k, v in chosen.items() if (batch.mapping or {}).get(k, "") != v},
                       current_user)
-    path, filename = Path(batch.file_path), batch.filename
+    return _read_again(batch, chosen)
+
+
+@bp.route("/<int:batch_id>/values", methods=["POST"])
+@importers
+def values(batch_id: int):
+    """Read the same file again with the values the user chose for cells the import did not know
+    (remembered for the unit, like column choices)."""
+    batch = _batch_or_404(batch_id)
+    importer = services.importer_for(batch.kind)
+    form = CommitForm()
+    if not form.validate_on_submit() or batch.status != "previewed" or not batch.file_path:
+        abort(400)
+    for name, cells in batch.counts.get("unknown_values", {}).items():
+        allowed = {value for value, _label in importer.dictionaries.get(name, [])}
+        chosen = {services.value_key(cell): request.form.get(f"value-{name}-{i}") for i, cell in enumerate(cells)}
+        services.remember(f"{batch.kind}.{name}", {k: v for k, v in chosen.items() if v in allowed}, current_user)
+    return _read_again(batch, batch.mapping or {})
+
+
+def _read_again(batch: ImportBatch, mapping: dict):
+    """The batch's file read anew in place of the batch (a preview only: nothing else to undo)."""
+    path, filename, kind = Path(batch.file_path), batch.filename, batch.kind
     db.session.delete(batch)
-    return _read(batch.kind, path, filename, chosen)
+    return _read(kind, path, filename, mapping)
 
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])

@@ -7,6 +7,7 @@ is planned (validated and matched), applied and undone. Long steps are generator
 to its result. A commit first claims its batch with one conditional UPDATE, so a second click or
 a concurrent commit is refused instead of writing the rows twice.
 """
+import re
 import secrets
 from itertools import zip_longest
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 
 from app.attachments.services import folder
 from app.bulk import collector_paused, insert_rows, update_rows
-from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, header_key, read_source
+from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, fold, header_key, read_source
 from app.extensions import db
 from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
@@ -75,6 +76,31 @@ class Plan:
     values: dict[str, Any] = field(default_factory=dict)  # parsed values to write
 
 
+@dataclass(kw_only=True)
+class RowContext:
+    """What an importer's context holds for the machinery: the column units of the row's sheet
+    (field → 亿元 …), the unit's value choices and the cells no dictionary knows (see ``look_up``)."""
+
+    units: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    unknown: dict[str, set[str]] = field(default_factory=dict)
+
+
+def value_key(text: Any) -> str:
+    """A dictionary value folded for matching: half-width, no spaces, quotes or brackets."""
+    return re.sub(r"[\s\"'“”‘’()（）·]", "", fold(str(text)))
+
+
+def look_up(context, field_name: str, table: dict[str, str], raw: Any) -> str | None:
+    """The stored value a cell names: from the importer's table, else from a choice the unit made
+    for that cell before. None when neither knows it; the cell is then noted for the batch page."""
+    key = value_key(raw)
+    found = table.get(key) or context.values.get(field_name, {}).get(key)
+    if found is None:
+        context.unknown.setdefault(field_name, set()).add(str(raw).strip())
+    return found
+
+
 class Importer:
     kind: str
     label: str
@@ -83,6 +109,10 @@ class Importer:
     not_words: dict[str, tuple[str, ...]] = {}
     required: set[str]
     roles: tuple[str, ...] = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # who may use this import
+    # Fields whose cells name one of a list of values (来源区域, 引荐渠道 …): field → (value, label) pairs.
+    # A cell the importer cannot place is listed on the batch page, where the user picks its value;
+    # the choice is remembered for the unit.
+    dictionaries: dict[str, list[tuple[str, str]]] = {}
     # The template workbook: what each column holds, the unit its header names, an example row.
     notes: dict[str, str] = {}
     units_shown: dict[str, str] = {}
@@ -100,7 +130,8 @@ class Importer:
 
     def begin(self, by: User) -> Any:
         """Per-import context (indexes of existing records). The machinery sets its ``units`` to
-        the column units of each row's sheet (field → 亿元 …) before planning the row."""
+        the column units of each row's sheet (field → 亿元 …) before planning the row, and its
+        ``values`` to the unit's value choices (see ``look_up``)."""
         raise NotImplementedError
 
     def prepare(self, context: Any, rows: list[tuple[str, dict[str, Any]]]) -> None:
@@ -187,6 +218,14 @@ def remembered(kind: str, by: User) -> dict[str, str | None]:
                                    .where(ImportMapping.unit_id == by.unit_id, ImportMapping.kind == kind)).all())
 
 
+def value_choices(importer: Importer, by: User) -> dict[str, dict[str, str]]:
+    """The unit's choices for cells the importer's dictionaries do not know: field → {cell key: value}."""
+    choices: dict[str, dict[str, str]] = {}
+    for name in importer.dictionaries:
+        choices[name] = {k: v for k, v in remembered(f"{importer.kind}.{name}", by).items() if v}
+    return choices
+
+
 def remember(kind: str, mapping: dict[str, str | None], by: User) -> None:
     """Keep the user's column choices for the unit, to be proposed for the same headers next time."""
     existing = {m.header_key: m for m in db.session.scalars(
@@ -263,6 +302,7 @@ def read(batch: ImportBatch, by: User) -> Iterator:
     batch.header_row = source.sheets[0].header_row if source.sheets else None
     batch.total_rows = len(source.rows)
     context = importer.begin(by)
+    context.values = value_choices(importer, by)
     units = {t.name: t.units() for t in source.sheets}
     several = len(source.sheets) > 1
     importer.prepare(context, [(where(r.sheet, r.number, several), r.values) for r in source.rows])
@@ -282,7 +322,8 @@ def read(batch: ImportBatch, by: User) -> Iterator:
             rows.clear()
             yield done, len(source.rows)
     insert_rows(ImportRow, rows)
-    batch.counts = {**counts, **summary}
+    batch.counts = {**counts, **summary,
+                    "unknown_values": {f: sorted(values)[:100] for f, values in context.unknown.items()}}
     batch.status = "previewed"
     db.session.flush()
     return batch
@@ -357,6 +398,7 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     several = len(batch.counts.get("sheets", [])) > 1
     units = {s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])}
     context = importer.begin(by)
+    context.values = value_choices(importer, by)
     rows = db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data,
                                         ImportRow.action, ImportRow.message, ImportRow.record_id)
                               .where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)).all()

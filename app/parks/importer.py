@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.auth.scope import scoped
 from app.excel import fold, parse_date
 from app.extensions import db
-from app.imports.services import Importer, Plan, Problems, register
+from app.imports.services import Importer, Plan, Problems, RowContext, register
 from app.models import CapacityItem, Park, User
 from app.models.enums import CapacityKind, Role
 from app.parks import services
@@ -27,7 +27,7 @@ KINDS = {**{fold(k.label): k.value for k in CapacityKind},  # looked up folded
 
 
 @dataclass
-class Context:
+class Context(RowContext):
     by: User
     today: date
     parks: dict[str, Park] = field(default_factory=dict)  # the parks the user keeps, by name

@@ -20,7 +20,16 @@ from app.enterprises.importer import enterprise_keys
 from app.enterprises.services import clean_uscc
 from app.excel import fold, parse_amount_wan, parse_date_precision, parse_number
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, Problems, register
+from app.imports.services import (
+    BatchError,
+    Importer,
+    Plan,
+    Problems,
+    RowContext,
+    look_up,
+    register,
+    value_key,
+)
 from app.models import (
     Activity,
     Enterprise,
@@ -55,7 +64,10 @@ STATUS_WORDS = [
     (Stage.NEGOTIATING, ("在谈", "洽谈", "对接", "储备", "意向", "跟进", "谋划")),
 ]
 NOT_YET = re.compile(r"未(签约|签订|开工|动工|投产|竣工|建成|开业)")
-CHANNELS = {c.label: c.value for c in Channel}
+CHANNELS = {value_key(k): v for k, v in {**{c.label: c.value for c in Channel}, "一把手": Channel.TOP_LEADER,
+                                          "小分队": Channel.TEAM, "以商引商": Channel.BY_BUSINESS,
+                                          "基金": Channel.FUND, "展会": Channel.EXPO, "委托": Channel.AGENT,
+                                          "驻点": Channel.RESIDENT, "其它": Channel.OTHER}.items()}
 AMOUNTS = ("total_investment_wan", "agreed_investment_wan", "phase1_investment_wan")
 # Needs: field → (label, units with their factor to the stored unit)
 NEEDS = {
@@ -94,10 +106,9 @@ def stage_of(text: str) -> str | None:
 
 
 @dataclass
-class Context:
+class Context(RowContext):
     by: User
     today: date
-    units: dict[str, str] = field(default_factory=dict)  # the row's sheet's column units
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
     parks: dict[str, int] = field(default_factory=dict)  # park name → id, in scope
     projects: dict[str, list[int]] = field(default_factory=dict)  # folded name → project ids in scope
@@ -184,6 +195,7 @@ class ProjectImporter(Importer):
     required = {"name"}
     model = Project
     record_label = "项目"
+    dictionaries = {"channel": [(c.value, c.label) for c in Channel]}
     notes = {
         "name": "项目名称；已在库中的项目按名称匹配，可补充新的阶段和空白字段",
         "investor": "投资方企业名称；库中没有的按名称新建",
@@ -211,7 +223,7 @@ class ProjectImporter(Importer):
                "is_foreign": "内资", "problems": "用地指标待落实", "next_steps": "推进设备安装"}
 
     def choices(self, by: User) -> dict[str, list[str]]:
-        return {"stage": [s.label for s in Stage], "channel": list(CHANNELS), "is_key": ["是", "否"],
+        return {"stage": [s.label for s in Stage], "channel": [c.label for c in Channel], "is_key": ["是", "否"],
                 "is_foreign": ["内资", "外资"],
                 "park": list(db.session.scalars(scoped(sa.select(Park.name).order_by(Park.name), by, Park.unit_id))),
                 "unit": list(db.session.scalars(scoped(sa.select(OrgUnit.name).order_by(OrgUnit.code), by, OrgUnit.id)))}
@@ -251,9 +263,10 @@ class ProjectImporter(Importer):
             if raw.get(key) not in (None, ""):
                 values[key] = problems.check(flag_of, raw[key], label)
         if raw.get("channel") not in (None, ""):
-            values["channel"] = CHANNELS.get(fold(str(raw["channel"])))
+            values["channel"] = look_up(context, "channel", CHANNELS, raw["channel"])
             if values["channel"] is None:
-                problems.append(f"引荐渠道“{raw['channel']}”应为 {'、'.join(CHANNELS)} 之一")
+                problems.append(f"引荐渠道“{raw['channel']}”应为 {'、'.join(c.label for c in Channel)} 之一"
+                                "（可在预览页为它选定取值）")
         unit_id = context.unit_ids.get(str(raw["unit"]).strip()) if raw.get("unit") else context.by.unit_id
         if unit_id is None:
             problems.append(f"责任单位“{raw['unit']}”不存在或不在您的数据范围内")
