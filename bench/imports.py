@@ -109,13 +109,14 @@ import sys, time
 sys.path.insert(0, {root!r})
 from app import create_app
 from app.extensions import db
-from app.imports.services import undo
+from app.imports.services import claim_undo, undo
 from app.models import ImportBatch, User
 app = create_app()
 with app.app_context():
     user = db.session.scalar(db.select(User).where(User.username == "manager"))
     db.session.info["actor_id"] = user.id
     started = time.perf_counter()
+    claim_undo({batch})
     undo(db.session.get(ImportBatch, {batch}), user)
     db.session.commit()
 print(time.perf_counter() - started)

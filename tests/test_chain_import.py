@@ -103,7 +103,7 @@ def test_bad_trees_are_row_errors_that_name_the_rows_and_nothing_is_written(app,
     assert messages[9] == "上级环节“甲环节”所在的第2行有错误"
     assert messages[10] == "产业链“不存在的链”不存在，或不是您维护的产业链（请先在产业链页面新建）"
     assert messages[11] == "顶层环节须填写链段（上游 / 中游 / 下游）"
-    assert messages[12] == "短板标识“补”无法识别（已具备 / 强链 / 补链 / 延链）"
+    assert messages[12].startswith("短板标识“补”无法识别（已具备 / 强链 / 补链 / 延链）；国标行业代码“99999”格式不对")
     assert rows[13] == ("create", None)
     assert messages[14] == "环节名称不能含“/”（它用来分隔上级环节路径），且不超过100字"
     assert messages[15] == "国标行业代码过多（合计不超过100个字符）"

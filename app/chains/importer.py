@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.chains import services
 from app.excel import as_typed, fold
 from app.extensions import db
-from app.imports.services import BatchError, Importer, Plan, RowContext, register
+from app.imports.services import BatchError, Importer, Plan, Problems, RowContext, register
 from app.models import Chain, ChainNode, ImportRow, User
 from app.models.enums import GapMark, Role, Segment
 
@@ -143,19 +143,19 @@ class ChainImporter(Importer):
                       tuple(p for p in PATH_SPLIT.split(parent) if p) if parent else (), None,
                       {key: _text(raw.get(key)) for key in ("gap", "industry_codes", "description", "key_technologies")})
         segment = fold(str(raw["segment"])) if raw.get("segment") else None
+        problems = Problems()  # every error of the row at once
         if row.chain is None:
-            row.error = f"产业链“{chain_name}”不存在，或不是您维护的产业链（请先在产业链页面新建）"
-        elif segment and segment.removesuffix("环节") not in SEGMENTS:
-            row.error = f"链段“{segment}”无法识别（上游 / 中游 / 下游）"
-        elif row.values["gap"] and fold(row.values["gap"]) not in GAPS:
-            row.error = f"短板标识“{row.values['gap']}”无法识别（已具备 / 强链 / 补链 / 延链）"
+            problems.append(f"产业链“{chain_name}”不存在，或不是您维护的产业链（请先在产业链页面新建）")
+        if segment and segment.removesuffix("环节") not in SEGMENTS:
+            problems.append(f"链段“{segment}”无法识别（上游 / 中游 / 下游）")
+        if row.values["gap"] and fold(row.values["gap"]) not in GAPS:
+            problems.append(f"短板标识“{row.values['gap']}”无法识别（已具备 / 强链 / 补链 / 延链）")
+        problems.check(services.node_name, row.name)
+        row.values["industry_codes"] = problems.check(services.industry_codes, row.values["industry_codes"])
+        if problems:
+            row.error = "；".join(problems)
         else:
             row.segment = SEGMENTS[segment.removesuffix("环节")] if segment else None
-            try:
-                services.node_name(row.name)
-                row.values["industry_codes"] = services.industry_codes(row.values["industry_codes"])
-            except services.ChainError as error:
-                row.error = str(error).rstrip("。")
         return row
 
     @staticmethod

@@ -7,6 +7,7 @@ is planned (validated and matched), applied and undone. Long steps are generator
 to its result. A commit first claims its batch with one conditional UPDATE, so a second click or
 a concurrent commit is refused instead of writing the rows twice.
 """
+import functools
 import re
 import secrets
 from itertools import zip_longest
@@ -86,6 +87,7 @@ class RowContext:
     unknown: dict[str, set[str]] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=8192)  # a ledger repeats its regions, tags and channels on every row
 def value_key(text: Any) -> str:
     """A dictionary value folded for matching: half-width, no spaces, quotes or brackets."""
     return re.sub(r"[\s\"'“”‘’()（）·]", "", fold(str(text)))
@@ -316,7 +318,8 @@ def read(batch: ImportBatch, by: User) -> Iterator:
                      "action": plan.action, "message": plan.message, "record_id": plan.record_id,
                      "data": {**{k: _json_safe(v) for k, v in source_row.values.items()},
                               **({PROBLEMS: source_row.problems} if source_row.problems else {})},
-                     "cells": [_json_safe(c) for c in source_row.cells]})
+                     # the row as the file has it, for the error workbook (only error rows go there)
+                     "cells": [_json_safe(c) for c in source_row.cells] if plan.action == "error" else []})
         if done % PROGRESS_EVERY == 0:
             insert_rows(ImportRow, rows)  # in steps, so that a big file's rows are not all held at once
             rows.clear()
