@@ -5,7 +5,6 @@ updates (only the cells that are filled and differ), or is unchanged.
 """
 import re
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import date
 from decimal import Decimal
 
@@ -78,7 +77,7 @@ class Context(RowContext):
     unit_ids: dict[str, int] = field(default_factory=dict)  # unit code or name → id, in scope
     seen: dict[str, str] = field(default_factory=dict)  # key → the first row in this file that has it
     pending: list["NewEnterprise"] = field(default_factory=list)  # creates queued for the next bulk insert
-    current: dict[int, SimpleNamespace] = field(default_factory=dict)  # matched enterprises as they are (snapshots)
+    current: dict[int, "Snapshot"] = field(default_factory=dict)  # matched enterprises as they are
 
 
 @dataclass
@@ -105,16 +104,28 @@ def enterprise_keys(by: User) -> tuple[dict[str, tuple[int, bool]], dict[str, li
     return by_code, by_name
 
 
-def snapshots(ids: set[int]) -> dict[int, SimpleNamespace]:
+class Snapshot:
+    """An enterprise's fields (a result row), tag names and contacts, read without the ORM."""
+
+    __slots__ = ("row", "tag_names", "contacts")
+
+    def __init__(self, row):
+        self.row, self.tag_names, self.contacts = row, [], []
+
+    def __getattr__(self, name: str):
+        return getattr(self.row, name)
+
+
+def snapshots(ids: set[int]) -> dict[int, Snapshot]:
     """Enterprises as a row is compared with them: their fields, tag names and contacts, read in
     three queries per 5,000."""
-    current: dict[int, SimpleNamespace] = {}
+    current: dict[int, Snapshot] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 5000):
         chunk = ordered[start:start + 5000]
         for row in db.session.execute(sa.select(Enterprise.id, *(getattr(Enterprise, k) for k in SCALAR_FIELDS))
                                       .where(Enterprise.id.in_(chunk))):
-            current[row.id] = SimpleNamespace(**row._mapping, tag_names=[], contacts=[])
+            current[row.id] = Snapshot(row)
         for ident, tag in db.session.execute(sa.select(EnterpriseTag.enterprise_id, EnterpriseTag.tag)
                                              .where(EnterpriseTag.enterprise_id.in_(chunk))):
             current[ident].tag_names.append(tag)

@@ -169,7 +169,7 @@ class SourceRow:
     sheet: str
     number: int  # the row number Excel shows
     values: dict[str, Any]  # field → cell as typed
-    cells: list[Any]  # the row's cells, for the error workbook
+    cells: list[Any]  # the row's cells as read, for the error workbook
     problems: list[str] = field(default_factory=list)  # cells that cannot be trusted
 
 
@@ -559,7 +559,7 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
         blanks.clear()
         if len(source.rows) >= MAX_ROWS:
             raise ExcelError(f"数据超过 {MAX_ROWS:,} 行，请拆分成多个文件导入。")
-        row = SourceRow(sheet.name, number, {}, [CONTROL.sub("", c) if isinstance(c, str) else c for c in cells])
+        row = SourceRow(sheet.name, number, {}, cells)
         for name, column in mapped.items():
             value = cells[column.index] if column.index < len(cells) else None
             if value is None and not marked:

@@ -149,30 +149,29 @@ def commit(batch_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.claim(batch.id, form.skip_errors.data, form.confirm_unmapped.data,
-                       dead=batch.status == "committing" and not jobs.alive(batch))
-    except services.BatchError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _to_batch(batch_id)
-    db.session.commit()
-    queue.enqueue("import.commit", batch_id, current_user.id)
-    return _to_batch(batch_id)
+    return _start(batch_id, "import.commit", lambda: services.claim(
+        batch.id, form.skip_errors.data, form.confirm_unmapped.data,
+        dead=batch.status == "committing" and not jobs.alive(batch)))
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])
 @importers
 def undo(batch_id: int):
     batch = _batch_or_404(batch_id)
+    return _start(batch_id, "import.undo", lambda: services.claim_undo(
+        batch.id, dead=batch.status == "undoing" and not jobs.alive(batch)))
+
+
+def _start(batch_id: int, task: str, take):
+    """Claim the batch (refused: back to its page, saying why), then queue the task that works it."""
     try:
-        services.claim_undo(batch.id, dead=batch.status == "undoing" and not jobs.alive(batch))
+        take()
     except services.BatchError as error:
         db.session.rollback()
         flash(str(error), "danger")
         return _to_batch(batch_id)
     db.session.commit()
-    queue.enqueue("import.undo", batch_id, current_user.id)
+    queue.enqueue(task, batch_id, current_user.id)
     return _to_batch(batch_id)
 
 

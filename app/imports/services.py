@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from app.attachments.services import folder
 from app.bulk import collector_paused, insert_rows, update_rows
 from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, fold, header_key, read_source
+from app.excel.read import CONTROL
 from app.extensions import db
 from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
@@ -181,13 +182,16 @@ def run(steps: Iterator):
 
 
 def _json_safe(value: Any) -> Any:
+    """A cell or a value as JSON keeps it (control characters dropped: a database may refuse them)."""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return CONTROL.sub("", value)
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     return str(value)
 
