@@ -301,9 +301,9 @@ class EnterpriseImporter(Importer):
         changes = self._changes(current, values)
         return Plan("update" if changes else "unchanged", "、".join(changes) or None, match, values)
 
-    def prepare(self, context: Context, rows: list[tuple[str, dict]]) -> None:
-        """Load in a few queries what the rows that match existing enterprises are compared with
-        (50,000 rows of a ledger imported again would otherwise cost three queries each)."""
+    def prefetch(self, context: Context, rows: list[tuple[str, dict]]) -> None:
+        """Read in three queries what the next rows that match existing enterprises are compared
+        with (a ledger imported again would otherwise cost three queries a row)."""
         ids = set()
         for _where, raw in rows:
             code = _code(raw.get("uscc"))

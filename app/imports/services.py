@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -137,10 +137,14 @@ class Importer:
         ``values`` to the unit's value choices (see ``look_up``)."""
         raise NotImplementedError
 
-    def prepare(self, context: Any, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    def prepare(self, context: Any, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """See the whole file before planning its rows one by one: (where, values) per row, where
         names the row as messages do (第5行, or 片组一!5). Most kinds need not; a tree does (a row
         may name a parent listed further down)."""
+
+    def prefetch(self, context: Any, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        """Read at once what the next rows (up to ``PROGRESS_EVERY``) will be compared with, rather
+        than a query per row; what an earlier step read may be let go."""
 
     def plan(self, values: dict[str, Any], where: str, context: Any) -> Plan:
         raise NotImplementedError
@@ -311,9 +315,13 @@ def read(batch: ImportBatch, by: User) -> Iterator:
     context.values = value_choices(importer, by)
     units = {t.name: t.units() for t in source.sheets}
     several = len(source.sheets) > 1
-    importer.prepare(context, [(where(r.sheet, r.number, several), r.values) for r in source.rows])
+    importer.prepare(context, ((where(r.sheet, r.number, several), r.values) for r in source.rows))
     rows, counts = [], {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    for done, source_row in enumerate(source.rows, start=1):
+    for done in range(1, len(source.rows) + 1):
+        if done % PROGRESS_EVERY == 1:
+            importer.prefetch(context, [(where(r.sheet, r.number, several), r.values)
+                                        for r in source.rows[done - 1:done - 1 + PROGRESS_EVERY]])
+        source_row, source.rows[done - 1] = source.rows[done - 1], None  # each row let go once planned
         context.units = units[source_row.sheet]
         plan = _plan(importer, source_row.values, where(source_row.sheet, source_row.number, several), context,
                      source_row.problems)
@@ -406,31 +414,40 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     units = {s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])}
     context = importer.begin(by)
     context.values = value_choices(importer, by)
-    rows = db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data,
-                                        ImportRow.action, ImportRow.message, ImportRow.record_id)
-                              .where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)).all()
-    importer.prepare(context, [(where(row.sheet, row.row_number, several), row.data) for row in rows])
+    ids = list(db.session.scalars(sa.select(ImportRow.id).where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)))
+
+    def stored(start: int, stop: int) -> list:
+        """Rows of the batch, a step at a time (a 50,000-row batch is not held at once)."""
+        return db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data,
+                                            ImportRow.action, ImportRow.message, ImportRow.record_id)
+                                  .where(ImportRow.id.in_(ids[start:stop])).order_by(ImportRow.id)).all()
+
+    importer.prepare(context, ((where(row.sheet, row.row_number, several), row.data)
+                               for start in range(0, len(ids), PROGRESS_EVERY)
+                               for row in stored(start, start + PROGRESS_EVERY)))
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     outcomes: list[dict] = []  # per row: what was done, for the batch page and for undo
     written: list[tuple[dict, Any]] = []
-    for done, (row_id, sheet, row_number, data, *previewed) in enumerate(rows, start=1):
-        context.units = units.get(sheet, {})
-        plan = _plan(importer, data, where(sheet, row_number, several), context, data.pop(PROBLEMS, ()))
-        counts[plan.action] += 1
-        if plan.action == "error" and not batch.skip_errors:
-            raise BatchError(f"{where(sheet, row_number, several)}: {plan.message}（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
-        outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
-                   "before": None, "version_after": None}
-        if plan.action in ("create", "update"):
-            record, outcome["before"] = importer.apply(plan, context, by)
-            written.append((outcome, record))
-            outcomes.append(outcome)
-        elif [plan.action, plan.message, plan.record_id] != previewed:  # else the row stays as previewed
-            outcomes.append(outcome)
-        if done % PROGRESS_EVERY == 0:
-            _flush_written(importer, context, written)
-            yield done, len(rows)
-    _flush_written(importer, context, written)
+    for start in range(0, len(ids), PROGRESS_EVERY):
+        step = stored(start, start + PROGRESS_EVERY)
+        importer.prefetch(context, [(where(row.sheet, row.row_number, several), row.data) for row in step])
+        for row_id, sheet, row_number, data, *previewed in step:
+            context.units = units.get(sheet, {})
+            plan = _plan(importer, data, where(sheet, row_number, several), context, data.pop(PROBLEMS, ()))
+            counts[plan.action] += 1
+            if plan.action == "error" and not batch.skip_errors:
+                raise BatchError(f"{where(sheet, row_number, several)}: {plan.message}"
+                                 "（未导入任何数据；可改正后重新上传，或选择跳过错误行）")
+            outcome = {"id": row_id, "action": plan.action, "message": plan.message, "record_id": plan.record_id,
+                       "before": None, "version_after": None}
+            if plan.action in ("create", "update"):
+                record, outcome["before"] = importer.apply(plan, context, by)
+                written.append((outcome, record))
+                outcomes.append(outcome)
+            elif [plan.action, plan.message, plan.record_id] != previewed:  # else the row stays as previewed
+                outcomes.append(outcome)
+        _flush_written(importer, context, written)
+        yield start + len(step), len(ids)
     update_rows(ImportRow, outcomes)
     if batch.mapping:
         remember(batch.kind, batch.mapping, by)
