@@ -86,7 +86,8 @@ def test_amounts_that_cannot_be_read_say_why(value, message):
 @pytest.mark.parametrize("header, key, unit", [
     ("总投资额[亿元]", "总投资额", "亿元"), ("总投资（万元）", "总投资", "万元"), ("总投资/亿元", "总投资", "亿元"),
     ("用地面积(亩)", "用地面积", "亩"), ("协议投资额（单位：万元）", "协议投资额", "万元"), ("总投资亿元", "总投资", "亿元"),
-    ("项目名称", "项目名称", None), ("签约时间 ", "签约时间", None),
+    ("项目名称", "项目名称", None), ("签约时间 ", "签约时间", None), ("联系人", "联系人", None),
+    ("项目责任人", "项目责任人", None), ("员工（人）", "员工", "人"),
 ])
 def test_headers_give_up_their_unit(header, key, unit):
     assert split_unit(header) == (key, unit)

@@ -393,3 +393,21 @@ def test_a_value_no_dictionary_knows_is_chosen_once_on_the_preview_and_remembere
     assert code == 0 and summary["created"] == 1
     with app.app_context():
         assert db.session.scalar(sa.select(Project.channel).where(Project.name == "产业链招商项目")) == "other"
+
+
+def test_a_title_line_unit_applies_to_amounts_only(app, runner, world, tmp_path):
+    wb_path = tmp_path / "单位.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年目标企业表"])
+    ws.append(["金额单位：亿元"])
+    ws.append(["企业名称", "营收", "员工人数"])
+    ws.append(["单位示例有限公司", 1.5, 120])
+    wb.save(wb_path)
+    code, summary = cli(runner, "enterprises", wb_path, "--user", "a_officer")
+    assert code == 0 and summary["created"] == 1
+    with app.app_context():
+        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "单位示例有限公司"))
+        assert (enterprise.revenue_wan, enterprise.employees) == (Decimal(15000), 120)

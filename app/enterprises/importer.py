@@ -23,6 +23,7 @@ from app.imports.services import (
     Plan,
     Problems,
     RowContext,
+    amount_unit,
     look_up,
     register,
     value_key,
@@ -245,7 +246,7 @@ class EnterpriseImporter(Importer):
                     problems.append(f"{label}“{raw[key]}”应为 {allowed} 之一（可在预览页为它选定取值）")
         if raw.get("revenue_wan") not in (None, ""):
             values["revenue_wan"] = problems.check(parse_amount_wan, raw["revenue_wan"],
-                                                   context.units.get("revenue_wan", "万元"), "营收")
+                                                   amount_unit(context, "revenue_wan"), "营收")
         if raw.get("employees") not in (None, ""):
             values["employees"] = problems.check(_employees, raw["employees"], context.units.get("employees"))
         if raw.get("last_contacted_on") not in (None, ""):

@@ -70,6 +70,10 @@ def column_letter(index: int) -> str:
 
 UNITS = ("万美元", "亿元", "万元", "美元", "元", "亿", "万", "平方米", "万平方米", "㎡", "m²", "m2", "亩", "公顷",
          "人", "吨标煤/年", "吨标煤", "kVA", "千伏安", "吨/日", "吨/天", "吨/年", "t/h", "个", "家", "%")
+# Units a header may end with outside brackets (总投资亿元, 面积亩); not 人, 个 or 万, which end
+# words (联系人, 责任人).
+SUFFIX_UNITS = ("万平方米", "吨标煤/年", "万美元", "平方米", "吨标煤", "千伏安", "亿元", "万元", "美元", "公顷", "吨/日",
+                "吨/天", "吨/年", "kVA", "㎡", "亩")
 _BRACKETED = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]")
 _PUNCT = re.compile(r"[\s:：*＊()（）\[\]【】·•/\\、,，.。_\-—'\"“”]")
 _TITLE_UNIT = re.compile(r"(?:金额|资金|投资)?单位\s*[:：]\s*(万美元|亿元|万元|元)")
@@ -87,7 +91,7 @@ def split_unit(text: str) -> tuple[str, str | None]:
             unit = found
             folded = folded.replace(inner, "")
     if unit is None:
-        for candidate in sorted(UNITS, key=len, reverse=True):
+        for candidate in SUFFIX_UNITS:
             stem = folded.rstrip().removesuffix(candidate)
             if stem != folded and len(_PUNCT.sub("", stem)) >= 2:
                 unit, folded = candidate, stem
@@ -181,8 +185,8 @@ class SheetTable:
     unit: str | None = None  # the amounts' unit a title line states
 
     def units(self) -> dict[str, str]:
-        """field → unit: the column's own, else the sheet's (amount fields only use it)."""
-        return {c.field: c.unit or self.unit for c in self.columns if c.field and (c.unit or self.unit)}
+        """field → the unit its header names; under "*" the unit a title line states for amounts."""
+        return {**{c.field: c.unit for c in self.columns if c.field and c.unit}, **({"*": self.unit} if self.unit else {})}
 
     def mapped(self) -> dict[str, Column]:
         """field → the column that fills it. When two columns name one field, the user's choice

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app import jobs as queue
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
-from app.excel import xlsx_response
+from app.excel import Matcher, xlsx_response
 from app.extensions import db
 from app.imports import bp, jobs, services
 from app.imports.forms import CommitForm, UploadForm
@@ -86,6 +86,7 @@ def detail(batch_id: int):
     return render_template("imports/detail.html", batch=batch, importer=services.importer_for(batch.kind),
                            pagination=paginate(stmt, per_page=50), action=action, form=CommitForm(),
                            left_out=services.needs_confirmation(batch), progress=jobs.progress(batch),
+                           sources=Matcher.SOURCES,
                            several=len(batch.counts.get("sheets", [])) > 1)
 
 

@@ -88,6 +88,11 @@ class RowContext:
     unknown: dict[str, set[str]] = field(default_factory=dict)
 
 
+def amount_unit(context: RowContext, field_name: str) -> str:
+    """The unit of an amount column: its header's, else the sheet's title line's (单位：万元), else 万元."""
+    return context.units.get(field_name) or context.units.get("*") or "万元"
+
+
 @functools.lru_cache(maxsize=8192)  # a ledger repeats its regions, tags and channels on every row
 def value_key(text: Any) -> str:
     """A dictionary value folded for matching: half-width, no spaces, quotes or brackets."""

@@ -26,6 +26,7 @@ from app.imports.services import (
     Plan,
     Problems,
     RowContext,
+    amount_unit,
     look_up,
     register,
     value_key,
@@ -249,7 +250,7 @@ class ProjectImporter(Importer):
             problems.append("项目名称为空")
         for key in AMOUNTS:
             if raw.get(key) not in (None, ""):
-                values[key] = problems.check(parse_amount_wan, raw[key], context.units.get(key, "万元"),
+                values[key] = problems.check(parse_amount_wan, raw[key], amount_unit(context, key),
                                              self.fields[key][0])
         for key, (label, units) in NEEDS.items():
             if raw.get(key) not in (None, ""):
