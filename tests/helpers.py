@@ -26,8 +26,8 @@ from app.models import (
     Project,
     StageEvent,
     Target,
-    User,
     UsccException,
+    User,
 )
 from app.models.enums import (
     ActivityKind,

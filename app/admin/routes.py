@@ -16,9 +16,9 @@ from app.admin.forms import (
 )
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
-from app.extensions import db
 from app.enterprises import services as enterprises
-from app.models import Audited, AuditLog, OrgUnit, Park, User, UsccException
+from app.extensions import db
+from app.models import Audited, AuditLog, OrgUnit, Park, UsccException, User
 from app.models.enums import Role
 from app.projects import warnings
 from app.web import BEIJING, paginate, saved

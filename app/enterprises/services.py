@@ -23,8 +23,8 @@ from app.models import (
     EnterpriseTag,
     OrgUnit,
     Project,
-    User,
     UsccException,
+    User,
     activity_enterprise,
     event_enterprise,
 )

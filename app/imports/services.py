@@ -10,10 +10,10 @@ a concurrent commit is refused instead of writing the rows twice.
 import functools
 import re
 import secrets
-from itertools import zip_longest
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
