@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.audit_trail import log_bulk_creates
 from app.auth.scope import scoped
@@ -191,6 +192,7 @@ class EnterpriseImporter(Importer):
     required = {"name"}
     model = Enterprise
     record_label = "企业"
+    undo_loads = (selectinload(Enterprise.tags), selectinload(Enterprise.contacts))
     dictionaries = {"source_region": [(r.value, r.label) for r in SourceRegion],
                     "status": [(s.value, s.label) for s in EnterpriseStatus],
                     "tags": [(t, t) for t in ENTERPRISE_TAGS]}
@@ -417,7 +419,6 @@ class EnterpriseImporter(Importer):
             if used:
                 raise BatchError(f"第{row.row_number}行新增的企业“{enterprise.name}”已有项目或对接记录，不能撤销本批次。")
             db.session.delete(enterprise)
-            db.session.flush()
             return
         before = dict(row.before or {})
         tags = set(before.pop("_tags_added", []))
@@ -432,7 +433,6 @@ class EnterpriseImporter(Importer):
                 setattr(contact, key, value)
         for key, value in before.items():
             setattr(enterprise, key, _typed(key, value))
-        db.session.flush()
 
 
 def _employees(value, unit: str | None) -> int:

@@ -162,8 +162,11 @@ class Importer:
     def flush(self, context: Any) -> None:
         """Write what ``apply`` queued (bulk inserts), before the session flush."""
 
+    undo_loads: tuple = ()  # loader options for the records an undo reads (their relationships)
+
     def undo(self, row: ImportRow, record, by: User) -> None:
-        """Take one written row back; ``record`` is unchanged since the import (the machinery checked)."""
+        """Take one written row back; ``record`` is unchanged since the import (the machinery checked).
+        The machinery flushes after each step of rows."""
         raise NotImplementedError
 
 
@@ -499,16 +502,22 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
     importer = importer_for(batch.kind)
     rows = db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id,
                                                          ImportRow.action.in_(["create", "update"]))
-                              .order_by(ImportRow.id.desc()))
+                              .order_by(ImportRow.id.desc())).all()
     several = len(batch.counts.get("sheets", [])) > 1
-    for row in rows:
-        record = db.session.get(importer.model, row.record_id)
-        if record is None:
-            continue
-        if record.version != row.version_after:
-            raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}“{record.name}”在导入后已被修改，"
-                             "不能撤销本批次（以免覆盖他人的修改）。")
-        importer.undo(row, record, by)
+    for start in range(0, len(rows), PROGRESS_EVERY):  # records read, and written back, a step at a time
+        step = rows[start:start + PROGRESS_EVERY]
+        records = {r.id: r for r in db.session.scalars(
+            sa.select(importer.model).where(importer.model.id.in_([row.record_id for row in step]))
+            .options(*importer.undo_loads))}
+        for row in step:
+            record = records.get(row.record_id)
+            if record is None:
+                continue
+            if record.version != row.version_after:
+                raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}“{record.name}”"
+                                 "在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+            importer.undo(row, record, by)
+        db.session.flush()
     batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
     return batch
