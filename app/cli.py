@@ -25,6 +25,7 @@ from app.imports.services import (
     run,
     where,
 )
+from app.jobs import POLL_AT_MOST
 from app.models import ImportBatch, ImportRow, OrgUnit, Park, User
 from app.models.enums import Role
 from app.reports import monthly
@@ -203,7 +204,7 @@ def jobs_worker(workers):
     if huey.immediate:
         raise click.ClickException("CRM_QUEUE_URL=immediate 的任务当场执行，不需要工作进程。")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    huey.create_consumer(workers=workers, periodic=False).run()
+    huey.create_consumer(workers=workers, periodic=False, max_delay=POLL_AT_MOST).run()
 
 
 report_cli = AppGroup("report", help="报表")

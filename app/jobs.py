@@ -25,6 +25,7 @@ from huey import MemoryHuey, PostgresHuey, SqliteHuey
 from huey.consumer import Consumer
 
 HEARTBEAT_STALE = 120  # seconds without a heartbeat after which a task is taken as dead
+POLL_AT_MOST = 1.0  # seconds an idle worker waits between looks at a polled queue (SQLite)
 
 
 class EmbeddedConsumer(Consumer):
@@ -61,7 +62,7 @@ def init_app(app: Flask) -> None:
     def start_embedded_workers():
         """Once per process, on its first request (a CLI command never starts them)."""
         if started.acquire(blocking=False):
-            consumer = EmbeddedConsumer(huey, workers=workers, periodic=False)
+            consumer = EmbeddedConsumer(huey, workers=workers, periodic=False, max_delay=POLL_AT_MOST)
             consumer.start()
             app.extensions["consumer"] = consumer
 
