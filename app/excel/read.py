@@ -382,10 +382,12 @@ def _scan_sheet(package: zipfile.ZipFile, name: str, budget: dict) -> tuple[set,
             budget["cells"] -= done.count(b"<c ") + done.count(b"<c>")
             if min(budget.values()) < 0:
                 raise ExcelError(_TOO_BIG)
-            for match in _FORMULA_CELL.finditer(done):
-                formulas.add(_position(match[1]))
-            for match in _ERROR_CELL.finditer(done):
-                errors[_position(match[1])] = match[2].decode(errors="replace")
+            if b"<f" in done:  # most ledgers hold neither: skip the slower searches
+                for match in _FORMULA_CELL.finditer(done):
+                    formulas.add(_position(match[1]))
+            if b"t=\"e\"" in done or b"t='e'" in done:
+                for match in _ERROR_CELL.finditer(done):
+                    errors[_position(match[1])] = match[2].decode(errors="replace")
             if not chunk:
                 return formulas, errors
 
