@@ -509,14 +509,15 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
         records = {r.id: r for r in db.session.scalars(
             sa.select(importer.model).where(importer.model.id.in_([row.record_id for row in step]))
             .options(*importer.undo_loads))}
-        for row in step:
-            record = records.get(row.record_id)
-            if record is None:
-                continue
-            if record.version != row.version_after:
-                raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}“{record.name}”"
-                                 "在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
-            importer.undo(row, record, by)
+        with db.session.no_autoflush:  # an importer's checks would otherwise flush after every row
+            for row in step:
+                record = records.get(row.record_id)
+                if record is None:
+                    continue
+                if record.version != row.version_after:
+                    raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}"
+                                     f"“{record.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
+                importer.undo(row, record, by)
         db.session.flush()
     batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
