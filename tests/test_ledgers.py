@@ -411,3 +411,13 @@ def test_a_title_line_unit_applies_to_amounts_only(app, runner, world, tmp_path)
     with app.app_context():
         enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "单位示例有限公司"))
         assert (enterprise.revenue_wan, enterprise.employees) == (Decimal(15000), 120)
+
+
+def test_an_old_export_with_escaped_text_imports_as_the_text(app, runner, world, tmp_path):
+    with app.app_context():
+        helpers.make_enterprise(world.a_unit_id, "=1+1")
+        helpers.make_enterprise(world.a_unit_id, "-")
+        db.session.commit()
+    path = simple(tmp_path / "旧导出.xlsx", ["企业名称"], [["'=1+1"], ["'-"]])  # as exports wrote them until now
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer", "--dry-run")
+    assert code == 0 and (summary["created"], summary["unchanged"]) == (0, 2)

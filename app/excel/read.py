@@ -49,10 +49,15 @@ def fold(text: str) -> str:
     return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
 
 
+_ESCAPED = re.compile(r"^'(?=[=+\-@])")  # the ' that exports used to put before formula-like text
+
+
 def as_typed(value: Any) -> Any:
-    """A cell as the user typed it: text trimmed at its edges (None when nothing is left)."""
+    """A cell as the user typed it: text trimmed at its edges (None when nothing is left). A ' before
+    = + - @ is dropped: Excel never keeps one (it is how a cell is typed as text), so it comes from
+    a workbook this app exported before it wrote such text as plain text."""
     if isinstance(value, str):
-        value = value.strip(EDGE_SPACE)
+        value = _ESCAPED.sub("", value.strip(EDGE_SPACE))
         return value or None
     return value
 
