@@ -523,7 +523,10 @@ def read_source(path: Path, filename: str, spec: FieldSpec, required: set[str], 
         if missing:
             source.passed.append((sheet.name, f"表头中没有“{'、'.join(missing)}”列"))
             if not source.sheets and not source.missing:
-                source.sheets.append(table)  # shown for mapping when no sheet is readable
+                for column in columns:  # shown for mapping when no sheet is readable, with what each holds
+                    column.filled = sum(1 for row in sheet.rows[last + 1:]
+                                        if column.index < len(row) and row[column.index] not in (None, ""))
+                source.sheets.append(table)
                 source.missing = missing
             continue
         if source.missing:

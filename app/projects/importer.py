@@ -182,7 +182,8 @@ class ProjectImporter(Importer):
     not_words = {
         "name": ("编号", "代码", "类型", "类别"),
         "investor": ("信用代码", "证照", "性质", "类型", "所在地", "来源", "联系"),
-        "total_investment_wan": ("协议", "签约", "合同", "一期", "到位", "完成", "累计", "外资", "美元", "年度", "当年", "本年"),
+        "total_investment_wan": ("协议", "签约", "合同", "一期", "到位", "完成", "累计", "外资", "美元", "年度", "当年", "本年",
+                                 "年计划"),
         "agreed_investment_wan": ("日期", "时间", "到位", "完成", "累计"),
         "stage": ("日期", "时间"),
         "uscc": ("落地", "注册", "项目公司", "本地"),  # the investor's code, not the local company's
