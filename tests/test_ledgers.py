@@ -296,6 +296,7 @@ def test_the_web_preview_lets_the_user_map_a_column_and_confirm_what_is_left_out
         assert batch.counts["missing"] == [] and batch.counts["create"] == 2
     page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
     assert "本次指定" in page and "我已确认" in page and "建设性质" in page
+    assert "总投资:</span> 3 亿元" in page  # a number under 总投资额[亿元] is shown with its unit
     refused = client.post(f"/imports/{batch.id}/commit", data={}, follow_redirects=True).get_data(as_text=True)
     assert "列不会导入，请确认后再导入" in refused
     done = client.post(f"/imports/{batch.id}/commit", data={"confirm_unmapped": "y"}, follow_redirects=True)

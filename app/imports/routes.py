@@ -87,6 +87,7 @@ def detail(batch_id: int):
                            pagination=paginate(stmt, per_page=50), action=action, form=CommitForm(),
                            left_out=services.needs_confirmation(batch), progress=jobs.progress(batch),
                            sources=Matcher.SOURCES,
+                           sheet_units={s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])},
                            several=len(batch.counts.get("sheets", [])) > 1)
 
 
