@@ -66,7 +66,7 @@ def create_user(username, role, unit_code, park_name, display_name):
 
 @seed_cli.command("demo")
 def seed_demo():
-    """Load the Shanxi demo data (DOMAIN.md §8). Running it again changes nothing."""
+    """Load the Shanxi demo data (its 11 consumer-goods clusters, their parks and lead firms). Running it again changes nothing."""
 
     created = load_demo()
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Field standards of DOMAIN.md §6: 统一社会信用代码 (GB 32100-2015), 行政区划 (GB/T 2260),
+"""Field standards: 统一社会信用代码 (GB 32100-2015), 行政区划 (GB/T 2260),
 国民经济行业分类 (GB/T 4754) and 手机号."""
 import csv
 import functools

@@ -1,4 +1,4 @@
-"""Sector chains (DOMAIN.md §2): the node tree's rules, deletion with links, who keeps a chain and
+"""Sector chains (产业链): the node tree's rules, deletion with links, who keeps a chain and
 who sees it, the map's counts and layout, the 招商目录, and chain figures from dated records."""
 from datetime import date
 from decimal import Decimal

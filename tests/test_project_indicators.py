@@ -1,4 +1,4 @@
-"""Indicators (DOMAIN.md §3) and warnings (§4) against figures worked out by hand."""
+"""Indicators and warnings against figures worked out by hand."""
 from datetime import date
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Stage moves, corrections and review (审核): the rules of DOMAIN.md §2, on the services."""
+"""Stage moves, corrections and review (审核): the stage rules, on the services."""
 import importlib.util
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""`flask seed demo` carries the facts of DOMAIN.md §8; `flask seed synthetic` is deterministic."""
+"""`flask seed demo` carries the facts of the Shanxi plan; `flask seed synthetic` is deterministic."""
 import json
 from types import SimpleNamespace
 

@@ -1,4 +1,4 @@
-"""统一社会信用代码 (GB 32100-2015) and 手机号 of DOMAIN.md §6."""
+"""统一社会信用代码 (GB 32100-2015) and 手机号."""
 import pytest
 
 from app.standards import MOBILE, USCC_WEIGHTS, industry_code, make_uscc, same_region, uscc_error

@@ -189,7 +189,7 @@ def _beijing_midnight_utc(day):
 @bp.route("/warnings", methods=["GET", "POST"])
 @admin_only
 def warning_thresholds():
-    """预警阈值: the numbers in the warning rules of DOMAIN.md §4."""
+    """预警阈值: the numbers in the warning rules (app/projects/warnings.py)."""
     form = ThresholdForm(data=warnings.thresholds())
     if form.validate_on_submit() and saved(lambda: warnings.save_thresholds(form.data), "已保存预警阈值。"):
         return redirect(url_for("admin.warning_thresholds"))

@@ -1,5 +1,5 @@
-"""Indicators (DOMAIN.md §3), computed from dated records, never from current state: a stage
-counts in the period of the date the project *first* reached it (a resumption after 暂缓 is no
+"""Indicators (开工率, 资金到位率, 履约率 and the counts and sums of the reports), computed from
+dated records, never from current state: a stage counts in the period of the date the project *first* reached it (a resumption after 暂缓 is no
 new signing), funds in the months of their entries, events on their first day. The first dates
 are kept on the project by projects.stages.derive, from approved events and from approved and
 pending ones, so a figure is one aggregate over the projects in scope.
@@ -223,7 +223,7 @@ STAGE_INDICATORS = {TargetIndicator.SIGNED_COUNT: Stage.SIGNED, TargetIndicator.
 
 
 def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[Decimal]:
-    """The actual value of a target indicator (DOMAIN.md §2) from ``start`` to each of ``ends``
+    """The actual value of a target indicator (目标任务) from ``start`` to each of ``ends``
     (the year so far and the end of June, for 双过半), in one query."""
     if indicator in STAGE_INDICATORS:
         reached = scope.first(STAGE_INDICATORS[indicator])

@@ -1,4 +1,4 @@
-"""The monthly report (月报, DOMAIN.md §5): its summary (汇总), per org unit directly under the
+"""The monthly report (月报): its summary (汇总), per org unit directly under the
 chosen one and in total, for the month and for the year to its end, from dated records: a stage in
 the month the project first reached it, funds in the months of their entries, events in the month
 they started. The API serves the summary as JSON for the upper level's platform; the workbook adds

@@ -1,1 +1,1 @@
-"""Demo data (the Shanxi facts of DOMAIN.md §8) and synthetic province-scale data."""
+"""Demo data (the Shanxi consumer-goods plan's clusters, parks and firms) and synthetic province-scale data."""

@@ -1,7 +1,7 @@
 """The Shanxi demo: org units, parks, the 11 consumer-goods clusters as chains, their lead firms,
 users of every role and a handful of projects in each stage.
 
-Facts come from DOMAIN.md §8. The USCCs are synthetic (valid checksum, not the firms' real codes);
+Facts come from the Shanxi consumer-goods cluster plan. The USCCs are synthetic (valid checksum, not the firms' real codes);
 the projects, amounts and dates are illustrative.
 """
 import hashlib
