@@ -77,48 +77,42 @@ with app.app_context():
 print(read, inserted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
-IMPORT = """
+# What an import child runs first: the app, and the demo manager as the acting user.
+AS_MANAGER = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from app import create_app
 from app.extensions import db
-from app.imports.services import claim, commit, preview, run
-from app.models import User
+from app.imports.services import claim, claim_undo, commit, preview, run, undo
+from app.models import ImportBatch, User
 app = create_app()
-with app.app_context():
-    user = db.session.scalar(db.select(User).where(User.username == "manager"))
-    db.session.info["actor_id"] = user.id
-    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    batch = run(preview("enterprises", Path({path!r}), "ledger.xlsx", user))
-    db.session.commit()
-    previewed = time.perf_counter() - started
-    claim(batch.id, False, True)
-    db.session.commit()
-    batch = run(commit(batch, user))
-    db.session.commit()
-    total = time.perf_counter() - started
-    counts = {{k: batch.counts[k] for k in ("create", "update", "unchanged", "error")}}
+app.app_context().push()
+user = db.session.scalar(db.select(User).where(User.username == "manager"))
+db.session.info["actor_id"] = user.id
+"""
+
+IMPORT = AS_MANAGER + """
+loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+batch = run(preview("enterprises", Path({path!r}), "ledger.xlsx", user))
+db.session.commit()
+previewed = time.perf_counter() - started
+claim(batch.id, False, True)
+db.session.commit()
+batch = run(commit(batch, user))
+db.session.commit()
+total = time.perf_counter() - started
+counts = {{k: batch.counts[k] for k in ("create", "update", "unchanged", "error")}}
 print(json.dumps({{"batch": batch.id, "preview": previewed, "total": total, "counts": counts, "loaded": loaded,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
 """
 
-UNDO = """
-import sys, time
-sys.path.insert(0, {root!r})
-from app import create_app
-from app.extensions import db
-from app.imports.services import claim_undo, undo
-from app.models import ImportBatch, User
-app = create_app()
-with app.app_context():
-    user = db.session.scalar(db.select(User).where(User.username == "manager"))
-    db.session.info["actor_id"] = user.id
-    started = time.perf_counter()
-    claim_undo({batch})
-    undo(db.session.get(ImportBatch, {batch}), user)
-    db.session.commit()
+UNDO = AS_MANAGER + """
+started = time.perf_counter()
+claim_undo({batch})
+undo(db.session.get(ImportBatch, {batch}), user)
+db.session.commit()
 print(time.perf_counter() - started)
 """
 

@@ -15,7 +15,7 @@ from app.audit_trail import log_bulk_creates
 from app.auth.scope import scoped
 from app.bulk import insert_rows, reserve_ids
 from app.enterprises.search import index_new
-from app.enterprises.services import clean_uscc
+from app.enterprises.services import clean_uscc, normalize_uscc
 from app.excel import fold, parse_amount_wan, parse_date, parse_number
 from app.extensions import db
 from app.imports.services import (
@@ -144,14 +144,6 @@ def _differs(key: str, new, old) -> bool:
     if new is None or new == old:
         return False
     return not (key in ("province", "city") and same_region(new, old))
-
-
-def _code(value) -> str | None:
-    """A cell's credit code as it is matched, or None when it is not a valid one."""
-    try:
-        return clean_uscc(str(value)) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 class EnterpriseImporter(Importer):
@@ -309,7 +301,7 @@ class EnterpriseImporter(Importer):
         with (a ledger imported again would otherwise cost three queries a row)."""
         ids = set()
         for _where, raw in rows:
-            code = _code(raw.get("uscc"))
+            code = normalize_uscc(str(raw.get("uscc") or ""))  # a key only: plan() validates it
             if code in context.by_code:
                 ids.add(context.by_code[code][0])
             else:

@@ -56,10 +56,15 @@ class StaleEdit(EnterpriseError):
     pass
 
 
+def normalize_uscc(raw: str | None) -> str:
+    """A code as it is kept and matched: full-width folded, spaces, tabs, zero-width characters and
+    a leading ' (that kept Excel from reading it as a number) dropped, upper case."""
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", raw or "")).lstrip("'").upper()
+
+
 def clean_uscc(raw: str | None) -> str | None:
-    """Normalise (full-width, spaces, tabs, zero-width characters, a leading ' that kept Excel from
-    reading it as a number, case) and validate a code; None when blank."""
-    code = re.sub(r"[\s\u200b-\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", raw or "")).lstrip("'").upper()
+    """A code normalised (``normalize_uscc``) and validated; None when blank."""
+    code = normalize_uscc(raw)
     if not code:
         return None
     error = uscc_error(code)
@@ -80,7 +85,7 @@ def verified_exceptions() -> frozenset[str]:
 
 def add_exception(by: User, code: str, note: str) -> UsccException:
     """Register a verified early code. Only a code of the right shape whose check fails may be one."""
-    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", code or "")).upper()
+    code = normalize_uscc(code)
     if uscc_error(code) != USCC_CHECK_FAILED:
         raise EnterpriseError("只有格式正确、仅校验不通过的 18 位代码可以登记为例外。")
     if not (note or "").strip():

@@ -38,6 +38,14 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
     return batch
 
 
+def _previewed_or_400(batch_id: int) -> ImportBatch:
+    """A batch still in preview, whose file can be read again with other choices."""
+    batch = _batch_or_404(batch_id)
+    if not CommitForm().validate_on_submit() or batch.status != "previewed" or not batch.file_path:
+        abort(400)
+    return batch
+
+
 def _to_batch(batch_id: int):
     return redirect(url_for("imports.detail", batch_id=batch_id))
 
@@ -101,11 +109,8 @@ def progress(batch_id: int):
 @importers
 def mapping(batch_id: int):
     """Read the same file again with the columns the user chose (and remember the choices)."""
-    batch = _batch_or_404(batch_id)
+    batch = _previewed_or_400(batch_id)
     importer = services.importer_for(batch.kind)
-    form = CommitForm()
-    if not form.validate_on_submit() or batch.status != "previewed" or not batch.file_path:
-        abort(400)
     chosen = dict(batch.mapping or {})
     for sheet_index, sheet in enumerate(batch.counts.get("sheets", [])):
         for column in sheet["columns"]:
@@ -125,11 +130,8 @@ def mapping(batch_id: int):
 def values(batch_id: int):
     """Read the same file again with the values the user chose for cells the import did not know
     (remembered for the unit, like column choices)."""
-    batch = _batch_or_404(batch_id)
+    batch = _previewed_or_400(batch_id)
     importer = services.importer_for(batch.kind)
-    form = CommitForm()
-    if not form.validate_on_submit() or batch.status != "previewed" or not batch.file_path:
-        abort(400)
     for name, cells in batch.counts.get("unknown_values", {}).items():
         allowed = {value for value, _label in importer.dictionaries.get(name, [])}
         chosen = {services.value_key(cell): request.form.get(f"value-{name}-{i}") for i, cell in enumerate(cells)}

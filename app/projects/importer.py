@@ -117,6 +117,8 @@ class Context(RowContext):
     by_name: dict[str, list[int]] = field(default_factory=dict)  # folded name → enterprise ids in scope
     created: dict[str, Enterprise] = field(default_factory=dict)  # investors created by earlier rows
     seen: dict[str, str] = field(default_factory=dict)  # folded project name → the first row that has it
+    current: dict[int, Project] = field(default_factory=dict)  # the projects the next rows match
+    events: dict[int, list[StageEvent]] = field(default_factory=dict)  # … and their stage events
 
 
 class ProjectImporter(Importer):
@@ -341,17 +343,33 @@ class ProjectImporter(Importer):
         matches = context.projects.get(folded, [])
         if len(matches) > 1:
             return Plan("error", "名称与库中多个项目相同，无法确定对应哪一个")
-        if not matches:
-            if any(stage == Stage.TERMINATED for stage, _d, _m in values["moves"]) and not values.get("problems"):
-                return Plan("error", "终止项目请在“存在问题”列写明终止原因")
-            undated = None if values["moves"] else "未填写阶段日期：以“在谈”登记，不计入任何月份的新增项目"
-            return Plan("create", undated, values=values)
-        project = db.session.get(Project, matches[0])
-        changes, moves = self._changes(project, values)
+        if matches:
+            project = context.current.get(matches[0]) or db.session.get(Project, matches[0])
+            changes, moves = self._changes(project, values, context.events.get(project.id)
+                                           if project.id in context.current else services.events_of(project))
+        else:
+            project, moves = None, values["moves"]
         if any(stage == Stage.TERMINATED for stage, _d, _m in moves) and not values.get("problems"):
             return Plan("error", "终止项目请在“存在问题”列写明终止原因")
+        if project is None:
+            undated = None if moves else "未填写阶段日期：以“在谈”登记，不计入任何月份的新增项目"
+            return Plan("create", undated, values=values)
         return Plan("update" if changes else "unchanged", "、".join(changes) or None, project.id,
                     {**values, "moves": moves})
+
+    def prefetch(self, context: Context, rows: list[tuple[str, dict]]) -> None:
+        """Read in two queries the projects the next rows match and their stage events (a ledger
+        imported again would otherwise cost two queries a row)."""
+        ids = set()
+        for _where, raw in rows:
+            matches = context.projects.get(normalize_name(str(raw.get("name") or "")), [])
+            if len(matches) == 1:
+                ids.add(matches[0])
+        context.current = {p.id: p for p in db.session.scalars(sa.select(Project).where(Project.id.in_(ids)))}
+        context.events = {ident: [] for ident in ids}
+        for event in db.session.scalars(sa.select(StageEvent).where(StageEvent.project_id.in_(ids))
+                                        .order_by(StageEvent.id)):
+            context.events[event.project_id].append(event)
 
     @staticmethod
     def _check_investor(investor, context: Context) -> str | None:
@@ -366,11 +384,12 @@ class ProjectImporter(Importer):
             return "填写了统一社会信用代码但没有投资方名称，且库中没有该代码的企业"
         return None
 
-    def _changes(self, project: Project, values: dict) -> tuple[list[str], list[tuple[str, date]]]:
+    def _changes(self, project: Project, values: dict, events: list[StageEvent]
+                 ) -> tuple[list[str], list[tuple[str, date, bool]]]:
         """What an update would change, and the moves it would add after the project's history."""
         changed = [services.LABELS[k] for k in (*AMOUNTS, *NEEDS, *TEXTS, *FLAGS, "channel", "park_id")
                    if values.get(k) is not None and values[k] != getattr(project, k)]
-        recorded = {e.stage: e.effective_on for e in counted(services.events_of(project))}
+        recorded = {e.stage: e.effective_on for e in counted(events)}
         added = []
         for stage, day, month_only in values["moves"]:
             if stage not in recorded:
