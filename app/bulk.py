@@ -33,28 +33,32 @@ ANALYZE_AFTER = 5000  # rows; see insert_rows
 def insert_rows(target, rows: list[dict]) -> int:
     """Insert plain rows (dicts with the same keys) into a model's table or a table, in bulk.
 
-    PostgreSQL gets them through COPY, several times faster than executemany, which psycopg
-    sends as one INSERT per row; SQLite through Core executemany. Columns a row leaves out take
-    their Python-side default, as in a Core insert. Writes in the session's transaction.
+    Both go to the driver directly, each value through its column type's own bind processor:
+    PostgreSQL through COPY (psycopg sends an executemany as one INSERT a row), SQLite through
+    the driver's executemany (Core's per-row parameter handling cost more than the insert).
+    Columns a row leaves out take their Python-side default, as in a Core insert. Writes in the
+    session's transaction.
     """
     if not rows:
         return 0
     table = getattr(target, "__table__", target)
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        for start in range(0, len(rows), 10000):
-            connection.execute(table.insert(), rows[start:start + 10000])
-        return len(rows)
+    dialect = connection.dialect
     given = [c for c in table.columns if c.key in rows[0]]
     defaults = [c for c in table.columns if c.key not in rows[0] and c.default is not None]
-    default_values = tuple(c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults)
-    wrap = [Json if isinstance(c.type, sa.JSON) else None for c in given]
+    default_values = [c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults]
     names = ", ".join(f'"{c.name}"' for c in given + defaults)
+    if dialect.name != "postgresql":
+        default_values = [p(v) if p else v for p, v in zip(_processors(defaults, dialect), default_values)]
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * (len(given) + len(defaults)))})'
+        _executemany(connection, statement, ([*values, *default_values] for values in _bound(given, dialect, rows)))
+        return len(rows)
+    wrap = [Json if isinstance(c.type, sa.JSON) else None for c in given]
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 values = [row[c.key] for c in given]
-                copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + list(default_values))
+                copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + default_values)
         if len(rows) >= ANALYZE_AFTER:
             # The planner takes a table it has no statistics for as nearly empty; the foreign-key
             # checks of the next COPY and the UPDATEs that follow then scanned it once per row.
@@ -62,11 +66,30 @@ def insert_rows(target, rows: list[dict]) -> int:
     return len(rows)
 
 
+def _processors(columns, dialect) -> list:
+    return [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+
+
+def _bound(columns, dialect, rows):
+    """Each row's values for ``columns`` as the driver takes them (the types' bind processors)."""
+    keyed = [(c.key, p) for c, p in zip(columns, _processors(columns, dialect))]
+    for row in rows:
+        yield [p(v) if p and (v := row[k]) is not None else row[k] for k, p in keyed]
+
+
+def _executemany(connection, statement: str, parameters) -> None:
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, parameters)
+    finally:
+        cursor.close()
+
+
 def update_rows(target, rows: list[dict]) -> int:
     """Update rows by primary key: each dict holds ``id`` and the new values (the same keys in all).
 
     PostgreSQL: COPY into a temporary table, then one UPDATE … FROM (executemany would send one
-    UPDATE a row). SQLite: Core executemany by key.
+    UPDATE a row). SQLite: the driver's executemany by key.
     """
     if not rows:
         return 0
@@ -74,10 +97,10 @@ def update_rows(target, rows: list[dict]) -> int:
     columns = [table.c[k] for k in rows[0] if k != "id"]
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        by_key = table.update().where(table.c.id == sa.bindparam("_key")).values(
-            {c.key: sa.bindparam(c.key, type_=c.type) for c in columns})
-        for start in range(0, len(rows), 10000):
-            connection.execute(by_key, [{**row, "_key": row["id"]} for row in rows[start:start + 10000]])
+        assignments = ", ".join(f'"{c.name}" = ?' for c in columns)
+        statement = f'UPDATE "{table.name}" SET {assignments} WHERE "{table.c.id.name}" = ?'
+        _executemany(connection, statement, ([*values, row["id"]] for values, row in
+                                             zip(_bound(columns, connection.dialect, rows), rows)))
         return len(rows)
     changes = sa.Table(f"{table.name}_changes", sa.MetaData(), sa.Column("id", table.c.id.type),
                        *(sa.Column(c.name, c.type, key=c.key) for c in columns), prefixes=["TEMPORARY"])

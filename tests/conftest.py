@@ -4,7 +4,9 @@ The database is SQLite in a temporary file, or PostgreSQL when CRM_TEST_DATABASE
 It is built once per session by the Alembic migrations (never create_all) and emptied after
 every test.
 """
+import atexit
 import os
+import shutil
 import tempfile
 from types import SimpleNamespace
 
@@ -17,6 +19,7 @@ from app.extensions import db
 from tests import helpers
 
 UPLOADS = tempfile.mkdtemp(prefix="crm-test-uploads-")
+atexit.register(shutil.rmtree, UPLOADS, ignore_errors=True)
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):

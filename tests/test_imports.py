@@ -65,6 +65,10 @@ def test_errors_stop_the_commit_unless_skipped_and_undo_takes_it_back(app, clien
         created = db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == "Enterprise",
                                                               AuditLog.record_id == wine.id))
         assert created.action == "create" and created.user_id == officer.id  # the importer, not 系统
+        # its contact and tags are in its entry, not entries of their own
+        assert created.changes["tags"] == [None, ["上市公司"]] and created.changes["contact"][1]["name"] == "张三"
+        assert not db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(sa.or_(
+            AuditLog.record_type == "EnterpriseTag", AuditLog.record_label == "张三")))
         assert wine.uscc == CODE_1
         assert wine.contacts[0].mobile == "13800138000" and wine.tag_names == ["上市公司"]
         abc = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "ＡＢＣ食品（太原）有限公司"))
@@ -113,6 +117,35 @@ def test_update_by_code_then_by_name_and_unchanged(app, client, world, login, tm
     with app.app_context():
         assert db.session.scalar(sa.select(ImportRow.action).where(ImportRow.batch_id == latest_batch(app).id)) \
             == "unchanged"
+
+
+def test_the_commit_plans_again_only_what_may_have_changed_since_the_preview(app, client, world, login, tmp_path):
+    """Rows to write and unchanged rows whose record was saved since are planned against the data
+    as it is at the commit; a row the preview found in error stays skipped."""
+    with app.app_context():
+        for name in ("未变企业甲", "未变企业乙"):
+            helpers.make_enterprise(world.a_unit_id, name, city="太原市")
+        twins = [helpers.make_enterprise(world.a_unit_id, "重名企业") for _ in range(2)]
+        db.session.commit()
+        twin_id = twins[0].id
+    login("officer", unit="a")
+    upload(client, simple(tmp_path / "u.xlsx", ["企业名称", "所在市"], [
+        ["未变企业甲", "太原市"], ["未变企业乙", "太原市"], ["新企业丙", None], ["重名企业", "大同市"]]))
+    batch = latest_batch(app)
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(ImportRow.action).where(ImportRow.batch_id == batch.id)
+                                       .order_by(ImportRow.row_number))) == ["unchanged", "unchanged", "create", "error"]
+        edited = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "未变企业乙"))
+        edited.city = "大同市"  # saved after the preview: the row now changes it back
+        db.session.delete(db.session.get(Enterprise, twin_id))  # the error row would now update the other
+        db.session.commit()
+    page = client.post(f"/imports/{batch.id}/commit", data={"skip_errors": "y"}, follow_redirects=True)
+    assert "新增 1" in page.get_data(as_text=True) and "更新 1" in page.get_data(as_text=True)
+    with app.app_context():
+        rows = {r.row_number: r for r in db.session.scalars(sa.select(ImportRow).where(ImportRow.batch_id == batch.id))}
+        assert [rows[n].action for n in (2, 3, 4, 5)] == ["unchanged", "update", "create", "error"]
+        assert db.session.scalar(sa.select(Enterprise.city).where(Enterprise.name == "未变企业乙")) == "太原市"
+        assert db.session.scalar(sa.select(Enterprise.city).where(Enterprise.name == "重名企业")) is None
 
 
 def test_undo_is_refused_after_a_later_edit(app, client, world, login, tmp_path):

@@ -364,7 +364,7 @@ class EnterpriseImporter(Importer):
         return enterprise, before
 
     def flush(self, context: Context) -> None:
-        """Bulk-insert the queued creates with their contacts and tags, audited like any create."""
+        """Bulk-insert the queued creates with their contacts and tags, audited one entry each."""
         if not context.pending:
             return
         now = utcnow()
@@ -377,24 +377,27 @@ class EnterpriseImporter(Importer):
             row["id"] = ident
         insert_rows(Enterprise, rows)
         index_new(db.session, ids)
-        contacts, tags = [], []
+        contacts, tags, parts = [], [], []
         for new, ident in zip(context.pending, ids):
             new.id = ident
+            part = {}
             if new.values.get("contact_name"):
-                contacts.append({"enterprise_id": ident, "name": new.values["contact_name"],
-                                 "title": new.values.get("contact_title"), "mobile": new.values.get("mobile"),
-                                 "phone": new.values.get("phone"), "email": new.values.get("email"),
-                                 "created_at": now, "updated_at": now})
-            tags += [{"enterprise_id": ident, "tag": t} for t in dict.fromkeys(new.values.get("tags", []))]
-        log_bulk_creates(db.session, Enterprise, rows)
+                contact = {"name": new.values["contact_name"], "title": new.values.get("contact_title"),
+                           "mobile": new.values.get("mobile"), "phone": new.values.get("phone"),
+                           "email": new.values.get("email")}
+                contacts.append({"enterprise_id": ident, **contact, "created_at": now, "updated_at": now})
+                part["contact"] = {k: v for k, v in contact.items() if v}
+            added = list(dict.fromkeys(new.values.get("tags", [])))
+            tags += [{"enterprise_id": ident, "tag": t} for t in added]
+            if added:
+                part["tags"] = added
+            parts.append(part)
         if contacts:
             for contact, ident in zip(contacts, reserve_ids(Contact, len(contacts))):
                 contact["id"] = ident
             insert_rows(Contact, contacts)
-            log_bulk_creates(db.session, Contact, contacts)
-        if tags:
-            insert_rows(EnterpriseTag, tags)
-            log_bulk_creates(db.session, EnterpriseTag, tags)
+        insert_rows(EnterpriseTag, tags)
+        log_bulk_creates(db.session, Enterprise, rows, parts)  # its contact and tags in its entry
         context.pending.clear()
 
     @staticmethod

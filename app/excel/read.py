@@ -57,8 +57,8 @@ def as_typed(value: Any) -> Any:
     = + - @ is dropped: Excel never keeps one (it is how a cell is typed as text), so it comes from
     a workbook this app exported before it wrote such text as plain text."""
     if isinstance(value, str):
-        value = _ESCAPED.sub("", value.strip(EDGE_SPACE))
-        return value or None
+        value = value.strip(EDGE_SPACE)
+        return (_ESCAPED.sub("", value) if value[:1] == "'" else value) or None
     return value
 
 
@@ -270,7 +270,8 @@ def _open_calamine(path: Path, marks: dict, damaged: str) -> list[RawSheet]:
             sheet = RawSheet(meta.name, [], hidden=hidden)
             if not hidden:
                 data = workbook.get_sheet_by_name(meta.name)
-                sheet.rows = [[_cell_value(v) for v in row] for row in data.to_python(skip_empty_area=False)]
+                sheet.rows = [[v if type(v) is str and v else _cell_value(v) for v in row]  # text: the most cells
+                              for row in data.to_python(skip_empty_area=False)]
                 sheet.merges = [(a[0], a[1], b[0], b[1]) for a, b in (data.merged_cell_ranges or [])]
                 sheet.formulas, sheet.errors = marks.get(meta.name, (set(), {}))
             sheets.append(sheet)
@@ -580,10 +581,11 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
                 row.values[name] = None
                 continue
             column.filled += value is not None
-            problem = (marked or isinstance(value, str)) and _problem(sheet, index, column, value)
-            if problem:
-                row.problems.append(problem)
-                value = CONTROL.sub("", value) if isinstance(value, str) else None
+            if marked or (type(value) is str and CONTROL.search(value)):
+                problem = _problem(sheet, index, column, value)
+                if problem:
+                    row.problems.append(problem)
+                    value = CONTROL.sub("", value) if isinstance(value, str) else None
             row.values[name] = as_typed(value)
         for column in table.columns:
             if (not column.field or mapped.get(column.field) is not column) and column.index < len(cells) \

@@ -341,15 +341,31 @@ def read(batch: ImportBatch, by: User) -> Iterator:
                      # the row as the file has it, for the error workbook (only error rows go there)
                      "cells": [_json_safe(c) for c in source_row.cells] if plan.action == "error" else []})
         if done % PROGRESS_EVERY == 0:
-            insert_rows(ImportRow, rows)  # in steps, so that a big file's rows are not all held at once
+            _insert_previewed(importer, rows)  # in steps, so that a big file's rows are not all held at once
             rows.clear()
             yield done, len(source.rows)
-    insert_rows(ImportRow, rows)
+    _insert_previewed(importer, rows)
     batch.counts = {**counts, **summary,
                     "unknown_values": {f: sorted(values)[:100] for f, values in context.unknown.items()}}
     batch.status = "previewed"
     db.session.flush()
     return batch
+
+
+def _versions(importer: Importer, ids: Iterable[int]) -> dict[int, int]:
+    """The current version of each record (one query)."""
+    ids = list(ids)
+    model = importer.model
+    return dict(db.session.execute(sa.select(model.id, model.version).where(model.id.in_(ids))).all()) if ids else {}
+
+
+def _insert_previewed(importer: Importer, rows: list[dict]) -> None:
+    """Store planned rows; an unchanged row keeps the version its record had, so that the commit
+    need not plan it again while the record stays as it was."""
+    versions = _versions(importer, {r["record_id"] for r in rows if r["action"] == "unchanged"})
+    for row in rows:
+        row["version_after"] = versions.get(row["record_id"]) if row["action"] == "unchanged" else None
+    insert_rows(ImportRow, rows)
 
 
 def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None) -> Iterator:
@@ -411,8 +427,10 @@ def release(batch_id: int, message: str) -> None:
 
 @collector_paused
 def commit(batch: ImportBatch, by: User) -> Iterator:
-    """Write a claimed batch: every row, or (skip_errors) every good row. Rows are planned again
-    against the data as it is now; the caller commits once, so a failure midway writes nothing."""
+    """Write a claimed batch: every row, or (skip_errors) every good row. Rows to create or update
+    are planned again against the data as it is now, and so are unchanged rows whose record has
+    been saved since the preview; rows the preview found in error stay skipped. The caller
+    commits once, so a failure midway writes nothing."""
     if batch.status != "committing":
         raise BatchError("该批次未被认领，不能导入。")
     importer = importer_for(batch.kind)
@@ -427,7 +445,8 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     def stored(start: int, stop: int) -> list:
         """Rows of the batch, a step at a time (a 50,000-row batch is not held at once)."""
         return db.session.execute(sa.select(ImportRow.id, ImportRow.sheet, ImportRow.row_number, ImportRow.data,
-                                            ImportRow.action, ImportRow.message, ImportRow.record_id)
+                                            ImportRow.action, ImportRow.message, ImportRow.record_id,
+                                            ImportRow.version_after)
                                   .where(ImportRow.id.in_(ids[start:stop])).order_by(ImportRow.id)).all()
 
     importer.prepare(context, ((where(row.sheet, row.row_number, several), row.data)
@@ -438,8 +457,15 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
     written: list[tuple[dict, Any]] = []
     for start in range(0, len(ids), PROGRESS_EVERY):
         step = stored(start, start + PROGRESS_EVERY)
+        versions = _versions(importer, {row.record_id for row in step if row.action == "unchanged"})
+        settled = {row.id: row.action for row in step if row.action == "error" or (
+            row.action == "unchanged" and row.version_after is not None
+            and versions.get(row.record_id) == row.version_after)}
+        step = [row for row in step if row.id not in settled]
+        for action in settled.values():
+            counts[action] += 1
         importer.prefetch(context, [(where(row.sheet, row.row_number, several), row.data) for row in step])
-        for row_id, sheet, row_number, data, *previewed in step:
+        for row_id, sheet, row_number, data, *previewed, _version in step:
             context.units = units.get(sheet, {})
             plan = _plan(importer, data, where(sheet, row_number, several), context, data.pop(PROBLEMS, ()))
             counts[plan.action] += 1
