@@ -115,20 +115,25 @@ def _after_flush(session: Session, _context) -> None:
         session.connection().execute(sa.insert(AuditLog), rows)
 
 
-def log_bulk_creates(session: Session, model, rows: list[dict], parts: list[dict] | None = None) -> None:
-    """Audit rows for records inserted in bulk (Core, no ORM objects): one "create" entry each,
-    in the same transaction, as the flush hook would write them. ``parts``: per row, what was
-    created with it (its contact, its tags: label → value), noted in its entry rather than as
-    entries of their own, which made an import's trail several times its records."""
+def log_bulk(session: Session, model, action: str, rows: list[dict], parts: list[dict] | None = None) -> None:
+    """Audit rows for records created or deleted in bulk (Core, no ORM objects): one entry each,
+    in the same transaction, as the flush hook would write them (``rows``: the records' values).
+    ``parts``: per row, what was created or deleted with it (its contact, its tags: label →
+    value), noted in its entry rather than as entries of their own, which made an import's
+    trail several times its records."""
     if not rows:
         return
     columns = [a.key for a in _columns_of(model) if a.key in rows[0]]
     actor, now = session.info.get("actor_id"), utcnow()
-    entries = [{"at": now, "user_id": actor, "action": "create", "record_type": model.__name__,
+
+    def change(value):
+        plain = value if type(value) in PLAIN_TYPES else _plain(value)
+        return [None, plain] if action == "create" else [plain, None]
+
+    entries = [{"at": now, "user_id": actor, "action": action, "record_type": model.__name__,
                 "record_id": row.get("id"), "record_label": _label_of(row),
-                "changes": {**{k: [None, v if type(v) in PLAIN_TYPES else _plain(v)]
-                               for k in columns if (v := row[k]) is not None},
-                            **{k: [None, v] for k, v in (part or {}).items()}}}
+                "changes": {**{k: change(v) for k in columns if (v := row[k]) is not None},
+                            **{k: change(v) for k, v in (part or {}).items()}}}
                for row, part in zip(rows, parts or [None] * len(rows))]
     insert_rows(AuditLog, entries)
 

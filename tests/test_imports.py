@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from app.enterprises.services import search
 from app.extensions import db
-from app.models import AuditLog, Contact, Enterprise, ImportBatch, ImportRow, User
+from app.models import AuditLog, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, ImportRow, User
 from tests import helpers
 from tests.workbooks import CODE_1, messy_enterprises, simple
 
@@ -160,6 +160,37 @@ def test_undo_is_refused_after_a_later_edit(app, client, world, login, tmp_path)
     page = client.post(f"/imports/{batch.id}/undo", follow_redirects=True).get_data(as_text=True)
     assert "导入后已被修改" in page
     assert "撤销测试企业" in enterprise_names(app) and latest_batch(app).status == "committed"
+
+
+def test_an_undo_takes_back_what_it_created_unless_something_was_linked_to_it_since(app, client, world, login,
+                                                                                   tmp_path):
+    login("officer", unit="a")
+    upload(client, simple(tmp_path / "n.xlsx", ["企业名称", "联系人", "手机", "标签"], [
+        ["撤销甲企业", "赵一", "13700137000", "上市公司、瞪羚企业"], ["撤销乙企业", None, None, None]]))
+    batch = latest_batch(app)
+    client.post(f"/imports/{batch.id}/commit", data={}, follow_redirects=True)
+    with app.app_context():
+        first = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == "撤销甲企业"))
+        first_id, event = first.id, db.session.get(Event, world.event_id)
+        event.enterprises.append(first)  # invited to a promotion after the import
+        db.session.commit()
+    page = client.post(f"/imports/{batch.id}/undo", follow_redirects=True).get_data(as_text=True)
+    assert "第2行新增的企业“撤销甲企业”已有招商活动，不能撤销本批次" in page
+    assert {"撤销甲企业", "撤销乙企业"} <= enterprise_names(app) and latest_batch(app).status == "committed"
+    with app.app_context():
+        event = db.session.get(Event, world.event_id)
+        event.enterprises.clear()
+        db.session.commit()
+    client.post(f"/imports/{batch.id}/undo", follow_redirects=True)
+    assert not {"撤销甲企业", "撤销乙企业"} & enterprise_names(app) and latest_batch(app).status == "undone"
+    with app.app_context():
+        assert not db.session.scalar(sa.select(sa.func.count()).select_from(Contact).where(Contact.name == "赵一"))
+        assert not db.session.scalar(sa.select(sa.func.count()).select_from(EnterpriseTag)
+                                     .where(EnterpriseTag.enterprise_id == first_id))
+        removed = db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == "Enterprise",
+                                                              AuditLog.record_id == first_id, AuditLog.action == "delete"))
+        assert removed.changes["name"] == ["撤销甲企业", None] and removed.changes["contacts"] == [["赵一"], None]
+        assert removed.changes["tags"] == [["上市公司", "瞪羚企业"], None]
 
 
 def test_a_code_outside_the_scope_is_an_error_row(app, client, world, login, tmp_path):

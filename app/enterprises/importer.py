@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.audit_trail import log_bulk_creates
+from app.audit_trail import log_bulk
 from app.auth.scope import scoped
 from app.bulk import insert_rows, reserve_ids
 from app.enterprises.search import index_new
@@ -32,11 +32,13 @@ from app.imports.services import (
 from app.models import (
     Contact,
     Enterprise,
+    EnterpriseNode,
     EnterpriseTag,
     OrgUnit,
     Project,
     User,
     activity_enterprise,
+    event_enterprise,
     utcnow,
 )
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
@@ -397,7 +399,7 @@ class EnterpriseImporter(Importer):
                 contact["id"] = ident
             insert_rows(Contact, contacts)
         insert_rows(EnterpriseTag, tags)
-        log_bulk_creates(db.session, Enterprise, rows, parts)  # its contact and tags in its entry
+        log_bulk(db.session, Enterprise, "create", rows, parts)  # its contact and tags in its entry
         context.pending.clear()
 
     @staticmethod
@@ -405,16 +407,22 @@ class EnterpriseImporter(Importer):
         return Contact(name=values["contact_name"], title=values.get("contact_title"), mobile=values.get("mobile"),
                        phone=values.get("phone"), email=values.get("email"))
 
+    def undo_rows(self, rows: list[tuple], by: User) -> None:
+        """Enterprises the import created are removed in bulk (their contacts and tags with them),
+        unless something has been linked to one since; updated ones are restored one by one."""
+        created = {enterprise.id: (row, enterprise) for row, enterprise in rows if row.action == "create"}
+        for column, what in USED_BY:
+            used = db.session.scalar(sa.select(column).where(column.in_(list(created))).limit(1)) if created else None
+            if used is not None:
+                row, enterprise = created[used]
+                raise BatchError(f"第{row.row_number}行新增的企业“{enterprise.name}”已有{what}，不能撤销本批次。")
+        if created:
+            _remove(list(created.values()))
+        for row, enterprise in rows:
+            if row.action != "create":
+                self.undo(row, enterprise, by)
+
     def undo(self, row, enterprise: Enterprise, by: User) -> None:
-        if row.action == "create":
-            used = db.session.scalar(sa.select(sa.func.count()).select_from(Project)
-                                     .where(Project.investor_id == enterprise.id)) or db.session.scalar(
-                sa.select(sa.func.count()).select_from(activity_enterprise)
-                .where(activity_enterprise.c.enterprise_id == enterprise.id))
-            if used:
-                raise BatchError(f"第{row.row_number}行新增的企业“{enterprise.name}”已有项目或对接记录，不能撤销本批次。")
-            db.session.delete(enterprise)
-            return
         before = dict(row.before or {})
         tags = set(before.pop("_tags_added", []))
         enterprise.tags = [t for t in enterprise.tags if t.tag not in tags]
@@ -428,6 +436,27 @@ class EnterpriseImporter(Importer):
                 setattr(contact, key, value)
         for key, value in before.items():
             setattr(enterprise, key, _typed(key, value))
+
+
+# What keeps an imported enterprise from being taken back: records linked to it since.
+USED_BY = ((Project.investor_id, "项目"), (activity_enterprise.c.enterprise_id, "对接记录"),
+           (event_enterprise.c.enterprise_id, "招商活动"), (EnterpriseNode.enterprise_id, "产业链图谱关联"),
+           (Enterprise.merged_into_id, "并入的企业"))
+
+
+def _remove(created: list[tuple]) -> None:
+    """Delete enterprises (loaded with their tags and contacts) in bulk, audited one entry each."""
+    ids = [enterprise.id for _row, enterprise in created]
+    columns = [a.key for a in sa.inspect(Enterprise).column_attrs]
+    rows = [{k: getattr(enterprise, k) for k in columns} for _row, enterprise in created]
+    parts = [{k: v for k, v in (("contacts", [c.name for c in enterprise.contacts]),
+                                ("tags", enterprise.tag_names)) if v} for _row, enterprise in created]
+    for _row, enterprise in created:
+        db.session.expunge(enterprise)  # its tags and contacts with it
+    for model, column in ((EnterpriseTag, EnterpriseTag.enterprise_id), (Contact, Contact.enterprise_id),
+                          (Enterprise, Enterprise.id)):
+        db.session.execute(sa.delete(model).where(column.in_(ids)).execution_options(synchronize_session=False))
+    log_bulk(db.session, Enterprise, "delete", rows, parts)
 
 
 def _employees(value, unit: str | None) -> int:

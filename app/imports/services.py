@@ -169,6 +169,11 @@ class Importer:
         The machinery flushes after each step of rows."""
         raise NotImplementedError
 
+    def undo_rows(self, rows: list[tuple[ImportRow, Any]], by: User) -> None:
+        """Take a step of written rows back, (row, record) newest first; a kind may do it in bulk."""
+        for row, record in rows:
+            self.undo(row, record, by)
+
 
 IMPORTERS: dict[str, Importer] = {}
 
@@ -535,15 +540,13 @@ def undo(batch: ImportBatch, by: User) -> ImportBatch:
         records = {r.id: r for r in db.session.scalars(
             sa.select(importer.model).where(importer.model.id.in_([row.record_id for row in step]))
             .options(*importer.undo_loads))}
+        found = [(row, records[row.record_id]) for row in step if row.record_id in records]
+        for row, record in found:
+            if record.version != row.version_after:
+                raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}"
+                                 f"“{record.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
         with db.session.no_autoflush:  # an importer's checks would otherwise flush after every row
-            for row in step:
-                record = records.get(row.record_id)
-                if record is None:
-                    continue
-                if record.version != row.version_after:
-                    raise BatchError(f"{where(row.sheet, row.row_number, several)}的{importer.record_label}"
-                                     f"“{record.name}”在导入后已被修改，不能撤销本批次（以免覆盖他人的修改）。")
-                importer.undo(row, record, by)
+            importer.undo_rows(found, by)
         db.session.flush()
     batch.status, batch.undone_at = "undone", utcnow()
     db.session.flush()
