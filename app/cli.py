@@ -20,8 +20,10 @@ from app.imports.services import (
     commit,
     importer_for,
     parse_mapping,
+    parse_value_choices,
     preview,
     release,
+    remember,
     run,
     where,
 )
@@ -106,8 +108,10 @@ def seed_synthetic(enterprises, projects, activities, parks, seed_value, as_json
 @click.option("--user", "username", help="以该用户身份导入（默认：第一个在用的系统管理员）")
 @click.option("--map", "maps", multiple=True, metavar="表头=字段",
               help="指定某列导入为哪个字段（字段按模板表头书写；“表头=”为不导入）；可重复")
+@click.option("--value", "values", multiple=True, metavar="字段:写法=取值",
+              help="文件中某种写法对应的标准取值（如 来源区域:华东=长三角），为本单位记住；可重复")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-def import_file(kind, path, dry_run, skip_errors, username, maps, as_json):
+def import_file(kind, path, dry_run, skip_errors, username, maps, values, as_json):
     """Import a ledger (KIND: enterprises, projects, capacity, chains) with the same preview, checks
     and batch as the web page. Exit status: 0 every row imports (or would), 1 rows have errors,
     2 the file or the request is refused."""
@@ -116,6 +120,8 @@ def import_file(kind, path, dry_run, skip_errors, username, maps, as_json):
     db.session.info["actor_id"] = user.id
     try:
         mapping = parse_mapping(importer_for(kind), list(maps))
+        for name, chosen in parse_value_choices(importer_for(kind), list(values)).items():
+            remember(f"{kind}.{name}", chosen, user)
         batch = run(preview(kind, Path(path), Path(path).name, user, mapping))
         if batch.counts.get("missing"):
             columns = "、".join(c["header"] for s in batch.counts["sheets"] for c in s["columns"] if c["header"])

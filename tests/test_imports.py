@@ -1,13 +1,15 @@
 """The shared import machinery on the enterprise ledger: preview, commit, skip errors, undo, CLI."""
 import io
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.enterprises.services import search
 from app.extensions import db
-from app.models import AuditLog, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, ImportRow, User
+from app.models import AuditLog, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, ImportRow, User, utcnow
 from tests import helpers
 from tests.workbooks import CODE_1, messy_enterprises, simple
 
@@ -191,6 +193,27 @@ def test_an_undo_takes_back_what_it_created_unless_something_was_linked_to_it_si
                                                               AuditLog.record_id == first_id, AuditLog.action == "delete"))
         assert removed.changes["name"] == ["撤销甲企业", None] and removed.changes["contacts"] == [["赵一"], None]
         assert removed.changes["tags"] == [["上市公司", "瞪羚企业"], None]
+
+
+def test_an_upload_is_let_go_once_it_cannot_be_read_again(app, client, runner, world, login, tmp_path):
+    login("officer", unit="a")
+    upload(client, simple(tmp_path / "a.xlsx", ["企业名称"], [["文件清理甲企业"]]))
+    committed = latest_batch(app)
+    assert Path(committed.file_path).exists()
+    client.post(f"/imports/{committed.id}/commit", data={}, follow_redirects=True)
+    assert not Path(committed.file_path).exists() and latest_batch(app).file_path is None
+    upload(client, simple(tmp_path / "b.xlsx", ["企业名称"], [["文件清理乙企业"]]))
+    left = latest_batch(app)
+    with app.app_context():
+        db.session.get(ImportBatch, left.id).created_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    upload(client, simple(tmp_path / "c.xlsx", ["企业名称"], [["文件清理丙企业"]]))  # lets stale files go
+    assert not Path(left.file_path).exists()
+    page = client.get(f"/imports/{left.id}").get_data(as_text=True)
+    assert "已清理" in page and "按所选列重新预览" not in page and "确认导入" in page
+    own = simple(tmp_path / "d.xlsx", ["企业名称"], [["文件清理丁企业"]])
+    assert runner.invoke(args=["import", "enterprises", str(own), "--user", "a_officer"]).exit_code == 0
+    assert own.exists()  # the CLI names the user's own file: never deleted
 
 
 def test_a_code_outside_the_scope_is_an_error_row(app, client, world, login, tmp_path):

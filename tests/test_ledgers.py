@@ -19,7 +19,7 @@ from app.excel import ExcelError
 from app.extensions import db
 from app.imports.services import preview, run
 from app.models import Enterprise, ImportBatch, ImportMapping, ImportRow, Project, StageEvent, User
-from app.models.enums import Role, Stage
+from app.models.enums import Role, SourceRegion, Stage
 from tests import helpers
 from tests.workbooks import CODE_1, CODE_2, bomb, county_key_projects, landed_ledger, resident_forms, simple
 
@@ -397,6 +397,23 @@ def test_a_value_no_dictionary_knows_is_chosen_once_on_the_preview_and_remembere
     assert code == 0 and summary["created"] == 1
     with app.app_context():
         assert db.session.scalar(sa.select(Project.channel).where(Project.name == "产业链招商项目")) == "other"
+
+
+def test_the_cli_chooses_values_as_the_preview_page_does(app, runner, world, tmp_path):
+    path = simple(tmp_path / "区域.xlsx", ["企业名称", "来源区域"], [["华东来的企业", "华东"]])
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer")
+    assert code == 1 and "来源区域“华东”应为" in summary["errors"][0]["message"]
+    code, summary = cli(runner, "enterprises", path, "--user", "a_officer", "--value", "来源区域:华东=长三角")
+    assert code == 0 and summary["created"] == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(Enterprise.source_region).where(Enterprise.name == "华东来的企业")) \
+            == SourceRegion.YANGTZE_DELTA
+    again = simple(tmp_path / "区域2.xlsx", ["企业名称", "来源区域"], [["华东来的另一企业", "华东"]])
+    assert cli(runner, "enterprises", again, "--user", "a_officer")[0] == 0  # remembered for the unit
+    for wrong, message in (("来源区域=长三角", "应写作 字段:写法=取值"), ("所在市:太原=太原市", "不是可选定取值的字段"),
+                           ("来源区域:华东=华东", "不是来源区域的取值")):
+        code, summary = cli(runner, "enterprises", path, "--user", "a_officer", "--value", wrong)
+        assert code == 2 and message in summary["refused"], summary
 
 
 def test_a_title_line_unit_applies_to_amounts_only(app, runner, world, tmp_path):

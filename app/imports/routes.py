@@ -94,7 +94,7 @@ def detail(batch_id: int):
     return render_template("imports/detail.html", batch=batch, importer=services.importer_for(batch.kind),
                            pagination=paginate(stmt, per_page=50), action=action, form=CommitForm(),
                            left_out=services.needs_confirmation(batch), progress=jobs.progress(batch),
-                           sources=Matcher.SOURCES,
+                           sources=Matcher.SOURCES, keep_days=services.KEEP_UPLOADS.days,
                            sheet_units={s["name"]: s.get("units", {}) for s in batch.counts.get("sheets", [])},
                            several=len(batch.counts.get("sheets", [])) > 1)
 

@@ -11,7 +11,7 @@ import functools
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import zip_longest
 from pathlib import Path
@@ -30,6 +30,7 @@ from app.models.enums import Role
 PROGRESS_EVERY = 2000
 UNCOUNTED_HEADERS = {"序号", "编号", "No", "NO"}  # left out without asking
 PROBLEMS = "_problems"  # a row's data keeps the cells the reader could not trust, for the commit
+KEEP_UPLOADS = timedelta(days=30)  # a preview left unfinished keeps its file (to be mapped again) this long
 
 
 class BatchError(ValueError):
@@ -213,8 +214,12 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def uploads() -> Path:
+    return folder() / "imports"
+
+
 def save_upload(data: bytes, filename: str) -> Path:
-    path = folder() / "imports"
+    path = uploads()
     path.mkdir(exist_ok=True)
     suffix = Path(filename).suffix.lower()
     target = path / (secrets.token_hex(16) + (suffix if suffix in (".xlsx", ".xls", ".csv", ".txt") else ".xlsx"))
@@ -234,6 +239,27 @@ def parse_mapping(importer: Importer, pairs: list[str]) -> dict[str, str | None]
             raise BatchError(f"列映射“{pair}”：没有“{target}”字段（可用：{'、'.join(v[0] for v in importer.fields.values())}）")
         mapping[header_key(header)] = name
     return mapping
+
+
+def parse_value_choices(importer: Importer, pairs: list[str]) -> dict[str, dict[str, str]]:
+    """``字段:写法=取值`` pairs (取值 as the drop-down list names it) as field → {cell key: value},
+    to be remembered for the unit like the choices made on the preview page."""
+    choices: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        named, sep, chosen = pair.partition("=")
+        label, colon, cell = named.replace("：", ":").partition(":")
+        name = importer.spec.by_label(label)
+        if not (sep and colon and cell.strip() and chosen.strip()):
+            raise BatchError(f"取值“{pair}”应写作 字段:写法=取值")
+        if name not in importer.dictionaries:
+            listed = "、".join(importer.fields[f][0] for f in importer.dictionaries)
+            raise BatchError(f"取值“{pair}”：“{label}”不是可选定取值的字段（可选定取值的字段：{listed}）")
+        value = next((v for v, shown in importer.dictionaries[name] if chosen.strip() in (v, shown)), None)
+        if value is None:
+            allowed = "、".join(shown for _v, shown in importer.dictionaries[name])
+            raise BatchError(f"取值“{pair}”：“{chosen}”不是{importer.fields[name][0]}的取值（可选：{allowed}）")
+        choices.setdefault(name, {})[value_key(cell)] = value
+    return choices
 
 
 def remembered(kind: str, by: User) -> dict[str, str | None]:
@@ -300,12 +326,30 @@ def where(sheet: str | None, row_number: int, several: bool) -> str:
     return f"{sheet}!{row_number}" if several and sheet else f"第{row_number}行"
 
 
+def _drop_file(batch: ImportBatch) -> None:
+    """The upload is let go once it cannot be read again: committed, refused, or left too long.
+    Only the app's own copies are deleted; a batch of the CLI names the user's file."""
+    if batch.file_path:
+        path = Path(batch.file_path).resolve()
+        if path.is_relative_to(uploads().resolve()):
+            path.unlink(missing_ok=True)
+        batch.file_path = None
+
+
+def _drop_stale_files() -> None:
+    for batch in db.session.scalars(sa.select(ImportBatch).where(
+            ImportBatch.file_path.is_not(None), ImportBatch.created_at < utcnow() - KEEP_UPLOADS).limit(100)):
+        _drop_file(batch)
+
+
 def new_batch(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None
               ) -> ImportBatch:
-    """A batch for an uploaded file, to be read (``read``); nothing else written."""
+    """A batch for an uploaded file, to be read (``read``); nothing else written. Files of
+    previews left unfinished for ``KEEP_UPLOADS`` are let go."""
     importer = importer_for(kind)
     if by.role not in importer.roles:
         raise BatchError(f"您的角色不能导入{importer.label}。")
+    _drop_stale_files()
     batch = ImportBatch(kind=kind, filename=filename[:200], unit_id=by.unit_id, created_by_id=by.id, status="reading",
                         file_path=str(path), mapping=mapping or {}, counts={}, claimed_at=utcnow())
     db.session.add(batch)
@@ -380,6 +424,7 @@ def preview(kind: str, path: Path, filename: str, by: User, mapping: dict[str, s
 
 def refuse(batch_id: int, message: str) -> None:
     """A file that could not be read: the batch says why, and holds nothing to commit."""
+    _drop_file(db.session.get(ImportBatch, batch_id))
     db.session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch_id)
                        .values(status="refused", message=message[:2000]).execution_options(synchronize_session=False))
 
@@ -492,6 +537,7 @@ def commit(batch: ImportBatch, by: User) -> Iterator:
         remember(batch.kind, batch.mapping, by)
     batch.status, batch.committed_at = "committed", utcnow()
     batch.counts = {**batch.counts, **counts}
+    _drop_file(batch)
     db.session.flush()
     return batch
 
