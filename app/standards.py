@@ -66,36 +66,46 @@ def industry_code(text: str) -> str:
     return section + match[2]
 
 
-# GB/T 2260: a province or prefecture is written in full (山西省, 大同市, 内蒙古自治区) or short (山西,
-# 大同, 内蒙古); both name one code.
-_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟")
+# GB/T 2260: a place is written in full (山西省, 大同市, 内蒙古自治区, 昆山市, 沛县) or short (山西, 大同,
+# 内蒙古, 昆山); both name one code.
+_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治县", "自治旗", "省", "市",
+                    "地区", "盟", "县", "区", "旗")
 _NOT_PLACES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
 @functools.cache
 def _region_codes() -> dict[str, str]:
-    """Province and prefecture names, full and short, → their GB/T 2260 code (a short name two
-    places share is left out)."""
-    full: dict[str, str] = {}
-    short: dict[str, set[str]] = {}
+    """Names of provinces, prefectures and counties, full and short, → their GB/T 2260 code. A
+    province's or prefecture's name wins over a county's; a name two counties share (朝阳区), and
+    a short name two places share, are left out."""
+    full: tuple[dict, dict] = ({}, {})  # counties', then provinces' and prefectures': name → codes
+    short: tuple[dict, dict] = ({}, {})
     with (Path(__file__).parent / "gb2260.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(line for line in handle if not line.startswith("#")):
             code, name = row["code"], row["name"]
-            if code.endswith("00") and name not in _NOT_PLACES:
-                full[name] = code
-                for suffix in _REGION_SUFFIXES:
-                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                        short.setdefault(name[: -len(suffix)], set()).add(code)
-                        break
-    return {**{name: codes.pop() for name, codes in short.items() if len(codes) == 1}, **full}
+            if name in _NOT_PLACES:
+                continue
+            upper = code.endswith("00")
+            full[upper].setdefault(name, set()).add(code)
+            for suffix in _REGION_SUFFIXES:
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    short[upper].setdefault(name[: -len(suffix)], set()).add(code)
+                    break
+    # a name is decided by the first table that has it: full names of provinces and prefectures,
+    # their short names, then counties' (a name a table holds twice names no place)
+    codes: dict[str, str | None] = {}
+    for table in (full[1], short[1], full[0], short[0]):
+        for name, found in table.items():
+            codes.setdefault(name, found.pop() if len(found) == 1 else None)
+    return {name: code for name, code in codes.items() if code}
 
 
 def region_code(text: str | None) -> str | None:
-    """The GB/T 2260 code of a province or prefecture as written (大同, 大同市), or None."""
+    """The GB/T 2260 code of a province, prefecture or county as written (大同, 大同市, 昆山), or None."""
     return _region_codes().get(re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))) if text else None
 
 
 def same_region(a: str | None, b: str | None) -> bool:
-    """Whether two ways of writing name the same province or prefecture (大同 and 大同市)."""
+    """Whether two ways of writing name the same place (大同 and 大同市, 昆山 and 昆山市)."""
     code = region_code(a)
     return code is not None and code == region_code(b)

@@ -43,7 +43,9 @@ def test_mobile(mobile, ok):
 
 @pytest.mark.parametrize("a, b, same", [("大同", "大同市", True), ("山西", "山西省", True), ("内蒙古", "内蒙古自治区", True),
                                         ("广西", "广西壮族自治区", True), ("苏州", "苏州市", True), ("大同", "太原", False),
-                                        ("吉林", "吉林市", False), ("火星", "火星", False)])
+                                        ("吉林", "吉林市", False), ("火星", "火星", False), ("昆山", "昆山市", True),
+                                        ("沛县", "沛县", True), ("昆山", "太仓市", False), ("朝阳", "朝阳市", True),
+                                        ("朝阳区", "朝阳区", False)])  # two 朝阳区 (北京, 长春): no one place
 def test_places_are_matched_by_their_gb_t_2260_code(a, b, same):
     assert same_region(a, b) is same
 
