@@ -166,6 +166,19 @@ def test_cells_that_cannot_be_trusted_are_row_errors_and_nothing_is_cut(app, run
     ]
 
 
+def test_formula_and_error_cells_of_an_xls_are_row_errors_too(app, runner, world, tmp_path):
+    """tests/data/formulas.xls: a workbook with formulas (=100*2, =1/0, =#REF!) on two sheets, saved by
+    LibreOffice (soffice --convert-to xls); calamine reads their last values, or blanks for errors."""
+    code, summary = cli(runner, "enterprises", DATA / "formulas.xls", "--user", "a_officer", "--skip-errors")
+    assert code == 1 and summary["created"] == 1
+    assert [(e["where"], e["message"]) for e in summary["errors"]] == [
+        ("企业台账!2", "单元格 B2 是公式，请先“选择性粘贴为数值”后再导入"),
+        ("企业台账!3", "单元格 C3 是错误值“#DIV/0!”，请改正后再导入"),
+        ("企业台账!4", "单元格 B4 是错误值“#REF!”，请改正后再导入"),
+        ("第二片组!2", "单元格 B2 是公式，请先“选择性粘贴为数值”后再导入"),
+    ]
+
+
 def test_the_cli_applies_the_roles_of_the_web(app, runner, world, tmp_path):
     with app.app_context():
         helpers.make_user(Role.PARK_ADMIN, world.a_zone_unit_id, park_id=world.park_id, username="keeper")

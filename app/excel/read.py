@@ -9,12 +9,14 @@ signatures or totals, and blank rows inside it, are reported as skipped, never a
 Cells are kept as the user typed them (only their edges trimmed): folding is for matching keys.
 A workbook is checked from its zip directory and a streamed pass over its sheets' XML before it
 is expanded (a compressed bomb is refused in that pass), and that pass also finds the formula and
-error cells (#REF! …), which calamine reads as plain values or blanks.
+error cells (#REF! …), which calamine reads as plain values or blanks; an .xls's record stream
+is read for them too.
 """
 import csv
 import functools
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+import olefile
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 MAX_BYTES = 20 * 1024 * 1024  # the file as uploaded
@@ -241,7 +244,12 @@ def open_sheets(path: Path, filename: str) -> list[RawSheet]:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
             raise ExcelError(_PASSWORD)
-        return _open_calamine(path, {}, "文件已损坏或不是有效的 .xls 文件。")
+        damaged = "文件已损坏或不是有效的 .xls 文件。"
+        try:
+            marks = _scan_biff(path)
+        except Exception as error:  # a damaged compound file raises many kinds
+            raise ExcelError(damaged) from error
+        return _open_calamine(path, marks, damaged)
     if filename.lower().endswith((".csv", ".txt")):
         return [RawSheet("CSV", _read_csv(path))]
     raise ExcelError("无法识别的文件：请上传 .xlsx、.xls 或 .csv（UTF-8 或 GBK 编码）文件。")
@@ -341,6 +349,44 @@ def _scan_package(package: zipfile.ZipFile) -> dict[str, tuple[set, dict]]:
         _read_bounded(package, strings.filename, MAX_STRINGS_XML)
     budget = {"bytes": MAX_SHEET_XML, "rows": MAX_ROWS + SPARE_ROWS * max(len(parts), 1), "cells": MAX_CELLS}
     return {name: _scan_sheet(package, part, budget) for name, part in parts.items() if part in infos}
+
+
+# BIFF8 (.xls) records: a sheet's name and where its records start; a cell with a formula; a
+# cell holding a boolean or an error value.
+_BOUNDSHEET, _BOF, _FORMULA, _BOOLERR = 0x0085, 0x0809, 0x0006, 0x0205
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A"}
+
+
+def _scan_biff(path: Path) -> dict[str, tuple[set, dict]]:
+    """Sheet name → (formula cells, error cells) of an .xls, from its record stream (calamine reads
+    a formula as its last value and an error as a blank)."""
+    with olefile.OleFileIO(str(path)) as ole:
+        if not ole.exists("Workbook"):
+            return {}  # BIFF5 and older keep a "Book" stream: read as they are
+        stream = ole.openstream("Workbook").read()
+    names: dict[int, str] = {}  # where a sheet's records start → its name
+    marks: dict[str, tuple[set, dict]] = {}
+    current: tuple[set, dict] | None = None
+    offset = 0
+    while offset + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, offset)
+        data = stream[offset + 4:offset + 4 + size]
+        if kind == _BOUNDSHEET and size >= 8:
+            start, length, wide = struct.unpack_from("<I", data)[0], data[6], data[7] & 1
+            names[start] = data[8:8 + length * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1")
+        elif kind == _BOF:
+            current = marks.setdefault(names[offset], (set(), {})) if offset in names else None
+        elif current is not None and kind == _FORMULA and size >= 14:
+            row, col = struct.unpack_from("<HH", data)
+            current[0].add((row, col))
+            if data[12:14] == b"\xff\xff" and data[6] == 2:  # its last value is an error
+                current[1][(row, col)] = _BIFF_ERRORS.get(data[8], "#错误")
+        elif current is not None and kind == _BOOLERR and size >= 8 and data[7] == 1:
+            row, col = struct.unpack_from("<HH", data)
+            current[1][(row, col)] = _BIFF_ERRORS.get(data[6], "#错误")
+        offset += 4 + size
+    return marks
 
 
 _TOO_BIG = f"工作簿过大（超过 {MAX_ROWS:,} 行或单元格过多），请拆分成多个文件导入。"
