@@ -216,6 +216,21 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert runner.invoke(args=["report", "monthly", "--month", "2026-3x", "--user", "reporter"]).exit_code != 0
 
 
+def test_every_sheet_has_a_header_over_every_column(app, scenario):
+    """A sheet whose headers are one short prints every header over the wrong column."""
+    with app.app_context():
+        user = db.session.scalar(sa.select(helpers.User).where(helpers.User.username == "reporter"))
+        sheets = monthly.workbook(user, date(2026, 3, 1), monthly.report_unit(user, "C"))
+        for sheet in sheets:
+            rows = [list(row) for row in sheet.rows]
+            assert max(map(len, rows), default=0) <= len(sheet.headers), sheet.title
+            assert len(sheet.widths or sheet.headers) == len(sheet.formats or sheet.headers) == len(sheet.headers), \
+                sheet.title
+        activities = next(s for s in sheets if s.title == "招商活动")
+        assert activities.headers[:2] == ["序号", "日期"] and [r[:4] for r in activities.rows][0] == [
+            1, date(2026, 3, 2), "专题招商推介会", "丙一推介会"]
+
+
 def test_the_report_page_downloads_the_workbook_and_refuses_bad_input(app, client, scenario, login):
     client.post("/auth/login", data={"username": "reporter", "password": helpers.PASSWORD})
     page = client.get("/reports/").get_data(as_text=True)

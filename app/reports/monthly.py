@@ -303,7 +303,7 @@ def _activities_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Shee
     lines += [[a.occurred_on, ActivityKind.label_of(a.kind), a.summary, None, "是" if a.led_by_top_leader else "否",
                "、".join(x.name for x in a.enterprises) or None, a.outcome, a.unit.name] for a in activities]
     lines.sort(key=lambda line: line[0])
-    return Sheet("招商活动", ["日期", "类别", "名称或事由", "地点", "主要领导带队", "对接企业", "成效", "组织单位"],
+    return Sheet("招商活动", ["序号", "日期", "类别", "名称或事由", "地点", "主要领导带队", "对接企业", "成效", "组织单位"],
                  [[number, *line] for number, line in enumerate(lines, start=1)]
                  + [["合计", f"{len(events)} 场活动、{len(activities)} 次对接"]],
                  widths=[6, 11, 14, 30, 16, 16, 30, 30, 14], formats=["integer", "date"] + [None] * 7,
