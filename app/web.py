@@ -1,10 +1,10 @@
 """Request plumbing shared by every blueprint: the acting user for the audit trail,
 security headers, template filters and pagination."""
 from datetime import UTC, datetime, timedelta, timezone
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import lazyload
@@ -78,6 +78,15 @@ def saved(action, success) -> bool:
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return True
+
+
+def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str):
+    """A file sent as a download: its Chinese name as ``filename*`` (RFC 6266), and for a client
+    that ignores that an ASCII name that still says what it is (Werkzeug's own fallback drops the
+    Chinese and leaves "--2026-10.xlsx")."""
+    response = send_file(path_or_file, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}'
+    return response
 
 
 def local_time(value: datetime | None) -> str:

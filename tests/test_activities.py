@@ -39,6 +39,8 @@ def test_logging_from_the_enterprise_page(app, client, world, login):
     assert client.get(f"/activities/{ident}").status_code == 200
     download = client.get(f"/attachments/{file_id}")
     assert download.status_code == 200 and download.data == b"%PDF-1.4 minutes"
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename=\"attachment-{file_id}.pdf\"; filename*=UTF-8''%E7%BA%AA%E8%A6%81.pdf")
     timeline = client.get(f"/enterprises/{world.enterprise_id}").get_data(as_text=True)
     assert "来访洽谈扩产" in timeline
 

@@ -151,7 +151,8 @@ def test_export_has_every_matching_row(app, client, world, login):
     login("officer", unit="a")
     app.config["PAGE_SIZE"] = 5
     response = client.get("/enterprises/export.xlsx?q=导出")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert response.status_code == 200 and response.headers["Content-Disposition"] == (
+        "attachment; filename=\"enterprises.xlsx\"; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%BA%93.xlsx")
     ws = load_workbook(io.BytesIO(response.data)).active
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 30 and ws["A1"].value == "企业名称"

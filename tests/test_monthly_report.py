@@ -239,6 +239,8 @@ def test_the_report_page_downloads_the_workbook_and_refuses_bad_input(app, clien
     response = client.get("/reports/monthly.xlsx?month=2026-03&unit=C&big=y")
     assert response.status_code == 200
     assert "filename*=UTF-8''%E6%8B%9B%E5%95%86" in response.headers["Content-Disposition"]
+    # a client that ignores the Chinese name still saves a name that says what the file is
+    assert 'filename="monthly-report-C-2026-03.xlsx"' in response.headers["Content-Disposition"]
     summary = openpyxl.load_workbook(io.BytesIO(response.data))["汇总"]
     total = next(row for row in summary.iter_rows(min_row=5, values_only=True) if row[0] == "合计")
     assert list(total[1:10]) == [1, 1, 12000, 2, 0, 600, 600, 1, 1]  # 亿元以上 only, as worked out above

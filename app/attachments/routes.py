@@ -1,4 +1,7 @@
-from flask import abort, send_file
+import re
+from pathlib import Path
+
+from flask import abort
 from flask_login import current_user
 
 from app.attachments import bp
@@ -7,6 +10,7 @@ from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
 from app.models import Activity, Attachment, FundEntry, Project, StageEvent
+from app.web import send_download
 
 # The records attachments may belong to; the file is visible exactly where its record is. Stage
 # events and fund entries are seen through their project.
@@ -23,5 +27,5 @@ def download(attachment_id: int):
     else:
         owner = db.session.get(owner_model, attachment.owner_id) or abort(404)
         get_scoped_or_404(Project, owner.project_id, current_user)
-    return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.name)
+    suffix = re.sub(r"[^0-9A-Za-z.]", "", Path(attachment.name).suffix)
+    return send_download(path_of(attachment), attachment.content_type, attachment.name, f"attachment-{attachment.id}{suffix}")

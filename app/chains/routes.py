@@ -94,14 +94,15 @@ def node(chain_id: int, node_id: int):
                            unlink_form=UnlinkForm(), may_link=current_user.role in LINKERS)
 
 
-def _export(chain_id: int | None, title: str, sheet_of):
+def _export(chain_id: int | None, title: str, ascii_title: str, sheet_of):
     """A workbook of one chain, or of every chain the user sees."""
     stmt = services.visible_chains(current_user)
     if chain_id:
         stmt = stmt.where(Chain.id == _chain_or_404(chain_id).id)
     chains = services.chains_with_nodes(stmt)
     name = f"{title}-{chains[0].name}.xlsx" if chain_id else f"{title}.xlsx"
-    return xlsx_response(name, [sheet_of(chains, chains[0].name if chain_id else "全部产业链")])
+    ascii_name = f"{ascii_title}-{chain_id}.xlsx" if chain_id else f"{ascii_title}.xlsx"
+    return xlsx_response(name, ascii_name, [sheet_of(chains, chains[0].name if chain_id else "全部产业链")])
 
 
 @bp.route("/catalogue.xlsx")
@@ -109,7 +110,7 @@ def _export(chain_id: int | None, title: str, sheet_of):
 @roles_required()
 def catalogue(chain_id: int | None = None):
     """招商目录: the gap nodes and their target enterprises, for a 小分队 to take on a trip."""
-    return _export(chain_id, "招商目录",
+    return _export(chain_id, "招商目录", "investment-directory",
                    lambda chains, what: services.catalogue_sheet(current_user, chains, what, date.today()))
 
 
@@ -118,7 +119,7 @@ def catalogue(chain_id: int | None = None):
 @roles_required()
 def export_nodes(chain_id: int | None = None):
     """The node tree as the chain import reads it."""
-    return _export(chain_id, "产业链环节", lambda chains, _what: services.tree_sheet(chains))
+    return _export(chain_id, "产业链环节", "chain-nodes", lambda chains, _what: services.tree_sheet(chains))
 
 
 def _chain_form(chain: Chain | None) -> ChainForm:

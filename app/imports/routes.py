@@ -80,7 +80,7 @@ def _read(kind: str, path: Path, filename: str, mapping: dict):
 @importers
 def template(kind: str):
     importer = _kind_or_404(kind)
-    return xlsx_response(f"{importer.label}导入模板.xlsx", services.template(importer, current_user))
+    return xlsx_response(f"{importer.label}导入模板.xlsx", f"import-template-{importer.kind}.xlsx", services.template(importer, current_user))
 
 
 @bp.route("/<int:batch_id>")
@@ -183,4 +183,5 @@ def _start(batch_id: int, task: str, take):
 @importers
 def errors(batch_id: int):
     batch = _batch_or_404(batch_id)
-    return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", services.error_sheets(batch))
+    return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", f"import-errors-{batch.id}.xlsx",
+                         services.error_sheets(batch))

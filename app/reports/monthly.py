@@ -342,6 +342,11 @@ def filename(unit: OrgUnit, month: date) -> str:
     return f"招商引资工作月报-{unit.name}-{month:%Y-%m}.xlsx"
 
 
+def ascii_filename(unit: OrgUnit, month: date) -> str:
+    """The name for a client that ignores the Chinese one: still says what it is."""
+    return f"monthly-report-{re.sub(r'[^0-9A-Za-z_-]', '', unit.code) or unit.id}-{month:%Y-%m}.xlsx"
+
+
 def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
              min_amount_wan: Decimal | None = None, today: date | None = None,
              summarised: tuple[list[Row], Row] | None = None) -> list[Sheet]:

@@ -47,4 +47,4 @@ def monthly_workbook():
         return redirect(url_for("reports.index"))
     sheets = monthly.workbook(current_user, month, unit, form.pending.data,
                               BIG_PROJECT_WAN if form.big.data else None)
-    return xlsx_response(monthly.filename(unit, month), sheets)
+    return xlsx_response(monthly.filename(unit, month), monthly.ascii_filename(unit, month), sheets)
