@@ -23,7 +23,8 @@ MASKED = {"password_hash"}
 PLAIN_TYPES = (str, int, bool, float)
 
 
-def _plain(value):
+def plain(value):
+    """A value as JSON keeps it: amounts and dates as text."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (date, datetime)):
@@ -89,7 +90,7 @@ def _after_flush(session: Session, _context) -> None:
     rows = []
     for obj in session.new:
         if isinstance(obj, Audited):
-            changes = {a.key: [None, _plain(getattr(obj, a.key))] for a in _columns(obj)
+            changes = {a.key: [None, plain(getattr(obj, a.key))] for a in _columns(obj)
                        if getattr(obj, a.key) is not None}
             rows.append(_row(session, obj, "create", changes))
     for obj in session.dirty:
@@ -101,7 +102,7 @@ def _after_flush(session: Session, _context) -> None:
                 history = state.attrs[a.key].history
                 if history.added or history.deleted:
                     old = history.deleted[0] if history.deleted else fetched.get(a.key)
-                    old, new = _plain(old), _plain(history.added[0]) if history.added else None
+                    old, new = plain(old), plain(history.added[0]) if history.added else None
                     if old != new:
                         changes[a.key] = [old, new]
             if changes:
@@ -109,7 +110,7 @@ def _after_flush(session: Session, _context) -> None:
     for obj in session.deleted:
         if isinstance(obj, Audited):
             loaded = sa.inspect(obj).dict  # no loading here: the row is already gone
-            changes = {a.key: [_plain(loaded[a.key]), None] for a in _columns(obj) if loaded.get(a.key) is not None}
+            changes = {a.key: [plain(loaded[a.key]), None] for a in _columns(obj) if loaded.get(a.key) is not None}
             rows.append(_row(session, obj, "delete", changes))
     if rows:
         session.connection().execute(sa.insert(AuditLog), rows)
@@ -127,8 +128,8 @@ def log_bulk(session: Session, model, action: str, rows: list[dict], parts: list
     actor, now = session.info.get("actor_id"), utcnow()
 
     def change(value):
-        plain = value if type(value) in PLAIN_TYPES else _plain(value)
-        return [None, plain] if action == "create" else [plain, None]
+        kept = value if type(value) in PLAIN_TYPES else plain(value)
+        return [None, kept] if action == "create" else [kept, None]
 
     entries = [{"at": now, "user_id": actor, "action": action, "record_type": model.__name__,
                 "record_id": row.get("id"), "record_label": _label_of(row),

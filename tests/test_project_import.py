@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.imports.services import BatchError, preview, run
-from app.models import Enterprise, ImportRow, Project, StageEvent, User
-from app.models.enums import ReviewStatus, Role, Stage
+from app.models import Enterprise, FundEntry, ImportRow, Project, StageEvent, User
+from app.models.enums import FundOrigin, ReviewStatus, Role, Stage
 from tests import helpers
 from tests.workbooks import CODE_1, messy_projects
 
@@ -118,6 +118,21 @@ def test_an_admin_import_is_approved_on_entry_and_undo_removes_what_it_created(o
     assert project_named("乳制品深加工项目") is None and project_named("食醋扩产项目") is None
     assert db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == CODE_1)) is None
     assert db.session.get(Enterprise, world.enterprise_id) is not None  # matched, not created: kept
+
+
+def test_an_undo_is_refused_once_a_created_project_has_funds(officer, world, tmp_path):
+    batch, _ = previewed(messy_projects(tmp_path / "项目台账.xlsx"), officer)
+    helpers.commit_batch(batch, officer, True)
+    db.session.commit()
+    vinegar = project_named("食醋扩产项目")
+    db.session.add(FundEntry(project_id=vinegar.id, month=date(2026, 4, 1), origin=FundOrigin.LOCAL, amount_wan=Decimal(500)))
+    db.session.commit()
+    row = db.session.scalar(sa.select(ImportRow.row_number).where(ImportRow.batch_id == batch.id,
+                                                                  ImportRow.record_id == vinegar.id))
+    with pytest.raises(BatchError, match=f"第{row}行新增的项目“食醋扩产项目”已有到位资金或对接记录，不能撤销本批次"):
+        helpers.undo_batch(batch, officer)
+    db.session.rollback()
+    assert project_named("乳制品深加工项目") is not None
 
 
 def test_cli_import_projects(app, runner, world, tmp_path):

@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.audit_trail import log_bulk
+from app.audit_trail import log_bulk, plain
 from app.auth.scope import scoped
 from app.bulk import insert_rows, reserve_ids
 from app.enterprises.search import index_new
@@ -344,7 +344,7 @@ class EnterpriseImporter(Importer):
                 continue
             if key == "last_contacted_on" and enterprise.last_contacted_on and enterprise.last_contacted_on >= new:
                 continue
-            before[key] = _plain(getattr(enterprise, key))
+            before[key] = plain(getattr(enterprise, key))
             setattr(enterprise, key, new)
         added_tags = [t for t in dict.fromkeys(values.get("tags", [])) if t not in enterprise.tag_names]
         enterprise.tags.extend(EnterpriseTag(tag=t) for t in added_tags)
@@ -464,14 +464,6 @@ def _employees(value, unit: str | None) -> int:
     if number != number.to_integral_value():
         raise ValueError(f"员工人数“{value}”应为整数")
     return int(number)
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _typed(key: str, value):

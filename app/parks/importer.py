@@ -6,10 +6,10 @@ updated (a revision is kept, as for any change) or unchanged.
 """
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.audit_trail import plain
 from app.auth.scope import scoped
 from app.excel import fold, parse_date
 from app.extensions import db
@@ -120,7 +120,7 @@ class CapacityImporter(Importer):
         values = dict(plan.values)
         park = db.session.get(Park, values.pop("park_id"))
         item = db.session.get(CapacityItem, plan.record_id) if plan.record_id else None
-        before = {key: _json(getattr(item, key)) for key in services.REVISED} if item else None
+        before = {key: plain(getattr(item, key)) for key in services.REVISED} if item else None
         return services.save_item(by, park, values, item, today=context.today), before
 
     def undo(self, row, item: CapacityItem, by: User) -> None:
@@ -130,13 +130,6 @@ class CapacityImporter(Importer):
         before = dict(row.before)
         before["as_of"] = date.fromisoformat(before["as_of"])
         services.save_item(by, item.park, before, item, today=date.max)
-
-
-def _json(value):
-    """A value as the batch keeps it for undo: dates and amounts as text."""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value) if isinstance(value, Decimal) else value
 
 
 register(CapacityImporter())
