@@ -224,7 +224,9 @@ report_cli = AppGroup("report", help="报表")
 @click.option("-o", "output", type=click.Path(dir_okay=False), help="工作簿路径（默认：当前目录下按单位和月份命名）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总（不写工作簿，除非同时给出 -o）")
 @click.option("--user", "username", help="以该用户的数据范围出报（默认：第一个在用的系统管理员）")
-def report_monthly(month, unit_code, include_pending, output, as_json, username):
+@click.option("--unit-amount", "amount_unit", type=click.Choice(monthly.AMOUNT_UNITS), default="万元", show_default=True,
+              help="汇总类工作表的金额单位（明细表始终为万元）")
+def report_monthly(month, unit_code, include_pending, output, as_json, username, amount_unit):
     """The monthly report (招商引资工作月报): the workbook, or its summary as JSON."""
     user = _acting_user(username)
     try:
@@ -233,14 +235,15 @@ def report_monthly(month, unit_code, include_pending, output, as_json, username)
         unit = monthly.report_unit(user, unit_code or root)
     except monthly.ReportError as error:
         raise click.ClickException(str(error))
-    rows, total = monthly.summary(user, first, unit, include_pending)
+    report = monthly.summary(user, first, unit, include_pending)
     if output or not as_json:
         path = Path(output or monthly.filename(unit, first))
-        write_workbook(path, monthly.workbook(user, first, unit, include_pending, summarised=(rows, total)))
+        write_workbook(path, monthly.workbook(user, report, include_pending, amount_unit=amount_unit),
+                       footer=f"{unit.name}  {date.today().isoformat()}")
         if not as_json:
             click.echo(f"已生成 {path}")
     if as_json:
-        click.echo(json.dumps(monthly.as_json(first, unit, rows, total), ensure_ascii=False))
+        click.echo(json.dumps(monthly.as_json(report), ensure_ascii=False))
 
 
 def init_app(app: Flask) -> None:

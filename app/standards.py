@@ -66,6 +66,20 @@ def industry_code(text: str) -> str:
     return section + match[2]
 
 
+SECTORS = ("第一产业", "第二产业", "第三产业")
+
+
+def sector_of(code: str | None) -> str | None:
+    """The 三次产业 of a GB/T 4754-2017 code, as 国家统计局's 三次产业划分规定 (2018) has them: 一产 is
+    门类 A, 二产 B–E, 三产 the rest; the support services 05, 11 and repair 43 count as 三产."""
+    if not code:
+        return None
+    letter, division = code[0], code[1:3]
+    if division in ("05", "11", "43") or letter not in "ABCDE":
+        return SECTORS[2]
+    return SECTORS[0] if letter == "A" else SECTORS[1]
+
+
 # GB/T 2260: a place is written in full (山西省, 大同市, 内蒙古自治区, 昆山市, 沛县) or short (山西, 大同,
 # 内蒙古, 昆山); both name one code.
 _REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治县", "自治旗", "省", "市",

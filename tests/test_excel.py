@@ -11,6 +11,7 @@ from app.enterprises.importer import EnterpriseImporter
 from app.excel import (
     ExcelError,
     Matcher,
+    Percent,
     Sheet,
     parse_amount_wan,
     parse_date,
@@ -213,40 +214,49 @@ def test_written_workbook_holds_any_text_many_columns_and_several_sheets(tmp_pat
     path = tmp_path / "wide.xlsx"
     headers = [f"列{i}" for i in range(30)]
     row = ["a<b>&\"c\"\x01\x0b", True, datetime(2026, 3, 4, 12, 0), *range(27)]
-    write_workbook(path, [Sheet("甲&<表>", headers, [row], widths=[20, 8]), Sheet("乙", ["名称"], [["汾酒"]] * 3)])
+    write_workbook(path, [Sheet("甲&<表>", headers, [row]), Sheet("乙", ["名称"], [["汾酒"]] * 3)])
     book = load_workbook(path)
     first, second = book["甲&<表>"], book["乙"]
     assert first["A2"].value == "a<b>&\"c\"" and first["B2"].value is True  # control characters dropped
     assert first["C2"].value == datetime(2026, 3, 4, 12, 0) and first["AD2"].value == 26
-    assert first["AD1"].value == "列29" and first["A1"].font.b and first.column_dimensions["A"].width == 20
+    assert first["AD1"].value == "列29" and first["A1"].font.b
     assert [c.value for c in second["A"]] == ["名称", "汾酒", "汾酒", "汾酒"]
     sheets = CalamineWorkbook.from_path(str(path))
     assert sheets.get_sheet_by_name("乙").to_python() == [["名称"], ["汾酒"], ["汾酒"], ["汾酒"]]
 
 
-def test_a_printed_sheet_has_its_title_merged_headers_formats_borders_and_page_setup(tmp_path):
+def test_every_sheet_prints_with_its_title_merged_headers_formats_borders_and_page_setup(tmp_path):
     path = tmp_path / "report.xlsx"
     sheet = Sheet("汇总", ["单位", "签约项目数", "签约额(万元)", "开工率", "签约日期"],
-                  [["甲市", 2, Decimal("1234.5"), 0.5, date(2026, 3, 1)], ["合计", 2, Decimal("1234.5"), None, None]],
-                  widths=[16, 10, 14, 10, 12], above=[["甲市招商引资工作月报（2026年3月）"], ["填报单位：甲市", None, "报送日期：2026-04-02"]],
-                  groups=[("本月", 1, 2), ("本年累计", 3, 3)], formats=[None, "integer", "amount", "percent", "date"],
-                  printed=True)
-    write_workbook(path, [sheet, Sheet("明细", ["名称"], [["=1+1"]])])
+                  [["甲市", 2, Decimal("1234.5"), Percent(0.5), date(2026, 3, 1)], ["合计", 2, Decimal("1234.5")]],
+                  heading="甲市招商引资工作月报（2026年3月）", byline=("填报单位：甲市", "报送日期：2026-04-02"),
+                  groups=[("本月", 1, 2), ("本年累计", 3, 3)])
+    long_text = "一二三四五六七八九十" * 20
+    write_workbook(path, [sheet, Sheet("明细", ["名称", "说明"], [["=1+1", long_text]])], footer="甲市  2026-04-02")
     book = load_workbook(path)
     ws = book["汇总"]
-    assert ws["A1"].value == "甲市招商引资工作月报（2026年3月）" and ws["A1"].font.b and ws["A1"].font.sz == 14
+    assert ws["A1"].value == "甲市招商引资工作月报（2026年3月）" and ws["A1"].font.b and ws["A1"].font.sz == 16
     assert ws["A2"].value == "填报单位：甲市" and ws["C2"].value == "报送日期：2026-04-02"
-    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:E1", "B3:C3", "A3:A4", "E3:E4"}
+    assert ws["C2"].alignment.horizontal == "right"
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:E1", "A2:B2", "C2:E2", "B3:C3", "A3:A4", "E3:E4"}
     assert [ws.cell(3, c).value for c in range(1, 6)] == ["单位", "本月", None, "本年累计", "签约日期"]
     assert [ws.cell(4, c).value for c in range(2, 5)] == ["签约项目数", "签约额(万元)", "开工率"]
     assert ws.freeze_panes == "A5" and ws.print_title_rows == "$1:$4"
-    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("portrait", 9)  # narrow: portrait
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert [ws.cell(5, c).number_format for c in range(2, 6)] == ["#,##0", "#,##0.00", "0.00%", "yyyy-mm-dd"]
+    assert ws.oddFooter.left.text == "甲市  2026-04-02" and ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.oddFooter.right.text == "&A"  # the sheet's name: which table a loose page belongs to
+    # formats follow the values: whole numbers, amounts, shares, dates
+    assert [ws.cell(5, c).number_format for c in range(2, 6)] == ["0", "#,##0.00", "0.00%", "yyyy-mm-dd"]
     assert ws["C5"].value == 1234.5 and ws["E5"].is_date and ws["D5"].value == 0.5
-    assert ws["A5"].border.left.style == "thin" and ws["E6"].border.bottom.style == "thin"  # blanks bordered too
-    assert ws["A6"].font.b and ws["C6"].font.b and not ws["A5"].font.b  # the 合计 row
-    assert ws["B4"].alignment.wrap_text and ws["B4"].font.b
-    assert ws.column_dimensions["C"].width == 14
+    # every cell of the table bordered, those a short 合计 row leaves blank too; 合计 in bold
+    assert ws["A5"].border.left.style == "thin" and ws["E6"].border.bottom.style == "thin"
+    assert ws["A6"].font.b and ws["C6"].font.b and not ws["A5"].font.b
+    assert ws["B4"].alignment.wrap_text and ws["B4"].font.b and ws.row_dimensions[4].height >= 19
+    # widths from content: the amount's column fits "1,234.50"
+    assert ws.column_dimensions["C"].width >= len("1,234.50") + 1
     plain = book["明细"]
-    assert plain["A2"].value == "=1+1" and plain.freeze_panes == "A2" and plain.print_title_rows is None
+    assert plain["A2"].value == "=1+1" and plain.freeze_panes == "A2" and plain.print_title_rows == "$1:$1"
+    # a long text wraps in its column, and the row is as tall as its lines (WPS does not size rows)
+    assert plain["B2"].alignment.wrap_text and plain.column_dimensions["B"].width <= 62
+    assert plain.row_dimensions[2].height >= 15 * 4

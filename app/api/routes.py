@@ -36,5 +36,4 @@ def monthly_report():
         return {"error": "not_found", "message": str(error)}, 404
     except monthly.ReportError as error:
         return {"error": "bad_request", "message": str(error)}, 400
-    rows, total = monthly.summary(current_user, month, unit, request.args.get("pending") == "1")
-    return monthly.as_json(month, unit, rows, total)
+    return monthly.as_json(monthly.summary(current_user, month, unit, request.args.get("pending") == "1"))

@@ -409,11 +409,9 @@ def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date) -> 
     """The 招商目录 as a sheet to print and take along: a title, who exported it and when, the gap
     node's columns and the target's under two group headers."""
     return Sheet("招商目录", CATALOGUE_HEADERS, catalogue_rows(user, chains),
-                 widths=[12, 6, 24, 8, 20, 30, 20, 10, 12, 20, 10, 11, 10, 13],
-                 above=[[f"招商目录（{what}）"], [f"导出：{user.display_name}（{user.unit.name}）", *[None] * 10,
-                                                 f"导出日期：{today.isoformat()}"]],
-                 groups=[("短板环节", 0, 4), ("目标企业", 5, 13)], formats=[None] * 11 + ["date", None, None],
-                 printed=True)
+                 heading=f"招商目录（{what}）",
+                 byline=(f"导出：{user.display_name}（{user.unit.name}）", f"导出日期：{today.isoformat()}"),
+                 groups=[("短板环节", 0, 4), ("目标企业", 5, 13)])
 
 
 def tree_sheet(chains: list[Chain]) -> Sheet:
@@ -422,7 +420,7 @@ def tree_sheet(chains: list[Chain]) -> Sheet:
              node.name, node.industry_codes, node.gap_label, node.description, node.key_technologies]
             for chain in chains for node, _depth in tree(chain))
     return Sheet("产业链环节", ["产业链", "链段", "上级环节", "环节", "国标行业代码", "短板标识", "描述", "关键技术"],
-                 rows, widths=[14, 6, 32, 20, 16, 8, 30, 30])
+                 rows)
 
 
 def node_options(user: User) -> list[tuple[int, str]]:

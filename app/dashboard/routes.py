@@ -10,7 +10,7 @@ from app.auth.scope import scoped
 from app.chains import services as chain_services
 from app.dashboard import bp
 from app.extensions import db
-from app.models import Project
+from app.models import BIG_PROJECT_WAN, Project
 from app.models.enums import Stage
 from app.projects import indicators, services, warnings
 from app.projects.indicators import PIPELINE, Scope
@@ -24,7 +24,9 @@ def index():
     include_pending = request.args.get("pending") == "1"
     scope = Scope(current_user, include_pending=include_pending)
     month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
-    month, year = indicators.stage_figures_over(scope, [(month_start, today), (year_start, today)])
+    periods = [(month_start, today), (year_start, today)]
+    month, year = indicators.stage_figures_over(scope, periods)
+    (big_month,), (big_year,) = indicators.tier_counts(scope, periods, [BIG_PROJECT_WAN])
     funds_month = sum(indicators.funds(scope, month_start, today).values())
     funds_year = indicators.funds(scope, year_start, today)
     trend = indicators.monthly_trend(scope, today.year, today)
@@ -34,8 +36,7 @@ def index():
              "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
     return render_template(
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
-        big_month=indicators.big_signed_count(scope, month_start, today),
-        big_year=indicators.big_signed_count(scope, year_start, today), funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
+        big_month=big_month, big_year=big_year, funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
         rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
         pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in Stage],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),

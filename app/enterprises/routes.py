@@ -74,8 +74,7 @@ def export():
     form = _filter_form()
     stmt = services.search(current_user, form.valid_data())
     rows = services.export_rows(stmt)
-    return xlsx_response("企业库.xlsx", "enterprises.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows,
-                                                widths=[36, 22, 8, 12, 8, 8, 8, 24, 12, 8, 16, 10, 12, 10, 14])])
+    return xlsx_response("企业库.xlsx", "enterprises.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows)])
 
 
 def _editor_form(obj=None) -> EnterpriseForm:

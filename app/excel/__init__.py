@@ -20,8 +20,8 @@ from app.excel.read import (
     read_source,
     split_unit,
 )
-from app.excel.write import Sheet, write_workbook, xlsx_response
+from app.excel.write import Percent, Sheet, write_workbook, xlsx_response
 
 __all__ = ["MAX_ROWS", "Column", "ExcelError", "FieldSpec", "Matcher", "SheetTable", "Source", "SourceRow",
            "as_typed", "column_letter", "fold", "header_key", "parse_amount_wan", "parse_date", "parse_date_precision",
-           "parse_number", "read_source", "split_unit", "Sheet", "write_workbook", "xlsx_response"]
+           "parse_number", "read_source", "split_unit", "Percent", "Sheet", "write_workbook", "xlsx_response"]

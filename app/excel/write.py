@@ -1,13 +1,16 @@
 """Writing workbooks: tables streamed as the parts of an .xlsx in constant memory, text as text
-(an inline string is never a formula, so nothing is prefixed), dates as date cells, and sheets to
-print as they are."""
-import re
+(an inline string is never a formula, so nothing is prefixed), dates as date cells, and every sheet
+ready to print on A4 as it is."""
+import math
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import chain, islice
 from typing import Any, Iterable
 
+from flask_login import current_user
 
 from app.excel.read import column_letter
 from app.web import send_download
@@ -21,136 +24,237 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_STYLES = (f'{_HEAD}<styleSheet {_NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
-           '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font>'
-           '<font><b/><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="14"/><name val="Calibri"/></font></fonts>'
-           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-           '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-           '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border>'
-           '</borders>'
-           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-           '<cellXfs count="15"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-           '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-           # A printed sheet: its title, its header cells, then its cells by format, plain and bold (合计).
-           '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
-           '<alignment horizontal="center" vertical="center"/></xf>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" '
-           'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-           + "".join(f'<xf numFmtId="{fmt}" fontId="{font}" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" '
-                     f'applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="center"/></xf>'
-                     for font in (0, 1) for fmt in (0, 164, 4, 10, 3))
-           + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-_BOLD, _DAY, _TITLE, _HEADER = 1, 2, 3, 4  # cellXfs above
-# A printed sheet's cell style by column format (0.00 for amounts, 0.00% for rates); +5 in a 合计 row.
-_PRINTED = {None: 5, "date": 6, "amount": 7, "percent": 8, "integer": 9}
-_TOTAL_SHIFT = 5
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
+
+
+class Percent(float):
+    """A share, printed as a percentage (0.5 → 50.00%)."""
+
+
+# Number formats a cell takes from its value: text, a whole number, an amount (0.00 with
+# thousands), a share, a date.
+_FORMATS = {"text": 0, "integer": 1, "amount": 4, "percent": 10, "date": 164}
+_KIND = {str: "text", int: "integer", Decimal: "amount", Percent: "percent", date: "date", datetime: "date",
+         float: "text", bool: "text"}
+_FONTS = ('<font><sz val="11"/><name val="Calibri"/></font>'
+          '<font><b/><sz val="11"/><name val="Calibri"/></font>'
+          '<font><b/><sz val="16"/><name val="Calibri"/></font>')
+_TITLE, _BYLINE_LEFT, _BYLINE_RIGHT, _HEADER = 1, 2, 3, 4
+_TABLE = 5  # then one style per (bold, number format): a 合计 row is bold
+
+
+def _table_style(kind: str, bold: bool) -> int:
+    return _TABLE + (len(_FORMATS) if bold else 0) + list(_FORMATS).index(kind)
+
+
+def _styles() -> str:
+    xf = '<xf numFmtId="{fmt}" fontId="{font}" fillId="0" borderId="{border}" xfId="0" applyNumberFormat="1" ' \
+         'applyFont="1" applyBorder="1" applyAlignment="1"><alignment {align}/></xf>'
+    fixed = [xf.format(fmt=0, font=0, border=0, align=""),
+             xf.format(fmt=0, font=2, border=0, align='horizontal="center" vertical="center"'),
+             xf.format(fmt=0, font=0, border=0, align='horizontal="left" vertical="center"'),
+             xf.format(fmt=0, font=0, border=0, align='horizontal="right" vertical="center"'),
+             xf.format(fmt=0, font=1, border=1, align='horizontal="center" vertical="center" wrapText="1"')]
+    table = [xf.format(fmt=fmt, font=int(bold), border=1,
+                       align='vertical="center" wrapText="1"' if kind == "text" else 'vertical="center"')
+             for bold in (False, True) for kind, fmt in _FORMATS.items()]
+    cells = fixed + table
+    return (f'{_HEAD}<styleSheet {_NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+            f'<fonts count="3">{_FONTS}</fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border>'
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(cells)}">{"".join(cells)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+_STYLES = _styles()
+_NOT_XML = str.maketrans("", "", "".join(map(chr, [*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])))
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+
+# The page: A4 with 1 cm margins, in pixels at 96 dpi as column widths are measured (a width unit
+# is the width of a digit, 7 px, plus 5 px padding per column). A sheet prints no smaller than 80 %,
+# so 11 pt text stays above 8 pt; wider sheets wrap their longest text columns to fit.
+_LANDSCAPE_PX, _PORTRAIT_PX, _MIN_SCALE = 1047, 718, 0.8
+_LINE_PT = 15  # the height of a line of 11 pt text, CJK included
+_SAMPLE = 200  # rows read ahead to size the columns of a streamed table
 
 
 @dataclass
 class Sheet:
+    """A table to write and print: optionally a title (``heading``) merged across it and a line under
+    it with a note on each side (``byline``: 填报单位 …, 报送日期 …), group headers merged over runs of
+    columns (label, first, last; 0-based) with the other headers merged down beside them, then the
+    rows. A row whose first cell is 合计 is bold. Numbers take their format from their type (see
+    ``Percent``); column widths come from the headers and the first rows."""
+
     title: str
     headers: list[str]
     rows: Iterable[Iterable[Any]]
-    widths: list[int] | None = None
-    # A sheet to print as it is (a report sent upward): lines above the table (the first, a title,
-    # is merged across it), group headers merged over runs of columns (label, first, last; 0-based)
-    # with the other headers merged down beside them, a format per column ("amount", "percent",
-    # "integer", "date" or None), borders, a bold 合计 row, and A4 landscape fitted to the page
-    # width with the title and header rows repeated on every page.
-    above: list[list[Any]] = field(default_factory=list)
+    heading: str | None = None
+    byline: tuple[str, str] | None = None
     groups: list[tuple[str, int, int]] = field(default_factory=list)
-    formats: list[str | None] | None = None
-    printed: bool = False
     # Drop-down lists: column index → a range of allowed values on another sheet ('可选值'!$A$2:$A$9).
     choices: dict[int, str] = field(default_factory=dict)
 
     @property
     def header_end(self) -> int:
         """The row number of the last header row (1-based)."""
-        return len(self.above) + (2 if self.groups else 1)
+        return (self.heading is not None) + (self.byline is not None) + (2 if self.groups else 1)
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.translate(_NOT_XML).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _cell(ref: str, value: Any, style: int = 0, day_style: int = _DAY) -> str:
-    """One <c> element; text inline, dates as serial days with the date style."""
+def _kind(value: Any) -> str:
+    return _KIND.get(type(value)) or next((k for t, k in _KIND.items() if isinstance(value, t)), "text")
+
+
+def _cell(ref: str, value: Any, style: int) -> str:
+    """One <c> element; text inline, dates as serial days."""
     if isinstance(value, str):
         return f'<c r="{ref}" t="inlineStr" s="{style}"><is><t xml:space="preserve">{_xml(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b" s="{style}"><v>{int(value)}</v></c>'
     if isinstance(value, datetime):
-        return f'<c r="{ref}" s="{day_style}"><v>{(value.replace(tzinfo=None) - _EXCEL_EPOCH) / timedelta(days=1)}</v></c>'
+        return f'<c r="{ref}" s="{style}"><v>{(value.replace(tzinfo=None) - _EXCEL_EPOCH) / timedelta(days=1)}</v></c>'
     if isinstance(value, date):
-        return f'<c r="{ref}" s="{day_style}"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
+        return f'<c r="{ref}" s="{style}"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
     return f'<c r="{ref}" s="{style}"><v>{float(value)!r}</v></c>'
 
 
-def _head_rows(spec: Sheet, columns: list[str]) -> tuple[list[str], list[str]]:
-    """The rows above the data (title lines, group headers, headers) and the ranges they merge."""
-    rows, merges, last = [], [], columns[-1]
-    for r, line in enumerate(spec.above, start=1):
-        title = r == 1 and len(line) == 1
-        style = _TITLE if title else 0
-        rows.append(f'<row r="{r}">' + "".join(_cell(f"{columns[c]}{r}", v, style) for c, v in enumerate(line)
-                                               if v is not None) + "</row>")
-        if title and len(columns) > 1:
-            merges.append(f"A{r}:{last}{r}")
-    r = len(spec.above) + 1
-    style = _HEADER if spec.printed else _BOLD
+def text_width(text: str) -> float:
+    """How wide text prints, in digit widths: a CJK character (three bytes of UTF-8) is 2.1."""
+    return len(text) + (len(text.encode()) - len(text)) * 0.55
+
+
+def _shown(value: Any) -> str:
+    """A value as its cell shows it, for sizing."""
+    if isinstance(value, Percent):
+        return f"{value:.2%}"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, (date, datetime)):
+        return "0000-00-00"
+    return str(value)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines text takes wrapped in a column ``width`` digits wide."""
+    room = max(width - 1.5, 1)
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
+
+
+@dataclass
+class _Layout:
+    widths: list[float]
+    landscape: bool
+    fits: bool  # on one page width; else printed at full size across pages, the first column repeated
+
+
+def _layout(spec: Sheet, sample: list[list]) -> _Layout:
+    """Column widths from the headers and the first rows; landscape when portrait is too narrow;
+    the longest text columns narrowed (their text wraps, down to four CJK characters a line) until
+    the sheet fits the page width at the least scale. A sheet that still does not fit (a template
+    of 30 columns) prints at full size across pages instead of shrinking."""
+    widths, texts = [], []
+    for c, header in enumerate(spec.headers):
+        values = [row[c] for row in sample if c < len(row) and row[c] is not None]
+        text = not values or any(isinstance(v, str) for v in values)
+        header_width = text_width(str(header))  # a header wraps, over up to three lines
+        needed = max([min(header_width, max(8.0, math.ceil(header_width / 3)))]
+                     + [min(text_width(line), 60) for v in values for line in _shown(v).split("\n")])
+        widths.append(max(4.0, needed + (2 if text else 1)))
+        texts.append(text)
+    pixels = lambda ws: sum(w * 7 + 5 for w in ws)  # noqa: E731
+    limit, floor = _LANDSCAPE_PX / _MIN_SCALE, 9.5
+    cap = max(widths, default=0)
+    while pixels(widths) > limit and cap > floor:
+        cap = max(cap - 1, floor)
+        widths = [min(w, cap) if text else w for w, text in zip(widths, texts)]
+    return _Layout(widths, landscape=pixels(widths) > _PORTRAIT_PX, fits=pixels(widths) <= limit)
+
+
+def _head_rows(spec: Sheet, layout: _Layout, columns: list[str]) -> tuple[list[str], list[str]]:
+    """The rows above the data (title, byline, group headers, headers) and the ranges they merge."""
+    rows, merges, last, r = [], [], columns[-1], 1
+    if spec.heading is not None:
+        rows.append(f'<row r="1" ht="28" customHeight="1">{_cell("A1", spec.heading, _TITLE)}</row>')
+        if len(columns) > 1:
+            merges.append(f"A1:{last}1")
+        r += 1
+    if spec.byline is not None:
+        left, right = spec.byline  # the left half of the columns and the right half
+        if len(columns) == 1:
+            cells = _cell(f"A{r}", f"{left}  {right}", _BYLINE_LEFT)
+        else:
+            split = len(columns) // 2
+            cells = _cell(f"A{r}", left, _BYLINE_LEFT) + _cell(f"{columns[split]}{r}", right, _BYLINE_RIGHT)
+            merges += [f"{a}{r}:{b}{r}" for a, b in ((columns[0], columns[split - 1]), (columns[split], last)) if a != b]
+        rows.append(f'<row r="{r}" ht="20" customHeight="1">{cells}</row>')
+        r += 1
+    lines = max(_lines(str(h), w) for h, w in zip(spec.headers, layout.widths))
+    height = f' ht="{_LINE_PT * lines + 4}" customHeight="1"'
     if not spec.groups:
-        rows.append(f'<row r="{r}">' + "".join(_cell(f"{columns[c]}{r}", str(h), style)
-                                               for c, h in enumerate(spec.headers)) + "</row>")
+        rows.append(f'<row r="{r}"{height}>' + "".join(_cell(f"{columns[c]}{r}", str(h), _HEADER)
+                                                        for c, h in enumerate(spec.headers)) + "</row>")
         return rows, merges
     grouped = {c: (label, first, end) for label, first, end in spec.groups for c in range(first, end + 1)}
     upper, lower = [], []
     for c, header in enumerate(spec.headers):
         if c in grouped:
             label, first, end = grouped[c]
-            upper.append(_cell(f"{columns[c]}{r}", label if c == first else "", style))
+            upper.append(_cell(f"{columns[c]}{r}", label if c == first else "", _HEADER))
             if c == first and end > first:
                 merges.append(f"{columns[first]}{r}:{columns[end]}{r}")
-            lower.append(_cell(f"{columns[c]}{r + 1}", str(header), style))
+            lower.append(_cell(f"{columns[c]}{r + 1}", str(header), _HEADER))
         else:  # a header without a group spans both rows
-            upper.append(_cell(f"{columns[c]}{r}", str(header), style))
-            lower.append(_cell(f"{columns[c]}{r + 1}", "", style))
+            upper.append(_cell(f"{columns[c]}{r}", str(header), _HEADER))
+            lower.append(_cell(f"{columns[c]}{r + 1}", "", _HEADER))
             merges.append(f"{columns[c]}{r}:{columns[c]}{r + 1}")
-    rows += [f'<row r="{r}">{"".join(upper)}</row>', f'<row r="{r + 1}">{"".join(lower)}</row>']
+    rows += [f'<row r="{r}" ht="{_LINE_PT + 6}" customHeight="1">{"".join(upper)}</row>',
+             f'<row r="{r + 1}"{height}>{"".join(lower)}</row>']
     return rows, merges
 
 
-def _write_sheet(out, spec: Sheet) -> None:
+def _data_row(r: int, row: list, columns: list[str], widths: list[float]) -> str:
+    """A table row: every cell bordered, blanks too; text wraps, and the row is as tall as its
+    tallest cell (WPS does not size rows when it opens a file)."""
+    bold = bool(row) and row[0] == "合计"
+    cells, lines = [], 1
+    for c, value in enumerate(row + [None] * (len(columns) - len(row))):  # a short row is bordered across
+        ref = f"{columns[c] if c < len(columns) else column_letter(c)}{r}"
+        if value is None:
+            cells.append(f'<c r="{ref}" s="{_table_style("text", bold)}"/>')
+            continue
+        kind = _kind(value)
+        cells.append(_cell(ref, value, _table_style(kind, bold)))
+        if kind == "text" and c < len(widths):
+            text = str(value)
+            if len(text) * 2 > widths[c] - 1.5 or "\n" in text:
+                lines = max(lines, _lines(text, widths[c]))
+    height = f' ht="{_LINE_PT * lines + 2}" customHeight="1"' if lines > 1 else ""
+    return f'<row r="{r}"{height}>{"".join(cells)}</row>'
+
+
+def _write_sheet(out, spec: Sheet, footer: str) -> _Layout:
+    rows = iter(spec.rows)
+    sample = [list(row) for row in islice(rows, _SAMPLE)]
+    layout = _layout(spec, sample)
     top = spec.header_end
-    head = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if spec.printed else ""
-    out.write(f'{_HEAD}<worksheet {_NS}>{head}<sheetViews><sheetView workbookViewId="0">'
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                   for i, w in enumerate(layout.widths, start=1))
+    out.write(f'{_HEAD}<worksheet {_NS}><sheetPr><pageSetUpPr fitToPage="{int(layout.fits)}"/></sheetPr>'
+              '<sheetViews><sheetView workbookViewId="0">'
               f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
-              '<selection pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'.encode())
-    if spec.widths:
-        out.write(("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                                      for i, w in enumerate(spec.widths, start=1)) + "</cols>").encode())
+              '<selection pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+              f'<cols>{cols}</cols>'.encode())
     columns = [column_letter(i) for i in range(len(spec.headers))]
-    head_rows, merges = _head_rows(spec, columns)
-    styles = [_PRINTED.get(f, 5) for f in (spec.formats or [None] * len(columns))] if spec.printed else None
+    head_rows, merges = _head_rows(spec, layout, columns)
     chunk = ["<sheetData>", *head_rows]
-    for r, row in enumerate(spec.rows, start=top + 1):
-        cells = []
-        if styles:  # every cell bordered, so blanks too; a 合计 row in bold
-            row = list(row)
-            shift = _TOTAL_SHIFT if row and row[0] == "合计" else 0
-            for c, value in enumerate(row):
-                style = styles[c] + shift if c < len(styles) else 5
-                ref = f"{columns[c] if c < len(columns) else column_letter(c)}{r}"
-                cells.append(f'<c r="{ref}" s="{style}"/>' if value is None
-                             else _cell(ref, value, style, _PRINTED["date"] + shift))
-        else:
-            for c, value in enumerate(row):
-                if value is not None:
-                    cells.append(_cell(f"{columns[c] if c < len(columns) else column_letter(c)}{r}", value))
-        chunk.append(f'<row r="{r}">{"".join(cells)}</row>')
+    for r, row in enumerate(chain(sample, rows), start=top + 1):
+        chunk.append(_data_row(r, row if isinstance(row, list) else list(row), columns, layout.widths))
         if len(chunk) >= 1000:
             out.write("".join(chunk).encode())
             chunk.clear()
@@ -164,26 +268,34 @@ def _write_sheet(out, spec: Sheet) -> None:
             f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="不在可选值中" '
             f'error="请从下拉列表中选择" sqref="{columns[c]}{first}:{columns[c]}{last}"><formula1>{_xml(ref)}</formula1>'
             '</dataValidation>' for c, ref in sorted(spec.choices.items())) + "</dataValidations>")
-    if spec.printed:
-        chunk.append('<printOptions horizontalCentered="1"/>'
-                     '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
-    chunk.append("</worksheet>")
+    fit = 'fitToWidth="1" fitToHeight="0"' if layout.fits else 'scale="100"'
+    chunk.append('<printOptions horizontalCentered="1"/>'
+                 '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+                 f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
+                 f'{fit}/>'
+                 f'<headerFooter><oddFooter>{_xml("&L" + footer.replace("&", "&&") + "&C第 &P 页 共 &N 页&R&A")}'
+                 '</oddFooter></headerFooter></worksheet>')
     out.write("".join(chunk).encode())
+    return layout
 
 
-def _print_titles(sheets: list[Sheet]) -> str:
-    """The rows each printed sheet repeats on every page: its title lines and headers."""
-    names = "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-                    f"'{_xml(spec.title[:31])}'!$1:${spec.header_end}</definedName>"
-                    for i, spec in enumerate(sheets) if spec.printed)
-    return f"<definedNames>{names}</definedNames>" if names else ""
+def _print_titles(sheets: list[Sheet], layouts: list[_Layout]) -> str:
+    """What each sheet repeats on every printed page: its title, byline and header rows, and its
+    first column too where the sheet runs across pages."""
+    names = []
+    for i, (spec, layout) in enumerate(zip(sheets, layouts)):
+        name = f"'{_xml(spec.title[:31]).replace(chr(39), chr(39) * 2)}'"
+        column = "" if layout.fits else f"{name}!$A:$A,"
+        names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                     f"{column}{name}!$1:${spec.header_end}</definedName>")
+    return f"<definedNames>{''.join(names)}</definedNames>"
 
 
-def write_workbook(target, sheets: list[Sheet]) -> None:
-    """Write the sheets as an .xlsx to a path or a binary file: a bold, frozen header row (below any
-    title lines), then the rows; dates as date cells, numbers as numbers, text as inline text (so
-    "=1+1" stays text and reads back as typed). A ``printed`` sheet also gets borders, formats and its page setup."""
+def write_workbook(target, sheets: list[Sheet], footer: str = "") -> None:
+    """Write the sheets as an .xlsx to a path or a binary file: for each, a frozen header (below
+    its title), then the rows; dates as date cells, numbers as numbers, text as inline text (so
+    "=1+1" stays text and reads back as typed); borders, and A4 set up with the header rows
+    repeated and a footer (``footer`` on the left: whose and when; 第 N 页 共 M 页; the sheet's name)."""
     count = len(sheets)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", (
@@ -197,25 +309,29 @@ def write_workbook(target, sheets: list[Sheet]) -> None:
         package.writestr("_rels/.rels", (
             f'{_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        package.writestr("xl/workbook.xml", (
-            f'{_HEAD}<workbook {_NS}><sheets>'
-            + "".join(f'<sheet name="{_xml(spec.title[:31])}" sheetId="{i}" r:id="rId{i}"/>'
-                      for i, spec in enumerate(sheets, start=1)) + "</sheets>" + _print_titles(sheets) + "</workbook>"))
         package.writestr("xl/_rels/workbook.xml.rels", (
             f'{_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                       for i in range(1, count + 1))
             + f'<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'))
         package.writestr("xl/styles.xml", _STYLES)
+        layouts = []
         for i, spec in enumerate(sheets, start=1):
             with package.open(f"xl/worksheets/sheet{i}.xml", "w") as out:
-                _write_sheet(out, spec)
+                layouts.append(_write_sheet(out, spec, footer))
+        # after the sheets: what each repeats depends on how it was laid out
+        package.writestr("xl/workbook.xml", (
+            f'{_HEAD}<workbook {_NS}><sheets>'
+            + "".join(f'<sheet name="{_xml(spec.title[:31])}" sheetId="{i}" r:id="rId{i}"/>'
+                      for i, spec in enumerate(sheets, start=1)) + "</sheets>" + _print_titles(sheets, layouts)
+            + "</workbook>"))
 
 
 def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet]):
-    """A download of the workbook, built in a temporary file (memory stays flat for big exports).
-    ``filename`` is the Chinese name, ``ascii_name`` the one for clients that ignore it."""
+    """A download of the workbook, built in a temporary file (memory stays flat for big exports),
+    its footer naming the user's unit and the day. ``filename`` is the Chinese name, ``ascii_name``
+    the one for clients that ignore it."""
     handle = tempfile.TemporaryFile()
-    write_workbook(handle, sheets)
+    write_workbook(handle, sheets, footer=f"{current_user.unit.name}  {date.today().isoformat()}")
     handle.seek(0)
     return send_download(handle, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, ascii_name)

@@ -613,9 +613,8 @@ def template(importer: Importer, by: User) -> list[Sheet]:
                   "、".join(choices[f][:30]) + ("…" if len(choices.get(f, [])) > 30 else "") if f in choices else "",
                   "、".join(importer.fields[f][1:])] for i, f in enumerate(fields)]
     return [Sheet("导入模板", headers, [["示例", *(importer.example.get(f) for f in fields)]],
-                  widths=[6, *(max(10, min(30, 2 * len(h) + 2)) for h in headers[1:])], choices=refs),
-            Sheet("填写说明", ["列", "是否必填", "填写要求", "可选值", "也可识别的表头"], explained,
-                  widths=[18, 8, 60, 40, 40]),
+                  choices=refs),
+            Sheet("填写说明", ["列", "是否必填", "填写要求", "可选值", "也可识别的表头"], explained),
             Sheet("可选值", [importer.fields[f][0] for f in listed], zip_longest(*(choices[f] for f in listed)))]
 
 

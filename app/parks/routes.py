@@ -57,7 +57,8 @@ def export(park_id: int | None = None):
                          None if used is None else item.total - used, item.unit, item.as_of, item.standard_land_mu,
                          item.floor_height_m, item.floor_load_kn_m2, item.notes])
     name = f"要素保障能力清单-{overview[0]['park'].name}.xlsx" if park_id else "要素保障能力清单.xlsx"
-    return xlsx_response(name, f"park-capacity-{park_id}.xlsx" if park_id else "park-capacity.xlsx", [Sheet("要素保障能力清单", EXPORT_HEADERS, rows, widths=[24, 14, 16, 12, 12, 12, 10, 12, 10, 8, 8, 30])])
+    return xlsx_response(name, f"park-capacity-{park_id}.xlsx" if park_id else "park-capacity.xlsx",
+                         [Sheet("要素保障能力清单", EXPORT_HEADERS, rows)])
 
 
 @bp.route("/match")

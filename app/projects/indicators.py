@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.auth.scope import scoped, sees_everything, unit_ids_under
 from app.extensions import db
 from app.models import (
-    BIG_PROJECT_WAN,
     ChainNode,
     EnterpriseTag,
     Event,
@@ -32,7 +32,7 @@ from app.models import (
     Target,
     User,
 )
-from app.models.enums import Stage, TargetIndicator
+from app.models.enums import FundOrigin, Stage, TargetIndicator
 from app.projects.stages import DATE_COLUMNS, first_reached, statuses
 
 PIPELINE = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
@@ -75,7 +75,11 @@ class Scope:
         return stmt
 
     def funds(self):
-        return FundEntry.review_status.in_(statuses(self.include_pending))
+        """Fund entries that count: reviewed as this scope counts, of projects whose 签约 counts too
+        (money in place for a project not yet signed is not yet 招商 money)."""
+        signed = aliased(Project)
+        return sa.and_(FundEntry.review_status.in_(statuses(self.include_pending)), FundEntry.project_id.in_(
+            sa.select(signed.id).where(first_reached(Stage.SIGNED, self.include_pending, signed).is_not(None))))
 
     def fund_entries(self, stmt: sa.Select) -> sa.Select:
         """Restrict a statement over FundEntry to this scope's entries, as reviewed as it counts them.
@@ -132,20 +136,33 @@ def stage_figures_over(scope: Scope, periods: list[tuple[date, date]]) -> list[d
 CHAIN_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 
 
-def chain_figures(scope: Scope, start: date, end: date) -> dict[int, dict[str, StageFigures]]:
-    """签约, 开工 and 投产 within [start, end] per chain (of the project's chain node), in one grouped
-    query over only the projects that reached one of them then."""
+def figures_by(scope: Scope, start: date, end: date, key, join=None, outer: bool = False) -> dict:
+    """签约, 开工 and 投产 within [start, end] per value of ``key`` (a chain, a region …; ``join``
+    the (entity, condition) it comes from), in one grouped query over only the projects that
+    reached one of them then."""
     reached = sa.or_(*(scope.first(stage).between(start, end) for stage in CHAIN_STAGES))
-    stmt = (sa.select(ChainNode.chain_id, *_stage_columns(scope, start, end, CHAIN_STAGES)).select_from(Project)
-            .join(ChainNode, ChainNode.id == Project.chain_node_id).where(reached).group_by(ChainNode.chain_id))
+    stmt = sa.select(key, *_stage_columns(scope, start, end, CHAIN_STAGES)).select_from(Project)
+    if join is not None:
+        stmt = stmt.join(*join, isouter=outer)
+    stmt = stmt.where(reached).group_by(key)
     return {row[0]: _figures(row[1:], CHAIN_STAGES) for row in db.session.execute(scope.projects(stmt))}
 
 
-def big_signed_count(scope: Scope, start: date, end: date) -> int:
-    """亿元以上签约项目数: projects signed within [start, end] with 协议投资 ≥ 1 亿元."""
-    stmt = sa.select(sa.func.count()).select_from(Project).where(
-        scope.first(Stage.SIGNED).between(start, end), Project.agreed_investment_wan >= BIG_PROJECT_WAN)
-    return db.session.scalar(scope.projects(stmt)) or 0
+def chain_figures(scope: Scope, start: date, end: date) -> dict[int, dict[str, StageFigures]]:
+    """``figures_by`` chain (of the project's chain node)."""
+    return figures_by(scope, start, end, ChainNode.chain_id, (ChainNode, ChainNode.id == Project.chain_node_id))
+
+
+def tier_counts(scope: Scope, periods: list[tuple[date, date]], tiers: list[Decimal]) -> list[list[int]]:
+    """Per period, the projects signed within it with 协议投资 at or above each tier (万元; 亿元以上
+    is 10000), in one pass over the projects."""
+    if not tiers:
+        return [[] for _ in periods]
+    signed = scope.first(Stage.SIGNED)
+    columns = [sa.func.count(sa.case((sa.and_(signed.between(start, end), Project.agreed_investment_wan >= tier), 1)))
+               for start, end in periods for tier in tiers]
+    row = db.session.execute(scope.projects(sa.select(*columns).select_from(Project))).one()
+    return [list(row[i * len(tiers):(i + 1) * len(tiers)]) for i in range(len(periods))]
 
 
 def funds(scope: Scope, start: date, end: date) -> dict[str, Decimal]:
@@ -153,6 +170,13 @@ def funds(scope: Scope, start: date, end: date) -> dict[str, Decimal]:
     stmt = (sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan))
             .where(FundEntry.month.between(start.replace(day=1), end)).group_by(FundEntry.origin))
     return {origin: Decimal(total or 0) for origin, total in db.session.execute(scope.fund_entries(stmt))}
+
+
+def foreign_funds_usd(scope: Scope, start: date, end: date) -> Decimal:
+    """外资 in place within [start, end] in 万美元, as entered beside its 万元."""
+    stmt = sa.select(sa.func.sum(FundEntry.amount_usd_wan)).where(
+        FundEntry.month.between(start.replace(day=1), end), FundEntry.origin == FundOrigin.FOREIGN)
+    return Decimal(db.session.scalar(scope.fund_entries(stmt)) or 0)
 
 
 @dataclass

@@ -124,8 +124,7 @@ def export():
                    p.chain_node.chain.name if p.chain_node else None, Channel.label_of(p.channel), p.unit.name,
                    p.responsible_person, "是" if p.is_key else "", p.problems, p.next_steps]
 
-    return xlsx_response("招商项目.xlsx", "projects.xlsx", [Sheet("招商项目", EXPORT_HEADERS, rows(),
-                                               widths=[30, 28, 22, 8, 12, 12, 12, 12, 14, 12, 12, 20, 14, 12, 16, 10, 8, 30, 30])])
+    return xlsx_response("招商项目.xlsx", "projects.xlsx", [Sheet("招商项目", EXPORT_HEADERS, rows())])
 
 
 def _project_form(obj=None) -> ProjectForm:

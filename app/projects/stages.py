@@ -99,6 +99,6 @@ def derive(project: Project, events: list[StageEvent]) -> None:
             setattr(project, prefix + column, min((e.effective_on for e in standing if e.stage == stage), default=None))
 
 
-def first_reached(stage: str, include_pending: bool):
-    """The Project column holding the date a project first reached ``stage``."""
-    return getattr(Project, ("" if include_pending else "approved_") + DATE_COLUMNS[stage])
+def first_reached(stage: str, include_pending: bool, project=Project):
+    """The Project column (of ``project``, an alias maybe) holding the date a project first reached ``stage``."""
+    return getattr(project, ("" if include_pending else "approved_") + DATE_COLUMNS[stage])

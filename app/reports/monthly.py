@@ -1,9 +1,10 @@
-"""The monthly report (月报): its summary (汇总), per org unit directly under the
-chosen one and in total, for the month and for the year to its end, from dated records: a stage in
-the month the project first reached it, funds in the months of their entries, events in the month
-they started. The API serves the summary as JSON for the upper level's platform; the workbook adds
-the year's targets, a sheet per stage of the projects counted in the month and a sheet per chain,
-each printable as it is.
+"""The monthly report (月报), from dated records: a stage counts in the month the project first
+reached it, funds in the months of their entries, events in the month they started (docs/rules.md
+has every rule). The summary (汇总) gives each indicator for the month and the year to its end, the
+same periods a year before (同比), and the unit's targets against the share of the year gone
+(时间进度); per unit directly under the chosen one, and broken down by 产业 and 来源区域. The API
+serves it as JSON; the workbook adds the projects behind each count, funds, events, chains,
+capacity and warnings, every sheet ready to print as it is.
 """
 import re
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.chains.services import visible_chains
-from app.excel import Sheet
+from app.excel import Percent, Sheet
 from app.extensions import db
 from app.models import (
     Activity,
     Chain,
     ChainNode,
+    Enterprise,
     Event,
     FundEntry,
     OrgUnit,
@@ -33,6 +35,7 @@ from app.models.enums import (
     ActivityKind,
     CapacityKind,
     FundOrigin,
+    SourceRegion,
     Stage,
     TargetIndicator,
 )
@@ -40,28 +43,42 @@ from app.parks.services import lists_as_of
 from app.projects import warnings
 from app.projects.indicators import (
     Scope,
+    StageFigures,
     actual,
     add_months,
-    big_signed_count,
     chain_figures,
+    figures_by,
+    foreign_funds_usd,
     funds,
     month_end,
     rates,
     stage_figures_over,
+    tier_counts,
 )
 from app.projects.stages import first_reached
+from app.reports import settings
+from app.standards import SECTORS, sector_of
 
-MONTH, YEAR = "本月", "本年累计"
-# The indicator labels, exactly as the bureau's form has them.
-COUNTS = {"新增在谈项目数": Stage.NEGOTIATING, "新签约项目数": Stage.SIGNED, "新开工项目数": Stage.STARTED,
-          "新投产项目数": Stage.PRODUCING}
-SIGNED_AMOUNT, OUT_OF_PROVINCE, BIG_SIGNED, EVENTS = ("新签约协议投资额(万元)", "其中省外到位资金(万元)",
-                                                      "亿元以上签约项目数", "招商活动场次")
-FUNDS = {MONTH: "本月到位资金(万元)", YEAR: "本年累计到位资金(万元)"}
+MONTH, YEAR, LAST_MONTH, LAST_YEAR = "本月", "本年累计", "上年同月", "上年同期"
+# The indicator labels, as bureaus' forms have them; amounts in 万元.
+NEGOTIATING, SIGNED, SIGNED_AMOUNT, STARTED, PRODUCING = ("新增在谈项目数", "新签约项目数", "新签约协议投资额(万元)",
+                                                          "新开工项目数", "新投产项目数")
+FUNDS, OUT_OF_PROVINCE, FOREIGN_USD, EVENTS = ("到位资金(万元)", "其中省外到位资金(万元)", "其中外资到位资金(万美元)",
+                                               "招商活动场次")
 START_RATE, FUNDS_RATE = "开工率", "资金到位率"
-LABELS = {period: ["新增在谈项目数", "新签约项目数", SIGNED_AMOUNT, "新开工项目数", "新投产项目数", FUNDS[period],
-                   OUT_OF_PROVINCE, BIG_SIGNED, EVENTS] + ([START_RATE, FUNDS_RATE] if period == YEAR else [])
-          for period in (MONTH, YEAR)}
+RATES = (START_RATE, FUNDS_RATE)
+COUNTS = {NEGOTIATING: Stage.NEGOTIATING, SIGNED: Stage.SIGNED, STARTED: Stage.STARTED, PRODUCING: Stage.PRODUCING}
+
+
+def tier_label(wan: Decimal) -> str:
+    return f"其中{settings.yi(wan)}亿元以上签约项目数"
+
+
+def labels(period: str, tiers: list[Decimal]) -> list[str]:
+    """A period's indicators in the form's order; the rates over the year only."""
+    year = period in (YEAR, LAST_YEAR)
+    return [NEGOTIATING, SIGNED, SIGNED_AMOUNT, *map(tier_label, tiers), STARTED, PRODUCING, FUNDS, OUT_OF_PROVINCE,
+            FOREIGN_USD, EVENTS, *(RATES if year else ())]
 
 
 class ReportError(ValueError):
@@ -101,111 +118,271 @@ def report_unit(by: User, code: str | None) -> OrgUnit:
 class Row:
     unit: OrgUnit
     name: str
-    figures: dict[str, dict]  # MONTH / YEAR → label → value
+    figures: dict[str, dict]  # MONTH / YEAR (and for 合计 LAST_MONTH / LAST_YEAR) → label → value
     own: bool = False  # the unit's own records (本级), not its subtree's
 
 
-def _figures(scope: Scope, month: date) -> dict[str, dict]:
-    """One row's indicators, for the month and for the year to the month's end."""
-    end, year_start = month_end(month), date(month.year, 1, 1)
-    periods = {MONTH: month, YEAR: year_start}
-    stages = dict(zip(periods, stage_figures_over(scope, [(month, end), (year_start, end)])))
+@dataclass
+class TargetLine:
+    """A 目标任务 beside what is done: 完成率, and 超欠进度 against the share of the year gone."""
+    unit: OrgUnit
+    label: str
+    target: Decimal | int  # a count's target is a whole number
+    done: Decimal | int
+    time_progress: float
+
+    @property
+    def rate(self) -> float | None:  # 完成率
+        return float(Decimal(self.done) / Decimal(self.target)) if self.target else None
+
+    @property
+    def ahead_points(self) -> Decimal | None:  # 超欠进度, in percentage points (negative: 欠进度)
+        if self.rate is None:
+            return None
+        return (Decimal(self.rate - self.time_progress) * 100).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Summary:
+    month: date
+    unit: OrgUnit
+    tiers: list[Decimal]
+    rows: list[Row]  # a row per unit directly under the report's, and its own (本级) when it has records
+    total: Row
+    targets: list[TargetLine]
+    breakdowns: dict[str, dict[str, dict[str, dict]]]  # 产业 / 来源区域 → name → MONTH / YEAR → stage → figures
+
+    @property
+    def time_progress(self) -> float:
+        return time_progress(self.month)
+
+
+def time_progress(month: date) -> float:
+    """时间进度 at the end of ``month``: the share of the year's months gone (June: 50 %, as bureaus
+    count it for 双过半)."""
+    return month.month / 12
+
+
+def _periods(month: date, last_year: bool) -> dict[str, tuple[date, date]]:
+    end, before = month_end(month), add_months(month, -12)
+    periods = {MONTH: (month, end), YEAR: (date(month.year, 1, 1), end)}
+    if last_year:  # 同比: the same month, and the same months, a year before
+        periods |= {LAST_MONTH: (before, month_end(before)), LAST_YEAR: (date(before.year, 1, 1), month_end(before))}
+    return periods
+
+
+def _figures(scope: Scope, month: date, tiers: list[Decimal], last_year: bool = False) -> dict[str, dict]:
+    """One row's indicators, for the month and the year to the month's end (and a year before)."""
+    periods = _periods(month, last_year)
+    stages = dict(zip(periods, stage_figures_over(scope, list(periods.values()))))
+    tiered = dict(zip(periods, tier_counts(scope, list(periods.values()), tiers)))
     figures = {}
-    for period, start in periods.items():
+    for period, (start, end) in periods.items():
         paid = funds(scope, start, end)
         values = {label: stages[period][stage].count for label, stage in COUNTS.items()}
+        values.update(zip(map(tier_label, tiers), tiered[period]))
         values.update({SIGNED_AMOUNT: stages[period][Stage.SIGNED].amount_wan,
-                       FUNDS[period]: sum(paid.values(), Decimal(0)),
+                       FUNDS: sum(paid.values(), Decimal(0)),
                        OUT_OF_PROVINCE: paid.get(FundOrigin.OUT_OF_PROVINCE, Decimal(0)),
-                       BIG_SIGNED: big_signed_count(scope, start, end),
+                       FOREIGN_USD: foreign_funds_usd(scope, start, end),
                        EVENTS: int(actual(scope, TargetIndicator.EVENTS, start, [end])[0])})
-        if period == YEAR:
+        if period in (YEAR, LAST_YEAR):
             cohort = rates(scope, start, end)
             values.update({START_RATE: cohort.start_rate, FUNDS_RATE: cohort.funds_rate})
-        figures[period] = {label: values[label] for label in LABELS[period]}
+        figures[period] = {label: values[label] for label in labels(period, tiers)}
     return figures
 
 
+# 目标任务 set for a unit, and the indicator of the year they are measured by.
+TARGETED = {TargetIndicator.SIGNED_COUNT: SIGNED, TargetIndicator.SIGNED_AMOUNT: SIGNED_AMOUNT,
+            TargetIndicator.STARTED_COUNT: STARTED, TargetIndicator.PRODUCING_COUNT: PRODUCING,
+            TargetIndicator.FUNDS: FUNDS, TargetIndicator.EVENTS: EVENTS}
+
+
+def _targets(month: date, rows: list[Row], total: Row) -> list[TargetLine]:
+    """The year's targets of the report's unit (measured by 合计) and of each unit under it."""
+    measured = {total.unit.id: total} | {r.unit.id: r for r in rows if not r.own}
+    found = db.session.scalars(sa.select(Target).where(
+        Target.year == month.year, Target.chain_id.is_(None), Target.unit_id.in_(list(measured)),
+        Target.indicator.in_(list(TARGETED))))
+    order = list(measured)
+    lines = []
+    for t in sorted(found, key=lambda t: (order.index(t.unit_id), list(TARGETED).index(t.indicator))):
+        label = TARGETED[t.indicator]
+        done = measured[t.unit_id].figures[YEAR][label]
+        lines.append(TargetLine(measured[t.unit_id].unit, label, t.value if isinstance(done, Decimal) else int(t.value),
+                                done, time_progress(month)))
+    return lines
+
+
+UNKNOWN = "未填写"
+
+
+def _breakdowns(scope: Scope, month: date) -> dict[str, dict[str, dict[str, dict]]]:
+    """签约 / 开工 / 投产 of the month and the year by 产业 (三次产业 of the investor's GB/T 4754 code)
+    and by 来源区域 (the investor's), each with a line for the projects that do not say."""
+    investor = (Enterprise, Enterprise.id == Project.investor_id)
+    keys = {"产业": sa.func.substr(Enterprise.industry_code, 1, 3), "来源区域": Enterprise.source_region}
+    names = {"产业": [*SECTORS, UNKNOWN], "来源区域": [r.label for r in SourceRegion] + [UNKNOWN]}
+    found = {kind: {name: {} for name in names[kind]} for kind in keys}
+    for period, (start, end) in _periods(month, False).items():
+        for kind, key in keys.items():
+            for value, figures in figures_by(scope, start, end, key, investor, outer=True).items():
+                name = (sector_of(value) if kind == "产业" else SourceRegion.label_of(value) if value else None) or UNKNOWN
+                into = found[kind][name].setdefault(period, {stage: StageFigures() for stage in CHAIN_STAGES.values()})
+                for stage in CHAIN_STAGES.values():
+                    into[stage] = StageFigures(into[stage].count + figures[stage].count,
+                                               into[stage].amount_wan + figures[stage].amount_wan)
+    return found
+
+
 def summary(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
-            min_amount_wan: Decimal | None = None) -> tuple[list[Row], Row]:
-    """The rows of 汇总 and its 合计. A row per unit directly under ``unit``; the unit's own records
+            min_amount_wan: Decimal | None = None) -> Summary:
+    """汇总 and what goes with it. A row per unit directly under ``unit``; the unit's own records
     (本级) get a row of their own when there are any, so that the rows always add up to the 合计."""
+    tiers = settings.tiers()
+
     def scope(unit_id: int, own: bool = False) -> Scope:
         return Scope(by, unit_id, include_pending=include_pending, own_unit_only=own, min_amount_wan=min_amount_wan)
 
     children = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.code))
-    rows = [Row(child, child.name, _figures(scope(child.id), month)) for child in children]
-    own = Row(unit, f"{unit.name}（本级）", _figures(scope(unit.id, own=True), month), own=True)
-    if rows and any(value for period in own.figures.values() for label, value in period.items()
-                    if label not in (START_RATE, FUNDS_RATE)):
+    rows = [Row(child, child.name, _figures(scope(child.id), month, tiers)) for child in children]
+    own = Row(unit, f"{unit.name}（本级）", _figures(scope(unit.id, own=True), month, tiers), own=True)
+    if rows and any(value for period in own.figures.values() for label, value in period.items() if label not in RATES):
         rows.insert(0, own)
-    total = Row(unit, "合计", _figures(scope(unit.id), month))
-    return rows, total
+    total = Row(unit, "合计", _figures(scope(unit.id), month, tiers, last_year=True))
+    return Summary(month, unit, tiers, rows, total, _targets(month, rows, total), _breakdowns(scope(unit.id), month))
+
+
+def change(now, before) -> float | None:
+    """同比: the change on the same period a year before, as a fraction (None where it was nothing)."""
+    if now is None or before is None or not before:
+        return None
+    return float((Decimal(now) - Decimal(before)) / Decimal(before))
 
 
 def _plain(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def as_json(month: date, unit: OrgUnit, rows: list[Row], total: Row) -> dict:
-    """The summary as the upper level's platform collects it: amounts in 万元 and rates as fractions."""
+def as_json(report: Summary) -> dict:
+    """The summary as the upper level's platform collects it: amounts in 万元 (外资 also in 万美元),
+    rates, 同比 and 时间进度 as fractions, 超欠进度 in percentage points."""
     def periods(row: Row) -> dict:
         return {period: {label: _plain(value) for label, value in values.items()}
                 for period, values in row.figures.items()}
 
-    return {"month": f"{month:%Y-%m}", "unit": unit.code, "indicators": periods(total),
-            "units": [{"unit": row.unit.code, "name": row.name, **periods(row)} for row in rows]}
+    def stages(figures: dict) -> dict:
+        return {Stage.label_of(stage): {"count": f.count, "amount_wan": _plain(f.amount_wan)}
+                for stage, f in figures.items()}
 
+    total = report.total.figures
+    return {"month": f"{report.month:%Y-%m}", "unit": report.unit.code, "amount_unit": "万元",
+            "time_progress": report.time_progress, "tiers_wan": [_plain(t) for t in report.tiers],
+            "indicators": periods(report.total),
+            "yoy": {period: {label: change(total[period][label], total[before][label])
+                             for label in total[period] if label not in RATES}
+                    for period, before in ((MONTH, LAST_MONTH), (YEAR, LAST_YEAR))},
+            "targets": [{"unit": t.unit.code, "indicator": t.label, "target": _plain(t.target), "done": _plain(t.done),
+                         "rate": t.rate, "ahead_points": _plain(t.ahead_points)} for t in report.targets],
+            "units": [{"unit": row.unit.code, "name": row.name, **periods(row)} for row in report.rows],
+            "breakdowns": {kind: [{"name": name, **{period: stages(figures) for period, figures in found.items()}}
+                                  for name, found in by_name.items()]
+                           for kind, by_name in report.breakdowns.items()}}
 
 
 # ---------- the workbook ----------
-# 目标任务 set for a unit, beside the 本年累计 figure they are measured by.
-TARGETED = {TargetIndicator.SIGNED_COUNT: "新签约项目数", TargetIndicator.SIGNED_AMOUNT: SIGNED_AMOUNT,
-            TargetIndicator.STARTED_COUNT: "新开工项目数", TargetIndicator.PRODUCING_COUNT: "新投产项目数",
-            TargetIndicator.FUNDS: FUNDS[YEAR], TargetIndicator.EVENTS: EVENTS}
-RATES = {START_RATE, FUNDS_RATE}
+@dataclass
+class Layout:
+    """How the sheets present the figures: amounts in summaries in 亿元 or 万元, 合计 first or last."""
+    in_yi: bool = False
+    total_first: bool = False
+
+    def label(self, label: str) -> str:
+        """A summary's label in the chosen unit (detail sheets stay in 万元)."""
+        return label.replace("(万元)", "(亿元)") if self.in_yi else label
+
+    def value(self, label: str, value):
+        """A summary's figure in the chosen unit, if ``label`` says it is an amount in 万元."""
+        if not self.in_yi or "(万元)" not in label or value is None:
+            return value
+        return (Decimal(value) / 10000).quantize(CENT)
+
+    def with_total(self, lines: list, total: list) -> list:
+        return [total, *lines] if self.total_first else [*lines, total]
+
+
+CENT = Decimal("0.01")
+AMOUNT_UNITS = ("万元", "亿元")
 DETAIL_SHEETS = {"签约项目": Stage.SIGNED, "开工项目": Stage.STARTED, "投产项目": Stage.PRODUCING,
                  "在谈项目": Stage.NEGOTIATING}
-DETAIL_HEADERS = ["序号", "项目名称", "投资方", "统一社会信用代码", "来源地", "所属产业链", "总投资(万元)", "协议投资(万元)",
-                  "本月到位(万元)", "累计到位(万元)", "阶段", "签约日期", "开工日期", "投产日期", "落户园区", "责任单位",
-                  "责任人", "存在问题", "下步计划"]
-DETAIL_FORMATS = ["integer", None, None, None, None, None, "amount", "amount", "amount", "amount", None, "date", "date",
-                  "date", None, None, None, None, None]
-DETAIL_WIDTHS = [6, 28, 26, 20, 10, 12, 12, 12, 11, 11, 6, 11, 11, 11, 18, 14, 8, 24, 24]
 CHAIN_STAGES = {"签约": Stage.SIGNED, "开工": Stage.STARTED, "投产": Stage.PRODUCING}
 
 
-def _heading(unit: OrgUnit, month: date, today: date, title: str | None = None) -> list[list]:
-    return [[title or f"{unit.name}招商引资工作月报（{month.year}年{month.month}月）"],
-            [f"填报单位：{unit.name}", None, None, f"报送日期：{today.isoformat()}"]]
+def _percent(value) -> Percent | None:
+    return None if value is None else Percent(value)
 
 
-def _summary_sheet(month: date, unit: OrgUnit, rows: list[Row], total: Row, today: date) -> Sheet:
-    wanted = [None if r.own else r.unit.id for r in [*rows, total]]  # the unit's targets go on 合计
-    targets = {(t.unit_id, t.indicator): t.value for t in db.session.scalars(sa.select(Target).where(
-        Target.year == month.year, Target.chain_id.is_(None), Target.unit_id.in_([w for w in wanted if w])))}
-    indicators = [i for i in TARGETED if any((w, i) in targets for w in wanted if w)]
-    headers = ["单位", *LABELS[MONTH], *LABELS[YEAR]]
-    for indicator in indicators:
-        headers += [f"{TargetIndicator.label_of(indicator)}目标", f"{TargetIndicator.label_of(indicator)}完成率"]
-    labels = [*LABELS[MONTH], *LABELS[YEAR]]
-    formats = [None] + ["percent" if label in RATES else "amount" if "万元" in label else "integer"
-                        for label in labels]
-    formats += [f for i in indicators for f in ("amount" if "万元" in TARGETED[i] else "integer", "percent")]
+def _byline(unit: OrgUnit, today: date) -> tuple[str, str]:
+    return f"填报单位：{unit.name}", f"报送日期：{today.isoformat()}"
+
+
+def _title(unit: OrgUnit, month: date, what: str) -> str:
+    return f"{unit.name}{month.year}年{month.month}月{what}"
+
+
+def _summary_sheet(report: Summary, layout: Layout, today: date) -> Sheet:
+    """汇总: an indicator a row, with the month, the year so far, the same periods a year before and
+    the change (同比), and where the unit has a target, 目标 / 完成率 / 时间进度 / 超欠进度 beside it."""
+    figures = report.total.figures
+    targets = {t.label: t for t in report.targets if t.unit.id == report.unit.id}
     lines = []
-    for row, unit_id in zip([*rows, total], wanted):
-        line = [row.name, *(row.figures[MONTH][label] for label in LABELS[MONTH]),
-                *(row.figures[YEAR][label] for label in LABELS[YEAR])]
-        for indicator in indicators:
-            target = targets.get((unit_id, indicator))
-            done = row.figures[YEAR][TARGETED[indicator]]
-            line += [target, float(Decimal(done) / target) if target else None]
-        lines.append(line)
-    groups = [(MONTH, 1, len(LABELS[MONTH])), (YEAR, len(LABELS[MONTH]) + 1, len(labels))]
-    if indicators:
-        groups.append(("年度目标任务", len(labels) + 1, len(headers) - 1))
-    return Sheet("汇总", headers, lines, widths=[16] + [11] * (len(headers) - 1), above=_heading(unit, month, today),
-                 groups=groups, formats=formats, printed=True)
+    for label in labels(YEAR, report.tiers):
+        now, before, year, last = (figures[p].get(label) for p in (MONTH, LAST_MONTH, YEAR, LAST_YEAR))
+        if label in RATES:
+            lines.append([label, None, None, None, _percent(year), _percent(last), None, None, None, None, None])
+            continue
+        target = targets.get(label)
+        lines.append([layout.label(label), layout.value(label, now), layout.value(label, before),
+                      _percent(change(now, before)), layout.value(label, year), layout.value(label, last),
+                      _percent(change(year, last)),
+                      *((layout.value(label, target.target), _percent(target.rate), _percent(target.time_progress),
+                         target.ahead_points) if target else [None] * 4)])
+    headers = ["指标", MONTH, LAST_MONTH, "同比", YEAR, LAST_YEAR, "同比", "年度目标", "完成率", "时间进度",
+               "超欠进度(百分点)"]
+    return Sheet("汇总", headers, lines, heading=f"{report.unit.name}招商引资工作月报（{report.month.year}年"
+                                                 f"{report.month.month}月）", byline=_byline(report.unit, today),
+                 groups=[(MONTH, 1, 3), (YEAR, 4, 6), ("年度目标任务", 7, 10)])
+
+
+def _units_sheet(report: Summary, period: str, layout: Layout, today: date) -> Sheet:
+    """分单位: a unit a row, the period's indicators in columns."""
+    columns = labels(period, report.tiers)
+
+    def line(row: Row) -> list:
+        return [row.name, *(_percent(row.figures[period][c]) if c in RATES else layout.value(c, row.figures[period][c])
+                            for c in columns)]
+
+    # the tiers under one group header, each headed by its amount alone
+    tiered = {tier_label(t): f"{settings.yi(t)}亿元以上" for t in report.tiers}
+    first = columns.index(SIGNED_AMOUNT) + 2
+    return Sheet(f"分单位（{period}）", ["单位", *(tiered.get(c) or layout.label(c) for c in columns)],
+                 layout.with_total([line(r) for r in report.rows], line(report.total)),
+                 heading=_title(report.unit, report.month, f"分单位招商引资情况（{period}）"),
+                 byline=_byline(report.unit, today),
+                 groups=[("其中签约项目数", first, first + len(tiered) - 1)] if tiered else [])
+
+
+def _targets_sheet(report: Summary, layout: Layout, today: date) -> Sheet:
+    """目标任务: each target of the report's unit and the units under it, its 完成率 and 超欠进度."""
+    lines = [[t.unit.name, layout.label(t.label), layout.value(t.label, t.target), layout.value(t.label, t.done),
+              _percent(t.rate),
+              _percent(t.time_progress), t.ahead_points,
+              None if t.ahead_points is None else "超进度" if t.ahead_points >= 0 else "欠进度"]
+             for t in report.targets]
+    return Sheet("目标任务", ["单位", "指标", "年度目标", "本年完成", "完成率", "时间进度", "超欠进度(百分点)", "进度"],
+                 lines, heading=_title(report.unit, report.month, "目标任务完成情况"),
+                 byline=_byline(report.unit, today))
 
 
 def _paid(scope: Scope, ids: list[int], month: date, end: date) -> dict[int, tuple[Decimal, Decimal]]:
@@ -216,8 +393,13 @@ def _paid(scope: Scope, ids: list[int], month: date, end: date) -> dict[int, tup
     return {pid: (Decimal(m or 0), Decimal(c or 0)) for pid, m, c in db.session.execute(stmt)}
 
 
-def _detail_sheet(title: str, stage: str, scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+def _lines(*parts: str | None) -> str | None:
+    return "\n".join(p for p in parts if p) or None
+
+
+def _detail_sheet(title: str, stage: str, scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
     """The projects that first reached ``stage`` in the month, one row each, and a 合计 row."""
+    month = report.month
     end, reached = month_end(month), scope.first(stage)
     projects = db.session.scalars(scope.projects(
         sa.select(Project).where(reached.between(month, end))
@@ -225,72 +407,83 @@ def _detail_sheet(title: str, stage: str, scope: Scope, month: date, unit: OrgUn
                  selectinload(Project.officer), selectinload(Project.chain_node).selectinload(ChainNode.chain))
         .order_by(reached, Project.id))).all()
     paid = _paid(scope, [p.id for p in projects], month, end)
-    dates = {s: first_reached(s, scope.include_pending).key for s in (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)}
+    column = first_reached(stage, scope.include_pending).key
     lines, sums = [], [Decimal(0)] * 4
     for number, p in enumerate(projects, start=1):
         amounts = [p.total_investment_wan, p.agreed_investment_wan, *paid.get(p.id, (Decimal(0), Decimal(0)))]
         sums = [s + (a or 0) for s, a in zip(sums, amounts)]
-        lines.append([number, p.name, p.investor.name if p.investor else None, p.investor.uscc if p.investor else None,
-                      p.source_region, p.chain_node.chain.name if p.chain_node else None, *amounts, p.stage_label,
-                      *(getattr(p, column) for column in dates.values()), p.park.name if p.park else None,
-                      p.unit.name, p.responsible_person or (p.officer.display_name if p.officer else None),
-                      p.problems, p.next_steps])
-    lines.append(["合计", f"{len(projects)} 个项目", None, None, None, None, *sums])
-    return Sheet(title, DETAIL_HEADERS, lines, widths=DETAIL_WIDTHS,
-                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月{title}"),
-                 formats=DETAIL_FORMATS, printed=True)
+        # Paired facts share a cell, a line each, so that the sheet prints legibly on one page width.
+        person = p.responsible_person or (p.officer.display_name if p.officer else None)
+        lines.append([number, p.name, _lines(p.investor.name, p.investor.uscc) if p.investor else None,
+                      p.source_region, p.chain_node.chain.name if p.chain_node else None, *amounts,
+                      getattr(p, column), p.park.name if p.park else None, _lines(p.unit.name, person),
+                      _lines(p.problems and f"问题：{p.problems}", p.next_steps and f"计划：{p.next_steps}")])
+    headers = ["序号", "项目名称", "投资方（统一社会信用代码）", "来源地", "所属产业链", "总投资(万元)", "协议投资(万元)",
+               "本月到位(万元)", "累计到位(万元)", f"{Stage.label_of(stage)}日期", "落户园区", "责任单位、责任人",
+               "存在问题及下步计划"]
+    return Sheet(title, headers, layout.with_total(lines, ["合计", f"{len(projects)} 个项目", None, None, None, *sums]),
+                 heading=_title(report.unit, month, title), byline=_byline(report.unit, today))
 
 
-def _chain_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
-    """Per chain, 签约 / 开工 / 投产 counts and 协议投资, for the month and the year."""
-    end = month_end(month)
-    periods = {MONTH: chain_figures(scope, month, end), YEAR: chain_figures(scope, date(month.year, 1, 1), end)}
-    chains = db.session.scalars(visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
-    headers, formats = ["产业链", "产业集群"], [None, None]
-    for _period in periods:
+def _breakdown_sheet(title: str, what: str, names: list[list], found: list[dict], report: Summary, layout: Layout,
+                     today: date) -> Sheet:
+    """签约 / 开工 / 投产 counts and 协议投资 per line (a chain, a sector, a region), for the month and
+    the year, and their 合计. ``names`` are the first cells of each line, ``found`` its figures."""
+    headers = [*what]
+    for _period in (MONTH, YEAR):
         for label in CHAIN_STAGES:
-            headers += [f"{label}项目数", f"{label}协议投资(万元)"]
-            formats += ["integer", "amount"]
-    lines, sums = [], [Decimal(0)] * (len(headers) - 2)
-    for chain in chains:
+            headers += [f"{label}项目数", layout.label(f"{label}协议投资(万元)")]
+    lines, sums = [], [Decimal(0)] * (len(headers) - len(what))
+    for name, figures in zip(names, found):
         values = []
-        for figures in periods.values():
+        for period in (MONTH, YEAR):
             for stage in CHAIN_STAGES.values():
-                found = figures.get(chain.id, {}).get(stage)
-                values += [found.count if found else 0, found.amount_wan if found else Decimal(0)]
+                f = figures.get(period, {}).get(stage) or StageFigures()
+                values += [f.count, f.amount_wan]
         sums = [s + v for s, v in zip(sums, values)]
-        lines.append([chain.name, chain.cluster, *values])
-    lines.append(["合计", None, *sums])
+        lines.append([*name, *(layout.value("(万元)", v) if i % 2 else v for i, v in enumerate(values))])
+    total = ["合计", *[None] * (len(what) - 1),
+             *(layout.value("(万元)", v) if i % 2 else int(v) for i, v in enumerate(sums))]
     width = 2 * len(CHAIN_STAGES)
-    return Sheet("产业链", headers, lines, widths=[16, 10] + [11] * (len(headers) - 2),
-                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月分产业链招商情况"),
-                 groups=[(MONTH, 2, 1 + width), (YEAR, 2 + width, 1 + 2 * width)], formats=formats, printed=True)
+    first = len(what)
+    return Sheet(title, headers, layout.with_total(lines, total), heading=_title(report.unit, report.month, f"分{title}招商情况"),
+                 byline=_byline(report.unit, today),
+                 groups=[(MONTH, first, first + width - 1), (YEAR, first + width, first + 2 * width - 1)])
 
 
-def _funds_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+def _chain_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
+    end = month_end(report.month)
+    periods = {MONTH: chain_figures(scope, report.month, end), YEAR: chain_figures(scope, date(report.month.year, 1, 1), end)}
+    chains = db.session.scalars(visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
+    return _breakdown_sheet("产业链", ["产业链", "产业集群"], [[c.name, c.cluster] for c in chains],
+                            [{p: periods[p].get(c.id, {}) for p in periods} for c in chains], report, layout, today)
+
+
+def _funds_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
     """Funds in place per project and origin: this month and the year to the month's end."""
-    end = month_end(month)
+    month, end = report.month, month_end(report.month)
     stmt = scope.projects(
         sa.select(Project.name, OrgUnit.name, FundEntry.origin,
                   sa.func.sum(sa.case((FundEntry.month >= month, FundEntry.amount_wan), else_=0)),
-                  sa.func.sum(FundEntry.amount_wan))
+                  sa.func.sum(FundEntry.amount_wan), sa.func.sum(FundEntry.amount_usd_wan))
         .select_from(FundEntry).join(Project, Project.id == FundEntry.project_id)
         .join(OrgUnit, OrgUnit.id == Project.unit_id)
         .where(scope.funds(), FundEntry.month.between(date(month.year, 1, 1), end))
         .group_by(Project.id, Project.name, OrgUnit.name, FundEntry.origin)
         .order_by(OrgUnit.name, Project.id, FundEntry.origin))
-    lines, sums = [], [Decimal(0), Decimal(0)]
-    for number, (name, unit_name, origin, this_month, year) in enumerate(db.session.execute(stmt), start=1):
-        sums = [sums[0] + this_month, sums[1] + year]
-        lines.append([number, name, unit_name, FundOrigin.label_of(origin), this_month, year])
-    lines.append(["合计", None, None, None, *sums])
-    return Sheet("到位资金", ["序号", "项目名称", "责任单位", "资金来源", "本月到位(万元)", "本年累计到位(万元)"], lines,
-                 widths=[6, 30, 16, 10, 14, 16], formats=["integer", None, None, None, "amount", "amount"],
-                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月到位资金"), printed=True)
+    lines, sums = [], [Decimal(0)] * 3
+    for number, (name, unit_name, origin, this_month, year, usd) in enumerate(db.session.execute(stmt), start=1):
+        usd = Decimal(usd) if origin == FundOrigin.FOREIGN and usd is not None else None
+        sums = [sums[0] + this_month, sums[1] + year, sums[2] + (usd or 0)]
+        lines.append([number, name, unit_name, FundOrigin.label_of(origin), Decimal(this_month), Decimal(year), usd])
+    return Sheet("到位资金", ["序号", "项目名称", "责任单位", "资金来源", "本月到位(万元)", "本年累计到位(万元)",
+                          "其中外资(万美元)"], layout.with_total(lines, ["合计", None, None, None, *sums]),
+                 heading=_title(report.unit, month, "到位资金"), byline=_byline(report.unit, today))
 
 
-def _activities_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Sheet:
+def _activities_sheet(by: User, report: Summary, layout: Layout, today: date) -> Sheet:
     """The month's promotion events (in the month they started) and activities (when they happened)."""
+    month, unit = report.month, report.unit
     end, units = month_end(month), unit_ids_under(unit.id)
     events = db.session.scalars(scoped(
         sa.select(Event).where(Event.starts_on.between(month, end), Event.unit_id.in_(units))
@@ -304,28 +497,26 @@ def _activities_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Shee
                "、".join(x.name for x in a.enterprises) or None, a.outcome, a.unit.name] for a in activities]
     lines.sort(key=lambda line: line[0])
     return Sheet("招商活动", ["序号", "日期", "类别", "名称或事由", "地点", "主要领导带队", "对接企业", "成效", "组织单位"],
-                 [[number, *line] for number, line in enumerate(lines, start=1)]
-                 + [["合计", f"{len(events)} 场活动、{len(activities)} 次对接"]],
-                 widths=[6, 11, 14, 30, 16, 16, 30, 30, 14], formats=["integer", "date"] + [None] * 7,
-                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月招商活动"), printed=True)
+                 layout.with_total([[number, *line] for number, line in enumerate(lines, start=1)],
+                                   ["合计", f"{len(events)} 场活动、{len(activities)} 次对接"] + [None] * 7),
+                 heading=_title(unit, month, "招商活动"), byline=_byline(unit, today))
 
 
-def _capacity_sheet(by: User, month: date, unit: OrgUnit, today: date) -> Sheet:
+def _capacity_sheet(by: User, report: Summary, today: date) -> Sheet:
     """Each park's capacity list (要素保障能力清单) as it stood at the end of the month."""
-    end = month_end(month)
-    parks = db.session.scalars(scoped(sa.select(Park).where(Park.unit_id.in_(unit_ids_under(unit.id)))
+    end = month_end(report.month)
+    parks = db.session.scalars(scoped(sa.select(Park).where(Park.unit_id.in_(unit_ids_under(report.unit.id)))
                                       .order_by(Park.name), by, Park.unit_id)).all()
     lists = lists_as_of([park.id for park in parks], end)
     lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of]
              for park in parks for item in lists.get(park.id, [])]
     return Sheet("要素保障", ["园区", "要素类别", "名称", "总量", "单位", "截至日期"], lines,
-                 widths=[24, 14, 16, 14, 10, 12], formats=[None, None, None, "amount", None, "date"],
-                 above=_heading(unit, month, today, f"{unit.name}要素保障能力清单（{end.isoformat()}）"), printed=True)
+                 heading=f"{report.unit.name}要素保障能力清单（{end.isoformat()}）", byline=_byline(report.unit, today))
 
 
-def _warnings_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sheet:
+def _warnings_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
     """Each project with a warning open at the end of the month, and why."""
-    end = month_end(month)
+    end = month_end(report.month)
     projects = db.session.scalars(scope.projects(
         sa.select(Project).where(warnings.any_warning(end)).options(selectinload(Project.unit))
         .order_by(Project.unit_id, Project.id))).all()
@@ -333,9 +524,8 @@ def _warnings_sheet(scope: Scope, month: date, unit: OrgUnit, today: date) -> Sh
     lines = [[number, p.name, p.stage_label, p.agreed_investment_wan, p.unit.name, "；".join(reasons.get(p.id, []))]
              for number, p in enumerate(projects, start=1)]
     return Sheet("预警项目", ["序号", "项目名称", "阶段", "协议投资(万元)", "责任单位", "预警原因"],
-                 lines + [["合计", f"{len(projects)} 个项目"]], widths=[6, 30, 8, 14, 16, 48],
-                 formats=["integer", None, None, "amount", None, None],
-                 above=_heading(unit, month, today, f"{unit.name}{month.year}年{month.month}月末预警项目"), printed=True)
+                 layout.with_total(lines, ["合计", f"{len(projects)} 个项目", None, None, None, None]),
+                 heading=_title(report.unit, report.month, "末预警项目"), byline=_byline(report.unit, today))
 
 
 def filename(unit: OrgUnit, month: date) -> str:
@@ -347,16 +537,18 @@ def ascii_filename(unit: OrgUnit, month: date) -> str:
     return f"monthly-report-{re.sub(r'[^0-9A-Za-z_-]', '', unit.code) or unit.id}-{month:%Y-%m}.xlsx"
 
 
-def workbook(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
-             min_amount_wan: Decimal | None = None, today: date | None = None,
-             summarised: tuple[list[Row], Row] | None = None) -> list[Sheet]:
-    """The sheets of the month's report, to print and send as they are; ``summarised`` is the
-    summary when the caller has it already (the CLI prints it as JSON too)."""
+def workbook(by: User, report: Summary, include_pending: bool = False, min_amount_wan: Decimal | None = None,
+             amount_unit: str = "万元", today: date | None = None) -> list[Sheet]:
+    """The sheets of the month's report, to print and send as they are. Summaries show amounts in
+    ``amount_unit`` (万元 or 亿元); detail sheets keep 万元."""
     today = today or date.today()
-    rows, total = summarised or summary(by, month, unit, include_pending, min_amount_wan)
-    scope = Scope(by, unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
-    return [_summary_sheet(month, unit, rows, total, today),
-            *(_detail_sheet(title, stage, scope, month, unit, today) for title, stage in DETAIL_SHEETS.items()),
-            _funds_sheet(scope, month, unit, today), _activities_sheet(by, month, unit, today),
-            _chain_sheet(scope, month, unit, today), _capacity_sheet(by, month, unit, today),
-            _warnings_sheet(scope, month, unit, today)]
+    layout = Layout(in_yi=amount_unit == "亿元", total_first=settings.total_first())
+    scope = Scope(by, report.unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
+    breakdowns = [_breakdown_sheet(kind, [kind], [[name] for name in found], list(found.values()), report, layout, today)
+                  for kind, found in report.breakdowns.items()]
+    return [_summary_sheet(report, layout, today), *(_units_sheet(report, p, layout, today) for p in (MONTH, YEAR)),
+            *([_targets_sheet(report, layout, today)] if report.targets else []),
+            *(_detail_sheet(title, stage, scope, report, layout, today) for title, stage in DETAIL_SHEETS.items()),
+            _funds_sheet(scope, report, layout, today), _activities_sheet(by, report, layout, today),
+            _chain_sheet(scope, report, layout, today), *breakdowns, _capacity_sheet(by, report, today),
+            _warnings_sheet(scope, report, layout, today)]

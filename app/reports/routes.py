@@ -45,6 +45,7 @@ def monthly_workbook():
     except monthly.ReportError as error:
         flash(str(error), "danger")
         return redirect(url_for("reports.index"))
-    sheets = monthly.workbook(current_user, month, unit, form.pending.data,
-                              BIG_PROJECT_WAN if form.big.data else None)
+    threshold = BIG_PROJECT_WAN if form.big.data else None
+    report = monthly.summary(current_user, month, unit, form.pending.data, threshold)
+    sheets = monthly.workbook(current_user, report, form.pending.data, threshold, form.amount_unit.data)
     return xlsx_response(monthly.filename(unit, month), monthly.ascii_filename(unit, month), sheets)
