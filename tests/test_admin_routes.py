@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, OrgUnit, User
+from app.reports import settings
 
 
 def count(model):
@@ -110,3 +113,17 @@ def test_a_city_admin_manages_only_its_subtree(app, client, world, login):
     assert client.get(f"/admin/units/{world.b_unit_id}/edit").status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(User).where(User.username == "outsider")) is None
+
+
+def test_an_admin_sets_the_report_tiers_and_where_the_total_stands(app, client, login):
+    login("admin")
+    page = client.get("/admin/reports").get_data(as_text=True)
+    assert 'value="0.5, 1, 5, 10"' in page
+    refused = client.post("/admin/reports", data={"tiers": "1, 两"}, follow_redirects=True).get_data(as_text=True)
+    assert "分档应为" in refused
+    with app.app_context():
+        assert settings.tiers() == settings.DEFAULT_TIERS  # nothing written
+    client.post("/admin/reports", data={"tiers": "3，0.5、3", "total_first": "y"}, follow_redirects=True)
+    with app.app_context():
+        assert settings.tiers() == [Decimal(5000), Decimal(30000)] and settings.total_first()
+    assert 'value="0.5, 3"' in client.get("/admin/reports").get_data(as_text=True)

@@ -1,4 +1,4 @@
-from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import Form
@@ -54,6 +54,12 @@ for _threshold in THRESHOLDS:
     setattr(ThresholdForm, _threshold.key, IntegerField(_threshold.label, validators=[
         DataRequired(f"请填写“{_threshold.label}”"),
         NumberRange(min=1, max=_threshold.maximum, message=f"应为 1–{_threshold.maximum} 的整数")]))
+
+
+class ReportSettingsForm(Form):
+    tiers = StringField("签约项目按协议投资分档（亿元，逗号分隔）", validators=[
+        DataRequired("请填写分档，如 0.5, 1, 5, 10"), Length(max=100, message="分档不超过 100 个字符")])
+    total_first = BooleanField("合计行放在首行（默认放在末行）")
 
 
 class UsccExceptionForm(Form):

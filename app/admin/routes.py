@@ -9,6 +9,7 @@ from app.admin import bp, services
 from app.admin.forms import (
     AuditFilterForm,
     PasswordForm,
+    ReportSettingsForm,
     ThresholdForm,
     UnitForm,
     UsccExceptionForm,
@@ -21,6 +22,7 @@ from app.extensions import db
 from app.models import Audited, AuditLog, OrgUnit, Park, UsccException, User
 from app.models.enums import Role
 from app.projects import warnings
+from app.reports import settings as report_settings
 from app.web import BEIJING, paginate, saved
 
 admin_only = roles_required(Role.ADMIN)
@@ -194,6 +196,18 @@ def warning_thresholds():
     if form.validate_on_submit() and saved(lambda: warnings.save_thresholds(form.data), "已保存预警阈值。"):
         return redirect(url_for("admin.warning_thresholds"))
     return render_template("admin/warnings.html", form=form)
+
+
+@bp.route("/reports", methods=["GET", "POST"])
+@admin_only
+def report_settings_page():
+    """报表设置: the 协议投资 tiers signed projects are counted by, and where 合计 stands."""
+    form = ReportSettingsForm(data={"tiers": ", ".join(map(report_settings.yi, report_settings.tiers())),
+                                    "total_first": report_settings.total_first()})
+    if form.validate_on_submit() and saved(lambda: report_settings.save(form.tiers.data, form.total_first.data),
+                                           "已保存报表设置。"):
+        return redirect(url_for("admin.report_settings_page"))
+    return render_template("admin/reports.html", form=form)
 
 
 @bp.route("/uscc-exceptions", methods=["GET", "POST"])
