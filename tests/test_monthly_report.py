@@ -293,7 +293,8 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert values("招商活动") == [[1, march.replace(day=2), "专题招商推介会", "丙一推介会", None, "否", None, None, "丙一县"],
                               ["合计", "1 场活动、0 次对接", None, None, None, None, None, None, None]]
     assert values("产业", 5)[1] == ["第二产业", 0, 0, 1, 20000, 0, 0, 1, 20000, 1, 20000, 0, 0]
-    assert values("要素保障") == [["丙一园区", "可供工业用地", "可供工业用地", 100, "亩", datetime(2026, 3, 10)]]
+    assert values("要素保障") == [["丙一园区", "可供工业用地", "可供工业用地", 100, "亩", datetime(2026, 3, 10),
+                               datetime(2026, 3, 10)]]
     assert values("预警项目") == [[1, "p7", "签约", 5000, "丙二县", "签约未落地"], ["合计", "1 个项目", None, None, None, None]]
     assert runner.invoke(args=["report", "monthly", "--month", "2026-3x", "--user", "reporter"]).exit_code != 0
 

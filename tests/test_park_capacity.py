@@ -63,7 +63,9 @@ def test_land_keeps_its_standard_share_and_factory_space_its_height_and_load(par
     assert (revision.floor_height_m, revision.floor_load_kn_m2) == (Decimal(9), Decimal(30))
 
 
-def test_every_change_is_kept_and_the_list_can_be_read_as_on_a_past_day(park, world):
+def test_every_change_is_kept_and_the_list_as_of_a_day_goes_by_the_date_it_is_valid_for(park, world):
+    """The list on a day is what was valid then (截至日期), whenever it was typed in: a list dated 截至
+    10-31 but entered in December counts for October; a removal counts from the day it was made."""
     admin = helpers.make_user(Role.PARK_ADMIN, world.a_zone_unit_id, park_id=park.id, display_name="张园区")
     item = db.session.scalar(sa.select(CapacityItem).where(CapacityItem.park_id == park.id))
     # build_world's 100 亩 item, with the first revision the migration gives an existing item.
@@ -71,30 +73,33 @@ def test_every_change_is_kept_and_the_list_can_be_read_as_on_a_past_day(park, wo
                                     total=Decimal(100), unit="亩", as_of=date(2026, 1, 1)))
     energy = services.save_item(admin, park, {"kind": "energy", "total": Decimal(5000), "as_of": date(2026, 10, 1)},
                                 today=TODAY)
-    services.save_item(admin, park, land(total=Decimal(80)), item, today=TODAY)
-    services.save_item(admin, park, land(total=Decimal(80)), item, today=TODAY)  # no change: no revision
-    services.remove_item(admin, energy)
+    services.save_item(admin, park, land(total=Decimal(80), as_of=date(2026, 10, 31)), item, today=TODAY)
+    services.save_item(admin, park, land(total=Decimal(80), as_of=date(2026, 10, 31)), item, today=TODAY)  # no change
+    services.remove_item(admin, energy, on=date(2026, 11, 10))
     db.session.commit()
     revisions = db.session.scalars(sa.select(CapacityRevision).order_by(CapacityRevision.id)).all()
-    assert [(r.kind, r.total, r.removed) for r in revisions] == [
-        ("land", Decimal(100), False), ("energy", Decimal(5000), False), ("land", Decimal(80), False),
-        ("energy", Decimal(5000), True)]
-    # As if made on four days: 100 亩 on 1 Oct, energy added 2 Oct, land cut to 80 on 5 Nov,
-    # energy removed on 10 Nov.
-    for revision, day in zip(revisions, (date(2026, 10, 1), date(2026, 10, 2), date(2026, 11, 5),
-                                         date(2026, 11, 10))):
-        revision.changed_at = datetime.combine(day, datetime.min.time(), UTC)
+    assert [(r.kind, r.total, r.as_of, r.removed) for r in revisions] == [
+        ("land", Decimal(100), date(2026, 1, 1), False), ("energy", Decimal(5000), date(2026, 10, 1), False),
+        ("land", Decimal(80), date(2026, 10, 31), False), ("energy", Decimal(5000), date(2026, 11, 10), True)]
+    for revision in revisions:  # all typed in on one December day: it changes nothing
+        revision.changed_at = datetime(2026, 12, 3, 2, tzinfo=UTC)
     db.session.commit()
 
     def on(day):
         return sorted((r.kind, r.total) for r in services.items_as_of(park, day))
 
-    assert on(date(2026, 9, 30)) == []
-    assert on(date(2026, 10, 2)) == [("energy", Decimal(5000)), ("land", Decimal(100))]
-    assert on(date(2026, 11, 5)) == [("energy", Decimal(5000)), ("land", Decimal(80))]
+    assert on(date(2025, 12, 31)) == []
+    assert on(date(2026, 9, 30)) == [("land", Decimal(100))]
+    assert on(date(2026, 10, 30)) == [("energy", Decimal(5000)), ("land", Decimal(100))]
+    assert on(date(2026, 10, 31)) == [("energy", Decimal(5000)), ("land", Decimal(80))]
     assert on(date(2026, 11, 10)) == [("land", Decimal(80))]
-    newest, before = services.history(park)[1]  # the land change: 100 → 80, by 张园区
-    assert (before.total, newest.total, newest.changed_by.display_name) == (Decimal(100), Decimal(80), "张园区")
+    # a correction of an older date, entered later, takes over from its date on
+    services.save_item(admin, park, land(total=Decimal(90), as_of=date(2026, 10, 15)), item, today=TODAY)
+    db.session.commit()
+    assert on(date(2026, 10, 14)) == [("energy", Decimal(5000)), ("land", Decimal(100))]
+    assert on(date(2026, 11, 30)) == [("land", Decimal(90))]
+    newest, before = services.history(park)[0]  # the correction: 80 → 90, by 张园区
+    assert (before.total, newest.total, newest.changed_by.display_name) == (Decimal(80), Decimal(90), "张园区")
 
 
 def test_signed_projects_commit_their_needs(park, world):

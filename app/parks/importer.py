@@ -124,8 +124,8 @@ class CapacityImporter(Importer):
         return services.save_item(by, park, values, item, today=context.today), before
 
     def undo(self, row, item: CapacityItem, by: User) -> None:
-        if row.action == "create":
-            services.remove_item(by, item)
+        if row.action == "create":  # as if it had never been listed
+            services.remove_item(by, item, on=item.as_of)
             return
         before = dict(row.before)
         before["as_of"] = date.fromisoformat(before["as_of"])

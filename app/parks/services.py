@@ -4,7 +4,7 @@ revision, and what signed projects commit against them.
 Services add and flush; the caller commits once.
 """
 import unicodedata
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -16,7 +16,6 @@ from app.extensions import db
 from app.models import CapacityItem, CapacityRevision, Chain, Park, User
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
 from app.projects.warnings import NEEDS, committed_by_park
-from app.web import BEIJING
 
 REVISED = ("kind", "name", "total", "unit", "as_of", "notes", "standard_land_mu", "floor_height_m", "floor_load_kn_m2")
 LABELS = {"kind": "类别", "name": "名称", "total": "总量", "unit": "单位", "as_of": "截至日期", "notes": "备注",
@@ -87,11 +86,11 @@ def _detail(value, label: str, owner: str, kind: str) -> Decimal | None:
     return number
 
 
-def record_revision(item: CapacityItem, by: User | None, removed: bool = False) -> None:
-    """Keep the item's values as they are now (or its removal) in its history."""
-    db.session.add(CapacityRevision(park_id=item.park_id, item_id=item.id, removed=removed,
-                                    changed_by_id=by.id if by else None,
-                                    **{key: getattr(item, key) for key in REVISED}))
+def record_revision(item: CapacityItem, by: User | None, removed_on: date | None = None) -> None:
+    """Keep the item's values as they are now in its history, or its removal as of ``removed_on``."""
+    values = {key: getattr(item, key) for key in REVISED} | ({"as_of": removed_on} if removed_on else {})
+    db.session.add(CapacityRevision(park_id=item.park_id, item_id=item.id, removed=removed_on is not None,
+                                    changed_by_id=by.id if by else None, **values))
 
 
 def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None,
@@ -114,22 +113,25 @@ def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None
     return item
 
 
-def remove_item(by: User, item: CapacityItem) -> None:
-    record_revision(item, by, removed=True)
+def remove_item(by: User, item: CapacityItem, on: date | None = None) -> None:
+    """Take an item off the list from ``on`` (today) on; its history stays."""
+    record_revision(item, by, removed_on=on or date.today())
     db.session.delete(item)
     db.session.flush()
 
 
 def items_as_of(park: Park, day: date) -> list[CapacityRevision]:
-    """The park's list as it stood at the end of ``day`` (Beijing time)."""
+    """The park's list as it stood on ``day``."""
     return lists_as_of([park.id], day).get(park.id, [])
 
 
 def lists_as_of(park_ids: list[int], day: date) -> dict[int, list[CapacityRevision]]:
-    """The parks' lists as they stood at the end of ``day`` (Beijing time), in one query."""
-    until = datetime.combine(day + timedelta(days=1), time.min, BEIJING)
+    """The parks' lists as they stood on ``day``, in one query: per item, of the revisions valid by
+    then (截至日期 on or before it, whenever they were typed in), the one recorded last, so that
+    a list dated 截至 10-31 but entered in December counts for October, and a later correction or
+    an undo of an older date takes over from its date on. A removal counts from the day it was made."""
     latest = (sa.select(sa.func.max(CapacityRevision.id)).where(CapacityRevision.park_id.in_(park_ids),
-                                                                CapacityRevision.changed_at < until)
+                                                                CapacityRevision.as_of <= day)
               .group_by(CapacityRevision.item_id))
     lists: dict[int, list[CapacityRevision]] = {}
     for revision in db.session.scalars(sa.select(CapacityRevision).where(

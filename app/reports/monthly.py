@@ -58,6 +58,7 @@ from app.projects.indicators import (
 from app.projects.stages import first_reached
 from app.reports import settings
 from app.standards import SECTORS, sector_of
+from app.web import BEIJING
 
 MONTH, YEAR, LAST_MONTH, LAST_YEAR = "本月", "本年累计", "上年同月", "上年同期"
 # The indicator labels, as bureaus' forms have them; amounts in 万元.
@@ -503,14 +504,15 @@ def _activities_sheet(by: User, report: Summary, layout: Layout, today: date) ->
 
 
 def _capacity_sheet(by: User, report: Summary, today: date) -> Sheet:
-    """Each park's capacity list (要素保障能力清单) as it stood at the end of the month."""
+    """Each park's capacity list (要素保障能力清单) as it stood at the end of the month: what was valid
+    then (截至日期), and when it was last entered (填报日期)."""
     end = month_end(report.month)
     parks = db.session.scalars(scoped(sa.select(Park).where(Park.unit_id.in_(unit_ids_under(report.unit.id)))
                                       .order_by(Park.name), by, Park.unit_id)).all()
     lists = lists_as_of([park.id for park in parks], end)
-    lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of]
-             for park in parks for item in lists.get(park.id, [])]
-    return Sheet("要素保障", ["园区", "要素类别", "名称", "总量", "单位", "截至日期"], lines,
+    lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of,
+              item.changed_at.astimezone(BEIJING).date()] for park in parks for item in lists.get(park.id, [])]
+    return Sheet("要素保障", ["园区", "要素类别", "名称", "总量", "单位", "截至日期", "填报日期"], lines,
                  heading=f"{report.unit.name}要素保障能力清单（{end.isoformat()}）", byline=_byline(report.unit, today))
 
 
