@@ -20,6 +20,7 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import docx
 import openpyxl
 import pytest
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ from app.models import CapacityRevision, Event, Target
 from app.models.enums import EventKind, Role, Stage, UnitKind
 from app.projects import services
 from app.projects.indicators import add_months
-from app.reports import monthly, settings
+from app.reports import monthly, notice, settings
 from tests import helpers
 
 TODAY = date(2026, 4, 2)
@@ -351,3 +352,34 @@ def test_the_report_page_downloads_the_workbook_and_refuses_bad_input(app, clien
     login(Role.MANAGER, unit="b", client=other)
     refused = other.get("/reports/monthly.xlsx?month=2026-03&unit=C", follow_redirects=True).get_data(as_text=True)
     assert "单位代码“C”不存在，或不在您的数据范围内" in refused
+
+
+def test_the_notice_says_in_words_what_the_workbook_counts(app, client, scenario):
+    """Every number in the 通报 is one of the summary's, written as the notice writes it."""
+    with app.app_context():
+        c = db.session.scalar(sa.select(helpers.OrgUnit).where(helpers.OrgUnit.code == "C"))
+        db.session.add(Target(year=2026, unit_id=c.id, indicator="signed_count", value=10))
+        db.session.commit()
+        report = monthly.summary(db.session.get(helpers.User, scenario[0]), MARCH, c)
+        year, before = report.total.figures[monthly.YEAR], report.total.figures[monthly.LAST_YEAR]
+    client.post("/auth/login", data={"username": "reporter", "password": helpers.PASSWORD})
+    response = client.get("/reports/notice.docx?month=2026-03&unit=C")
+    assert response.status_code == 200 and 'filename="monthly-notice-C-2026-03.docx"' in response.headers[
+        "Content-Disposition"]
+    doc = docx.Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert doc.paragraphs[0].text == "丙市2026年3月招商引资工作通报"
+    # 1—3月: 3 signed against 1 a year before, 4.00 亿元 against 0.50, 1100 万元 in place
+    assert (year["新签约项目数"], before["新签约项目数"]) == (3, 1)
+    assert (f"1—3月，丙市新签约项目3个，同比增长200.0%；协议投资4.00亿元，同比增长700.0%，其中1亿元以上项目2个。"
+            f"新开工项目2个，新投产项目0个；到位资金0.11亿元，上年同期为零；开展招商活动2场。") in text
+    assert "3月当月，新签约项目2个，上年同期为零；协议投资2.00亿元，上年同期为零，其中1亿元以上项目1个。" in text
+    assert "时间进度为25.0%" in text and "丙市签约项目数完成年度目标的30.0%，超时间进度5.0个百分点。" in text
+    assert "协议投资居前的是丙一县（2.00亿元）、丙二县（2.00亿元）。" in text
+    table = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert table[0][0] == "单位" and table[-1] == ["合计", "3", "4.00", "2", "0", "0.11"]
+    assert table[2] == ["丙一县", "1", "2.00", "2", "0", "0.10"]
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm), round(section.top_margin.mm)) == (210, 297, 37)
+    assert (notice.trend(3, 1), notice.trend(1, 2), notice.trend(2, 2), notice.trend(1, 0)) == (
+        "同比增长200.0%", "同比下降50.0%", "与上年同期持平", "上年同期为零")

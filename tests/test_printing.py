@@ -1,4 +1,4 @@
-"""Every kind of workbook the app writes, printed by LibreOffice as a user would print it: each
+"""Every kind of workbook the app writes, and the 通报, printed by LibreOffice as a user would print it: each
 page in the orientation its sheet asks for, no text under 8 pt, no text over other text, and every
 column header on a sheet's first page (the sheet fits the page width).
 
@@ -73,10 +73,14 @@ def test_every_workbook_prints_legibly_on_a4(app, client, runner, soffice, tmp_p
         response = (park_admin if name == "template-capacity" else client).get(url)
         assert response.status_code == 200 and response.data[:2] == b"PK", name
         (tmp_path / f"{name}.xlsx").write_bytes(response.data)
+    (tmp_path / "notice.docx").write_bytes(client.get("/reports/notice.docx?month=2026-11").data)
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path / "pdf"), *(str(tmp_path / f"{n}.xlsx") for n in downloads)],
-                   check=True, capture_output=True, timeout=120)
+                    "--outdir", str(tmp_path / "pdf"), str(tmp_path / "notice.docx"),
+                    *(str(tmp_path / f"{n}.xlsx") for n in downloads)], check=True, capture_output=True, timeout=120)
     problems = []
+    for landscape, _boxes, lines, smallest in _pages(tmp_path / "pdf" / "notice.pdf"):  # the 通报: A4 portrait
+        if landscape or smallest < 10 or _overlapping(lines):
+            problems.append(f"notice: {'landscape' if landscape else ''} smallest {smallest:.1f} pt {_overlapping(lines)}")
     for name in downloads:
         book = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")
         first_pages = {}

@@ -530,13 +530,13 @@ def _warnings_sheet(scope: Scope, report: Summary, layout: Layout, today: date) 
                  heading=_title(report.unit, report.month, "末预警项目"), byline=_byline(report.unit, today))
 
 
-def filename(unit: OrgUnit, month: date) -> str:
-    return f"招商引资工作月报-{unit.name}-{month:%Y-%m}.xlsx"
+def filename(unit: OrgUnit, month: date, what: str = "招商引资工作月报", suffix: str = "xlsx") -> str:
+    return f"{what}-{unit.name}-{month:%Y-%m}.{suffix}"
 
 
-def ascii_filename(unit: OrgUnit, month: date) -> str:
+def ascii_filename(unit: OrgUnit, month: date, what: str = "monthly-report", suffix: str = "xlsx") -> str:
     """The name for a client that ignores the Chinese one: still says what it is."""
-    return f"monthly-report-{re.sub(r'[^0-9A-Za-z_-]', '', unit.code) or unit.id}-{month:%Y-%m}.xlsx"
+    return f"{what}-{re.sub(r'[^0-9A-Za-z_-]', '', unit.code) or unit.id}-{month:%Y-%m}.{suffix}"
 
 
 def workbook(by: User, report: Summary, include_pending: bool = False, min_amount_wan: Decimal | None = None,

@@ -1,3 +1,4 @@
+import io
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
@@ -8,8 +9,9 @@ from app.auth.decorators import roles_required
 from app.excel import xlsx_response
 from app.models import BIG_PROJECT_WAN
 from app.projects.indicators import PIPELINE, Scope, add_months, monthly_trend
-from app.reports import bp, monthly
+from app.reports import bp, monthly, notice
 from app.reports.forms import MonthlyReportForm
+from app.web import send_download
 
 
 def _report_form() -> MonthlyReportForm:
@@ -34,18 +36,38 @@ def index():
                            include_pending=include_pending, form=_report_form())
 
 
-@bp.route("/monthly.xlsx")
-@roles_required()
-def monthly_workbook():
-    """招商引资工作月报 for a month and a unit with its subtree, as the manager sends it upward."""
-    form = _report_form()
+def _report(form: MonthlyReportForm):
+    """The month's summary the form asks for, or None with the reason flashed."""
     try:
         month = monthly.parse_month(form.month.data, date.today())
         unit = monthly.report_unit(current_user, form.unit.data)
     except monthly.ReportError as error:
         flash(str(error), "danger")
+        return None
+    return monthly.summary(current_user, month, unit, form.pending.data, BIG_PROJECT_WAN if form.big.data else None)
+
+
+@bp.route("/monthly.xlsx")
+@roles_required()
+def monthly_workbook():
+    """招商引资工作月报 for a month and a unit with its subtree, as the manager sends it upward."""
+    form = _report_form()
+    if (report := _report(form)) is None:
         return redirect(url_for("reports.index"))
-    threshold = BIG_PROJECT_WAN if form.big.data else None
-    report = monthly.summary(current_user, month, unit, form.pending.data, threshold)
-    sheets = monthly.workbook(current_user, report, form.pending.data, threshold, form.amount_unit.data)
-    return xlsx_response(monthly.filename(unit, month), monthly.ascii_filename(unit, month), sheets)
+    sheets = monthly.workbook(current_user, report, form.pending.data, BIG_PROJECT_WAN if form.big.data else None,
+                              form.amount_unit.data)
+    return xlsx_response(monthly.filename(report.unit, report.month), monthly.ascii_filename(report.unit, report.month),
+                         sheets)
+
+
+@bp.route("/notice.docx")
+@roles_required()
+def monthly_notice():
+    """月度通报: the month in words, with each unit's figures, as a .docx to send as it is."""
+    form = _report_form()
+    if (report := _report(form)) is None:
+        return redirect(url_for("reports.index"))
+    return send_download(io.BytesIO(notice.document(report, date.today())),
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         monthly.filename(report.unit, report.month, "招商引资工作通报", "docx"),
+                         monthly.ascii_filename(report.unit, report.month, "monthly-notice", "docx"))
