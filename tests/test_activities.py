@@ -93,10 +93,16 @@ def test_follow_ups_by_bucket_and_closed_by_the_next_visit(app, world):
         mine = services.follow_ups(officer)
         assert ([a.enterprises[0].name for a in mine.overdue], [a.enterprises[0].name for a in mine.today],
                 mine.next_week) == (["甲一"], ["甲二"], [])
+        # a colleague's in the officer's scope count for it too: the 驾驶舱's 跟进逾期 lies in its scope
+        services.log_activity(other, visit(world, occurred_on=TODAY - timedelta(days=9),
+                                           next_follow_up_on=TODAY - timedelta(days=1)), [e2.id])
+        assert [a.recorded_by_id for a in services.follow_ups(officer).overdue] == [officer.id, other.id]
+        b_officer = helpers.make_user("officer", world.b_unit_id)
+        assert services.follow_ups(b_officer).overdue == []  # another unit's are not
         scope = services.follow_ups(manager)
         assert [a.enterprises[0].name for a in scope.next_week] == []  # closed by the later visit to 甲三
         services.log_activity(officer, visit(world, occurred_on=TODAY), [e1.id])
-        assert services.follow_ups(officer).overdue == []
+        assert [a.enterprises[0].name for a in services.follow_ups(officer).overdue] == ["甲二"]  # 甲一 closed
 
 
 def test_follow_up_page_and_stale_targets(app, client, world, login):

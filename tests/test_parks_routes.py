@@ -136,3 +136,29 @@ def test_a_stale_capacity_edit_is_refused(app, client, world):
     assert "您的修改未保存" in refused and "总量" in refused
     with app.app_context():
         assert db.session.get(CapacityItem, world.capacity_item_id).total == Decimal(90)
+
+
+def test_the_park_admin_sees_every_project_that_takes_its_capacity_and_the_figure_adds_up(app, client, world):
+    """已占用 is the sum over the projects listed beneath it, those another unit is responsible for too
+    (shown by name, stage and needs only, without a link)."""
+    with app.app_context():
+        manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
+        for name, unit, land, stage in (("本区项目", world.a_zone_unit_id, 30, Stage.SIGNED),
+                                        ("市里的项目", world.a_unit_id, 50, Stage.STARTED),
+                                        ("在谈项目", world.a_unit_id, 70, None)):
+            made = projects.create_project(manager, {"name": name, "unit_id": unit, "park_id": world.park_id,
+                                                     "land_mu": Decimal(land), "agreed_investment_wan": Decimal(9999)},
+                                           date(2026, 1, 5), today=TODAY)
+            for step in ([Stage.SIGNED, Stage.STARTED][:[Stage.SIGNED, Stage.STARTED].index(stage) + 1]
+                         if stage else []):
+                projects.move(manager, made, step, date(2026, 2, 1), today=TODAY)
+        db.session.commit()
+    keeper(app, world, client)
+    page = client.get(f"/parks/{world.park_id}").get_data(as_text=True)
+    used = Decimal(page.split('data-testid="used-land">')[1].split("<")[0].replace(",", ""))
+    rows = page.split('data-testid="park-projects"')[1].split("</table>")[0].split("<tr data-committing=")[1:]
+    listed = sum(Decimal(r.split('data-land="')[1].split('"')[0]) for r in rows if r.startswith('"1"'))
+    assert used == listed == 80  # 30 + 50; the project still 在谈 commits nothing
+    city_row = next(r for r in rows if "市里的项目" in r)
+    assert "其他单位" in city_row and "/projects/" not in city_row and "9,999.00" not in city_row
+    assert "用地 50.00 亩" in city_row

@@ -13,10 +13,10 @@ from app.chains import services as chain_services
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import CapacityItem, ChainNode, Park, Project
-from app.models.enums import CapacityKind, Role
+from app.models.enums import CAPACITY_UNITS, CapacityKind, Role
 from app.parks import bp, matching, services
 from app.parks.forms import CapacityItemForm, NeedsForm, NewParkForm, ParkForm
-from app.projects.warnings import NEEDS
+from app.projects.warnings import COMMITTING, NEEDS
 from app.web import saved
 
 keepers = roles_required(Role.ADMIN, Role.PARK_ADMIN)
@@ -91,14 +91,18 @@ def detail(park_id: int):
         on = None
     items = services.items_as_of(park, on) if on else park.capacity_items
     committed = services.committed(park)
-    projects = db.session.scalars(scoped(sa.select(Project).where(Project.park_id == park.id)
-                                         .options(selectinload(Project.chain_node).selectinload(ChainNode.chain))
-                                         .order_by(Project.stage, Project.stage_on.desc()), current_user,
-                                         Project.unit_id)).all()
+    # Every project in the park, whoever's 责任单位 it is: those that commit its capacity make up
+    # 已占用. Those outside the user's scope show only name, stage and needs, without a link.
+    in_park = sa.select(Project).where(Project.park_id == park.id)
+    projects = db.session.scalars(in_park.options(selectinload(Project.chain_node).selectinload(ChainNode.chain))
+                                  .order_by(Project.stage, Project.stage_on.desc(), Project.id)).all()
+    visible = set(db.session.scalars(scoped(in_park.with_only_columns(Project.id), current_user, Project.unit_id)))
     leading = {c.id for c in park.chains}
     return render_template("parks/detail.html", park=park, items=items, on=on, committed=committed, leading=leading,
-                           projects=projects, history=services.history(park),
-                           may_edit=services.may_edit(current_user, park))
+                           projects=projects, visible=visible, committing=COMMITTING,
+                           needs=[(CapacityKind.label_of(kind), column.key, CAPACITY_UNITS[kind])
+                                  for kind, column in NEEDS.items()],
+                           history=services.history(park), may_edit=services.may_edit(current_user, park))
 
 
 def _editable(park_id: int) -> Park:

@@ -15,6 +15,8 @@ from app.enterprises.forms import optional_int
 from app.forms import Form, non_negative
 from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage, TargetIndicator
 from app.projects.services import FIELDS
+from app.projects.stages import DATE_COLUMNS
+from app.projects.warnings import RULES
 
 ATTACHMENTS = "附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）"
 
@@ -103,8 +105,16 @@ class ProjectFilterForm(Form):
     channel = SelectField("引荐渠道", choices=[("", "全部")] + Channel.choices(), validators=[Optional()])
     tier = SelectField("投资额", choices=list(TIERS.items()), validators=[Optional()])
     is_key = SelectField("重点项目", choices=[("", "全部"), ("1", "仅重点项目")], validators=[Optional()])
-    warning = SelectField("预警", choices=[("", "全部"), ("1", "有预警")], validators=[Optional()])
+    warning = SelectField("预警", choices=[("", "全部"), ("1", "有预警"), *((r.key, r.label) for r in RULES)],
+                          validators=[Optional()])
     pending = SelectField("审核", choices=[("", "全部"), ("1", "有待审核记录")], validators=[Optional()])
+    # What a figure counts (驾驶舱, 报表): the projects that first reached a stage within dates,
+    # by approved records or, with ``counted``, pending ones too.
+    reached = SelectField("首次达到", choices=[("", "不限")] + [(s.value, s.label) for s in DATE_COLUMNS],
+                          validators=[Optional()])
+    reached_from = DateField("自", validators=[Optional()])
+    reached_to = DateField("至", validators=[Optional()])
+    counted = SelectField("计入", choices=[("", "仅审核通过"), ("1", "含待审核")], validators=[Optional()])
     sort = SelectField("排序", choices=list(SORTS.items()), default="stage_on", validators=[Optional()])
     desc = SelectField("顺序", choices=[("1", "降序"), ("", "升序")], default="1", validators=[Optional()])
 

@@ -216,7 +216,8 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
     """Per month of ``year`` up to ``through``: projects first reaching each pipeline stage, 协议投资
     signed and funds in place."""
     last = 12 if through.year > year else through.month if through.year == year else 0
-    months = {m: {"month": m, "counts": dict.fromkeys(PIPELINE, 0), "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
+    months = {m: {"month": m, "start": date(year, m, 1), "end": min(month_end(date(year, m, 1)), through),
+                  "counts": dict.fromkeys(PIPELINE, 0), "signed_wan": Decimal(0), "funds_wan": Decimal(0)}
               for m in range(1, last + 1)}
     for stage in PIPELINE:
         column = scope.first(stage)

@@ -74,9 +74,12 @@ def _filter_form() -> ProjectFilterForm:
 @roles_required()
 def index():
     form = _filter_form()
-    stmt = services.search(current_user, form.valid_data(), date.today()).options(
-        selectinload(Project.unit), selectinload(Project.investor), selectinload(Project.park))
-    return render_template("projects/index.html", form=form, pagination=paginate(stmt))
+    stmt = services.search(current_user, form.valid_data(), date.today())
+    # the list's own total of 协议投资, which a figure linking here (驾驶舱, 报表) must equal
+    agreed = db.session.scalar(stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None))
+    pagination = paginate(stmt.options(selectinload(Project.unit), selectinload(Project.investor),
+                                       selectinload(Project.park)))
+    return render_template("projects/index.html", form=form, pagination=pagination, agreed=agreed or 0)
 
 
 @bp.route("/board")

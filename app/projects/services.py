@@ -26,14 +26,17 @@ from app.models import (
 )
 from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
 from app.projects.stages import (
+    DATE_COLUMNS,
     StageError,
     check_sequence,
     counted,
     derive,
+    first_reached,
     next_stages,
     position_of,
 )
 from app.projects.warnings import any_warning
+from app.projects.warnings import conditions as warning_conditions
 from app.web import list_order
 
 # The fields a form or an import row may set on a project, with the labels users know them by.
@@ -294,8 +297,16 @@ def search(by: User, f: dict, today: date) -> sa.Select:
             stmt = stmt.where(sa.func.coalesce(Project.agreed_investment_wan, 0) < high)
     if f.get("is_key"):
         stmt = stmt.where(Project.is_key.is_(True))
-    if f.get("warning"):
-        stmt = stmt.where(any_warning(today))
+    if f.get("warning"):  # one rule, or any
+        rules = warning_conditions(today)
+        stmt = stmt.where(rules[f["warning"]] if f["warning"] in rules else any_warning(today))
+    if f.get("reached") in DATE_COLUMNS:
+        column = first_reached(f["reached"], bool(f.get("counted")))
+        stmt = stmt.where(column.is_not(None))
+        if f.get("reached_from"):
+            stmt = stmt.where(column >= f["reached_from"])
+        if f.get("reached_to"):
+            stmt = stmt.where(column <= f["reached_to"])
     if f.get("pending"):
         stmt = stmt.where(sa.or_(
             sa.exists().where(StageEvent.project_id == Project.id, StageEvent.review_status == ReviewStatus.PENDING),
