@@ -330,6 +330,29 @@ def review(stage_event_id: int | None = None, fund_id: int | None = None):
     return redirect(back if back.startswith("/projects/") else url_for("projects.queue"))
 
 
+# ---------- funds in place ----------
+
+@bp.route("/funds")
+@roles_required()
+def fund_list():
+    """到位资金明细: the fund entries a figure counts, for months within ?from=&to= (YYYY-MM-DD),
+    approved ones (with ?counted=1 pending ones too) of projects whose 签约 counts likewise."""
+    def day(key):
+        try:
+            return date.fromisoformat(request.args.get(key, ""))
+        except ValueError:
+            return None
+
+    start, end = day("from") or date(date.today().year, 1, 1), day("to") or date.today()
+    scope = indicators.Scope(current_user, include_pending=request.args.get("counted") == "1")
+    stmt = scope.fund_entries(sa.select(FundEntry).where(FundEntry.month.between(start.replace(day=1), end)))
+    total = db.session.scalar(stmt.with_only_columns(sa.func.sum(FundEntry.amount_wan)))
+    pagination = paginate(stmt.options(selectinload(FundEntry.project).selectinload(Project.unit))
+                          .order_by(FundEntry.month.desc(), FundEntry.id.desc()))
+    return render_template("projects/funds.html", pagination=pagination, total=total or 0, start=start, end=end,
+                           include_pending=scope.include_pending)
+
+
 # ---------- warnings ----------
 
 @bp.route("/warnings")
