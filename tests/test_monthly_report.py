@@ -11,6 +11,7 @@ counties C1 and C2 and a project of its own, in March 2026:
 - funds: p1 2026-02 300 本市, 2026-03 500 省外; p2 2025-12 1000 省外 (last year), 2026-01 200 外资
   (28 万美元); p4 2026-03 100 省外; p5 2026-03 50 本市, approved, but p5's 签约 is pending, so it
   counts only with the pending switch
+- 注册: p1's local company 汾酒晋中有限公司 (注册资本 5000) on 2026-03-01, between its 签约 and 开工
 - events: C1 2026-03-02, C2 2026-02-10
 - a year before (同比): March 2025 nothing; January–March 2025 p7's 签约 (5000)
 - investors: p1's 汾酒 is C15 (二产, 长三角), p3's 晋文旅 R90 (三产, no region), the rest have none
@@ -76,6 +77,8 @@ def scenario(app, world):
         fund(p2, date(2026, 1, 1), 200, "foreign", Decimal(28))
         fund(p4, date(2026, 3, 1), 100, "out_of_province")
         fund(p5, date(2026, 3, 1), 50, "local")
+        services.move(manager, p1, Stage.REGISTERED, date(2026, 3, 1), today=TODAY, company_name="汾酒晋中有限公司",
+                      registered_capital_wan=Decimal(5000))
         p1.investor = helpers.make_enterprise(c1.id, "汾酒", industry_code="C15", source_region="yangtze_delta")
         p3 = db.session.scalar(sa.select(helpers.Project).where(helpers.Project.name == "p3"))
         p3.investor = helpers.make_enterprise(c2.id, "晋文旅", industry_code="R90")
@@ -91,11 +94,11 @@ def city(app, scenario):
         yield db.session.get(helpers.User, scenario[0]), db.session.get(helpers.OrgUnit, scenario[1])
 
 
-def row(counts, amount, tiers, funds, out, usd, events, rates=None):
-    """A row's values in label order: 在谈, 签约, 签约额, the four tiers, 开工, 投产, 到位, 其中省外,
+def row(counts, amount, tiers, funds, out, usd, events, rates=None, registered=0):
+    """A row's values in label order: 在谈, 签约, 签约额, the four tiers, 注册, 开工, 投产, 到位, 其中省外,
     其中外资(万美元), 活动 (, 开工率, 资金到位率)."""
-    values = [counts[0], counts[1], Decimal(amount), *tiers, counts[2], counts[3], Decimal(funds), Decimal(out),
-              Decimal(usd), events]
+    values = [counts[0], counts[1], Decimal(amount), *tiers, registered, counts[2], counts[3], Decimal(funds),
+              Decimal(out), Decimal(usd), events]
     return values + list(rates or [])
 
 
@@ -110,19 +113,20 @@ def test_every_number_of_the_summary_per_unit_and_in_total(city):
     assert [r.name for r in report.rows] == ["丙市（本级）", "丙一县", "丙二县"]
     assert list(report.total.figures[monthly.MONTH]) == [
         "新增在谈项目数", "新签约项目数", "新签约协议投资额(万元)", "其中0.5亿元以上签约项目数", "其中1亿元以上签约项目数",
-        "其中5亿元以上签约项目数", "其中10亿元以上签约项目数", "新开工项目数", "新投产项目数", "到位资金(万元)",
+        "其中5亿元以上签约项目数", "其中10亿元以上签约项目数", "新注册项目数", "新开工项目数", "新投产项目数", "到位资金(万元)",
         "其中省外到位资金(万元)", "其中外资到位资金(万美元)", "招商活动场次"]
     assert list(report.total.figures[monthly.YEAR])[-2:] == ["开工率", "资金到位率"]
     none = [0, 0, 0, 0]
     assert table(report) == {
         "丙市（本级）": {monthly.MONTH: row([1, 0, 0, 0], 0, none, 0, 0, 0, 0),
                      monthly.YEAR: row([1, 0, 0, 0], 0, none, 0, 0, 0, 0, [None, None])},
-        "丙一县": {monthly.MONTH: row([1, 0, 2, 0], 0, none, 500, 500, 0, 1),
-                monthly.YEAR: row([2, 1, 2, 0], 20000, [1, 1, 0, 0], 1000, 500, 28, 1, [1.0, 0.04])},
+        "丙一县": {monthly.MONTH: row([1, 0, 2, 0], 0, none, 500, 500, 0, 1, registered=1),
+                monthly.YEAR: row([2, 1, 2, 0], 20000, [1, 1, 0, 0], 1000, 500, 28, 1, [1.0, 0.04], registered=1)},
         "丙二县": {monthly.MONTH: row([1, 2, 0, 0], 20000, [2, 1, 0, 0], 100, 100, 0, 0),
                 monthly.YEAR: row([2, 2, 0, 0], 20000, [2, 1, 0, 0], 100, 100, 0, 1, [0.0, 0.005])},
-        "合计": {monthly.MONTH: row([3, 2, 2, 0], 20000, [2, 1, 0, 0], 600, 600, 0, 1),
-               monthly.YEAR: row([5, 3, 2, 0], 40000, [3, 2, 0, 0], 1100, 600, 28, 2, [pytest.approx(1 / 3), 0.0225]),
+        "合计": {monthly.MONTH: row([3, 2, 2, 0], 20000, [2, 1, 0, 0], 600, 600, 0, 1, registered=1),
+               monthly.YEAR: row([5, 3, 2, 0], 40000, [3, 2, 0, 0], 1100, 600, 28, 2, [pytest.approx(1 / 3), 0.0225],
+                                 registered=1),
                # a year before: p7's 签约 in February 2025, nothing else
                monthly.LAST_MONTH: row([0, 0, 0, 0], 0, none, 0, 0, 0, 0),
                monthly.LAST_YEAR: row([0, 1, 0, 0], 5000, [1, 0, 0, 0], 0, 0, 0, 0, [0.0, 0.0])},
@@ -189,7 +193,8 @@ def test_pending_records_and_the_threshold_change_only_what_they_should(city):
     assert (total.figures[monthly.MONTH]["新签约项目数"], total.figures[monthly.YEAR]["新签约协议投资额(万元)"]) == (
         3, Decimal(45000))
     big = monthly.summary(manager, MARCH, c, min_amount_wan=Decimal(10000)).total
-    assert list(big.figures[monthly.MONTH].values()) == row([1, 1, 2, 0], 12000, [1, 1, 0, 0], 600, 600, 0, 1)
+    assert list(big.figures[monthly.MONTH].values()) == row([1, 1, 2, 0], 12000, [1, 1, 0, 0], 600, 600, 0, 1,
+                                                            registered=1)
     # A month before the scenario: nothing yet, and the 本级 row is left out when it has nothing.
     empty = monthly.summary(manager, date(2025, 10, 1), c)
     assert [r.name for r in empty.rows] == ["丙一县", "丙二县"]
@@ -242,7 +247,7 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     summary = json.loads(result.output)
     book = openpyxl.load_workbook(tmp_path / "月报.xlsx")
     assert book.sheetnames == ["汇总", "分单位（本月）", "分单位（本年累计）", "目标任务", "签约项目", "开工项目", "投产项目",
-                               "在谈项目", "到位资金", "招商活动", "产业链", "产业", "来源区域", "要素保障", "预警项目"]
+                               "在谈项目", "注册项目", "到位资金", "招商活动", "产业链", "产业", "来源区域", "要素保障", "预警项目"]
     ws = book["汇总"]
     assert ws["A1"].value == "丙市招商引资工作月报（2026年3月）" and ws["A2"].value == "填报单位：丙市"
     assert {"B3:D3", "E3:G3", "H3:K3", "A1:K1"} <= {str(r) for r in ws.merged_cells.ranges}
@@ -291,6 +296,8 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
     assert values("到位资金") == [[1, "p1", "丙一县", "本市", 0, 300, None], [2, "p1", "丙一县", "省外境内", 500, 500, None],
                               [3, "p2", "丙一县", "外资", 0, 200, 28], [4, "p4", "丙二县", "省外境内", 100, 100, None],
                               ["合计", None, None, None, 600, 1100, 28]]
+    assert values("注册项目") == [[1, "p1", "汾酒晋中有限公司", 5000, march, "汾酒", 20000, "丙一县"],
+                              ["合计", "1 个项目", None, 5000, None, None, None, None]]
     assert values("招商活动") == [[1, march.replace(day=2), "专题招商推介会", "丙一推介会", None, "否", None, None, "丙一县"],
                               ["合计", "1 场活动、0 次对接", None, None, None, None, None, None, None]]
     assert values("产业", 5)[1] == ["第二产业", 0, 0, 1, 20000, 0, 0, 1, 20000, 1, 20000, 0, 0]

@@ -13,7 +13,7 @@ from app.imports.services import BatchError, preview, run
 from app.models import Enterprise, FundEntry, ImportRow, Project, StageEvent, User
 from app.models.enums import FundOrigin, ReviewStatus, Role, Stage
 from tests import helpers
-from tests.workbooks import CODE_1, messy_projects
+from tests.workbooks import CODE_1, messy_projects, simple
 
 
 @pytest.fixture
@@ -157,3 +157,23 @@ def test_upload_and_preview_in_the_browser_pages(app, client, world, login, tmp_
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "共 8 行数据" in page and "新增 3" in page and "错误 5" in page
     assert "从台账导入" in client.get("/projects/").get_data(as_text=True)
+
+
+def test_a_ledgers_registration_columns_become_the_registration_milestone(officer, tmp_path):
+    headers = ["项目名称", "签约日期", "注册时间", "注册名称", "注册资本（亿元）", "开工日期"]
+    path = simple(tmp_path / "注册.xlsx", headers, [
+        ["乳业项目", "2026-03-10", "2026-04-01", "乳业（晋中）有限公司", "0.5", "2026-05-02"],
+        ["醋业项目", "2026-03-10", "2026-02-01", "醋业有限公司", None, None],  # before its 签约
+        ["酒业项目", "2026-03-10", "2026-04-01", None, None, None],  # no name
+        ["面业项目", "2026-03-10", None, "面业有限公司", None, None]])  # no date
+    batch, rows = previewed(path, officer)
+    assert [rows[n].action for n in (2, 3, 4, 5)] == ["create", "error", "error", "error"]
+    assert "注册日期 2026-02-01 早于签约日期 2026-03-10" in rows[3].message
+    assert "请填写注册名称" in rows[4].message and "请填写注册时间" in rows[5].message
+    helpers.commit_batch(batch, officer, True)
+    db.session.commit()
+    dairy = project_named("乳业项目")
+    assert (dairy.stage, dairy.registered_on, dairy.started_on) == (Stage.STARTED, date(2026, 4, 1), date(2026, 5, 2))
+    registration = db.session.scalar(sa.select(StageEvent).where(StageEvent.project_id == dairy.id,
+                                                                 StageEvent.stage == Stage.REGISTERED))
+    assert (registration.company_name, registration.registered_capital_wan) == ("乳业（晋中）有限公司", Decimal(5000))

@@ -208,3 +208,48 @@ def test_funds_need_a_signed_project_and_a_positive_amount(people, world):
     summary = services.funds_summary(project, TODAY)
     assert summary["total"] == Decimal(21000) and summary["over_agreed"] is True
     assert services.funds_summary(project, TODAY, include_pending=False)["total"] == Decimal(3000)
+
+
+def test_registration_lies_between_signing_and_start_once_and_is_reviewed_like_a_move(world, people):
+    officer, manager, _other = people
+    project = new_project(world, manager)
+    register = dict(today=TODAY, company_name="乳业（晋中）有限公司", registered_capital_wan=Decimal(3000))
+    assert Stage.REGISTERED not in services.next_moves(project)
+    with pytest.raises(services.StageError, match="签约后才能登记注册"):
+        services.move(manager, project, Stage.REGISTERED, date(2026, 2, 1), **register)
+    db.session.rollback()
+    services.move(manager, project, Stage.SIGNED, date(2026, 3, 1), today=TODAY)
+    services.move(manager, project, Stage.STARTED, date(2026, 6, 1), today=TODAY)
+    db.session.commit()
+    assert Stage.REGISTERED in services.next_moves(project)
+    for day, message in ((date(2026, 2, 20), "早于签约日期"), (date(2026, 6, 2), "晚于开工日期"),
+                         (date(2026, 12, 1), "晚于今天")):
+        with pytest.raises(services.StageError, match=message):
+            services.move(manager, project, Stage.REGISTERED, day, **register)
+        db.session.rollback()
+    with pytest.raises(services.StageError, match="须填写注册企业名称"):
+        services.move(officer, project, Stage.REGISTERED, date(2026, 4, 1), today=TODAY)
+    db.session.rollback()
+    # an officer's registration waits for review: it counts with pending records only
+    event = services.move(officer, project, Stage.REGISTERED, date(2026, 4, 1), **register)
+    db.session.commit()
+    assert (project.stage, project.registered_on, project.approved_registered_on) == (
+        Stage.STARTED, date(2026, 4, 1), None)  # a milestone, not a stage the project is in
+    assert Stage.REGISTERED not in services.next_moves(project)
+    with pytest.raises(services.StageError, match="注册只记一次"):
+        services.move(manager, project, Stage.REGISTERED, date(2026, 4, 2), **register)
+    db.session.rollback()
+    services.review(manager, event, True, None)
+    db.session.commit()
+    assert project.approved_registered_on == date(2026, 4, 1)
+    assert stage_figures(Scope(manager), date(2026, 4, 1), date(2026, 4, 30))[Stage.REGISTERED].count == 1
+    # a correction keeps the company; withdrawing it leaves the project as it was
+    corrected = services.correct(manager, event, "营业执照日期", effective_on=date(2026, 4, 3), today=TODAY)
+    db.session.commit()
+    assert (corrected.company_name, corrected.registered_capital_wan) == ("乳业（晋中）有限公司", Decimal(3000))
+    with pytest.raises(services.StageError, match="不能相互更正"):
+        services.correct(manager, event, "误选", stage=Stage.STARTED, today=TODAY)
+    db.session.rollback()
+    services.correct(manager, corrected, "误录", withdraw=True, today=TODAY)
+    db.session.commit()
+    assert (project.stage, project.registered_on, project.started_on) == (Stage.STARTED, None, date(2026, 6, 1))

@@ -14,6 +14,7 @@ from app.models import BIG_PROJECT_WAN, Project
 from app.models.enums import Stage
 from app.projects import indicators, services, warnings
 from app.projects.indicators import PIPELINE, Scope
+from app.projects.stages import CURRENT
 
 
 @bp.route("/")
@@ -38,7 +39,7 @@ def index():
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
         month_start=month_start, year_start=year_start, big_month=big_month, big_year=big_year, funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
         rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
-        pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in Stage],
+        pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in CURRENT],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),
         warning_counts=warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today),
         rules=warnings.RULES, chain_rows=chain_services.statistics(scope, year_start, today, active_only=True),

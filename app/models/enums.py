@@ -65,6 +65,7 @@ ENTERPRISE_TAGS = (
 class Stage(Choice):
     NEGOTIATING = ("negotiating", "在谈")
     SIGNED = ("signed", "签约")
+    REGISTERED = ("registered", "注册")  # a milestone between 签约 and 开工, not a stage a project is in
     STARTED = ("started", "开工")
     PRODUCING = ("producing", "投产")
     TERMINATED = ("terminated", "终止")

@@ -47,12 +47,14 @@ class Project(Audited, Timestamped, db.Model):
     stage_on: so.Mapped[date | None] = so.mapped_column()
     negotiating_on: so.Mapped[date | None] = so.mapped_column()
     signed_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    registered_on: so.Mapped[date | None] = so.mapped_column()  # 注册: the local company registered
     started_on: so.Mapped[date | None] = so.mapped_column()
     producing_on: so.Mapped[date | None] = so.mapped_column()
     terminated_on: so.Mapped[date | None] = so.mapped_column()
     # The same first dates counting approved events only: what reports count by default.
     approved_negotiating_on: so.Mapped[date | None] = so.mapped_column()
     approved_signed_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    approved_registered_on: so.Mapped[date | None] = so.mapped_column()
     approved_started_on: so.Mapped[date | None] = so.mapped_column()
     approved_producing_on: so.Mapped[date | None] = so.mapped_column()
     approved_terminated_on: so.Mapped[date | None] = so.mapped_column()
@@ -125,6 +127,9 @@ class StageEvent(Reviewed, Audited, db.Model):
     supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_event.id"), index=True)
     # A correction that takes the replaced move back altogether (recorded by mistake).
     withdrawn: so.Mapped[bool] = so.mapped_column(default=False)
+    # 注册 only: the local company's registered name and capital (注册资本).
+    company_name: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    registered_capital_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)
 
     project: so.Mapped[Project] = so.relationship(back_populates="stage_events", foreign_keys=[project_id])
     recorded_by: so.Mapped["User | None"] = so.relationship(foreign_keys="StageEvent.recorded_by_id")  # noqa: F821

@@ -15,7 +15,7 @@ from app.enterprises.forms import optional_int
 from app.forms import Form, non_negative
 from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage, TargetIndicator
 from app.projects.services import FIELDS
-from app.projects.stages import DATE_COLUMNS
+from app.projects.stages import CURRENT, DATE_COLUMNS
 from app.projects.warnings import RULES
 
 ATTACHMENTS = "附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）"
@@ -62,12 +62,15 @@ class MoveForm(Form):
     effective_on = DateField("发生日期（实际签约、开工、投产的日期）",
                              validators=[DataRequired("请填写发生日期（格式 2026-01-31）")])
     note = TextAreaField("说明（终止、暂缓须写明原因）", validators=[Optional(), Length(max=2000)])
+    company_name = StringField("注册企业名称（登记注册时必填）", validators=[Optional(), Length(max=200)])
+    registered_capital_wan = non_negative("注册资本（万元，登记注册时填）")
     attachments = MultipleFileField(ATTACHMENTS)
 
 
 class CorrectionForm(Form):
     effective_on = DateField("更正后的日期", validators=[Optional()])
-    stage = SelectField("更正后的阶段", choices=[("", "不变")] + Stage.choices(), validators=[Optional()])
+    stage = SelectField("更正后的阶段", choices=[("", "不变")] + [(s.value, s.label) for s in CURRENT],
+                        validators=[Optional()])
     withdraw = BooleanField("撤回这次阶段变动（误录）")
     note = TextAreaField("更正原因", validators=[DataRequired("请填写更正原因"), Length(max=2000)])
     attachments = MultipleFileField(ATTACHMENTS)
@@ -98,7 +101,7 @@ class ProjectFilterForm(Form):
         csrf = False
 
     q = StringField("项目名称", validators=[Optional(), Length(max=50)])
-    stage = SelectField("阶段", choices=[("", "全部")] + Stage.choices(), validators=[Optional()])
+    stage = SelectField("阶段", choices=[("", "全部")] + [(s.value, s.label) for s in CURRENT], validators=[Optional()])
     unit_id = SelectField("责任单位", coerce=optional_int, validators=[Optional()])
     park_id = SelectField("落户园区", coerce=optional_int, validators=[Optional()])
     chain_id = SelectField("产业链", coerce=optional_int, validators=[Optional()])

@@ -45,6 +45,7 @@ from app.models.enums import Channel, EnterpriseStatus, Stage
 from app.names import normalize_name
 from app.projects import services
 from app.projects.stages import (
+    CURRENT,
     DATE_COLUMNS,
     FORWARD,
     StageError,
@@ -136,6 +137,9 @@ class ProjectImporter(Importer):
         "started_on": ("开工日期", "开工时间"),
         "producing_on": ("投产日期", "投产时间"),
         "exit_on": ("终止日期", "暂缓日期", "终止或暂缓日期"),
+        "registered_on": ("注册时间", "注册日期", "注册登记日期"),
+        "company_name": ("注册名称", "注册企业名称", "注册公司名称", "项目公司名称", "落地企业名称"),
+        "registered_capital_wan": ("注册资本", "注册资本金"),
         "stage": ("阶段", "项目阶段", "当前阶段", "进展阶段", "项目状态", "状态", "建设状态"),
         "park": ("落户园区", "园区", "落地园区", "拟落户园区", "所在园区"),
         "unit": ("责任单位", "填报单位", "所属单位"),
@@ -164,6 +168,9 @@ class ProjectImporter(Importer):
         "signed_on": [("签约", "签订", "签署"), ("时间", "日期")],
         "started_on": [("开工",), ("时间", "日期")],
         "producing_on": [("投产", "开业"), ("时间", "日期")],
+        "registered_on": [("注册",), ("时间", "日期")],
+        "company_name": [("注册", "项目公司", "落地企业"), ("名称",)],
+        "registered_capital_wan": [("注册资本",)],
         "stage": [("状态", "阶段")],
         "park": [("园区", "开发区", "产业园", "落户地", "落地")],
         "unit": [("责任单位", "填报单位", "所属单位", "牵头单位", "承办单位")],
@@ -209,6 +216,9 @@ class ProjectImporter(Importer):
         "negotiating_on": "各阶段日期如 2026-03-10、2026/3/10、2026年3月10日；只知月份可写 202603",
         "stage": "如 在谈、已签约、新开工、已开工开业、竣工投产、暂缓、终止；须与所填日期一致",
         "exit_on": "阶段为终止或暂缓时必填",
+        "registered_on": "本地公司注册登记的日期，应在签约与开工之间；填写时须同时填写注册名称",
+        "company_name": "在本地注册的公司名称（注册时间一并填写）",
+        "registered_capital_wan": "同协议投资的写法",
         "park": "园区须已在系统中登记",
         "unit": "单位名称或代码，须在您的数据范围内；不填为您所在单位",
         "land_mu": "亩，可写“150亩”",
@@ -218,6 +228,7 @@ class ProjectImporter(Importer):
         "problems": "终止项目在此写明终止原因",
     }
     units_shown = {"total_investment_wan": "万元", "agreed_investment_wan": "万元", "phase1_investment_wan": "万元",
+                   "registered_capital_wan": "万元",
                    "land_mu": "亩", "factory_m2": "平方米", "energy_tce": "吨标煤", "power_kva": "kVA",
                    "water_t_per_day": "吨/日"}
     example = {"name": "示例新材料产业园项目", "investor": "示例新材料（深圳）有限公司", "uscc": "91110000600037341L",
@@ -227,7 +238,7 @@ class ProjectImporter(Importer):
                "is_foreign": "内资", "problems": "用地指标待落实", "next_steps": "推进设备安装"}
 
     def choices(self, by: User) -> dict[str, list[str]]:
-        return {"stage": [s.label for s in Stage], "channel": [c.label for c in Channel], "is_key": ["是", "否"],
+        return {"stage": [s.label for s in CURRENT], "channel": [c.label for c in Channel], "is_key": ["是", "否"],
                 "is_foreign": ["内资", "外资"],
                 "park": list(db.session.scalars(scoped(sa.select(Park.name).order_by(Park.name), by, Park.unit_id))),
                 "unit": list(db.session.scalars(scoped(sa.select(OrgUnit.name).order_by(OrgUnit.code), by, OrgUnit.id)))}
@@ -278,12 +289,26 @@ class ProjectImporter(Importer):
         if raw.get("park") not in (None, ""):
             values["park_id"] = problems.check(self._park, str(raw["park"]).strip(), context)
         values["moves"] = problems.check(self._moves, raw, values, context) or []
+        values["registration"] = self._registration(raw, context, problems)
         if raw.get("investor") or raw.get("uscc"):
             investor = problems.text(raw, "investor", "投资方", 200) or ""
             code = problems.check(clean_uscc, str(raw["uscc"])) if raw.get("uscc") not in (None, "") else None
             values["investor"] = (investor, code)
         problems.done()
         return values
+
+    def _registration(self, raw: dict, context: Context, problems: Problems) -> tuple[str, Decimal | None] | None:
+        """注册名称 and 注册资本, which go with a 注册时间."""
+        name = problems.text(raw, "company_name", "注册名称", 200)
+        capital = (problems.check(parse_amount_wan, raw["registered_capital_wan"],
+                                  amount_unit(context, "registered_capital_wan"), self.fields["registered_capital_wan"][0])
+                   if raw.get("registered_capital_wan") not in (None, "") else None)
+        dated = raw.get("registered_on") not in (None, "")
+        if dated and not name:
+            problems.append("填写了注册时间，请填写注册名称")
+        elif (name or capital is not None) and not dated:
+            problems.append("填写了注册名称或注册资本，请填写注册时间")
+        return (name, capital) if dated and name else None
 
     @staticmethod
     def _park(name: str, context: Context) -> int:
@@ -306,6 +331,7 @@ class ProjectImporter(Importer):
             if day:
                 moves.append((stage, day, month_only))
         reached = moves[-1][0] if moves else Stage.NEGOTIATING
+        registered_on, registered_month = parse_date_precision(raw.get("registered_on"))
         stage = reached
         if raw.get("stage") not in (None, ""):
             stage = stage_of(str(raw["stage"]))
@@ -321,6 +347,9 @@ class ProjectImporter(Importer):
             if exit_on is None:
                 raise ValueError(f"阶段为“{raw['stage']}”，请填写终止或暂缓日期")
             moves.append((stage, exit_on, month_only))
+        if registered_on:  # recorded after the 签约 it follows
+            after = next((i + 1 for i, move in enumerate(moves) if move[0] == Stage.SIGNED), len(moves))
+            moves.insert(after, (Stage.REGISTERED, registered_on, registered_month))
         events = [StageEvent(id=n, stage=s, effective_on=d, month_only=m, review_status="approved")
                   for n, (s, d, m) in enumerate(moves, start=1)]
         try:
@@ -394,7 +423,7 @@ class ProjectImporter(Importer):
         for stage, day, month_only in values["moves"]:
             if stage not in recorded:
                 added.append((stage, day, month_only))
-            elif recorded[stage] != day and stage in FORWARD:
+            elif recorded[stage] != day and stage in (*FORWARD, Stage.REGISTERED):
                 raise ValueError(f"{Stage.label_of(stage)}日期 {day} 与系统中的 {recorded[stage]} 不同："
                                  "已有的阶段日期请在项目页更正并说明原因")
         if added:
@@ -426,13 +455,13 @@ class ProjectImporter(Importer):
 
     def apply(self, plan: Plan, context: Context, by: User) -> tuple[Project, dict | None]:
         values = dict(plan.values)
-        moves = values.pop("moves")
+        moves, registration = values.pop("moves"), values.pop("registration", None)
         investor_id, created = self._investor(values.pop("investor", None), values["unit_id"], context)
         if plan.action == "create":
             project = Project(**values, investor_id=investor_id, officer_id=by.id)
             db.session.add(project)
             db.session.flush()
-            self._record(project, moves, by, context)
+            self._record(project, moves, registration, by, context)
             return project, {"_investor_created": created} if created else None
         project = db.session.get(Project, plan.record_id)
         before: dict = {}
@@ -441,16 +470,17 @@ class ProjectImporter(Importer):
                 before[key] = str(getattr(project, key)) if isinstance(getattr(project, key), Decimal) \
                     else getattr(project, key)
                 setattr(project, key, values[key])
-        before["_events_added"] = self._record(project, moves, by, context)
+        before["_events_added"] = self._record(project, moves, registration, by, context)
         return project, before
 
     @staticmethod
-    def _record(project: Project, moves, by: User, context: Context) -> list[int]:
+    def _record(project: Project, moves, registration, by: User, context: Context) -> list[int]:
         events = []
+        company, capital = registration or (None, None)
         for stage, day, month_only in moves:
             note = (project.problems or NOTE) if stage == Stage.TERMINATED else NOTE
             events.append(services.move(by, project, stage, day, note, today=context.today, first_any=True,
-                                        month_only=month_only).id)
+                                        month_only=month_only, company_name=company, registered_capital_wan=capital).id)
         return events
 
     def undo_rows(self, rows: list[tuple], by: User) -> None:

@@ -257,7 +257,8 @@ def move(project_id: int):
         form.effective_on.data = date.today()
     if form.validate_on_submit() and saved(
         lambda: services.move(current_user, project, form.stage.data, form.effective_on.data, form.note.data,
-                              request.files.getlist(form.attachments.name)),
+                              request.files.getlist(form.attachments.name), company_name=form.company_name.data,
+                              registered_capital_wan=form.registered_capital_wan.data),
         lambda e: f"已记录：{project.name} {e.stage_label}（{e.effective_on}），{e.review_label}。",
     ):
         return redirect(url_for("projects.detail", project_id=project.id))

@@ -27,6 +27,7 @@ from app.models import (
 from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
 from app.projects.stages import (
     DATE_COLUMNS,
+    MILESTONES,
     StageError,
     check_sequence,
     counted,
@@ -145,12 +146,21 @@ def _record(by: User, project: Project, event: StageEvent, uploads, today: date 
 
 
 def move(by: User, project: Project, stage: str, effective_on: date, note: str | None = None, uploads=(),
-         today: date | None = None, first_any: bool = False, month_only: bool = False) -> StageEvent:
+         today: date | None = None, first_any: bool = False, month_only: bool = False,
+         company_name: str | None = None, registered_capital_wan: Decimal | None = None) -> StageEvent:
     """Move ``project`` to ``stage`` as of ``effective_on``: the real signing, start … date (or,
-    ``month_only``, its month, as a ledger wrote it)."""
+    ``month_only``, its month, as a ledger wrote it); or record its 注册 (the local company's name
+    and 注册资本 with it)."""
     if stage not in set(Stage):
         raise StageError("未知的阶段。")
     event = StageEvent(project_id=project.id, stage=stage, effective_on=effective_on, note=note, month_only=month_only)
+    if stage == Stage.REGISTERED:
+        event.company_name = (company_name or "").strip()[:200] or None
+        if event.company_name is None:
+            raise StageError("登记注册须填写注册企业名称。")
+        if registered_capital_wan is not None and registered_capital_wan < 0:
+            raise StageError("注册资本不能为负数。")
+        event.registered_capital_wan = registered_capital_wan
     return _record(by, project, event, uploads, today, first_any)
 
 
@@ -164,11 +174,15 @@ def correct(by: User, original: StageEvent, note: str | None, effective_on: date
     events = events_of(project)
     position = position_of(original)
     latest = [e for e in events if position_of(e) == position][-1]
-    standing = counted(events)
+    milestone = latest.stage in MILESTONES
+    if stage and (stage in MILESTONES) != milestone:
+        raise StageError("注册与阶段变动不能相互更正；请撤回后重新登记。")
+    standing = [e for e in counted(events) if (e.stage in MILESTONES) == milestone]
     if withdraw and (not standing or position_of(standing[-1]) != position):
         raise StageError("只能撤回项目最近的一次阶段变动。")
     event = StageEvent(project_id=project.id, supersedes_id=position, withdrawn=withdraw, note=note,
-                       stage=stage or latest.stage, effective_on=effective_on or latest.effective_on)
+                       stage=stage or latest.stage, effective_on=effective_on or latest.effective_on,
+                       company_name=latest.company_name, registered_capital_wan=latest.registered_capital_wan)
     return _record(by, project, event, uploads, today, first_any=False)
 
 

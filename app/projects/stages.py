@@ -17,8 +17,12 @@ from app.models.enums import ReviewStatus, Stage
 
 FORWARD = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 EXITS = (Stage.TERMINATED, Stage.ON_HOLD)
-DATE_COLUMNS = {Stage.NEGOTIATING: "negotiating_on", Stage.SIGNED: "signed_on", Stage.STARTED: "started_on",
-                Stage.PRODUCING: "producing_on", Stage.TERMINATED: "terminated_on"}
+# Milestones are dated and reviewed like moves but are no stage a project is in: 注册 (the local
+# company registered) lies between 签约 and 开工, once.
+MILESTONES = (Stage.REGISTERED,)
+CURRENT = tuple(s for s in Stage if s not in MILESTONES)  # the stages a project can be in
+DATE_COLUMNS = {Stage.NEGOTIATING: "negotiating_on", Stage.SIGNED: "signed_on", Stage.REGISTERED: "registered_on",
+                Stage.STARTED: "started_on", Stage.PRODUCING: "producing_on", Stage.TERMINATED: "terminated_on"}
 
 
 class StageError(ValueError):
@@ -42,8 +46,20 @@ def counted(events: list[StageEvent], include_pending: bool = True) -> list[Stag
     return [e for _, e in sorted(standing.items()) if not e.withdrawn]
 
 
+def moves_of(sequence: list[StageEvent]) -> list[StageEvent]:
+    return [e for e in sequence if e.stage not in MILESTONES]
+
+
 def next_stages(sequence: list[StageEvent]) -> list[str]:
-    """Where a project whose standing events are ``sequence`` may move next."""
+    """Where a project whose standing events are ``sequence`` may move next, and 注册 while it is
+    signed, started or producing and not yet registered (a late entry is dated back)."""
+    registered = any(e.stage == Stage.REGISTERED for e in sequence)
+    sequence = moves_of(sequence)
+    going = bool(sequence) and sequence[-1].stage in FORWARD[1:]
+    return _next_moves(sequence) + ([Stage.REGISTERED] if going and not registered else [])
+
+
+def _next_moves(sequence: list[StageEvent]) -> list[str]:
     if not sequence:
         return [Stage.NEGOTIATING]
     current = sequence[-1].stage
@@ -57,7 +73,10 @@ def next_stages(sequence: list[StageEvent]) -> list[str]:
 
 def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = False) -> None:
     """Every move one allowed step from the one before, dated no earlier than it and not in the
-    future. ``first_any``: a ledger may start at a later stage (its 在谈 date unknown)."""
+    future; 注册 once, after 签约 and not after 开工. ``first_any``: a ledger may start at a later
+    stage (its 在谈 date unknown)."""
+    _check_milestones(sequence, today)
+    sequence = moves_of(sequence)
     for index, event in enumerate(sequence):
         label = Stage.label_of(event.stage)
         if event.effective_on > today:
@@ -67,7 +86,7 @@ def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = Fa
                 raise StageError("项目的第一个阶段应为“在谈”。")
             continue
         before = sequence[:index]
-        allowed = next_stages(before)
+        allowed = _next_moves(before)
         previous = before[-1]
         if event.stage not in allowed:
             current = Stage.label_of(previous.stage)
@@ -76,6 +95,23 @@ def check_sequence(sequence: list[StageEvent], today: date, first_any: bool = Fa
         if _earlier(event, previous):
             raise StageError(f"{label}日期 {event.date_label} 早于{Stage.label_of(previous.stage)}日期 "
                              f"{previous.date_label}，阶段日期不能倒退。")
+
+
+def _check_milestones(sequence: list[StageEvent], today: date) -> None:
+    registrations = [e for e in sequence if e.stage == Stage.REGISTERED]
+    if len(registrations) > 1:
+        raise StageError("项目已登记注册，注册只记一次；如有错误请更正原记录。")
+    for event in registrations:
+        if event.effective_on > today:
+            raise StageError(f"注册日期 {event.effective_on} 晚于今天，发生日期不能是将来的日期。")
+        signed = next((e for e in sequence if e.stage == Stage.SIGNED), None)
+        if signed is None:
+            raise StageError("项目签约后才能登记注册。")
+        if _earlier(event, signed):
+            raise StageError(f"注册日期 {event.date_label} 早于签约日期 {signed.date_label}。")
+        started = next((e for e in sequence if e.stage == Stage.STARTED), None)
+        if started is not None and _earlier(started, event):
+            raise StageError(f"注册日期 {event.date_label} 晚于开工日期 {started.date_label}，注册应在签约与开工之间。")
 
 
 def _earlier(event: StageEvent, previous: StageEvent) -> bool:
@@ -91,8 +127,9 @@ def derive(project: Project, events: list[StageEvent]) -> None:
     """Set the project's current stage and the date it first reached each stage from its events:
     with pending ones (the project page, the board) and approved ones only (the reports)."""
     sequence = counted(events)
-    project.stage = sequence[-1].stage if sequence else Stage.NEGOTIATING
-    project.stage_on = sequence[-1].effective_on if sequence else None
+    moves = moves_of(sequence)
+    project.stage = moves[-1].stage if moves else Stage.NEGOTIATING
+    project.stage_on = moves[-1].effective_on if moves else None
     for include_pending, prefix in ((True, ""), (False, "approved_")):
         standing = sequence if include_pending else counted(events, include_pending=False)
         for stage, column in DATE_COLUMNS.items():

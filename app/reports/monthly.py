@@ -55,20 +55,21 @@ from app.projects.indicators import (
     stage_figures_over,
     tier_counts,
 )
-from app.projects.stages import first_reached
+from app.projects.stages import counted, first_reached
 from app.reports import settings
 from app.standards import SECTORS, sector_of
 from app.web import BEIJING
 
 MONTH, YEAR, LAST_MONTH, LAST_YEAR = "本月", "本年累计", "上年同月", "上年同期"
 # The indicator labels, as bureaus' forms have them; amounts in 万元.
-NEGOTIATING, SIGNED, SIGNED_AMOUNT, STARTED, PRODUCING = ("新增在谈项目数", "新签约项目数", "新签约协议投资额(万元)",
-                                                          "新开工项目数", "新投产项目数")
+NEGOTIATING, SIGNED, SIGNED_AMOUNT, REGISTERED, STARTED, PRODUCING = (
+    "新增在谈项目数", "新签约项目数", "新签约协议投资额(万元)", "新注册项目数", "新开工项目数", "新投产项目数")
 FUNDS, OUT_OF_PROVINCE, FOREIGN_USD, EVENTS = ("到位资金(万元)", "其中省外到位资金(万元)", "其中外资到位资金(万美元)",
                                                "招商活动场次")
 START_RATE, FUNDS_RATE = "开工率", "资金到位率"
 RATES = (START_RATE, FUNDS_RATE)
-COUNTS = {NEGOTIATING: Stage.NEGOTIATING, SIGNED: Stage.SIGNED, STARTED: Stage.STARTED, PRODUCING: Stage.PRODUCING}
+COUNTS = {NEGOTIATING: Stage.NEGOTIATING, SIGNED: Stage.SIGNED, REGISTERED: Stage.REGISTERED, STARTED: Stage.STARTED,
+          PRODUCING: Stage.PRODUCING}
 
 
 def tier_label(wan: Decimal) -> str:
@@ -78,8 +79,8 @@ def tier_label(wan: Decimal) -> str:
 def labels(period: str, tiers: list[Decimal]) -> list[str]:
     """A period's indicators in the form's order; the rates over the year only."""
     year = period in (YEAR, LAST_YEAR)
-    return [NEGOTIATING, SIGNED, SIGNED_AMOUNT, *map(tier_label, tiers), STARTED, PRODUCING, FUNDS, OUT_OF_PROVINCE,
-            FOREIGN_USD, EVENTS, *(RATES if year else ())]
+    return [NEGOTIATING, SIGNED, SIGNED_AMOUNT, *map(tier_label, tiers), REGISTERED, STARTED, PRODUCING, FUNDS,
+            OUT_OF_PROVINCE, FOREIGN_USD, EVENTS, *(RATES if year else ())]
 
 
 class ReportError(ValueError):
@@ -426,6 +427,26 @@ def _detail_sheet(title: str, stage: str, scope: Scope, report: Summary, layout:
                  heading=_title(report.unit, month, title), byline=_byline(report.unit, today))
 
 
+def _registered_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
+    """新注册项目: the projects whose local company registered in the month, its name and 注册资本."""
+    month, end = report.month, month_end(report.month)
+    reached = scope.first(Stage.REGISTERED)
+    projects = db.session.scalars(scope.projects(
+        sa.select(Project).where(reached.between(month, end))
+        .options(selectinload(Project.investor), selectinload(Project.unit), selectinload(Project.stage_events))
+        .order_by(reached, Project.id))).all()
+    lines, capital = [], Decimal(0)
+    for number, p in enumerate(projects, start=1):
+        event = next(e for e in counted(p.stage_events, scope.include_pending) if e.stage == Stage.REGISTERED)
+        capital += event.registered_capital_wan or 0
+        lines.append([number, p.name, event.company_name, event.registered_capital_wan, event.effective_on,
+                      p.investor.name if p.investor else None, p.agreed_investment_wan, p.unit.name])
+    return Sheet("注册项目", ["序号", "项目名称", "注册企业名称", "注册资本(万元)", "注册日期", "投资方", "协议投资(万元)",
+                          "责任单位"],
+                 layout.with_total(lines, ["合计", f"{len(projects)} 个项目", None, capital]),
+                 heading=_title(report.unit, month, "新注册项目"), byline=_byline(report.unit, today))
+
+
 def _breakdown_sheet(title: str, what: str, names: list[list], found: list[dict], report: Summary, layout: Layout,
                      today: date) -> Sheet:
     """签约 / 开工 / 投产 counts and 协议投资 per line (a chain, a sector, a region), for the month and
@@ -551,6 +572,7 @@ def workbook(by: User, report: Summary, include_pending: bool = False, min_amoun
     return [_summary_sheet(report, layout, today), *(_units_sheet(report, p, layout, today) for p in (MONTH, YEAR)),
             *([_targets_sheet(report, layout, today)] if report.targets else []),
             *(_detail_sheet(title, stage, scope, report, layout, today) for title, stage in DETAIL_SHEETS.items()),
+            _registered_sheet(scope, report, layout, today),
             _funds_sheet(scope, report, layout, today), _activities_sheet(by, report, layout, today),
             _chain_sheet(scope, report, layout, today), *breakdowns, _capacity_sheet(by, report, today),
             _warnings_sheet(scope, report, layout, today)]
