@@ -1,7 +1,7 @@
 """统一社会信用代码 (GB 32100-2015) and 手机号."""
 import pytest
 
-from app.standards import MOBILE, USCC_WEIGHTS, industry_code, make_uscc, same_region, uscc_error
+from app.standards import MOBILE, USCC_WEIGHTS, industry_code, make_uscc, same_region, sector_of, uscc_error
 
 
 def test_weights_are_the_published_ones():
@@ -60,3 +60,12 @@ def test_industry_codes_get_their_section_letter(text, code):
 def test_bad_industry_codes_are_refused(text):
     with pytest.raises(ValueError, match="行业代码"):
         industry_code(text)
+
+
+def test_sectors_follow_the_three_sector_classification():
+    """国家统计局 三次产业划分规定: 一产 A, 二产 B–E, 三产 the rest, with the support services 05, 11 and
+    the repair division 43 counted as 三产."""
+    assert [sector_of(code) for code in ("A01", "A", "A05", "B06", "B11", "C1512", "C43", "D44", "E48", "F51", "R90")] \
+        == ["第一产业", "第一产业", "第三产业", "第二产业", "第三产业", "第二产业", "第三产业", "第二产业", "第二产业",
+            "第三产业", "第三产业"]
+    assert sector_of(None) is None and sector_of("") is None

@@ -1,5 +1,5 @@
 """Indicators (开工率, 资金到位率, 履约率 and the counts and sums of the reports), computed from
-dated records, never from current state: a stage counts in the period of the date the project
+dated records, never from current state (docs/rules.md lists every rule and its test): a stage counts in the period of the date the project
 *first* reached it (a resumption after 暂缓 is no new signing), funds in the months of their
 entries, events on their first day. The first dates
 are kept on the project by projects.stages.derive, from approved events and from approved and

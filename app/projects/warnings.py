@@ -1,6 +1,6 @@
 """Warnings (预警: 签约未开工, funds that stopped or fell short, stale talks, over-committed parks),
 computed from the data whenever they are asked for; nothing is stored but the thresholds, which
-an admin sets.
+an admin sets (docs/rules.md).
 
 Each rule is a condition on Project (with correlated subqueries where it needs them), so the same
 rule filters the list, counts for the dashboard and explains itself on the project page.
