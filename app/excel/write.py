@@ -42,8 +42,8 @@ _TITLE, _BYLINE_LEFT, _BYLINE_RIGHT, _HEADER = 1, 2, 3, 4
 _TABLE = 5  # then one style per (bold, number format): a 合计 row is bold
 
 
-def _table_style(kind: str, bold: bool) -> int:
-    return _TABLE + (len(_FORMATS) if bold else 0) + list(_FORMATS).index(kind)
+_TABLE_STYLES = {(kind, bold): _TABLE + (len(_FORMATS) if bold else 0) + i
+                 for bold in (False, True) for i, kind in enumerate(_FORMATS)}
 
 
 def _styles() -> str:
@@ -226,10 +226,10 @@ def _data_row(r: int, row: list, columns: list[str], widths: list[float]) -> str
     for c, value in enumerate(row + [None] * (len(columns) - len(row))):  # a short row is bordered across
         ref = f"{columns[c] if c < len(columns) else column_letter(c)}{r}"
         if value is None:
-            cells.append(f'<c r="{ref}" s="{_table_style("text", bold)}"/>')
+            cells.append(f'<c r="{ref}" s="{_TABLE_STYLES["text", bold]}"/>')
             continue
         kind = _kind(value)
-        cells.append(_cell(ref, value, _table_style(kind, bold)))
+        cells.append(_cell(ref, value, _TABLE_STYLES[kind, bold]))
         if kind == "text" and c < len(widths):
             text = str(value)
             if len(text) * 2 > widths[c] - 1.5 or "\n" in text:
