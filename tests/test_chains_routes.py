@@ -169,7 +169,7 @@ def test_the_dashboard_and_the_chain_page_show_this_years_chain_figures(app, cli
     table = dashboard[dashboard.index('data-testid="chain-figures"'):]
     row = table[table.index("测试产业链"):]
     row = row[:row.index("</tr>")]
-    assert [cell.split("<")[0] for cell in row.split('<td class="num">')[1:]] == [
+    assert [cell.split("</a>")[0].rsplit(">", 1)[1] for cell in row.split('<td class="num">')[1:]] == [
         "1", "10,000.00", "1", "10,000.00", "0", "0.00"]
     page = client.get(f"/chains/{world.chain_id}").get_data(as_text=True)
     assert "本年项目" in page and "签约 1" not in page  # the node shows the current stage: 开工

@@ -1,4 +1,4 @@
-"""Every figure that links to a list equals that list's total: the 驾驶舱 and 报表 pages' counts, sums
+"""Every figure that links to a list equals that list's total: the 驾驶舱, 报表 and 产业链 pages' counts, sums
 of 协议投资 and funds in place, by approved records and with pending ones, for a manager and an officer."""
 import html
 import re
@@ -20,7 +20,7 @@ def test_every_linked_figure_equals_the_list_it_opens(app, client, runner, usern
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
     client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
     seen = []
-    for page in ("/", "/?pending=1", "/reports/", "/reports/?pending=1"):
+    for page in ("/", "/?pending=1", "/reports/", "/reports/?pending=1", "/chains/"):
         figures = _figures(client.get(page).get_data(as_text=True))
         assert figures, page
         seen += figures

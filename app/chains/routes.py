@@ -48,7 +48,8 @@ def index():
     today = date.today()
     chains = services.chains_with_nodes(services.visible_chains(current_user))
     figures = dict(services.statistics(Scope(current_user), date(today.year, 1, 1), today))
-    return render_template("chains/index.html", chains=chains, figures=figures, year=today.year,
+    return render_template("chains/index.html", chains=chains, figures=figures, year=today.year, today=today,
+                           year_start=date(today.year, 1, 1),
                            may_create=current_user.role in KEEPERS)
 
 

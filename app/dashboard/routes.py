@@ -37,7 +37,7 @@ def index():
              "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
     return render_template(
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
-        month_start=month_start, year_start=year_start, big_month=big_month, big_year=big_year, funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
+        month_start=month_start, year_start=year_start, stage_indicators=indicators.STAGE_INDICATORS, big_month=big_month, big_year=big_year, funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
         rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
         pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in CURRENT],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),

@@ -236,12 +236,13 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
     return list(months.values())
 
 
-def top_parks_by_signed(scope: Scope, start: date, end: date, limit: int = 5) -> list[tuple[str, int, Decimal]]:
-    """Parks ranked by 协议投资 signed within [start, end]: (name, count, amount)."""
-    stmt = (sa.select(Park.name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan)).select_from(Project)
-            .join(Park, Park.id == Project.park_id).where(scope.first(Stage.SIGNED).between(start, end))
-            .group_by(Park.name).order_by(sa.func.sum(Project.agreed_investment_wan).desc(), Park.name).limit(limit))
-    return [(n, c, Decimal(a or 0)) for n, c, a in db.session.execute(scope.projects(stmt))]
+def top_parks_by_signed(scope: Scope, start: date, end: date, limit: int = 5) -> list[tuple[int, str, int, Decimal]]:
+    """Parks ranked by 协议投资 signed within [start, end]: (id, name, count, amount)."""
+    stmt = (sa.select(Park.id, Park.name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+            .select_from(Project).join(Park, Park.id == Project.park_id)
+            .where(scope.first(Stage.SIGNED).between(start, end)).group_by(Park.id, Park.name)
+            .order_by(sa.func.sum(Project.agreed_investment_wan).desc(), Park.name).limit(limit))
+    return [(i, n, c, Decimal(a or 0)) for i, n, c, a in db.session.execute(scope.projects(stmt))]
 
 
 STAGE_INDICATORS = {TargetIndicator.SIGNED_COUNT: Stage.SIGNED, TargetIndicator.SIGNED_AMOUNT: Stage.SIGNED,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
-from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
+from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
 from app.chains import services as chain_services
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
@@ -345,7 +345,14 @@ def fund_list():
             return None
 
     start, end = day("from") or date(date.today().year, 1, 1), day("to") or date.today()
-    scope = indicators.Scope(current_user, include_pending=request.args.get("counted") == "1")
+    def number(key):
+        raw = request.args.get(key, "")
+        return int(raw) if raw.isdigit() and int(raw) < 2**31 else None
+
+    unit_id = number("unit_id")
+    if unit_id is not None and get_scoped_unit(current_user, unit_id) is None:
+        abort(404)
+    scope = indicators.Scope(current_user, unit_id, number("chain_id"), request.args.get("counted") == "1")
     stmt = scope.fund_entries(sa.select(FundEntry).where(FundEntry.month.between(start.replace(day=1), end)))
     total = db.session.scalar(stmt.with_only_columns(sa.func.sum(FundEntry.amount_wan)))
     pagination = paginate(stmt.options(selectinload(FundEntry.project).selectinload(Project.unit))
