@@ -378,8 +378,8 @@ def test_the_notice_says_in_words_what_the_workbook_counts(app, client, scenario
     assert doc.paragraphs[0].text == "丙市2026年3月招商引资工作通报"
     # 1—3月: 3 signed against 1 a year before, 4.00 亿元 against 0.50, 1100 万元 in place
     assert (year["新签约项目数"], before["新签约项目数"]) == (3, 1)
-    assert (f"1—3月，丙市新签约项目3个，同比增长200.0%；协议投资4.00亿元，同比增长700.0%，其中1亿元以上项目2个。"
-            f"新开工项目2个，新投产项目0个；到位资金0.11亿元，上年同期为零；开展招商活动2场。") in text
+    assert ("1—3月，丙市新签约项目3个，同比增长200.0%；协议投资4.00亿元，同比增长700.0%，其中1亿元以上项目2个。"
+            "新开工项目2个，新投产项目0个；到位资金0.11亿元，上年同期为零；开展招商活动2场。") in text
     assert "3月当月，新签约项目2个，上年同期为零；协议投资2.00亿元，上年同期为零，其中1亿元以上项目1个。" in text
     assert "时间进度为25.0%" in text and "丙市签约项目数完成年度目标的30.0%，超时间进度5.0个百分点。" in text
     assert "协议投资居前的是丙一县（2.00亿元）、丙二县（2.00亿元）。" in text

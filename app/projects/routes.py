@@ -398,7 +398,9 @@ def targets():
                                              "已保存目标任务。"):
         return redirect(url_for("projects.targets", year=form.year.data))
     progress = indicators.target_progress(current_user, year, date.today())
-    return render_template("projects/targets.html", year=year, progress=progress, form=form, may_set=may_set)
+    return render_template("projects/targets.html", year=year, progress=progress, form=form, may_set=may_set,
+                           start=date(year, 1, 1), end=min(date.today(), date(year, 12, 31)),
+                           stage_indicators=indicators.STAGE_INDICATORS)
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])
