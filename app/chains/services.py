@@ -253,9 +253,9 @@ class NodeCounts:
     projects: dict[str, int] = field(default_factory=dict)  # current stage → count
 
     @property
-    def by_stage(self) -> list[tuple[str, int]]:
-        """(stage label, count) for the stages the node has projects in, in stage order."""
-        return [(stage.label, self.projects[stage.value]) for stage in Stage if self.projects.get(stage.value)]
+    def by_stage(self) -> list[tuple[Stage, int]]:
+        """(stage, count) for the stages the node has projects in, in stage order."""
+        return [(stage, self.projects[stage.value]) for stage in Stage if self.projects.get(stage.value)]
 
 
 def node_counts(user: User, chain: Chain) -> dict[int, NodeCounts]:

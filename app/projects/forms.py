@@ -105,6 +105,7 @@ class ProjectFilterForm(Form):
     unit_id = SelectField("责任单位", coerce=optional_int, validators=[Optional()])
     park_id = SelectField("落户园区", coerce=optional_int, validators=[Optional()])
     chain_id = SelectField("产业链", coerce=optional_int, validators=[Optional()])
+    node_id = IntegerField("产业链环节", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])  # a chain page's count
     channel = SelectField("引荐渠道", choices=[("", "全部")] + Channel.choices(), validators=[Optional()])
     tier = SelectField("投资额", choices=list(TIERS.items()), validators=[Optional()])
     is_key = SelectField("重点项目", choices=[("", "全部"), ("1", "仅重点项目")], validators=[Optional()])

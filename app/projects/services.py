@@ -301,6 +301,8 @@ def search(by: User, f: dict, today: date) -> sa.Select:
             stmt = stmt.where(getattr(Project, key) == f[key])
     if f.get("unit_id"):
         stmt = stmt.where(Project.unit_id.in_(unit_ids_under(f["unit_id"])))
+    if f.get("node_id"):
+        stmt = stmt.where(Project.chain_node_id == f["node_id"])
     if f.get("chain_id"):
         stmt = stmt.where(Project.chain_node_id.in_(sa.select(ChainNode.id).where(ChainNode.chain_id == f["chain_id"])))
     if f.get("tier") in TIER_BOUNDS:
