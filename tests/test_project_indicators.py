@@ -14,7 +14,7 @@ from app.projects.indicators import (
     Scope,
     actual,
     add_months,
-    funds,
+    funds_over,
     monthly_trend,
     rates,
     stage_figures,
@@ -77,8 +77,10 @@ def test_stages_count_in_the_month_of_their_date_and_rates_follow_the_signed_coh
     assert cohort.start_rate == 0.5 and cohort.keep_rate == 0.5 and cohort.funds_rate == pytest.approx(0.12)
     # By the end of April the March project had not started yet.
     assert rates(scope, date(2026, 1, 1), date(2026, 4, 30)).started == 0
-    assert funds(scope, date(2026, 6, 1), date(2026, 6, 30)) == {"foreign": Decimal(1000)}
+    june, first_half = funds_over(scope, [(date(2026, 6, 1), date(2026, 6, 30)), (date(2026, 1, 1), date(2026, 6, 30))])
+    assert june.by_origin == {"foreign": Decimal(1000)}
     trend = monthly_trend(scope, 2026, date(2026, 6, 30))
+    assert first_half.total == sum(row["funds_wan"] for row in trend) > june.total
     assert len(trend) == 6 and trend[2]["counts"][Stage.SIGNED] == 2 and trend[2]["counts"][Stage.STARTED] == 1
     assert trend[4]["counts"][Stage.STARTED] == 1 and trend[0]["counts"][Stage.NEGOTIATING] == 1
     assert trend[4]["funds_wan"] == Decimal(2000) and trend[2]["signed_wan"] == Decimal(25000)

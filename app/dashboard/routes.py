@@ -28,8 +28,7 @@ def index():
     periods = [(month_start, today), (year_start, today)]
     month, year = indicators.stage_figures_over(scope, periods)
     (big_month,), (big_year,) = indicators.tier_counts(scope, periods, [BIG_PROJECT_WAN])
-    funds_month = sum(indicators.funds(scope, month_start, today).values())
-    funds_year = indicators.funds(scope, year_start, today)
+    funds_month, funds_year = indicators.funds_over(scope, periods)
     trend = indicators.monthly_trend(scope, today.year, today)
     pipeline = dict(db.session.execute(scoped(sa.select(Project.stage, sa.func.count()).group_by(Project.stage),
                                               current_user, Project.unit_id)).all())
@@ -37,7 +36,8 @@ def index():
              "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
     return render_template(
         "dashboard/index.html", today=today, include_pending=include_pending, stages=PIPELINE, month=month, year=year,
-        month_start=month_start, year_start=year_start, stage_indicators=indicators.STAGE_INDICATORS, big_month=big_month, big_year=big_year, funds_month=funds_month, funds_year=funds_year, funds_year_total=sum(funds_year.values()),
+        month_start=month_start, year_start=year_start, stage_indicators=indicators.STAGE_INDICATORS, big_month=big_month, big_year=big_year, funds_month=funds_month.total, funds_year=funds_year.by_origin,
+        funds_year_total=funds_year.total,
         rates=indicators.rates(scope, year_start, today), chart=json.dumps(chart, ensure_ascii=False),
         pipeline=[(stage, pipeline.get(stage.value, 0)) for stage in CURRENT],
         progress=indicators.target_progress(current_user, today.year, today, include_pending, current_user.unit_id),

@@ -19,7 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.auth.scope import scoped, sees_everything, unit_ids_under
+from app.auth.scope import in_subtree, scoped, sees_everything
 from app.extensions import db
 from app.models import (
     ChainNode,
@@ -60,14 +60,15 @@ class Scope:
     own_unit_only: bool = False  # the unit's own records, not its subtree's (a report's 本级 row)
     min_amount_wan: Decimal | None = None  # only projects with at least this 协议投资 (亿元以上: 10000)
 
-    def unit_ids(self) -> list[int]:
-        return [self.unit_id] if self.own_unit_only else unit_ids_under(self.unit_id)
+    def in_units(self, unit_column) -> sa.ColumnElement[bool]:
+        """``unit_column`` names one of this scope's units: the unit alone (本级), or its subtree."""
+        return unit_column == self.unit_id if self.own_unit_only else in_subtree(unit_column, self.unit_id)
 
     def projects(self, stmt: sa.Select) -> sa.Select:
         """Restrict a statement that involves Project to the projects of this scope."""
         stmt = scoped(stmt, self.user, Project.unit_id)
         if self.unit_id:
-            stmt = stmt.where(Project.unit_id.in_(self.unit_ids()))
+            stmt = stmt.where(self.in_units(Project.unit_id))
         if self.chain_id:
             stmt = stmt.where(Project.chain_node_id.in_(sa.select(ChainNode.id).where(ChainNode.chain_id == self.chain_id)))
         if self.min_amount_wan is not None:
@@ -165,18 +166,31 @@ def tier_counts(scope: Scope, periods: list[tuple[date, date]], tiers: list[Deci
     return [list(row[i * len(tiers):(i + 1) * len(tiers)]) for i in range(len(periods))]
 
 
-def funds(scope: Scope, start: date, end: date) -> dict[str, Decimal]:
-    """Funds in place entered for the months within [start, end], by origin."""
-    stmt = (sa.select(FundEntry.origin, sa.func.sum(FundEntry.amount_wan))
-            .where(FundEntry.month.between(start.replace(day=1), end)).group_by(FundEntry.origin))
-    return {origin: Decimal(total or 0) for origin, total in db.session.execute(scope.fund_entries(stmt))}
+@dataclass
+class Funds:
+    by_origin: dict[str, Decimal]  # 万元
+    foreign_usd_wan: Decimal  # 外资 as entered beside its 万元, in 万美元
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_origin.values(), Decimal(0))
 
 
-def foreign_funds_usd(scope: Scope, start: date, end: date) -> Decimal:
-    """外资 in place within [start, end] in 万美元, as entered beside its 万元."""
-    stmt = sa.select(sa.func.sum(FundEntry.amount_usd_wan)).where(
-        FundEntry.month.between(start.replace(day=1), end), FundEntry.origin == FundOrigin.FOREIGN)
-    return Decimal(db.session.scalar(scope.fund_entries(stmt)) or 0)
+def funds_over(scope: Scope, periods: list[tuple[date, date]]) -> list[Funds]:
+    """Funds in place entered for the months within each period, by origin, in one pass over the entries."""
+    columns = []
+    for start, end in periods:
+        within = FundEntry.month.between(start.replace(day=1), end)
+        columns += [sa.func.sum(sa.case((within, FundEntry.amount_wan))),
+                    sa.func.sum(sa.case((within, FundEntry.amount_usd_wan)))]
+    stmt = (sa.select(FundEntry.origin, *columns)
+            .where(FundEntry.month.between(min(start for start, _ in periods).replace(day=1),
+                                           max(end for _, end in periods)))
+            .group_by(FundEntry.origin))
+    rows = db.session.execute(scope.fund_entries(stmt)).all()
+    return [Funds({row[0]: Decimal(row[1 + 2 * i]) for row in rows if row[1 + 2 * i] is not None},
+                  sum((Decimal(row[2 + 2 * i] or 0) for row in rows if row[0] == FundOrigin.FOREIGN), Decimal(0)))
+            for i in range(len(periods))]
 
 
 @dataclass
@@ -271,7 +285,7 @@ def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[
         stmt = scoped(sa.select(*(sa.func.count(sa.case((Event.starts_on <= end, 1))) for end in ends))
                       .where(Event.starts_on >= start), scope.user, Event.unit_id)
         if scope.unit_id:
-            stmt = stmt.where(Event.unit_id.in_(scope.unit_ids()))
+            stmt = stmt.where(scope.in_units(Event.unit_id))
     else:
         raise ValueError(f"未知的指标：{indicator}")
     return [Decimal(value or 0) for value in db.session.execute(stmt).one()]

@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
+from app.auth.scope import get_scoped_unit, in_subtree, scoped
 from app.chains.services import visible_chains
 from app.excel import Percent, Sheet
 from app.extensions import db
@@ -30,10 +30,13 @@ from app.models import (
     Project,
     Target,
     User,
+    activity_enterprise,
+    event_enterprise,
 )
 from app.models.enums import (
     ActivityKind,
     CapacityKind,
+    EventKind,
     FundOrigin,
     SourceRegion,
     Stage,
@@ -48,8 +51,7 @@ from app.projects.indicators import (
     add_months,
     chain_figures,
     figures_by,
-    foreign_funds_usd,
-    funds,
+    funds_over,
     month_end,
     rates,
     stage_figures_over,
@@ -178,15 +180,16 @@ def _figures(scope: Scope, month: date, tiers: list[Decimal], last_year: bool = 
     periods = _periods(month, last_year)
     stages = dict(zip(periods, stage_figures_over(scope, list(periods.values()))))
     tiered = dict(zip(periods, tier_counts(scope, list(periods.values()), tiers)))
+    paid_in = dict(zip(periods, funds_over(scope, list(periods.values()))))
     figures = {}
     for period, (start, end) in periods.items():
-        paid = funds(scope, start, end)
+        paid = paid_in[period]
         values = {label: stages[period][stage].count for label, stage in COUNTS.items()}
         values.update(zip(map(tier_label, tiers), tiered[period]))
         values.update({SIGNED_AMOUNT: stages[period][Stage.SIGNED].amount_wan,
-                       FUNDS: sum(paid.values(), Decimal(0)),
-                       OUT_OF_PROVINCE: paid.get(FundOrigin.OUT_OF_PROVINCE, Decimal(0)),
-                       FOREIGN_USD: foreign_funds_usd(scope, start, end),
+                       FUNDS: paid.total,
+                       OUT_OF_PROVINCE: paid.by_origin.get(FundOrigin.OUT_OF_PROVINCE, Decimal(0)),
+                       FOREIGN_USD: paid.foreign_usd_wan,
                        EVENTS: int(actual(scope, TargetIndicator.EVENTS, start, [end])[0])})
         if period in (YEAR, LAST_YEAR):
             cohort = rates(scope, start, end)
@@ -503,24 +506,43 @@ def _funds_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> 
                  heading=_title(report.unit, month, "到位资金"), byline=_byline(report.unit, today))
 
 
+def _enterprise_names(link: sa.Table, owner: sa.Column, owners: sa.Select) -> dict[int, str]:
+    """The names of the enterprises linked to each of these events or activities, joined by 、."""
+    rows = db.session.execute(sa.select(owner, Enterprise.name).join(Enterprise, Enterprise.id == link.c.enterprise_id)
+                              .where(owner.in_(owners)).order_by(owner, Enterprise.name))
+    names: dict[int, list[str]] = {}
+    for ident, name in rows:
+        names.setdefault(ident, []).append(name)
+    return {ident: "、".join(found) for ident, found in names.items()}
+
+
 def _activities_sheet(by: User, report: Summary, layout: Layout, today: date) -> Sheet:
-    """The month's promotion events (in the month they started) and activities (when they happened)."""
+    """The month's promotion events (in the month they started) and activities (when they happened).
+    Read as rows, not records: a province has tens of thousands of visits a month."""
     month, unit = report.month, report.unit
-    end, units = month_end(month), unit_ids_under(unit.id)
-    events = db.session.scalars(scoped(
-        sa.select(Event).where(Event.starts_on.between(month, end), Event.unit_id.in_(units))
-        .options(selectinload(Event.enterprises), selectinload(Event.unit)), by, Event.unit_id)).all()
-    activities = db.session.scalars(scoped(
-        sa.select(Activity).where(Activity.occurred_on.between(month, end), Activity.unit_id.in_(units))
-        .options(selectinload(Activity.enterprises), selectinload(Activity.unit)), by, Activity.unit_id)).all()
-    lines = [[e.starts_on, e.kind_label, e.name, e.place, f"是（{e.leaders}）" if e.leaders else "否",
-              "、".join(x.name for x in e.enterprises) or None, None, e.unit.name] for e in events]
-    lines += [[a.occurred_on, ActivityKind.label_of(a.kind), a.summary, None, "是" if a.led_by_top_leader else "否",
-               "、".join(x.name for x in a.enterprises) or None, a.outcome, a.unit.name] for a in activities]
+    end = month_end(month)
+    events = scoped(sa.select(Event.id).where(Event.starts_on.between(month, end), in_subtree(Event.unit_id, unit.id)),
+                    by, Event.unit_id)
+    activities = scoped(sa.select(Activity.id).where(Activity.occurred_on.between(month, end),
+                                                     in_subtree(Activity.unit_id, unit.id)), by, Activity.unit_id)
+    met_at_events = _enterprise_names(event_enterprise, event_enterprise.c.event_id, events)
+    met_on_visits = _enterprise_names(activity_enterprise, activity_enterprise.c.activity_id, activities)
+    lines = [[starts_on, EventKind.label_of(kind), name, place, f"是（{leaders}）" if leaders else "否",
+              met_at_events.get(ident), None, unit_name]
+             for ident, starts_on, kind, name, place, leaders, unit_name in db.session.execute(
+                 sa.select(Event.id, Event.starts_on, Event.kind, Event.name, Event.place, Event.leaders, OrgUnit.name)
+                 .join(OrgUnit, OrgUnit.id == Event.unit_id).where(Event.id.in_(events)))]
+    event_count = len(lines)
+    lines += [[occurred_on, ActivityKind.label_of(kind), summary_, None, "是" if top_led else "否",
+               met_on_visits.get(ident), outcome, unit_name]
+              for ident, occurred_on, kind, summary_, top_led, outcome, unit_name in db.session.execute(
+                  sa.select(Activity.id, Activity.occurred_on, Activity.kind, Activity.summary,
+                            Activity.led_by_top_leader, Activity.outcome, OrgUnit.name)
+                  .join(OrgUnit, OrgUnit.id == Activity.unit_id).where(Activity.id.in_(activities)))]
     lines.sort(key=lambda line: line[0])
     return Sheet("招商活动", ["序号", "日期", "类别", "名称或事由", "地点", "主要领导带队", "对接企业", "成效", "组织单位"],
                  layout.with_total([[number, *line] for number, line in enumerate(lines, start=1)],
-                                   ["合计", f"{len(events)} 场活动、{len(activities)} 次对接"] + [None] * 7),
+                                   ["合计", f"{event_count} 场活动、{len(lines) - event_count} 次对接"] + [None] * 7),
                  heading=_title(unit, month, "招商活动"), byline=_byline(unit, today))
 
 
@@ -528,7 +550,7 @@ def _capacity_sheet(by: User, report: Summary, today: date) -> Sheet:
     """Each park's capacity list (要素保障能力清单) as it stood at the end of the month: what was valid
     then (截至日期), and when it was last entered (填报日期)."""
     end = month_end(report.month)
-    parks = db.session.scalars(scoped(sa.select(Park).where(Park.unit_id.in_(unit_ids_under(report.unit.id)))
+    parks = db.session.scalars(scoped(sa.select(Park).where(in_subtree(Park.unit_id, report.unit.id))
                                       .order_by(Park.name), by, Park.unit_id)).all()
     lists = lists_as_of([park.id for park in parks], end)
     lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of,
@@ -538,14 +560,15 @@ def _capacity_sheet(by: User, report: Summary, today: date) -> Sheet:
 
 
 def _warnings_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
-    """Each project with a warning open at the end of the month, and why."""
+    """Each project with a warning open at the end of the month, and why (as rows: thousands of them)."""
     end = month_end(report.month)
-    projects = db.session.scalars(scope.projects(
-        sa.select(Project).where(warnings.any_warning(end)).options(selectinload(Project.unit))
+    projects = db.session.execute(scope.projects(
+        sa.select(Project.id, Project.name, Project.stage, Project.agreed_investment_wan,
+                  OrgUnit.name).join(OrgUnit, OrgUnit.id == Project.unit_id).where(warnings.any_warning(end))
         .order_by(Project.unit_id, Project.id))).all()
     reasons = warnings.of_projects([p.id for p in projects], end)
-    lines = [[number, p.name, p.stage_label, p.agreed_investment_wan, p.unit.name, "；".join(reasons.get(p.id, []))]
-             for number, p in enumerate(projects, start=1)]
+    lines = [[number, name, Stage.label_of(stage), amount, unit_name, "；".join(reasons.get(ident, []))]
+             for number, (ident, name, stage, amount, unit_name) in enumerate(projects, start=1)]
     return Sheet("预警项目", ["序号", "项目名称", "阶段", "协议投资(万元)", "责任单位", "预警原因"],
                  layout.with_total(lines, ["合计", f"{len(projects)} 个项目", None, None, None, None]),
                  heading=_title(report.unit, report.month, "末预警项目"), byline=_byline(report.unit, today))
