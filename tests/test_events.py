@@ -1,4 +1,5 @@
 """Events: a project signed at several events counts once, at the first; events against targets."""
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -76,3 +77,25 @@ def test_event_pages(app, client, world, login):
     page = client.post(f"/events/{event_id}/enterprises", data={"enterprise_id": other_id},
                        follow_redirects=True).get_data(as_text=True)
     assert "不在您的数据范围内" in page
+
+
+def test_event_list_filters_by_unit_subtree_and_dates_within_scope(app, client, world, login):
+    with app.app_context():
+        make_event(world.a_zone_unit_id, "甲园区五月", date(2026, 5, 1))
+        make_event(world.a_unit_id, "甲市十月", date(2026, 10, 1))
+        make_event(world.b_unit_id, "乙市五月", date(2026, 5, 2))
+        db.session.commit()
+    login("officer", unit="a")
+
+    def listed(query):
+        page = client.get(f"/events/?{query}").get_data(as_text=True)
+        return int(re.search(r'data-testid="list-total">(\d+)<', page)[1]), page
+
+    everything, _ = listed("")
+    total, page = listed(f"unit_id={world.a_unit_id}&starts_from=2026-04-01&starts_to=2026-06-30")
+    assert total == 1 and "甲园区五月" in page  # the zone is under 甲市
+    assert listed(f"unit_id={world.a_zone_unit_id}")[0] == 1
+    # Another city's unit is not a choice: the filter is ignored, nothing of 乙市 shows.
+    total, page = listed(f"unit_id={world.b_unit_id}")
+    assert total == everything and "乙市五月" not in page
+    assert listed("starts_from=not-a-date")[0] == everything

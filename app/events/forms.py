@@ -16,6 +16,16 @@ class EventForm(Form):
     leaders = StringField("出席领导", validators=[Optional(), Length(max=200)])
 
 
+class EventFilterForm(Form):
+    """The list's filters; a target's 招商活动场次 links here with its unit and dates."""
+    class Meta:
+        csrf = False
+
+    unit_id = SelectField("主办单位（含下级）", coerce=optional_int, validators=[Optional()])
+    starts_from = DateField("开始日期自", validators=[Optional()])
+    starts_to = DateField("至", validators=[Optional()])
+
+
 class AddEnterpriseForm(Form):
     enterprise_id = IntegerField(validators=[DataRequired()])
 

@@ -9,7 +9,12 @@ from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.events import bp, services
-from app.events.forms import AddEnterpriseForm, AddProjectForm, EventForm
+from app.events.forms import (
+    AddEnterpriseForm,
+    AddProjectForm,
+    EventFilterForm,
+    EventForm,
+)
 from app.extensions import db
 from app.models import Enterprise, Event, Project
 from app.models.enums import Role
@@ -27,10 +32,13 @@ def _year() -> int:
 @roles_required()
 def index():
     year = _year()
-    stmt = scoped(sa.select(Event).options(selectinload(Event.unit), selectinload(Event.enterprises))
-                  .order_by(Event.starts_on.desc(), Event.id.desc()), current_user, Event.unit_id)
-    pagination = paginate(stmt)
-    return render_template("events/index.html", pagination=pagination, year=year,
+    form = EventFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    stmt = services.search(current_user, form.valid_data())
+    pagination = paginate(stmt.options(selectinload(Event.unit), selectinload(Event.enterprises))
+                          .order_by(Event.starts_on.desc(), Event.id.desc()))
+    return render_template("events/index.html", form=form, pagination=pagination, year=year,
                            signed=services.signed_counted([e.id for e in pagination.items]),
                            per_unit=services.events_against_targets(current_user, year))
 

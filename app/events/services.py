@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.auth.scope import get_scoped_unit, scoped
+from app.auth.scope import get_scoped_unit, in_subtree, scoped
 from app.extensions import db
 from app.models import Enterprise, Event, EventProject, OrgUnit, Project, Target, User
 from app.models.enums import TargetIndicator
@@ -32,6 +32,18 @@ def save_event(by: User, data: dict, event: Event | None = None) -> Event:
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def search(by: User, filters: dict) -> sa.Select:
+    """The events in scope that the list's filters leave: the organiser's subtree, start dates."""
+    stmt = scoped(sa.select(Event), by, Event.unit_id)
+    if filters.get("unit_id"):
+        stmt = stmt.where(in_subtree(Event.unit_id, filters["unit_id"]))
+    if filters.get("starts_from"):
+        stmt = stmt.where(Event.starts_on >= filters["starts_from"])
+    if filters.get("starts_to"):
+        stmt = stmt.where(Event.starts_on <= filters["starts_to"])
+    return stmt
 
 
 def add_enterprise(by: User, event: Event, enterprise_id: int) -> Enterprise:
