@@ -11,6 +11,7 @@ from sqlalchemy.orm import lazyload
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
+from app.hygiene import refuse_unsafe
 from app.models import User
 from app.models.enums import CAPACITY_UNITS, Channel, Role, TargetIndicator
 
@@ -32,6 +33,8 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
+
+    app.before_request(refuse_unsafe)
 
     @app.before_request
     def remember_actor():

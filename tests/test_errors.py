@@ -19,7 +19,7 @@ def test_api_errors_are_json(client, login):
 
 @pytest.mark.parametrize("url", ["/projects/abc", "/projects/99999999999999999999", "/enterprises/-1",
                                  "/parks/0", "/projects/?page=abc", "/projects/?page=0", "/projects/?page=-3",
-                                 "/enterprises/?page=1e9", "/admin/audit?page=%00"])
+                                 "/enterprises/?page=1e9"])
 def test_malformed_ids_and_pages_are_404(client, login, url):
     login("admin")
     assert client.get(url).status_code == 404

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import bp
 from app.extensions import db
+from app.hygiene import UnsafeInput
 
 MESSAGES = {
     400: "请求无效。",
@@ -27,6 +28,11 @@ def _respond(code: int, message: str):
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
     return _respond(400, "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。")
+
+
+@bp.app_errorhandler(UnsafeInput)
+def unsafe_input(error: UnsafeInput):
+    return _respond(400, error.description)
 
 
 @bp.app_errorhandler(HTTPException)

@@ -29,6 +29,8 @@ from xml.etree import ElementTree
 import olefile
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from app.hygiene import UNSAFE, code_point
+
 MAX_BYTES = 20 * 1024 * 1024  # the file as uploaded
 MAX_ROWS = 50_000  # data rows, all sheets together
 SPARE_ROWS = 500  # rows a sheet may hold besides its data: titles, notes, blanks
@@ -38,7 +40,6 @@ MAX_CELLS = 3_500_000
 HEADER_SCAN_ROWS = 20
 EXCEL_EPOCH = date(1899, 12, 30)
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and return are text
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")  # zero-width characters
 EDGE_SPACE = " \t\r\n\u3000\u00a0"
 
@@ -627,11 +628,11 @@ def _read_rows(sheet: RawSheet, table: SheetTable, source: Source) -> None:
                 row.values[name] = None
                 continue
             column.filled += value is not None
-            if marked or (type(value) is str and CONTROL.search(value)):
+            if marked or (type(value) is str and UNSAFE.search(value)):
                 problem = _problem(sheet, index, column, value)
                 if problem:
                     row.problems.append(problem)
-                    value = CONTROL.sub("", value) if isinstance(value, str) else None
+                    value = UNSAFE.sub("", value) if isinstance(value, str) else None
             row.values[name] = as_typed(value)
         for column in table.columns:
             if (not column.field or mapped.get(column.field) is not column) and column.index < len(cells) \
@@ -645,9 +646,9 @@ def _problem(sheet: RawSheet, index: int, column: Column, value: Any) -> str | N
         return f"单元格 {column.letter}{index + 1} 是错误值“{sheet.errors[(index, column.index)]}”，请改正后再导入"
     if (index, column.index) in sheet.formulas or (-1, -1) in sheet.formulas:
         return f"单元格 {column.letter}{index + 1} 是公式，请先“选择性粘贴为数值”后再导入"
-    control = CONTROL.search(value) if isinstance(value, str) else None
+    control = UNSAFE.search(value) if isinstance(value, str) else None
     if control:
-        return f"单元格 {column.letter}{index + 1} 含不可见的控制字符（U+{ord(control[0]):04X}），请删除后再导入"
+        return f"单元格 {column.letter}{index + 1} 含不可见的控制字符（{code_point(control[0])}），请删除后再导入"
     return None
 
 

@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from app.attachments.services import folder
 from app.bulk import collector_paused, insert_rows, update_rows
 from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, fold, header_key, read_source
-from app.excel.read import CONTROL
 from app.extensions import db
+from app.hygiene import UNSAFE
 from app.models import ImportBatch, ImportMapping, ImportRow, User, utcnow
 from app.models.enums import Role
 
@@ -208,7 +208,7 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str):
-        return CONTROL.sub("", value)
+        return UNSAFE.sub("", value)
     if value is None or isinstance(value, (int, float, bool)):
         return value
     return str(value)

@@ -1,0 +1,55 @@
+"""Control characters and bidirectional overrides are refused in one place (app/hygiene.py): every
+query parameter and form field of every route the permission matrix walks gets a Chinese 400 and
+nothing is written — on SQLite, which would store them, and on PostgreSQL, which refused NUL with
+a 500."""
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditLog, LoginAttempt
+from tests.test_permissions import method_of, rules, url_for_rule
+
+BAD = ["\x00", "\x07", "\x1b", "\u202e"]
+
+
+def _written(app) -> tuple[int, int]:
+    with app.app_context():
+        return (db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)),
+                db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)))
+
+
+@pytest.mark.parametrize("char", BAD)
+def test_every_route_refuses_control_characters(app, client, world, login, char):
+    login("admin")
+    before, wrong = _written(app), []
+    for rule in rules(app):
+        url, method = url_for_rule(rule, world), method_of(rule)
+        if method == "GET":
+            response = client.get(url, query_string={"q": f"甲{char}", "unit": char, "page": "1"})
+        else:
+            response = client.open(url, method=method, data={"name": f"名称{char}", "notes": "多行\n文字"})
+        text = response.json["message"] if response.is_json else response.get_data(as_text=True)
+        if response.status_code != 400 or "控制字符" not in text:
+            wrong.append((method, rule.rule, response.status_code))
+    assert wrong == []
+    assert _written(app) == before
+
+
+def test_login_name_and_next_with_control_characters(app, client, world):
+    before = _written(app)
+    response = client.post("/auth/login", data={"username": "officer\x00", "password": "x"})
+    assert response.status_code == 400 and "U+0000" in response.get_data(as_text=True)
+    assert client.get("/auth/login?next=/%0d%0a//evil.com").status_code == 400
+    assert _written(app) == before
+
+
+def test_api_json_and_message(app, client, world, login):
+    login("manager")
+    response = client.get("/api/v1/reports/monthly?unit=%00")
+    assert response.status_code == 400 and "控制字符" in response.json["message"]
+
+
+def test_tab_and_newline_are_text_in_forms(app, client, world, login):
+    login("officer", unit="a")
+    response = client.post(f"/enterprises/{world.enterprise_id}/edit", data={"name": "甲\t乙"})
+    assert response.status_code != 400
