@@ -18,7 +18,7 @@ from app.models import Audited, AuditLog, User, utcnow
 from app.web import local_time
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
-UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "normalized_name", "name_tokens"}
+UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens"}
 MASKED = {"password_hash"}
 PLAIN_TYPES = (str, int, bool, float)
 

@@ -14,6 +14,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_IDLE = timedelta(minutes=30)  # a session ends after this long without a request
+    SESSION_MAX = timedelta(hours=8)  # and this long after its login, whatever
     WTF_I18N_ENABLED = False  # use WTForms' bundled Chinese messages (app.forms.Form)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

@@ -1,11 +1,12 @@
 """Request plumbing shared by every blueprint: the acting user for the audit trail,
 security headers, template filters and pagination."""
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
-from flask_login import current_user
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, session, url_for
+from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import lazyload
 from werkzeug.routing import IntegerConverter
@@ -36,15 +37,19 @@ def init_app(app) -> None:
 
     app.before_request(refuse_unsafe)
 
+    app.before_request(_session_timeouts)
+
     @app.before_request
     def remember_actor():
-        db.session.info["actor_id"] = current_user.get_id() and int(current_user.get_id())
+        db.session.info["actor_id"] = current_user.id if current_user.is_authenticated else None
 
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":  # pages and downloads carry business data: no copy kept
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault(
             "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
         )
@@ -58,9 +63,33 @@ def init_app(app) -> None:
         app.add_template_global(helper)
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.is_active else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session cookie (``id:session_version``), if that session has not been ended."""
+    ident, _, version = session_id.partition(":")
+    user = db.session.get(User, int(ident)) if ident.isdigit() and version.isdigit() else None
+    return user if user and user.is_active and user.session_version == int(version) else None
+
+
+def begin_session(user: User) -> None:
+    login_user(user)
+    session["since"] = session["seen"] = int(time.time())
+
+
+def _session_timeouts():
+    """A session ends after SESSION_IDLE without a request, and SESSION_MAX after the login."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle, limit = current_app.config["SESSION_IDLE"], current_app.config["SESSION_MAX"]
+    if now - session.get("seen", 0) > idle.total_seconds() or now - session.get("since", 0) > limit.total_seconds():
+        logout_user()
+        session.clear()
+        if request.path.startswith("/api/"):
+            return jsonify(error="unauthorized", message="会话已超时，请重新登录。"), 401
+        flash("会话已超时，请重新登录。", "warning")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["seen"] = int(now)
+    return None
 
 
 def _unauthorized():

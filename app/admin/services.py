@@ -109,6 +109,8 @@ def update_user(by: User, user: User, *, display_name: str, role: str, unit_id: 
     park = _park_for(by, role, park_id, unit)
     if user.id == by.id and role != by.role:
         raise AdminError("不能修改自己的角色。")
+    if (role, unit, park) != (user.role, user.unit, user.park):
+        user.end_sessions()  # what the user may see changed: its open sessions must log in again
     user.display_name, user.role, user.unit, user.park = display_name, role, unit, park
     db.session.flush()
 
@@ -117,10 +119,13 @@ def set_user_active(by: User, user: User, active: bool) -> None:
     if user.id == by.id and not active:
         raise AdminError("不能停用自己的账号。")
     user.is_active = active
+    if not active:
+        user.end_sessions()
     db.session.flush()
 
 
 def reset_password(user: User, password: str) -> None:
     _check_password(password)
     user.set_password(password)
+    user.end_sessions()
     db.session.flush()

@@ -1,12 +1,12 @@
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app.auth import bp
 from app.auth.decorators import public, roles_required
 from app.auth.forms import LoginForm
 from app.auth.services import LoginError, authenticate
 from app.extensions import db
-from app.web import is_local_url
+from app.web import begin_session, is_local_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -23,7 +23,7 @@ def login():
             flash(str(error), "danger")
         else:
             db.session.commit()
-            login_user(user)
+            begin_session(user)
             target = request.args.get("next")
             return redirect(target if is_local_url(target) else url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
@@ -32,6 +32,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required()
 def logout():
+    current_user.end_sessions()  # the cookie, replayed, logs no one in
+    db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))

@@ -43,9 +43,18 @@ class User(UserMixin, Audited, Timestamped, db.Model):
     park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # Carried in the session cookie with the id; raising it ends every session of the user.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     unit: so.Mapped[OrgUnit] = so.relationship()
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session of this user ends: its cookies no longer log anyone in."""
+        self.session_version += 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

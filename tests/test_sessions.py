@@ -1,0 +1,82 @@
+"""Sessions end where they must (等保: 身份鉴别, 访问控制): a cookie replayed after logout, after a
+password reset, after deactivation or a change of role logs no one in; an idle session ends after
+SESSION_IDLE and any session SESSION_MAX after its login; pages are not kept in caches."""
+import time
+
+import pytest
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie) -> int:
+    """A fresh client presenting an old session cookie: the status of the dashboard."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other.get("/").status_code
+
+
+def test_a_cookie_replayed_after_logout_is_refused(app, client, world, login):
+    login("officer", unit="a")
+    cookie = _cookie(client)
+    assert _replay(app, cookie) == 200
+    client.post("/auth/logout")
+    assert _replay(app, cookie) == 302
+
+
+@pytest.mark.parametrize("change", ["password", "deactivate", "role"])
+def test_sessions_end_when_an_admin_changes_the_account(app, client, world, login, change):
+    user = login("officer", unit="a")
+    cookie = _cookie(client)
+    admin = app.test_client()
+    login("admin", client=admin)
+    if change == "password":
+        response = admin.post(f"/admin/users/{user.id}/password", data={"password": "Another-pass-42"})
+    elif change == "deactivate":
+        response = admin.post(f"/admin/users/{user.id}/active")
+    else:
+        response = admin.post(f"/admin/users/{user.id}/edit", data={
+            "display_name": "改角色", "role": "manager", "unit_id": world.a_unit_id})
+    assert response.status_code == 302
+    assert _replay(app, cookie) == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_name_only_change_keeps_the_session(app, client, world, login):
+    user = login("officer", unit="a")
+    admin = app.test_client()
+    login("admin", client=admin)
+    admin.post(f"/admin/users/{user.id}/edit", data={"display_name": "新名字", "role": "officer",
+                                                     "unit_id": world.a_unit_id})
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("key, age", [("seen", 31 * 60), ("since", 8 * 3600 + 1)])
+def test_idle_and_absolute_timeouts(app, client, world, login, key, age):
+    login("officer", unit="a")
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session[key] = int(time.time()) - age
+    response = client.get("/projects/")
+    assert response.status_code == 302 and "/auth/login" in response.location
+    assert "会话已超时" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/").status_code == 302  # the session is gone, not only this request
+
+
+def test_api_timeout_is_401_json(app, client, world, login):
+    login("officer", unit="a")
+    with client.session_transaction() as session:
+        session["seen"] = 0
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401 and response.json["message"] == "会话已超时，请重新登录。"
+
+
+def test_pages_are_not_cached_static_files_are(app, client, world, login):
+    login("officer", unit="a")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    export = client.get("/projects/export.xlsx")
+    assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
