@@ -21,8 +21,11 @@ class Defaults:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PAGE_SIZE = 20
     STALE_CONTACT_DAYS = 30  # 久未联系: targets not contacted for this many days
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES = 5  # failures on a name before each next attempt waits (app/auth/services.py)
+    LOGIN_BACKOFF = timedelta(seconds=30)  # the first wait, doubling with each further failure
+    LOGIN_LOCKOUT = timedelta(minutes=15)  # the longest wait
+    LOGIN_WINDOW = timedelta(hours=1)  # failures older than this no longer count
+    LOGIN_MAX_PER_ADDRESS = 30  # failures from one address, on any names, within the window
     PROXY_COUNT = 0  # reverse proxies in front (CRM_PROXY_COUNT=1 behind nginx) to trust X-Forwarded-*
     QUEUE_URL = None  # the task queue (app/jobs.py); None: instance/queue.sqlite
     QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them

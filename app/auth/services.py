@@ -1,38 +1,85 @@
-"""Login rules: one message for every failure, and a lock-out after repeated failures."""
+"""Login rules: one message and one duration for every failure, whether the name exists or not;
+failures slow the next attempt on that name down exponentially, from whatever address (a guesser
+rotating addresses gets a handful of tries an hour, never a permanent lock it can hold the owner
+in); and an address failing on many names is held back too (a sweep over names).
+"""
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import LoginAttempt, User, utcnow
 
 BAD_LOGIN = "用户名或密码错误。"
-LOCKED_OUT = "登录失败次数过多，请 15 分钟后再试。"
+LOCKED_OUT = "登录失败次数过多，请 {wait}后再试。"
+
+_unknown_hash: str | None = None
+
+
+def _check_nobody(password: str) -> None:
+    """Spend on an unknown name the time a real check takes (same hash method), so that the
+    response time does not tell which names exist."""
+    global _unknown_hash
+    if _unknown_hash is None:
+        _unknown_hash = generate_password_hash("no such user", method="scrypt")
+    check_password_hash(_unknown_hash, password)
 
 
 class LoginError(ValueError):
     pass
 
 
-def authenticate(username: str, password: str, address: str) -> User:
-    """The active user with this name and password; raises LoginError otherwise.
+def _wait_text(wait: timedelta) -> str:
+    seconds = max(int(wait.total_seconds()), 1)
+    return f"{seconds} 秒" if seconds < 60 else f"{-(-seconds // 60)} 分钟"
 
-    Failures are counted per username and address; after LOGIN_MAX_FAILURES within
-    LOGIN_LOCKOUT, even the right password is refused until the window has passed.
-    """
+
+def backoff(failures: int) -> timedelta:
+    """How long a name waits after its latest failure: nothing below LOGIN_MAX_FAILURES, then
+    LOGIN_BACKOFF doubling with each further failure, at most LOGIN_LOCKOUT."""
+    config = current_app.config
+    if failures < config["LOGIN_MAX_FAILURES"]:
+        return timedelta(0)
+    return min(config["LOGIN_BACKOFF"] * 2 ** (failures - config["LOGIN_MAX_FAILURES"]), config["LOGIN_LOCKOUT"])
+
+
+def _held_back(username: str, address: str, user: User | None) -> timedelta | None:
+    """How long this attempt must still wait, if it must: failures on the name since its last
+    login (within LOGIN_WINDOW), from any address; or too many from this address on any names."""
+    config, now = current_app.config, utcnow()
+    since = now - config["LOGIN_WINDOW"]
+    if user is not None and user.last_login_at is not None:
+        last_login = user.last_login_at if user.last_login_at.tzinfo else user.last_login_at.replace(tzinfo=now.tzinfo)
+        since = max(since, last_login)
+    failures, latest = db.session.execute(sa.select(sa.func.count(), sa.func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.at > since)).one()
+    if failures and latest is not None:
+        latest = latest if latest.tzinfo else latest.replace(tzinfo=now.tzinfo)
+        wait = latest + backoff(failures) - now
+        if wait > timedelta(0):
+            return wait
+    from_address = db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.address == address, LoginAttempt.at > now - config["LOGIN_WINDOW"]))
+    if from_address >= config["LOGIN_MAX_PER_ADDRESS"]:
+        return config["LOGIN_WINDOW"]
+    return None
+
+
+def authenticate(username: str, password: str, address: str) -> User:
+    """The active user with this name and password; raises LoginError otherwise. Failed attempts
+    are kept (they are the throttle's count, and the record of who tried what from where)."""
     username = username.strip()
-    since = utcnow() - current_app.config["LOGIN_LOCKOUT"]
-    attempts = sa.select(sa.func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.at > since
-    )
-    if db.session.scalar(attempts) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise LoginError(LOCKED_OUT)
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.is_active or not user.check_password(password):
-        db.session.add(LoginAttempt(username=username, address=address))
+    wait = _held_back(username, address, user)
+    if wait is not None:
+        raise LoginError(LOCKED_OUT.format(wait=_wait_text(wait)))
+    if user is None:
+        _check_nobody(password)
+    if user is None or not user.check_password(password) or not user.is_active:
+        db.session.add(LoginAttempt(username=username[:50], address=address[:64]))
         db.session.flush()
         raise LoginError(BAD_LOGIN)
-    db.session.execute(
-        sa.delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.address == address)
-    )
     user.last_login_at = utcnow()
     return user
