@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.admin.services import AdminError
 from app.admin.services import create_user as create_account
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
@@ -60,7 +59,7 @@ def create_user(username, role, unit_code, park_name, display_name):
     try:
         user = create_account(None, username=username, display_name=display_name or username, role=role,
                       unit_id=unit.id, password=password, park_id=park.id if park else None)
-    except AdminError as error:
+    except ValueError as error:  # AdminError, PasswordError
         raise click.ClickException(str(error))
     db.session.commit()
     click.echo(f"已创建用户 {user.username}（{user.role_label}，{unit.name}）。")

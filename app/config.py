@@ -21,6 +21,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PAGE_SIZE = 20
     STALE_CONTACT_DAYS = 30  # 久未联系: targets not contacted for this many days
+    PASSWORD_MAX_AGE = timedelta(days=90)  # a password older than this is changed at the next request
+    PASSWORD_HISTORY = 5  # a new password may not be one of the last this many
     LOGIN_MAX_FAILURES = 5  # failures on a name before each next attempt waits (app/auth/services.py)
     LOGIN_BACKOFF = timedelta(seconds=30)  # the first wait, doubling with each further failure
     LOGIN_LOCKOUT = timedelta(minutes=15)  # the longest wait

@@ -38,6 +38,7 @@ def init_app(app) -> None:
     app.before_request(refuse_unsafe)
 
     app.before_request(_session_timeouts)
+    app.before_request(_password_due)
 
     @app.before_request
     def remember_actor():
@@ -90,6 +91,21 @@ def _session_timeouts():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     session["seen"] = int(now)
     return None
+
+
+def _password_due():
+    """While its password must change (set by an admin, or too old), a user reaches only the
+    page that changes it, and logout."""
+    if not current_user.is_authenticated or request.endpoint in ("auth.password", "auth.logout", "static"):
+        return None
+    from app.auth.passwords import must_change  # app.auth's routes import this module
+
+    reason = must_change(current_user)
+    if reason is None:
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify(error="password_change_required", message=reason), 403
+    return redirect(url_for("auth.password"))
 
 
 def _unauthorized():

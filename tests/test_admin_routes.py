@@ -60,7 +60,7 @@ def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, l
     admin = login("admin")
     response = client.post("/admin/users/new", data={
         "username": "zhang", "display_name": "张三", "role": "park_admin", "unit_id": world.a_zone_unit_id,
-        "park_id": world.park_id, "password": "long-enough-1"})
+        "park_id": world.park_id, "password": "Long-enough-1"})
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "zhang"))
@@ -68,13 +68,13 @@ def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, l
         user_id = user.id
     client.post(f"/admin/users/{user_id}/edit", data={"display_name": "张三丰", "role": "officer",
                                                       "unit_id": world.a_unit_id, "park_id": ""})
-    client.post(f"/admin/users/{user_id}/password", data={"password": "brand-new-pass"})
+    client.post(f"/admin/users/{user_id}/password", data={"password": "Brand-new-pass-2"})
     client.post(f"/admin/users/{user_id}/active")
     with app.app_context():
         user = db.session.get(User, user_id)
         assert (user.display_name, user.role, user.unit_id, user.park_id, user.is_active) == (
             "张三丰", "officer", world.a_unit_id, None, False)
-        assert user.check_password("brand-new-pass")
+        assert user.check_password("Brand-new-pass-2")
     # An admin cannot lock itself out.
     response = client.post(f"/admin/users/{admin.id}/active", follow_redirects=True)
     assert "不能停用自己的账号" in response.get_data(as_text=True)
@@ -86,13 +86,13 @@ def test_user_form_errors_write_nothing(app, client, world, login):
         before = count(User)
     cases = [
         ({"username": "a_officer", "display_name": "重名", "role": "officer", "unit_id": world.a_unit_id,
-          "password": "long-enough-1"}, "用户名 a_officer 已存在"),
+          "password": "Long-enough-1"}, "用户名 a_officer 已存在"),
         ({"username": "short", "display_name": "短密码", "role": "officer", "unit_id": world.a_unit_id,
           "password": "short"}, "密码 8–128 位"),
         ({"username": "nopark", "display_name": "无园区", "role": "park_admin", "unit_id": world.a_unit_id,
-          "password": "long-enough-1"}, "园区管理员必须绑定"),
+          "password": "Long-enough-1"}, "园区管理员必须绑定"),
         ({"username": "farpark", "display_name": "园区不在单位下", "role": "park_admin", "unit_id": world.b_unit_id,
-          "park_id": world.park_id, "password": "long-enough-1"}, "不在所属单位“乙市”之下"),
+          "park_id": world.park_id, "password": "Long-enough-1"}, "不在所属单位“乙市”之下"),
         ({"username": "", "display_name": "", "role": "officer", "unit_id": world.a_unit_id}, "请填写用户名"),
     ]
     for data, message in cases:
@@ -108,7 +108,7 @@ def test_a_city_admin_manages_only_its_subtree(app, client, world, login):
     assert "甲园区" in page and "乙市" not in page
     response = client.post("/admin/users/new", data={
         "username": "outsider", "display_name": "越权", "role": "officer", "unit_id": world.b_unit_id,
-        "password": "long-enough-1"})
+        "password": "Long-enough-1"})
     assert "不是有效的选择" in response.get_data(as_text=True)
     assert client.get(f"/admin/units/{world.b_unit_id}/edit").status_code == 404
     with app.app_context():

@@ -1,12 +1,11 @@
 """Org units and users: the rules behind the admin pages and the CLI. Never commits."""
 import sqlalchemy as sa
 
+from app.auth.passwords import set_password
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
-
-MIN_PASSWORD = 8
 
 
 class AdminError(ValueError):
@@ -63,11 +62,6 @@ def set_unit_active(by: User, unit: OrgUnit, active: bool) -> None:
     db.session.flush()
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise AdminError(f"密码至少 {MIN_PASSWORD} 位。")
-
-
 def _park_for(by: User | None, role: str, park_id: int | None, unit: OrgUnit) -> Park | None:
     """The park a park admin keeps: within the acting admin's scope and within the user's own unit."""
     if role not in set(Role):
@@ -95,9 +89,10 @@ def create_user(by: User | None, *, username: str, display_name: str, role: str,
     if unit is None:
         raise AdminError("所属单位不存在。")
     park = _park_for(by, role, park_id, unit)
-    _check_password(password)
     user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park)
-    user.set_password(password)
+    # An account an admin opens changes its password at first login; one made at the command
+    # line (the first admin, at installation) was given its password by its own holder.
+    set_password(user, password, must_change=by is not None)
     db.session.add(user)
     db.session.flush()
     return user
@@ -125,7 +120,5 @@ def set_user_active(by: User, user: User, active: bool) -> None:
 
 
 def reset_password(user: User, password: str) -> None:
-    _check_password(password)
-    user.set_password(password)
-    user.end_sessions()
-    db.session.flush()
+    """An admin's reset: the user changes it at its next login, and its open sessions end."""
+    set_password(user, password, must_change=True)

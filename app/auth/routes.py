@@ -3,7 +3,8 @@ from flask_login import current_user, logout_user
 
 from app.auth import bp
 from app.auth.decorators import public, roles_required
-from app.auth.forms import LoginForm
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.passwords import PasswordError, change_own_password, must_change
 from app.auth.services import LoginError, authenticate
 from app.extensions import db
 from app.web import begin_session, is_local_url
@@ -37,3 +38,22 @@ def logout():
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@roles_required()
+def password():
+    """修改密码: the user's own, and where every page sends it while its password must change."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.current.data, form.new.data)
+        except PasswordError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            begin_session(current_user)  # this session goes on; the user's others have ended
+            flash("密码已修改，其他登录会话已退出。", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form, reason=must_change(current_user))

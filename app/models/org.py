@@ -43,6 +43,9 @@ class User(UserMixin, Audited, Timestamped, db.Model):
     park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    password_changed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # Set by an admin's reset and for an account an admin created: the next login changes it first.
+    must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Carried in the session cookie with the id; raising it ends every session of the user.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
@@ -68,6 +71,15 @@ class User(UserMixin, Audited, Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class PasswordHistory(db.Model):
+    """The hashes of a user's earlier passwords, so that a change does not reuse a recent one."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class LoginAttempt(db.Model):
