@@ -174,3 +174,12 @@ def log_denied(session: Session, record, what: str) -> None:
                          record_type=type(record).__name__, record_id=_record_id(record),
                          record_label=_label(record), changes={"attempt": what}))
     session.commit()
+
+
+def log_event(session: Session, action: str, user: User | None, details: dict[str, str], label: str | None = None) -> None:
+    """A security event (登录, 登录失败, 退出, 会话超时, 密码): who, and ``details`` in words (the
+    address, the name tried, why), in the session's transaction."""
+    session.add(AuditLog(at=utcnow(), user_id=user.id if user else session.info.get("actor_id"), action=action,
+                         record_type="User", record_id=user.id if user else None,
+                         record_label=(label or (user.username if user else None) or "")[:200] or None,
+                         changes=details))

@@ -82,7 +82,12 @@ def _session_timeouts():
         return None
     now = time.time()
     idle, limit = current_app.config["SESSION_IDLE"], current_app.config["SESSION_MAX"]
-    if now - session.get("seen", 0) > idle.total_seconds() or now - session.get("since", 0) > limit.total_seconds():
+    idle_out = now - session.get("seen", 0) > idle.total_seconds()
+    if idle_out or now - session.get("since", 0) > limit.total_seconds():
+        from app.audit_trail import log_event  # it imports this module
+
+        log_event(db.session, "timeout", current_user, {"原因": "空闲超时" if idle_out else "超过最长会话时间"})
+        db.session.commit()
         logout_user()
         session.clear()
         if request.path.startswith("/api/"):

@@ -80,3 +80,30 @@ def test_pages_are_not_cached_static_files_are(app, client, world, login):
     static = client.get("/static/css/app.css")
     assert static.status_code == 200
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_logins_failures_logouts_timeouts_and_password_changes_are_audited(app, client, world):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import AuditLog
+    from tests import helpers
+
+    client.post("/auth/login", data={"username": "nobody", "password": "x"}, environ_base={"REMOTE_ADDR": "10.5.5.5"})
+    client.post("/auth/login", data={"username": "a_officer", "password": "wrong"})
+    client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD})
+    client.post("/auth/password", data={"current": helpers.PASSWORD, "new": "Audited-2026-x", "confirm": "Audited-2026-x"})
+    with client.session_transaction() as session:
+        session["seen"] = 0
+    client.get("/")
+    client.post("/auth/login", data={"username": "a_officer", "password": "Audited-2026-x"})
+    client.post("/auth/logout")
+    with app.app_context():
+        rows = db.session.execute(sa.select(AuditLog.action, AuditLog.record_label, AuditLog.changes)
+                                  .where(AuditLog.record_type == "User").order_by(AuditLog.id)).all()
+    events = [(action, label) for action, label, _ in rows if action not in ("create", "update")]
+    assert events == [("login_fail", "nobody"), ("login_fail", "a_officer"), ("login", "a_officer"),
+                      ("password", "a_officer"), ("timeout", "a_officer"), ("login", "a_officer"),
+                      ("logout", "a_officer")]
+    failures = [changes for action, _, changes in rows if action == "login_fail"]
+    assert failures == [{"地址": "10.5.5.5", "原因": "用户不存在"}, {"地址": "127.0.0.1", "原因": "密码错误"}]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash
 
+from app.audit_trail import log_event
 from app.extensions import db
 from app.models import PasswordHistory, User, utcnow
 
@@ -59,6 +60,7 @@ def set_password(user: User, password: str, *, must_change: bool = False) -> Non
     user.must_change_password = must_change
     if user.id is not None:
         user.end_sessions()
+        log_event(db.session, "password", user, {"方式": "管理员重置" if must_change else "本人修改"})
     db.session.flush()
 
 

@@ -6,6 +6,7 @@ from app.auth.decorators import public, roles_required
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.passwords import PasswordError, change_own_password, must_change
 from app.auth.services import LoginError, authenticate
+from app.audit_trail import log_event
 from app.extensions import db
 from app.web import begin_session, is_local_url
 
@@ -34,6 +35,7 @@ def login():
 @roles_required()
 def logout():
     current_user.end_sessions()  # the cookie, replayed, logs no one in
+    log_event(db.session, "logout", current_user, {"地址": request.remote_addr or ""})
     db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.audit_trail import log_event
 from app.extensions import db
 from app.models import LoginAttempt, User, utcnow
 
@@ -74,12 +75,16 @@ def authenticate(username: str, password: str, address: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     wait = _held_back(username, address, user)
     if wait is not None:
+        log_event(db.session, "login_fail", user, {"地址": address, "原因": "失败次数过多，暂缓登录"}, label=username)
         raise LoginError(LOCKED_OUT.format(wait=_wait_text(wait)))
     if user is None:
         _check_nobody(password)
     if user is None or not user.check_password(password) or not user.is_active:
+        reason = "用户不存在" if user is None else "密码错误" if user.is_active else "账号已停用"
+        log_event(db.session, "login_fail", user, {"地址": address, "原因": reason}, label=username)
         db.session.add(LoginAttempt(username=username[:50], address=address[:64]))
         db.session.flush()
         raise LoginError(BAD_LOGIN)
     user.last_login_at = utcnow()
+    log_event(db.session, "login", user, {"地址": address})
     return user

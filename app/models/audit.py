@@ -14,7 +14,7 @@ class AuditLog(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
     # No foreign key: the trail must outlive the user and the record it names.
     user_id: so.Mapped[int | None] = so.mapped_column(index=True)
-    action: so.Mapped[str] = so.mapped_column(sa.String(10))  # create / update / delete
+    action: so.Mapped[str] = so.mapped_column(sa.String(10))  # see ACTION_LABELS
     record_type: so.Mapped[str] = so.mapped_column(sa.String(40))
     record_id: so.Mapped[int | None] = so.mapped_column()
     record_label: so.Mapped[str | None] = so.mapped_column(sa.String(200))
@@ -22,7 +22,8 @@ class AuditLog(db.Model):
 
     __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
 
-    ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "denied": "越权尝试"}
+    ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "denied": "越权尝试", "login": "登录",
+                     "login_fail": "登录失败", "logout": "退出登录", "timeout": "会话超时", "password": "密码变更"}
     RECORD_LABELS = {
         "Activity": "对接记录", "Attachment": "附件", "CapacityItem": "要素保障项", "Chain": "产业链", "ChainNode": "产业链环节",
         "Contact": "联系人", "Enterprise": "企业", "EnterpriseNode": "企业—环节关联", "EnterpriseTag": "企业标签",
