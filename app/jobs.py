@@ -17,12 +17,14 @@ its transaction never committed, so nothing of it was written, and it may be sta
 """
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import MemoryHuey, PostgresHuey, SqliteHuey
 from huey.consumer import Consumer
+
+from app.models.common import as_utc
 
 HEARTBEAT_STALE = 120  # seconds without a heartbeat after which a task is taken as dead
 POLL_AT_MOST = 1.0  # seconds an idle worker waits between looks at a polled queue (SQLite)
@@ -97,5 +99,5 @@ def forget(key: str) -> None:
 def alive(key: str, since: datetime) -> bool:
     """Whether a task started at ``since`` still gives signs of life."""
     last = heartbeat(key)
-    latest = max((since if since.tzinfo else since.replace(tzinfo=UTC)).timestamp(), last["at"] if last else 0)
+    latest = max(as_utc(since).timestamp(), last["at"] if last else 0)
     return time.time() - latest < current_app.config.get("HEARTBEAT_STALE", HEARTBEAT_STALE)

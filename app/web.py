@@ -1,7 +1,7 @@
 """Request plumbing shared by every blueprint: the acting user for the audit trail,
 security headers, template filters and pagination."""
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db, login_manager
 from app.hygiene import refuse_unsafe
 from app.models import User
+from app.models.common import as_utc
 from app.models.enums import CAPACITY_UNITS, Channel, Role, TargetIndicator
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps no daylight saving
@@ -35,10 +36,8 @@ def init_app(app) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
 
-    app.before_request(refuse_unsafe)
-
-    app.before_request(_session_timeouts)
-    app.before_request(_password_due)
+    for check in (refuse_unsafe, _session_timeouts, _password_due):
+        app.before_request(check)
 
     @app.before_request
     def remember_actor():
@@ -146,9 +145,7 @@ def local_time(value: datetime | None) -> str:
     """UTC timestamp → Beijing time text. Naive values (SQLite) are UTC."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    return as_utc(value).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def is_local_url(target: str | None) -> bool:

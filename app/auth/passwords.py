@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from app.audit_trail import log_event
 from app.extensions import db
 from app.models import PasswordHistory, User, utcnow
+from app.models.common import as_utc
 
 MIN_LENGTH, MAX_LENGTH, MIN_CLASSES = 8, 128, 3
 COMMON = frozenset(line.strip().lower() for line in (Path(__file__).with_name("common_passwords.txt"))
@@ -77,8 +78,6 @@ def must_change(user: User, now: datetime | None = None) -> str | None:
     changed = user.password_changed_at or user.created_at
     if changed is None:
         return None
-    now = now or utcnow()
-    changed = changed if changed.tzinfo else changed.replace(tzinfo=now.tzinfo)
-    if now - changed > current_app.config["PASSWORD_MAX_AGE"]:
+    if (now or utcnow()) - as_utc(changed) > current_app.config["PASSWORD_MAX_AGE"]:
         return f"密码已使用超过 {current_app.config['PASSWORD_MAX_AGE'].days} 天，请修改后继续。"
     return None

@@ -1,12 +1,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
+from app.audit_trail import log_event
 from app.auth import bp
 from app.auth.decorators import public, roles_required
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.passwords import PasswordError, change_own_password, must_change
 from app.auth.services import LoginError, authenticate
-from app.audit_trail import log_event
 from app.extensions import db
 from app.web import begin_session, is_local_url
 

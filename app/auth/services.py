@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.audit_trail import log_event
 from app.extensions import db
 from app.models import LoginAttempt, User, utcnow
+from app.models.common import as_utc
 
 BAD_LOGIN = "用户名或密码错误。"
 LOCKED_OUT = "登录失败次数过多，请 {wait}后再试。"
@@ -52,13 +53,11 @@ def _held_back(username: str, address: str, user: User | None) -> timedelta | No
     config, now = current_app.config, utcnow()
     since = now - config["LOGIN_WINDOW"]
     if user is not None and user.last_login_at is not None:
-        last_login = user.last_login_at if user.last_login_at.tzinfo else user.last_login_at.replace(tzinfo=now.tzinfo)
-        since = max(since, last_login)
+        since = max(since, as_utc(user.last_login_at))
     failures, latest = db.session.execute(sa.select(sa.func.count(), sa.func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.at > since)).one()
     if failures and latest is not None:
-        latest = latest if latest.tzinfo else latest.replace(tzinfo=now.tzinfo)
-        wait = latest + backoff(failures) - now
+        wait = as_utc(latest) + backoff(failures) - now
         if wait > timedelta(0):
             return wait
     from_address = db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(

@@ -9,12 +9,7 @@ from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.events import bp, services
-from app.events.forms import (
-    AddEnterpriseForm,
-    AddProjectForm,
-    EventFilterForm,
-    EventForm,
-)
+from app.events.forms import AddEnterpriseForm, AddProjectForm, EventFilterForm, EventForm
 from app.extensions import db
 from app.models import Enterprise, Event, Project
 from app.models.enums import Role

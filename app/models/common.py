@@ -12,6 +12,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC one: SQLite gives back the naive UTC it stored."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class Audited:
     """Marker: creates, updates and deletes of these models are written to the audit log."""
 
@@ -23,4 +28,4 @@ class Timestamped:
     )
 
 
-__all__ = ["Money", "Decimal", "utcnow", "Audited", "Timestamped"]
+__all__ = ["Money", "Decimal", "as_utc", "utcnow", "Audited", "Timestamped"]
