@@ -18,7 +18,7 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
 	@echo "招商引资项目管理平台: http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	CRM_SECURE_COOKIES=false $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -13,9 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.extensions import db
 from app.models import Audited, AuditLog, User, utcnow
-from app.web import local_time
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens"}
@@ -148,22 +146,6 @@ def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
-
-
-def last_change(record_type: str, record_id: int) -> AuditLog | None:
-    return db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == record_type,
-                                                       AuditLog.record_id == record_id)
-                             .order_by(AuditLog.id.desc()).limit(1))
-
-
-def stale_message(record_type: str, record_id: int, labels: dict[str, str] | None = None) -> str:
-    """Who changed the record meanwhile and which fields (by their ``labels``), for a refused stale save."""
-    change = last_change(record_type, record_id)
-    if change is None:
-        return "该记录已被他人修改，请刷新后重新编辑。"
-    who = db.session.get(User, change.user_id).display_name if change.user_id else "系统"
-    fields = "、".join(dict.fromkeys((labels or {}).get(k, k) for k in change.changes)) or "—"
-    return f"该记录已于 {local_time(change.at)} 被{who}修改（{fields}），您的修改未保存。请刷新后重新编辑。"
 
 
 def log_denied(session: Session, record, what: str) -> None:

@@ -30,6 +30,9 @@ class Defaults:
     LOGIN_MAX_PER_ADDRESS = 30  # failures from one address, on any names, within the window
     PROXY_COUNT = 0  # reverse proxies in front (CRM_PROXY_COUNT=1 behind nginx) to trust X-Forwarded-*
     QUEUE_URL = None  # the task queue (app/jobs.py); None: instance/queue.sqlite
+    # Cookies only over HTTPS. `make run` (plain HTTP on 127.0.0.1) and an intranet without TLS
+    # turn this off with CRM_SECURE_COOKIES=false; it is off under debug and in tests anyway.
+    SECURE_COOKIES = True
     QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them
 
 
@@ -45,7 +48,7 @@ def finish(config, instance_path: str) -> None:
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {"options": "-c jit=off", **options.get("connect_args", {})}
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if config.get("SECURE_COOKIES"):
+    if config.get("SECURE_COOKIES") and not config.get("DEBUG") and not config.get("TESTING"):
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     if not config.get("SECRET_KEY"):

@@ -4,9 +4,33 @@ from wtforms import DecimalField
 from wtforms.validators import NumberRange, Optional
 
 
+# Messages WTForms' Chinese catalogue leaves untranslated (marked fuzzy, so not compiled).
+MISSING_MESSAGES = {
+    "'%(value)s' is not a valid choice for this field.": "'%(value)s' 不是有效的选择。",
+    "'%(value)s' are not valid choices for this field.": "'%(value)s' 不是有效的选择。",  # WTForms joins them with "', '"
+    "This field cannot be edited.": "该字段不可修改。",
+}
+
+
+class ChineseMessages:
+    """WTForms' Chinese translations with what they lack filled in."""
+
+    def __init__(self, translations):
+        self.translations = translations
+
+    def gettext(self, message: str) -> str:
+        return MISSING_MESSAGES.get(message) or self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return MISSING_MESSAGES.get(singular if n == 1 else plural) or self.translations.ngettext(singular, plural, n)
+
+
 class Form(FlaskForm):
     class Meta:
         locales = ("zh",)  # WTForms ships these translations; WTF_I18N_ENABLED is off (no Babel)
+
+        def get_translations(self, form):
+            return ChineseMessages(super().get_translations(form))
 
     def valid_data(self) -> dict:
         """Each field's data, leaving out the fields that failed validation: a list ignores a

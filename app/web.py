@@ -1,23 +1,27 @@
 """Request plumbing shared by every blueprint: the acting user for the audit trail,
 security headers, template filters and pagination."""
 import time
-from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, request, send_file, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
+from app.concurrency import claim, lost_race
 from app.extensions import db, login_manager
 from app.hygiene import refuse_unsafe
 from app.models import User
-from app.models.common import as_utc
+from app.models.common import local_time
 from app.models.enums import CAPACITY_UNITS, Channel, Role, TargetIndicator
 
-BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps no daylight saving
+# Scripts, styles, fonts and images only from the app itself; no inline script or style attribute.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
 class RecordId(IntegerConverter):
@@ -50,9 +54,9 @@ def init_app(app) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint != "static":  # pages and downloads carry business data: no copy kept
             response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
-        )
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     app.add_template_filter(local_time)
@@ -118,16 +122,24 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def saved(action, success) -> bool:
+def saved(action, success, edits=None) -> bool:
     """Run one service call for a view: commit and flash ``success`` (text, or a function of the
-    result), or roll back and flash the domain error's message. Domain errors are ValueErrors."""
+    result), or roll back and flash the domain error's message. Domain errors are ValueErrors.
+
+    ``edits``: the record the form changes. The version the form was filled from must be its
+    current one, and a save that loses a race to another is refused the same way (409)."""
     try:
+        if edits is not None:
+            claim(edits, request.form.get("version"))
         result = action()
+        db.session.commit()
     except ValueError as error:
         db.session.rollback()
         flash(str(error), "danger")
         return False
-    db.session.commit()
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise lost_race(edits) from error
     flash(success(result) if callable(success) else success, "success")
     return True
 
@@ -139,13 +151,6 @@ def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str):
     response = send_file(path_or_file, mimetype=mimetype, as_attachment=True, download_name=filename)
     response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}'
     return response
-
-
-def local_time(value: datetime | None) -> str:
-    """UTC timestamp → Beijing time text. Naive values (SQLite) are UTC."""
-    if value is None:
-        return ""
-    return as_utc(value).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def is_local_url(target: str | None) -> bool:

@@ -89,6 +89,17 @@ def world(app):
 
 
 @pytest.fixture
+def version(app):
+    """``version(Model, id)``: the record's current version, as its edit form carries it."""
+
+    def read(model, ident):
+        with app.app_context():
+            return db.session.get(model, ident).version
+
+    return read
+
+
+@pytest.fixture
 def login(app, client, world):
     """``login(role, unit="root")`` creates a user of that role in that unit and logs the client in."""
 

@@ -1,6 +1,7 @@
 """Builders for test data. They add and flush; the caller commits."""
 import io
 import itertools
+import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -49,6 +50,11 @@ _serial = itertools.count(1)
 
 
 @lru_cache
+def form_version(client, url: str) -> str:
+    """The record version the form at ``url`` carries, as a browser would send it back."""
+    return re.search(r'name="version"[^>]*value="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
 def password_hash() -> str:
     """Hashing is slow on purpose; tests share one hash of PASSWORD."""
     return generate_password_hash(PASSWORD, method="scrypt")

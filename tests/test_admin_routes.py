@@ -11,7 +11,7 @@ def count(model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_admin_creates_edits_and_deactivates_a_unit(app, client, world, login):
+def test_admin_creates_edits_and_deactivates_a_unit(app, client, world, login, version):
     login("admin")
     response = client.post("/admin/units/new", data={"code": "C", "name": "丙市", "kind": "city",
                                                      "parent_id": world.root_unit_id})
@@ -21,8 +21,8 @@ def test_admin_creates_edits_and_deactivates_a_unit(app, client, world, login):
         assert unit.parent_id == world.root_unit_id
         unit_id = unit.id
     client.post(f"/admin/units/{unit_id}/edit", data={"code": "C1", "name": "丙市（新）", "kind": "city",
-                                                      "parent_id": world.a_unit_id})
-    client.post(f"/admin/units/{unit_id}/active")
+                                                      "parent_id": world.a_unit_id, "version": 1})
+    client.post(f"/admin/units/{unit_id}/active", data={"version": version(OrgUnit, unit_id)})
     with app.app_context():
         unit = db.session.get(OrgUnit, unit_id)
         assert (unit.code, unit.name, unit.parent_id, unit.is_active) == ("C1", "丙市（新）", world.a_unit_id, False)
@@ -30,8 +30,8 @@ def test_admin_creates_edits_and_deactivates_a_unit(app, client, world, login):
 
 def test_a_unit_cannot_move_under_its_own_descendant(app, client, world, login):
     login("admin")
-    response = client.post(f"/admin/units/{world.a_unit_id}/edit",
-                           data={"code": "A", "name": "甲市", "kind": "city", "parent_id": world.a_zone_unit_id})
+    response = client.post(f"/admin/units/{world.a_unit_id}/edit", data={
+        "code": "A", "name": "甲市", "kind": "city", "parent_id": world.a_zone_unit_id, "version": 1})
     assert "上级单位不能是本单位或其下级单位" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(OrgUnit, world.a_unit_id).parent_id == world.root_unit_id
@@ -56,7 +56,7 @@ def test_duplicate_code_and_bad_fields_write_nothing(app, client, world, login):
         assert (count(OrgUnit), count(AuditLog)) == (units_before, log_before)
 
 
-def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, login):
+def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, login, version):
     admin = login("admin")
     response = client.post("/admin/users/new", data={
         "username": "zhang", "display_name": "张三", "role": "park_admin", "unit_id": world.a_zone_unit_id,
@@ -67,16 +67,17 @@ def test_admin_creates_edits_deactivates_and_resets_a_user(app, client, world, l
         assert (user.role, user.park_id) == ("park_admin", world.park_id)
         user_id = user.id
     client.post(f"/admin/users/{user_id}/edit", data={"display_name": "张三丰", "role": "officer",
-                                                      "unit_id": world.a_unit_id, "park_id": ""})
+                                                      "unit_id": world.a_unit_id, "park_id": "", "version": 1})
     client.post(f"/admin/users/{user_id}/password", data={"password": "Brand-new-pass-2"})
-    client.post(f"/admin/users/{user_id}/active")
+    client.post(f"/admin/users/{user_id}/active", data={"version": version(User, user_id)})
     with app.app_context():
         user = db.session.get(User, user_id)
         assert (user.display_name, user.role, user.unit_id, user.park_id, user.is_active) == (
             "张三丰", "officer", world.a_unit_id, None, False)
         assert user.check_password("Brand-new-pass-2")
     # An admin cannot lock itself out.
-    response = client.post(f"/admin/users/{admin.id}/active", follow_redirects=True)
+    response = client.post(f"/admin/users/{admin.id}/active", data={"version": version(User, admin.id)},
+                           follow_redirects=True)
     assert "不能停用自己的账号" in response.get_data(as_text=True)
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, Enterprise, Project
-from app.web import BEIJING
+from app.models.common import BEIJING
 from tests import helpers
 
 

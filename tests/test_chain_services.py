@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from app.chains import services
 from app.extensions import db
 from app.models import (
-    AuditLog,
     Chain,
     ChainNode,
     Contact,
@@ -80,18 +79,6 @@ def test_industry_codes_are_checked_against_gb_t_4754(keeper, world):
     for wrong in ("15123", "Z12", "1", "C-15"):
         with pytest.raises(services.ChainError, match="国标行业代码"):
             services.industry_codes(wrong)
-
-
-def test_a_stale_node_edit_says_who_changed_what(keeper, world):
-    chain = chain_of(world)
-    node = chain.nodes[0]
-    version = node.version
-    services.save_node(keeper, chain, {"name": "原料", "segment": Segment.UPSTREAM, "gap": GapMark.EXTEND}, node,
-                       version)
-    assert db.session.scalar(sa.select(AuditLog.changes).where(AuditLog.record_type == "ChainNode",
-                                                               AuditLog.action == "update")) == {"gap": ["fill", "extend"]}
-    with pytest.raises(services.ChainError, match=r"被系统修改（短板标识），您的修改未保存"):
-        services.save_node(keeper, chain, {"name": "原料二", "segment": Segment.UPSTREAM}, node, version)
 
 
 def test_deleting_a_node_with_links_is_refused_until_they_are_moved(keeper, world):

@@ -17,18 +17,18 @@ def form(world, **fields):
     return {"name": "新企业有限公司", "status": "target", "unit_id": world.a_unit_id, "officer_id": "", **fields}
 
 
-def test_officer_creates_edits_and_deactivates(app, client, world, login):
+def test_officer_creates_edits_and_deactivates(app, client, world, login, version):
     login("officer", unit="a")
     response = client.post("/enterprises/new", data=form(world, uscc=CODE, tags=["上市公司", "央企"]))
     assert response.status_code == 302
     with app.app_context():
         enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == CODE))
         assert enterprise.tag_names == ["上市公司", "央企"]
-        ident, version = enterprise.id, enterprise.version
+        ident, seen = enterprise.id, enterprise.version
     page = client.get(f"/enterprises/{ident}").get_data(as_text=True)
     assert "新企业有限公司" in page and CODE in page and "新建企业" in page  # the timeline shows the change
-    client.post(f"/enterprises/{ident}/edit", data=form(world, name="新企业（改）有限公司", version=version))
-    client.post(f"/enterprises/{ident}/active")
+    client.post(f"/enterprises/{ident}/edit", data=form(world, name="新企业（改）有限公司", version=seen))
+    client.post(f"/enterprises/{ident}/active", data={"version": version(Enterprise, ident)})
     with app.app_context():
         enterprise = db.session.get(Enterprise, ident)
         assert (enterprise.name, enterprise.is_active) == ("新企业（改）有限公司", False)
@@ -81,14 +81,14 @@ def test_stale_edit_from_the_form_is_refused(app, client, world, login):
         old_version = enterprise.version
         enterprise.city = "别人改的"
         db.session.commit()
-    page = client.post(f"/enterprises/{world.enterprise_id}/edit",
-                       data=form(world, name="我的修改", version=old_version)).get_data(as_text=True)
-    assert "您的修改未保存" in page and "city" in page
+    response = client.post(f"/enterprises/{world.enterprise_id}/edit", data=form(world, name="我的修改", version=old_version))
+    assert response.status_code == 409
+    assert "您的修改未保存" in response.get_data(as_text=True) and "（所在市）" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Enterprise, world.enterprise_id).name == "甲市示例企业有限公司"
 
 
-def test_contacts(app, client, world, login):
+def test_contacts(app, client, world, login, version):
     login("officer", unit="a")
     bad = client.post(f"/enterprises/{world.enterprise_id}/contacts/new", data={"name": "孙八", "mobile": "12345"})
     assert "手机号应为 11 位" in bad.get_data(as_text=True)
@@ -98,7 +98,7 @@ def test_contacts(app, client, world, login):
         contact = db.session.scalar(sa.select(Contact).where(Contact.name == "孙八"))
         assert contact.mobile == "13700137000"
         ident = contact.id
-    client.post(f"/enterprises/{world.enterprise_id}/contacts/{ident}/delete")
+    client.post(f"/enterprises/{world.enterprise_id}/contacts/{ident}/delete", data={"version": version(Contact, ident)})
     with app.app_context():
         assert db.session.get(Contact, ident) is None
         assert db.session.scalar(sa.select(AuditLog).where(AuditLog.record_type == "Contact",

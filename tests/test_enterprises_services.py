@@ -119,19 +119,6 @@ def test_merge_refuses_two_different_codes(ctx):
         services.merge_enterprises(user, keep, drop)
 
 
-def test_a_stale_edit_is_refused_and_says_who_changed_what(ctx):
-    world, user = ctx
-    enterprise = helpers.make_enterprise(world.a_unit_id, "原名")
-    db.session.commit()
-    seen_version = enterprise.version
-    services.update_enterprise(user, enterprise, {"city": "大同"})
-    db.session.commit()
-    with pytest.raises(services.StaleEdit, match="city"):
-        services.update_enterprise(user, enterprise, {"name": "我的改名"}, version=seen_version)
-    db.session.rollback()
-    assert db.session.get(Enterprise, enterprise.id).name == "原名"
-
-
 def search(user, **filters):
     return [e.name for e in db.session.scalars(services.search(user, filters))]
 

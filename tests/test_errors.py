@@ -1,4 +1,7 @@
 """Errors answer in Chinese: HTML pages, JSON under /api/; bad ids and page numbers are 404, never 500."""
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import make_app
@@ -51,4 +54,21 @@ def test_403_page(client, login):
 def test_security_headers(client):
     headers = client.get("/auth/login").headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy and "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy and "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
+    assert "max-age=" in client.get("/auth/login", base_url="https://localhost").headers["Strict-Transport-Security"]
+
+
+def test_no_template_has_an_inline_script_or_style():
+    templates = Path(__file__).resolve().parent.parent / "app" / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=", text), path
+
+
+def test_cookies_are_secure_by_default_outside_debug_and_tests(migrated):
+    secure = make_app(migrated, TESTING=False)
+    assert (secure.config["SESSION_COOKIE_SECURE"], secure.config["REMEMBER_COOKIE_SECURE"]) == (True, True)
+    plain = make_app(migrated, TESTING=False, SECURE_COOKIES=False)  # CRM_SECURE_COOKIES=false: HTTP on an intranet
+    assert plain.config["SESSION_COOKIE_SECURE"] is False

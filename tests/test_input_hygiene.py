@@ -51,5 +51,12 @@ def test_api_json_and_message(app, client, world, login):
 
 def test_tab_and_newline_are_text_in_forms(app, client, world, login):
     login("officer", unit="a")
-    response = client.post(f"/enterprises/{world.enterprise_id}/edit", data={"name": "甲\t乙"})
+    response = client.post(f"/enterprises/{world.enterprise_id}/edit", data={"name": "甲\t乙", "version": 1})
     assert response.status_code != 400
+
+
+def test_a_choice_not_offered_is_refused_in_chinese(app, client, world, login):
+    login("admin")
+    page = client.post(f"/parks/{world.park_id}/edit", data={"level": "provincial", "chain_ids": ["999998", "999999"],
+                                                            "version": 1}).get_data(as_text=True)
+    assert "&#39;999998&#39;, &#39;999999&#39; 不是有效的选择。" in page and "valid choice" not in page

@@ -25,13 +25,14 @@ def keeper(app, world, client):
     assert response.status_code == 302
 
 
-def test_the_park_admin_updates_its_list_and_others_are_refused_on_record(app, client, world, login):
+def test_the_park_admin_updates_its_list_and_others_are_refused_on_record(app, client, world, login, version):
     keeper(app, world, client)
     url = f"/parks/{world.park_id}/items/{world.capacity_item_id}/edit"
     assert client.get(url).status_code == 200
-    response = client.post(url, data={"kind": "land", "total": "80", "unit": "亩", "as_of": str(TODAY)})
+    response = client.post(url, data={"kind": "land", "total": "80", "unit": "亩", "as_of": str(TODAY), "version": 1})
     assert response.status_code == 302
-    refused = client.post(url, data={"kind": "land", "total": "80", "unit": "公顷", "as_of": str(TODAY)})
+    refused = client.post(url, data={"kind": "land", "total": "80", "unit": "公顷", "as_of": str(TODAY),
+                                      "version": version(CapacityItem, world.capacity_item_id)})
     assert "单位应为“亩”" in refused.get_data(as_text=True)
     added = client.post(f"/parks/{world.park_id}/items/new", data={
         "kind": "energy", "total": "6000", "as_of": str(TODAY), "notes": "含新增指标"})
@@ -82,7 +83,7 @@ def test_the_park_page_shows_total_committed_available_and_history(app, client, 
 def test_the_park_admin_sets_its_leading_chains_and_standard_land_indicators(app, client, world, login):
     keeper(app, world, client)
     url = f"/parks/{world.park_id}/edit"
-    base = {"level": "provincial", "chain_ids": [world.chain_id], "investment_intensity_wan_per_mu": "300"}
+    base = {"level": "provincial", "chain_ids": [world.chain_id], "investment_intensity_wan_per_mu": "300", "version": 1}
     refused = client.post(url, data={**base, "plot_ratio_min": "2.0", "plot_ratio_max": "1.2"})
     assert "容积率下限不能大于上限" in refused.get_data(as_text=True)
     assert client.post(url, data={**base, "plot_ratio_min": "1.2", "plot_ratio_max": "2.0"}).status_code == 302

@@ -24,11 +24,12 @@ def create(client, world, **fields):
 
 def move(client, project_id, stage, day, files=(), note=""):
     return client.post(f"/projects/{project_id}/move", data={
-        "stage": stage, "effective_on": str(day), "note": note, "attachments": list(files)},
+        "stage": stage, "effective_on": str(day), "note": note, "attachments": list(files),
+        "version": helpers.form_version(client, f"/projects/{project_id}/move")},
         content_type="multipart/form-data", follow_redirects=True)
 
 
-def test_officer_moves_with_evidence_and_a_manager_approves(app, client, world, login):
+def test_officer_moves_with_evidence_and_a_manager_approves(app, client, world, login, version):
     login("officer", unit="a")
     project_id = create(client, world)
     page = move(client, project_id, "signed", TODAY - timedelta(days=3), [(io.BytesIO(PDF), "协议.pdf")])
@@ -50,17 +51,18 @@ def test_officer_moves_with_evidence_and_a_manager_approves(app, client, world, 
     login("manager", unit="a", client=manager)
     queue = manager.get("/projects/review").get_data(as_text=True)
     assert f'queue-stage-{event_ids[1]}' in queue
-    refused = manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "approve"},
+    refused = manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "approve", "version": 1},
                            follow_redirects=True).get_data(as_text=True)
     assert "请先审核该项目之前的阶段变动" in refused
-    assert "审核意见" in manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "reject"},
+    assert "审核意见" in manager.post(f"/projects/review/stage/{event_ids[1]}", data={"decision": "reject", "version": 1},
                                   follow_redirects=True).get_data(as_text=True)
     for ident in event_ids:
-        manager.post(f"/projects/review/stage/{ident}", data={"decision": "approve", "opinion": "同意"})
+        manager.post(f"/projects/review/stage/{ident}", data={"decision": "approve", "opinion": "同意", "version": 1})
     with app.app_context():
         assert {e.review_status for e in db.session.scalars(sa.select(StageEvent).where(
             StageEvent.project_id == project_id))} == {ReviewStatus.APPROVED}
-    assert other.post(f"/projects/review/stage/{event_ids[0]}", data={"decision": "approve"}).status_code == 403
+    assert other.post(f"/projects/review/stage/{event_ids[0]}",
+                      data={"decision": "approve", "version": version(StageEvent, event_ids[0])}).status_code == 403
 
 
 def test_bad_moves_write_nothing(app, client, world, login):
@@ -166,11 +168,12 @@ def test_the_officer_sees_a_rejection_on_the_dashboard_and_resubmits(app, client
     login("manager", unit="a", client=manager)
     with app.app_context():
         [first] = db.session.scalars(sa.select(StageEvent.id).where(StageEvent.project_id == project_id)).all()
-    manager.post(f"/projects/review/stage/{first}", data={"decision": "reject", "opinion": "在谈日期与纪要不符"})
+    manager.post(f"/projects/review/stage/{first}", data={"decision": "reject", "opinion": "在谈日期与纪要不符", "version": 1})
     returned = client.get("/").get_data(as_text=True)
     assert 'data-testid="returned"' in returned and "在谈日期与纪要不符" in returned
     response = client.post(f"/projects/{project_id}/stages/{first}/correct", data={
-        "effective_on": str(TODAY - timedelta(days=50)), "note": "按纪要改正"}, follow_redirects=True)
+        "effective_on": str(TODAY - timedelta(days=50)), "note": "按纪要改正",
+        "version": helpers.form_version(client, f"/projects/{project_id}/stages/{first}/correct")}, follow_redirects=True)
     assert "已提交更正" in response.get_data(as_text=True)
     assert 'data-testid="returned"' not in client.get("/").get_data(as_text=True)
 

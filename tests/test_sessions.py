@@ -34,10 +34,10 @@ def test_sessions_end_when_an_admin_changes_the_account(app, client, world, logi
     if change == "password":
         response = admin.post(f"/admin/users/{user.id}/password", data={"password": "Another-pass-42"})
     elif change == "deactivate":
-        response = admin.post(f"/admin/users/{user.id}/active")
+        response = admin.post(f"/admin/users/{user.id}/active", data={"version": 1})
     else:
         response = admin.post(f"/admin/users/{user.id}/edit", data={
-            "display_name": "改角色", "role": "manager", "unit_id": world.a_unit_id})
+            "display_name": "改角色", "role": "manager", "unit_id": world.a_unit_id, "version": 1})
     assert response.status_code == 302
     assert _replay(app, cookie) == 302
     assert client.get("/").status_code == 302
@@ -47,8 +47,9 @@ def test_a_name_only_change_keeps_the_session(app, client, world, login):
     user = login("officer", unit="a")
     admin = app.test_client()
     login("admin", client=admin)
-    admin.post(f"/admin/users/{user.id}/edit", data={"display_name": "新名字", "role": "officer",
-                                                     "unit_id": world.a_unit_id})
+    response = admin.post(f"/admin/users/{user.id}/edit", data={"display_name": "新名字", "role": "officer",
+                                                                "unit_id": world.a_unit_id, "version": 1})
+    assert response.status_code == 302
     assert client.get("/").status_code == 200
 
 

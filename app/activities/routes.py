@@ -91,6 +91,6 @@ def detail(activity_id: int):
 @editors
 def follow_up_done(activity_id: int):
     activity = get_scoped_or_404(Activity, activity_id, current_user)
-    saved(lambda: services.close_follow_up(activity), "已标记跟进完成。")
+    saved(lambda: services.close_follow_up(activity), "已标记跟进完成。", edits=activity)
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
                     else url_for("activities.follow_ups"))

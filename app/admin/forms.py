@@ -1,4 +1,4 @@
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import Form
@@ -11,6 +11,7 @@ def _optional_int(value):
 
 
 class UnitForm(Form):
+    version = HiddenField()
     code = StringField("单位代码", validators=[
         DataRequired("请填写单位代码"), Length(max=20, message="单位代码不超过 20 个字符"),
         Regexp(r"^[0-9A-Za-z-]+$", message="单位代码只能包含数字、字母和连字符"),
@@ -21,6 +22,7 @@ class UnitForm(Form):
 
 
 class UserForm(Form):
+    version = HiddenField()
     username = StringField("用户名", validators=[
         DataRequired("请填写用户名"), Length(max=50, message="用户名不超过 50 个字符"),
         Regexp(r"^[0-9A-Za-z_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),

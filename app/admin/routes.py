@@ -23,7 +23,8 @@ from app.models import Audited, AuditLog, OrgUnit, Park, UsccException, User
 from app.models.enums import Role
 from app.projects import warnings
 from app.reports import settings as report_settings
-from app.web import BEIJING, paginate, saved
+from app.models.common import BEIJING
+from app.web import paginate, saved
 
 admin_only = roles_required(Role.ADMIN)
 
@@ -74,7 +75,7 @@ def unit_edit(unit_id: int):
     if form.validate_on_submit() and saved(
         lambda: services.update_unit(current_user, unit, code=form.code.data.strip(), name=form.name.data.strip(),
                                      kind=form.kind.data, parent_id=form.parent_id.data),
-        f"已保存单位“{form.name.data.strip()}”。",
+        f"已保存单位“{form.name.data.strip()}”。", edits=unit,
     ):
         return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
@@ -86,7 +87,7 @@ def unit_toggle(unit_id: int):
     unit = get_scoped_or_404(OrgUnit, unit_id, current_user, OrgUnit.id)
     active = not unit.is_active
     saved(lambda: services.set_unit_active(current_user, unit, active),
-          f"单位“{unit.name}”已{'启用' if active else '停用'}。")
+          f"单位“{unit.name}”已{'启用' if active else '停用'}。", edits=unit)
     return redirect(url_for("admin.units"))
 
 
@@ -126,7 +127,7 @@ def user_edit(user_id: int):
     if form.validate_on_submit() and saved(
         lambda: services.update_user(current_user, user, display_name=form.display_name.data.strip(),
                                      role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data),
-        f"已保存用户 {user.username}。",
+        f"已保存用户 {user.username}。", edits=user,
     ):
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -138,7 +139,7 @@ def user_toggle(user_id: int):
     user = get_scoped_or_404(User, user_id, current_user)
     active = not user.is_active
     saved(lambda: services.set_user_active(current_user, user, active),
-          f"用户 {user.username} 已{'启用' if active else '停用'}。")
+          f"用户 {user.username} 已{'启用' if active else '停用'}。", edits=user)
     return redirect(url_for("admin.users"))
 
 

@@ -6,7 +6,7 @@ from app.auth import bp
 from app.auth.decorators import public, roles_required
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.passwords import PasswordError, change_own_password, must_change
-from app.auth.services import LoginError, authenticate
+from app.auth.services import LoginError, authenticate, log_out
 from app.extensions import db
 from app.web import begin_session, is_local_url
 
@@ -34,7 +34,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required()
 def logout():
-    current_user.end_sessions()  # the cookie, replayed, logs no one in
+    log_out(current_user._get_current_object())
     log_event(db.session, "logout", current_user, {"地址": request.remote_addr or ""})
     db.session.commit()
     logout_user()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit_trail import log_event
@@ -84,6 +85,19 @@ def authenticate(username: str, password: str, address: str) -> User:
         db.session.add(LoginAttempt(username=username[:50], address=address[:64]))
         db.session.flush()
         raise LoginError(BAD_LOGIN)
-    user.last_login_at = utcnow()
+    _touch(user, last_login_at=utcnow())
     log_event(db.session, "login", user, {"地址": address})
     return user
+
+
+def log_out(user: User) -> None:
+    """End every session of the user (the cookie, replayed, logs no one in)."""
+    _touch(user, session_version=user.session_version + 1)
+
+
+def _touch(user: User, **values) -> None:
+    """Session bookkeeping, written without raising the user's version: it is no edit of the
+    account and must not make an admin's open form of it stale."""
+    db.session.execute(sa.update(User).where(User.id == user.id).values(**values))
+    for key, value in values.items():
+        set_committed_value(user, key, value)

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.imports.services import BatchError, Importer, Plan, Problems, RowContext, register
 from app.models import Chain, ChainNode, ImportRow, User
 from app.models.enums import GapMark, Role, Segment
+from app.models.labels import field_label
 
 PATH_SPLIT = re.compile(r"\s*[/>→]\s*")  # NFKC folds ／ and ＞ into these
 SEGMENTS = {**{s.label: s.value for s in Segment}, **{s.value: s.value for s in Segment}}
@@ -220,7 +221,7 @@ class ChainImporter(Importer):
         node = context.existing[row.chain.id].get(row.path)
         if node is None:
             return Plan("create", values={"row": where})
-        changed = [services.NODE_LABELS[key] for key in services.NODE_FIELDS if getattr(node, key) != values[key]]
+        changed = [field_label("ChainNode", key) for key in services.NODE_FIELDS if getattr(node, key) != values[key]]
         return Plan("update" if changed else "unchanged", "、".join(changed) or None, node.id, {"row": where})
 
     def _node_at(self, chain: Chain, path: Path, context: Context, by: User) -> ChainNode:

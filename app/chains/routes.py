@@ -149,8 +149,8 @@ def edit(chain_id: int):
     chain = _editable(chain_id)
     form = _chain_form(chain)
     if form.validate_on_submit() and saved(
-            lambda: services.save_chain(current_user, form.data, chain, int(form.version.data or 0)),
-            f"已保存产业链“{form.name.data}”。"):
+            lambda: services.save_chain(current_user, form.data, chain),
+            f"已保存产业链“{form.name.data}”。", edits=chain):
         return redirect(url_for("chains.detail", chain_id=chain.id))
     return render_template("chains/form.html", form=form, chain=chain)
 
@@ -178,10 +178,9 @@ def node_form(chain_id: int, node_id: int | None = None):
     if form.validate_on_submit():
         parent = _node_or_404(chain, form.parent_id.data) if form.parent_id.data else None
         data = {**form.data, "parent": parent}
-        version = int(form.version.data or 0) if node else None
         made = {}
-        if saved(lambda: made.setdefault("node", services.save_node(current_user, chain, data, node, version)),
-                 f"已保存环节“{form.name.data}”。"):
+        if saved(lambda: made.setdefault("node", services.save_node(current_user, chain, data, node)),
+                 f"已保存环节“{form.name.data}”。", edits=node):
             return redirect(url_for("chains.node", chain_id=chain.id, node_id=made["node"].id))
     return render_template("chains/node_form.html", form=form, chain=chain, node=node)
 

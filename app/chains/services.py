@@ -16,7 +16,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.excel import Sheet
 from app.extensions import db
@@ -32,9 +31,6 @@ from app.models import (
 from app.models.enums import GapMark, NodeRole, Role, Segment, SourceRegion, Stage
 from app.projects.indicators import Scope, StageFigures, chain_figures
 
-CHAIN_LABELS = {"name": "名称", "cluster": "产业集群", "leader": "链长", "unit_id": "责任单位", "description": "简介"}
-NODE_LABELS = {"parent_id": "上级环节", "segment": "链段", "name": "环节名称", "industry_codes": "国标行业代码",
-               "description": "描述", "key_technologies": "关键技术", "gap": "短板标识"}
 NODE_FIELDS = ("segment", "name", "industry_codes", "description", "key_technologies", "gap")
 PATH_SEPARATOR = " / "
 # GB/T 4754-2017: a 门类 letter, or a 大类/中类/小类 of 2–4 digits, optionally after its letter.
@@ -57,9 +53,7 @@ def may_edit(user: User, chain: Chain) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER) and chain.unit_id in unit_ids_under(user.unit_id)
 
 
-def save_chain(by: User, data: dict, chain: Chain | None = None, version: int | None = None) -> Chain:
-    if chain is not None and version is not None and version != chain.version:
-        raise ChainError(stale_message("Chain", chain.id, CHAIN_LABELS))
+def save_chain(by: User, data: dict, chain: Chain | None = None) -> Chain:
     name, cluster = (data.get("name") or "").strip(), (data.get("cluster") or "").strip()
     if not name or not cluster:
         raise ChainError("请填写产业链名称和所属产业集群。")
@@ -127,13 +121,10 @@ def path_text(path: tuple[str, ...]) -> str:
     return PATH_SEPARATOR.join(path)
 
 
-def save_node(by: User, chain: Chain, data: dict, node: ChainNode | None = None,
-              version: int | None = None) -> ChainNode:
+def save_node(by: User, chain: Chain, data: dict, node: ChainNode | None = None) -> ChainNode:
     """Add a node to the chain's tree, or change one (its parent too). ``data["parent"]`` is a node
     of this chain or None. A node below a parent takes the parent's segment, and a moved node's
     subtree follows it."""
-    if node is not None and version is not None and version != node.version:
-        raise ChainError(stale_message("ChainNode", node.id, NODE_LABELS))
     name = node_name(data.get("name"))
     parent = data.get("parent")
     if parent is not None and parent.chain is not chain:

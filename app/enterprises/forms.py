@@ -70,6 +70,7 @@ def check_mobile(form, field):
 
 
 class ContactForm(Form):
+    version = HiddenField()
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50)])
     title = StringField("职务", validators=[Optional(), Length(max=50)])
     mobile = StringField("手机", validators=[Optional(), check_mobile])

@@ -141,10 +141,9 @@ def detail(enterprise_id: int):
 def edit(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     form = _editor_form(enterprise)
-    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
     if form.validate_on_submit() and saved(
-        lambda: services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data, version),
-        f"已保存企业“{form.name.data}”。",
+        lambda: services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data),
+        f"已保存企业“{form.name.data}”。", edits=enterprise,
     ):
         return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     return render_template("enterprises/form.html", form=form, enterprise=enterprise, duplicates=[])
@@ -155,7 +154,8 @@ def edit(enterprise_id: int):
 def toggle(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     active = not enterprise.is_active
-    saved(lambda: services.set_active(enterprise, active), f"企业“{enterprise.name}”已{'启用' if active else '停用'}。")
+    saved(lambda: services.set_active(enterprise, active), f"企业“{enterprise.name}”已{'启用' if active else '停用'}。",
+          edits=enterprise)
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
 
 
@@ -192,7 +192,7 @@ def contact_edit(enterprise_id: int, contact_id: int):
     contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit() and saved(lambda: services.save_contact(enterprise, form.data, contact),
-                                           f"已保存联系人 {form.name.data}。"):
+                                           f"已保存联系人 {form.name.data}。", edits=contact):
         return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     return render_template("enterprises/contact_form.html", form=form, enterprise=enterprise, contact=contact)
 
@@ -202,5 +202,5 @@ def contact_edit(enterprise_id: int, contact_id: int):
 def contact_delete(enterprise_id: int, contact_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
-    saved(lambda: services.delete_contact(contact), f"已删除联系人 {contact.name}。")
+    saved(lambda: services.delete_contact(contact), f"已删除联系人 {contact.name}。", edits=contact)
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))

@@ -10,7 +10,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import g
 
-from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.enterprises.search import id_in, name_contains
 from app.extensions import db
@@ -50,10 +49,6 @@ class ExistingCode(EnterpriseError):
         self.enterprise, self.visible = enterprise, visible
         where = f"“{enterprise.name}”" if visible else "其他单位的企业库中（不在您的数据范围内）"
         super().__init__(f"统一社会信用代码 {enterprise.uscc} 已登记在{where}，同一代码只能对应一家企业。")
-
-
-class StaleEdit(EnterpriseError):
-    pass
 
 
 def normalize_uscc(raw: str | None) -> str:
@@ -158,10 +153,7 @@ def create_enterprise(by: User, data: dict, tags: list[str] = ()) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(by: User, enterprise: Enterprise, data: dict, tags: list[str] | None = None,
-                      version: int | None = None) -> None:
-    if version is not None and version != enterprise.version:
-        raise StaleEdit(stale_message("Enterprise", enterprise.id))
+def update_enterprise(by: User, enterprise: Enterprise, data: dict, tags: list[str] | None = None) -> None:
     data = {k: v for k, v in data.items() if k in FIELDS}
     if "uscc" in data:
         data["uscc"] = clean_uscc(data["uscc"])

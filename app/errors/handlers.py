@@ -1,8 +1,11 @@
 """Error pages in Chinese; JSON under /api/."""
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.concurrency import MissingVersion, StaleEdit, lost_race
 from app.errors import bp
 from app.extensions import db
 from app.hygiene import UnsafeInput
@@ -19,10 +22,10 @@ MESSAGES = {
 }
 
 
-def _respond(code: int, message: str):
+def _respond(code: int, message: str, again: str | None = None):
     if request.path.startswith("/api/"):
         return jsonify(error=code, message=message), code
-    return render_template("errors/error.html", code=code, message=message), code
+    return render_template("errors/error.html", code=code, message=message, again=again), code
 
 
 @bp.app_errorhandler(CSRFError)
@@ -33,6 +36,21 @@ def csrf_error(error):
 @bp.app_errorhandler(UnsafeInput)
 def unsafe_input(error: UnsafeInput):
     return _respond(400, error.description)
+
+
+@bp.app_errorhandler(StaleEdit)
+@bp.app_errorhandler(MissingVersion)
+def stale_edit(error: StaleEdit | MissingVersion):
+    """A refused save: the page offers the form again, filled from the record as it now is."""
+    return _respond(error.code, error.description, again=request.path if request.method == "POST" else None)
+
+
+@bp.app_errorhandler(StaleDataError)
+@bp.app_errorhandler(IntegrityError)
+def lost_race_anywhere(error):
+    """A write that lost a race outside ``saved`` (its own refusal names the record)."""
+    db.session.rollback()
+    return stale_edit(lost_race())
 
 
 @bp.app_errorhandler(HTTPException)

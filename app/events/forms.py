@@ -1,4 +1,4 @@
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.enterprises.forms import optional_int
@@ -7,6 +7,7 @@ from app.models.enums import EventKind
 
 
 class EventForm(Form):
+    version = HiddenField()
     name = StringField("活动名称", validators=[DataRequired("请填写活动名称"), Length(max=200, message="活动名称不超过 200 个字")])
     kind = SelectField("类型", choices=EventKind.choices())
     starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期（格式 2026-01-31）")])

@@ -87,7 +87,7 @@ def edit(event_id: int):
     event = get_scoped_or_404(Event, event_id, current_user)
     form = _form(event)
     if form.validate_on_submit() and saved(lambda: services.save_event(current_user, _fields(form), event),
-                                           f"已保存活动“{form.name.data}”。"):
+                                           f"已保存活动“{form.name.data}”。", edits=event):
         return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
 

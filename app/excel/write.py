@@ -151,6 +151,7 @@ class _Layout:
     widths: list[float]
     landscape: bool
     fits: bool  # on one page width; else printed at full size across pages, the first column repeated
+    rows: int = 0  # data rows written
 
 
 def _layout(spec: Sheet, sample: list[list]) -> _Layout:
@@ -255,6 +256,7 @@ def _write_sheet(out, spec: Sheet, footer: str) -> _Layout:
     chunk = ["<sheetData>", *head_rows]
     for r, row in enumerate(chain(sample, rows), start=top + 1):
         chunk.append(_data_row(r, row if isinstance(row, list) else list(row), columns, layout.widths))
+        layout.rows += 1
         if len(chunk) >= 1000:
             out.write("".join(chunk).encode())
             chunk.clear()
@@ -291,11 +293,12 @@ def _print_titles(sheets: list[Sheet], layouts: list[_Layout]) -> str:
     return f"<definedNames>{''.join(names)}</definedNames>"
 
 
-def write_workbook(target, sheets: list[Sheet], footer: str = "") -> None:
+def write_workbook(target, sheets: list[Sheet], footer: str = "") -> int:
     """Write the sheets as an .xlsx to a path or a binary file: for each, a frozen header (below
     its title), then the rows; dates as date cells, numbers as numbers, text as inline text (so
     "=1+1" stays text and reads back as typed); borders, and A4 set up with the header rows
-    repeated and a footer (``footer`` on the left: whose and when; 第 N 页 共 M 页; the sheet's name)."""
+    repeated and a footer (``footer`` on the left: whose and when; 第 N 页 共 M 页; the sheet's name).
+    Returns how many data rows it wrote."""
     count = len(sheets)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", (
@@ -325,6 +328,7 @@ def write_workbook(target, sheets: list[Sheet], footer: str = "") -> None:
             + "".join(f'<sheet name="{_xml(spec.title[:31])}" sheetId="{i}" r:id="rId{i}"/>'
                       for i, spec in enumerate(sheets, start=1)) + "</sheets>" + _print_titles(sheets, layouts)
             + "</workbook>"))
+    return sum(layout.rows for layout in layouts)
 
 
 def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet]):

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped
+from app.models.common import Audited, Timestamped, Versioned
 from app.models.enums import ActivityKind, EventKind
 
 activity_enterprise = sa.Table(
@@ -23,7 +23,7 @@ event_enterprise = sa.Table(
 )
 
 
-class Activity(Audited, Timestamped, db.Model):
+class Activity(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     occurred_on: so.Mapped[date] = so.mapped_column(index=True)
@@ -51,7 +51,7 @@ class Activity(Audited, Timestamped, db.Model):
         return ActivityKind.label_of(self.kind)
 
 
-class Event(Audited, Timestamped, db.Model):
+class Event(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))

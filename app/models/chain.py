@@ -3,28 +3,25 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped
+from app.models.common import Audited, Timestamped, Versioned
 from app.models.enums import GapMark, NodeRole, Segment
 
 
-class Chain(Audited, Timestamped, db.Model):
+class Chain(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
     cluster: so.Mapped[str] = so.mapped_column(sa.String(100))  # 产业集群
     leader: so.Mapped[str | None] = so.mapped_column(sa.String(50))  # 链长
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # 责任单位
     description: so.Mapped[str | None] = so.mapped_column(sa.Text)
-    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     nodes: so.Mapped[list["ChainNode"]] = so.relationship(
         back_populates="chain", cascade="all, delete-orphan", order_by="ChainNode.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class ChainNode(Audited, Timestamped, db.Model):
+class ChainNode(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     chain_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("chain.id"), index=True)
     parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("chain_node.id"), index=True)
@@ -34,12 +31,10 @@ class ChainNode(Audited, Timestamped, db.Model):
     description: so.Mapped[str | None] = so.mapped_column(sa.Text)
     key_technologies: so.Mapped[str | None] = so.mapped_column(sa.Text)
     gap: so.Mapped[str] = so.mapped_column(sa.String(20), default=GapMark.PRESENT)
-    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     chain: so.Mapped[Chain] = so.relationship(back_populates="nodes")
     parent: so.Mapped["ChainNode | None"] = so.relationship(remote_side=[id])
 
-    __mapper_args__ = {"version_id_col": version}
     # Names are unique under one parent; top-level nodes (no parent) are checked by the service.
     __table_args__ = (sa.UniqueConstraint("chain_id", "parent_id", "name"),)
 

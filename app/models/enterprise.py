@@ -6,12 +6,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Money, Timestamped
+from app.models.common import Audited, Money, Timestamped, Versioned
 from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import name_keys
 
 
-class Enterprise(Audited, Timestamped, db.Model):
+class Enterprise(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     # Name folded for duplicate detection (full-width, spaces, brackets, legal suffixes).
@@ -35,7 +35,6 @@ class Enterprise(Audited, Timestamped, db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     # A record merged into another stays, inactive, with its own audit trail.
     merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"))
-    version: so.Mapped[int] = so.mapped_column(default=1)
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     officer: so.Mapped["User | None"] = so.relationship()  # noqa: F821
@@ -47,7 +46,6 @@ class Enterprise(Audited, Timestamped, db.Model):
     )
     merged_into: so.Mapped["Enterprise | None"] = so.relationship(remote_side=[id])
 
-    __mapper_args__ = {"version_id_col": version}
     # The list's sort orders, each with the id as tie-break, walk these instead of sorting; the
     # ids contacted since a day also come from the last one alone (the 在谈久未对接 warning).
     __table_args__ = (sa.Index("ix_enterprise_created_at_id", "created_at", "id"),
@@ -85,7 +83,7 @@ class EnterpriseTag(Audited, db.Model):
     enterprise: so.Mapped[Enterprise] = so.relationship(back_populates="tags")
 
 
-class Contact(Audited, Timestamped, db.Model):
+class Contact(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     enterprise_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("enterprise.id", ondelete="CASCADE"), index=True

@@ -30,6 +30,13 @@ class Role(Choice):
     PARK_ADMIN = ("park_admin", "园区管理员")
 
 
+class Permission(Choice):
+    """Granted to a user on top of its role (by a security admin)."""
+
+    VIEW_PERSONAL = ("view_personal", "查看个人信息（逐条显示完整联系方式）")
+    EXPORT_PERSONAL = ("export_personal", "导出个人信息（导出含完整联系方式，须填写理由）")
+
+
 class UnitKind(Choice):
     PROVINCE = ("province", "省")
     CITY = ("city", "市")

@@ -7,11 +7,11 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped, utcnow
-from app.models.enums import Role, UnitKind
+from app.models.common import Audited, Timestamped, Versioned, utcnow
+from app.models.enums import Permission, Role, UnitKind
 
 
-class OrgUnit(Audited, Timestamped, db.Model):
+class OrgUnit(Versioned, Audited, Timestamped, db.Model):
     """A node of the 填报单位 tree: 省 → 市 → 县区 / 开发区·园区 / 处室."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class OrgUnit(Audited, Timestamped, db.Model):
         return f"<OrgUnit {self.code} {self.name}>"
 
 
-class User(UserMixin, Audited, Timestamped, db.Model):
+class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(50), unique=True)
     display_name: so.Mapped[str] = so.mapped_column(sa.String(50))
@@ -51,6 +51,10 @@ class User(UserMixin, Audited, Timestamped, db.Model):
 
     unit: so.Mapped[OrgUnit] = so.relationship()
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
+    grants: so.Mapped[list["UserPermission"]] = so.relationship(cascade="all, delete-orphan")
+
+    def may(self, permission: Permission) -> bool:
+        return any(grant.permission == permission for grant in self.grants)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -71,6 +75,13 @@ class User(UserMixin, Audited, Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserPermission(Audited, db.Model):
+    """A permission (``Permission``) granted to a user beyond its role."""
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    permission: so.Mapped[str] = so.mapped_column(sa.String(30), primary_key=True)
 
 
 class PasswordHistory(db.Model):

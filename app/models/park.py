@@ -6,7 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped, utcnow
+from app.models.common import Audited, Timestamped, Versioned, utcnow
 from app.models.enums import ParkLevel
 
 park_chain = sa.Table(  # a park's 主导产业: the chains it is built for
@@ -17,7 +17,7 @@ park_chain = sa.Table(  # a park's 主导产业: the chains it is built for
 )
 
 
-class Park(Audited, Timestamped, db.Model):
+class Park(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
     level: so.Mapped[str] = so.mapped_column(sa.String(20), default=ParkLevel.OTHER)
@@ -59,15 +59,12 @@ class CapacityValues:
     floor_load_kn_m2: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(8, 2))  # factory: 承重
 
 
-class CapacityItem(CapacityValues, Audited, Timestamped, db.Model):
+class CapacityItem(Versioned, CapacityValues, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     park_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
-    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     park: so.Mapped[Park] = so.relationship(back_populates="capacity_items")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class CapacityRevision(CapacityValues, db.Model):

@@ -6,13 +6,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Money, Timestamped, utcnow
+from app.models.common import Audited, Money, Timestamped, Versioned, utcnow
 from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage
 
 BIG_PROJECT_WAN = Decimal(10000)  # 亿元以上: 协议投资 ≥ 10000 万元
 
 
-class Project(Audited, Timestamped, db.Model):
+class Project(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     investor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
@@ -65,7 +65,6 @@ class Project(Audited, Timestamped, db.Model):
     funds_wan: so.Mapped[Decimal] = so.mapped_column(Money, default=Decimal(0), server_default="0")  # not rejected
     problems: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 存在问题
     next_steps: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 下步计划
-    version: so.Mapped[int] = so.mapped_column(default=1)
 
     investor: so.Mapped["Enterprise | None"] = so.relationship()  # noqa: F821
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
@@ -76,7 +75,6 @@ class Project(Audited, Timestamped, db.Model):
         back_populates="project", order_by="StageEvent.id", foreign_keys="StageEvent.project_id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
     # The board's columns and the list's default order walk these instead of sorting; the board's
     # totals per stage read only the third; the chain map's projects per node and stage the last.
     __table_args__ = (sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
@@ -113,7 +111,7 @@ class Reviewed:
         return ReviewStatus.label_of(self.review_status)
 
 
-class StageEvent(Reviewed, Audited, db.Model):
+class StageEvent(Versioned, Reviewed, Audited, db.Model):
     """A move of a project to a stage, dated by when it really happened (effective_on)."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -145,7 +143,7 @@ class StageEvent(Reviewed, Audited, db.Model):
         return f"{self.effective_on:%Y-%m}（月）" if self.month_only else self.effective_on.isoformat()
 
 
-class FundEntry(Reviewed, Audited, db.Model):
+class FundEntry(Versioned, Reviewed, Audited, db.Model):
     """Funds in place for one project, one month, one origin."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

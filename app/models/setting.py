@@ -3,10 +3,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped
+from app.models.common import Audited, Timestamped, Versioned
 
 
-class Setting(Audited, Timestamped, db.Model):
+class Setting(Versioned, Audited, Timestamped, db.Model):
     key: so.Mapped[str] = so.mapped_column(sa.String(50), primary_key=True)
     value: so.Mapped[str] = so.mapped_column(sa.String(200))
 

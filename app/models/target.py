@@ -5,10 +5,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.common import Audited, Timestamped
+from app.models.common import Audited, Timestamped, Versioned
 
 
-class Target(Audited, Timestamped, db.Model):
+class Target(Versioned, Audited, Timestamped, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     year: so.Mapped[int] = so.mapped_column()
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)

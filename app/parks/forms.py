@@ -48,6 +48,7 @@ class NeedsForm(Form):
 
 
 class ParkForm(Form):
+    version = HiddenField()
     level = SelectField("级别", choices=ParkLevel.choices())
     city = StringField("所在市", validators=[Optional(), Length(max=20)])
     area_km2 = non_negative("面积（平方公里）")

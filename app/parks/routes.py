@@ -143,7 +143,7 @@ def edit(park_id: int):
     if request.method == "GET":
         form.chain_ids.data = [c.id for c in park.chains]
     if form.validate_on_submit() and saved(lambda: services.update_park(park, form.data, form.chain_ids.data),
-                                           f"已保存园区“{park.name}”。"):
+                                           f"已保存园区“{park.name}”。", edits=park):
         return redirect(url_for("parks.detail", park_id=park.id))
     return render_template("parks/edit.html", form=form, park=park)
 
@@ -157,10 +157,9 @@ def item_form(park_id: int, item_id: int | None = None):
     form = CapacityItemForm(obj=item)
     if request.method == "GET" and item is None:
         form.as_of.data = date.today()
-    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
     if form.validate_on_submit() and saved(
-            lambda: services.save_item(current_user, park, form.data, item, version=version),
-            lambda i: f"已保存：{i.name} {i.total} {i.unit}。"):
+            lambda: services.save_item(current_user, park, form.data, item),
+            lambda i: f"已保存：{i.name} {i.total} {i.unit}。", edits=item):
         return redirect(url_for("parks.detail", park_id=park.id))
     return render_template("parks/item_form.html", form=form, park=park, item=item)
 
@@ -170,5 +169,5 @@ def item_form(park_id: int, item_id: int | None = None):
 def item_delete(park_id: int, item_id: int):
     park = _editable(park_id)
     item = get_child_or_404(CapacityItem, item_id, park_id=park.id)
-    saved(lambda: services.remove_item(current_user, item), f"已删除：{item.name}。")
+    saved(lambda: services.remove_item(current_user, item), f"已删除：{item.name}。", edits=item)
     return redirect(url_for("parks.detail", park_id=park.id))

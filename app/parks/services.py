@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
 from app.models import CapacityItem, CapacityRevision, Chain, Park, User
@@ -18,8 +17,6 @@ from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
 from app.projects.warnings import NEEDS, committed_by_park
 
 REVISED = ("kind", "name", "total", "unit", "as_of", "notes", "standard_land_mu", "floor_height_m", "floor_load_kn_m2")
-LABELS = {"kind": "类别", "name": "名称", "total": "总量", "unit": "单位", "as_of": "截至日期", "notes": "备注",
-          "standard_land_mu": "其中标准地", "floor_height_m": "层高", "floor_load_kn_m2": "承重"}
 # Attributes that belong to one kind of item: label, the kind.
 DETAILS = {"standard_land_mu": ("其中标准地", CapacityKind.LAND), "floor_height_m": ("层高", CapacityKind.FACTORY),
            "floor_load_kn_m2": ("承重", CapacityKind.FACTORY)}
@@ -94,11 +91,8 @@ def record_revision(item: CapacityItem, by: User | None, removed_on: date | None
 
 
 def save_item(by: User, park: Park, data: dict, item: CapacityItem | None = None,
-              today: date | None = None, version: int | None = None) -> CapacityItem:
-    """Add an item to the park's list, or change one; the change is kept as a revision. A change
-    based on an older ``version`` of the item is refused, saying what changed meanwhile."""
-    if item is not None and version is not None and version != item.version:
-        raise CapacityError(stale_message("CapacityItem", item.id, LABELS))
+              today: date | None = None) -> CapacityItem:
+    """Add an item to the park's list, or change one; the change is kept as a revision."""
     values = checked(data, today or date.today())
     item = item or CapacityItem(park_id=park.id)
     if item.id is not None and all(getattr(item, key) == value for key, value in values.items()):

@@ -58,6 +58,7 @@ class ProjectForm(Form):
 
 
 class MoveForm(Form):
+    version = HiddenField()
     stage = SelectField("变为", choices=Stage.choices())
     effective_on = DateField("发生日期（实际签约、开工、投产的日期）",
                              validators=[DataRequired("请填写发生日期（格式 2026-01-31）")])
@@ -68,6 +69,7 @@ class MoveForm(Form):
 
 
 class CorrectionForm(Form):
+    version = HiddenField()
     effective_on = DateField("更正后的日期", validators=[Optional()])
     stage = SelectField("更正后的阶段", choices=[("", "不变")] + [(s.value, s.label) for s in CURRENT],
                         validators=[Optional()])
@@ -77,6 +79,7 @@ class CorrectionForm(Form):
 
 
 class FundForm(Form):
+    version = HiddenField()
     month = DateField("月份", format=["%Y-%m", "%Y-%m-%d"], validators=[DataRequired("请填写月份（格式 2026-05）")])
     origin = SelectField("资金来源", choices=FundOrigin.choices())
     amount_wan = DecimalField("到位金额（万元）", places=2, validators=[
@@ -87,6 +90,7 @@ class FundForm(Form):
 
 
 class ReviewForm(Form):
+    version = HiddenField()
     opinion = TextAreaField("审核意见（退回时必填）", validators=[Optional(), Length(max=2000)])
     decision = HiddenField()
 

@@ -9,6 +9,7 @@ from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
 from app.chains import services as chain_services
+from app.concurrency import claim
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import (
@@ -177,11 +178,10 @@ def edit(project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
     form = _project_form(project)
     del form.negotiating_on  # dates change only through stage moves
-    version = int(form.version.data) if str(form.version.data or "").isdigit() else None
     short = []
     if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, project)) and saved(
-        lambda: services.update_project(current_user, project, form.data_for_service(), version),
-        f"已保存项目“{form.name.data}”。",
+        lambda: services.update_project(current_user, project, form.data_for_service()),
+        f"已保存项目“{form.name.data}”。", edits=project,
     ):
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project, shortfalls=short)
@@ -250,11 +250,14 @@ def move(project_id: int):
         flash(f"项目已{project.stage_label}，不能再变动阶段；如有误请更正原记录。", "warning")
         return redirect(url_for("projects.detail", project_id=project.id))
     form = MoveForm()
+    if request.method == "POST":  # before the stages offered, which follow the project's current one
+        claim(project, form.version.data)
     form.stage.choices = [(s, Stage.label_of(s)) for s in allowed]
     if request.method == "GET":
         wanted = request.args.get("to")
         form.stage.data = wanted if wanted in allowed else allowed[0]
         form.effective_on.data = date.today()
+        form.version.data = project.version
     if form.validate_on_submit() and saved(
         lambda: services.move(current_user, project, form.stage.data, form.effective_on.data, form.note.data,
                               request.files.getlist(form.attachments.name), company_name=form.company_name.data,
@@ -272,11 +275,11 @@ def correct(project_id: int, stage_event_id: int):
     event = get_child_or_404(StageEvent, stage_event_id, project_id=project.id)
     form = CorrectionForm()
     if request.method == "GET":
-        form.effective_on.data = event.effective_on
+        form.effective_on.data, form.version.data = event.effective_on, event.version
     if form.validate_on_submit() and saved(
         lambda: services.correct(current_user, event, form.note.data, form.effective_on.data, form.stage.data or None,
                                  form.withdraw.data, request.files.getlist(form.attachments.name)),
-        lambda e: f"已提交更正：{e.stage_label}（{e.effective_on}），{e.review_label}。",
+        lambda e: f"已提交更正：{e.stage_label}（{e.effective_on}），{e.review_label}。", edits=event,
     ):
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/correct.html", form=form, project=project, event=event)
@@ -294,6 +297,7 @@ def fund(project_id: int, fund_id: int | None = None):
     if form.validate_on_submit() and saved(
         lambda: services.save_fund(current_user, project, form.data, entry, request.files.getlist(form.attachments.name)),
         lambda e: f"已登记到位资金 {e.amount_wan} 万元（{e.month:%Y-%m}，{e.origin_label}），{e.review_label}。",
+        edits=entry,
     ):
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/fund.html", form=form, project=project, entry=entry)
@@ -326,7 +330,7 @@ def review(stage_event_id: int | None = None, fund_id: int | None = None):
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
         saved(lambda: services.review(current_user, record, approve, form.opinion.data),
-              "已审核通过。" if approve else "已退回，填报人可在项目页修改后重新提交。")
+              "已审核通过。" if approve else "已退回，填报人可在项目页修改后重新提交。", edits=record)
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/projects/") else url_for("projects.queue"))
 
@@ -407,5 +411,5 @@ def targets():
 @reviewers
 def target_delete(target_id: int):
     target = get_scoped_or_404(Target, target_id, current_user)
-    saved(lambda: services.delete_target(target), "已删除目标任务。")
+    saved(lambda: services.delete_target(target), "已删除目标任务。", edits=target)
     return redirect(url_for("projects.targets", year=target.year))

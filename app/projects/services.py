@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from app.attachments.services import store
-from app.audit_trail import stale_message
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import (
@@ -25,6 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
+from app.models.labels import field_label
 from app.projects.stages import (
     DATE_COLUMNS,
     MILESTONES,
@@ -41,18 +41,11 @@ from app.projects.warnings import conditions as warning_conditions
 from app.web import list_order
 
 # The fields a form or an import row may set on a project, with the labels users know them by.
-LABELS = {
-    "name": "项目名称", "investor_id": "投资方", "content": "建设内容", "park_id": "落户园区",
-    "chain_node_id": "产业链环节", "unit_id": "责任单位", "responsible_person": "责任人", "officer_id": "跟进人",
-    "channel": "引荐渠道", "total_investment_wan": "总投资", "agreed_investment_wan": "协议投资",
-    "phase1_investment_wan": "一期投资", "is_foreign": "内资/外资", "source_region": "来源地", "land_mu": "用地",
-    "factory_m2": "标准厂房", "energy_tce": "能耗", "power_kva": "用电", "water_t_per_day": "用水",
-    "emissions": "排放", "cod_t": "COD 排放", "ammonia_t": "氨氮排放", "so2_t": "SO₂ 排放", "nox_t": "NOx 排放",
-    "is_key": "重点项目", "problems": "存在问题", "next_steps": "下步计划",
-}
-FIELDS = tuple(LABELS)
-DERIVED_LABELS = {"stage": "阶段", "stage_on": "阶段日期", "negotiating_on": "在谈日期", "signed_on": "签约日期",
-                  "started_on": "开工日期", "producing_on": "投产日期"}
+FIELDS = ("name", "investor_id", "content", "park_id", "chain_node_id", "unit_id", "responsible_person", "officer_id",
+          "channel", "total_investment_wan", "agreed_investment_wan", "phase1_investment_wan", "is_foreign",
+          "source_region", "land_mu", "factory_m2", "energy_tce", "power_kva", "water_t_per_day", "emissions", "cod_t",
+          "ammonia_t", "so2_t", "nox_t", "is_key", "problems", "next_steps")
+LABELS = {key: field_label("Project", key) for key in FIELDS}
 NEEDS_AND_AMOUNTS = ("total_investment_wan", "agreed_investment_wan", "phase1_investment_wan", "land_mu", "factory_m2",
                      "energy_tce", "power_kva", "water_t_per_day", "cod_t", "ammonia_t", "so2_t", "nox_t")
 
@@ -113,10 +106,7 @@ def create_project(by: User, data: dict, negotiating_on: date, note: str | None 
     return project
 
 
-def update_project(by: User, project: Project, data: dict, version: int | None) -> None:
-    """Save an edit; refused when someone saved the project after the form was opened."""
-    if version is not None and version != project.version:
-        raise ProjectError(stale_message("Project", project.id, {**LABELS, **DERIVED_LABELS}))
+def update_project(by: User, project: Project, data: dict) -> None:
     data = _clean(data)
     _check_fields(by, {**{k: getattr(project, k) for k in FIELDS}, **data})
     for key, value in data.items():

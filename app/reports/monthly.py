@@ -60,7 +60,7 @@ from app.projects.indicators import (
 from app.projects.stages import counted, first_reached
 from app.reports import settings
 from app.standards import SECTORS, sector_of
-from app.web import BEIJING
+from app.models.common import BEIJING
 
 MONTH, YEAR, LAST_MONTH, LAST_YEAR = "本月", "本年累计", "上年同月", "上年同期"
 # The indicator labels, as bureaus' forms have them; amounts in 万元.

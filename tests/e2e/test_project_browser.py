@@ -72,5 +72,7 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     page.get_by_label("存在问题").fill("用地指标未落实")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("您的修改未保存")).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("协议投资")
+    expect(page.get_by_test_id("error-message")).to_contain_text("协议投资")
+    page.get_by_role("link", name="重新打开").click()  # the form again, filled from the saved record
+    expect(page.get_by_label("协议投资")).to_have_value("32000.00")
     assert page.elsewhere == []

@@ -84,3 +84,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Bar widths come as data-width (a percentage): the CSP allows no inline style attributes.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-width]").forEach(function (bar) {
+    bar.style.width = bar.dataset.width + "%";
+  });
+});
