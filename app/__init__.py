@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from app import audit_trail, cli, jobs, web
+    from app import audit_trail, cli, jobs, personal, web
     from app.enterprises import search
     from app.extensions import csrf, db, login_manager, migrate
 
@@ -27,9 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    audit_trail.install()
+    audit_trail.install(app)
     search.install()
     web.init_app(app)
+    personal.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
 

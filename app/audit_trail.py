@@ -4,16 +4,22 @@ It hooks the session's flush, so the trail is written in the same transaction as
 and rolls back with it. The acting user is ``session.info["actor_id"]``, set per request and
 by CLI commands.
 """
-from datetime import date, datetime
+import hashlib
+import hmac
+import json
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.bulk import insert_rows
-from app.models import Audited, AuditLog, User, utcnow
+from app.extensions import db
+from app.models import Audited, AuditLog, Setting, User, utcnow
+from app.models.common import as_utc
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens"}
@@ -112,6 +118,7 @@ def _after_flush(session: Session, _context) -> None:
             rows.append(_row(session, obj, "delete", changes))
     if rows:
         session.connection().execute(sa.insert(AuditLog), rows)
+        session.info["audit_written"] = True
 
 
 def log_bulk(session: Session, model, action: str, rows: list[dict], parts: list[dict] | None = None) -> None:
@@ -135,6 +142,7 @@ def log_bulk(session: Session, model, action: str, rows: list[dict], parts: list
                             **{k: change(v) for k, v in (part or {}).items()}}}
                for row, part in zip(rows, parts or [None] * len(rows))]
     insert_rows(AuditLog, entries)
+    session.info["audit_written"] = True
 
 
 def _label_of(row: dict) -> str | None:
@@ -142,10 +150,19 @@ def _label_of(row: dict) -> str | None:
     return str(label)[:200] if label is not None else None
 
 
-def install() -> None:
+def install(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+
+    @app.teardown_appcontext
+    def seal_what_was_written(_error) -> None:
+        """Rows written in this context join the chain once it is over: whatever it left
+        uncommitted is rolled back first (as it would be anyway), and the seal sees only rows
+        that were committed."""
+        if db.session.info.get("audit_written"):
+            db.session.remove()
+            seal(db.session, limit=SEAL_BATCH)
 
 
 def log_denied(session: Session, record, what: str) -> None:
@@ -156,6 +173,7 @@ def log_denied(session: Session, record, what: str) -> None:
                          record_type=type(record).__name__, record_id=_record_id(record),
                          record_label=_label(record), changes={"attempt": what}))
     session.commit()
+    session.info["audit_written"] = True
 
 
 def log_event(session: Session, action: str, user: User | None, details: dict[str, str], label: str | None = None) -> None:
@@ -165,3 +183,146 @@ def log_event(session: Session, action: str, user: User | None, details: dict[st
                          record_type="User", record_id=user.id if user else None,
                          record_label=(label or (user.username if user else None) or "")[:200] or None,
                          changes=details))
+    session.info["audit_written"] = True
+
+
+# ---------- the chain: every row's hash covers its content and the hash of the row before ----------
+
+GENESIS = "0" * 64
+SEAL_BATCH = 5000
+HEAD, ANCHOR = "audit_chain_head", "audit_chain_anchor"  # Setting keys: "seq:hash"
+
+
+def _digest(previous: str, row) -> str:
+    content = json.dumps([row.seq, row.id, as_utc(row.at).isoformat(), row.user_id, row.action, row.record_type,
+                          row.record_id, row.record_label, row.changes],
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
+
+
+def _anchor(session: Session) -> tuple[int, str]:
+    """Where the chain in the table starts: after the rows archived (``flask audit archive``)."""
+    value = session.scalar(sa.select(Setting.value).where(Setting.key == ANCHOR))
+    seq, _, digest = value.partition(":") if value else ("0", "", GENESIS)
+    return int(seq), digest
+
+
+def _last_sealed(session: Session) -> tuple[int, str]:
+    last = session.execute(sa.select(AuditLog.seq, AuditLog.row_hash).where(AuditLog.seq.is_not(None))
+                           .order_by(AuditLog.seq.desc()).limit(1)).first()
+    return tuple(last) if last else _anchor(session)
+
+
+def seal(session: Session, limit: int | None = None) -> int:
+    """Give the rows written since the last seal their place in the chain (in the order of their
+    ids) and their hash, and commit; returns how many. Runs after each request that wrote to the
+    log. Two seals at once: the later one's numbers collide (seq is unique) and it leaves the rows
+    to the one that won."""
+    done = 0
+    try:
+        seq, previous = _last_sealed(session)
+        while limit is None or done < limit:
+            rows = session.scalars(sa.select(AuditLog).where(AuditLog.seq.is_(None)).order_by(AuditLog.id)
+                                   .limit(SEAL_BATCH)).all()
+            if not rows:
+                break
+            for row in rows:
+                seq += 1
+                row.seq = seq
+                row.row_hash = previous = _digest(previous, row)
+            session.flush()
+            done += len(rows)
+        if done:  # the head, kept apart from the rows, shows when the newest ones are cut off
+            _keep(session, HEAD, f"{seq}:{previous}")
+        session.commit()
+    except (sa.exc.IntegrityError, sa.exc.OperationalError):  # another seal won, or the database is busy: the next seal takes these rows
+        session.rollback()
+        return 0
+    return done
+
+
+def _keep(session: Session, key: str, value: str) -> None:
+    """A chain setting, written past the flush (so that it is no audited change of its own)."""
+    if session.execute(sa.update(Setting).where(Setting.key == key).values(value=value)).rowcount == 0:
+        session.execute(sa.insert(Setting).values(key=key, value=value, version=1))
+
+
+def verify(session: Session) -> str | None:
+    """Recompute the chain; None when every row is as it was sealed, else what is wrong with the
+    first row that is not (altered, removed, or the newest rows cut off)."""
+    seal(session)
+    seq, previous = _anchor(session)
+    for row in session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
+                               .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH):
+        if row.seq != seq + 1:
+            return f"审计日志第 {seq + 1} 条（序号）缺失：记录被删除。"
+        if _digest(previous, row) != row.row_hash:
+            return f"审计日志第 {row.seq} 条（编号 {row.id}）与封存时不一致：记录被改动。"
+        seq, previous = row.seq, row.row_hash
+    head = session.scalar(sa.select(Setting.value).where(Setting.key == HEAD))
+    if head and head != f"{seq}:{previous}":
+        return f"审计日志最后 {int(head.partition(':')[0]) - seq} 条缺失：记录被删除。"
+    return None
+
+
+class ArchiveError(ValueError):
+    pass
+
+
+def _row_record(row: AuditLog) -> dict:
+    return {"seq": row.seq, "id": row.id, "at": as_utc(row.at).isoformat(), "user_id": row.user_id,
+            "action": row.action, "record_type": row.record_type, "record_id": row.record_id,
+            "record_label": row.record_label, "changes": row.changes, "row_hash": row.row_hash}
+
+
+def _signature(key: str, body: bytes) -> str:
+    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def archive(session: Session, before: date, out, key: str, keep_days: int) -> int:
+    """Move the rows older than ``before`` (a run from the start of the chain) to a file: one JSON
+    line per row after a line with the anchor they continue, then an HMAC-SHA256 signature with
+    ``key``. What stays in the table continues from the last archived row (the new anchor), so
+    ``verify`` still checks it whole. Rows younger than ``keep_days`` are never archived."""
+    if before > date.today() - timedelta(days=keep_days):
+        raise ArchiveError(f"审计日志至少保留 {keep_days} 天：只能归档 {date.today() - timedelta(days=keep_days)} 之前的记录。")
+    problem = verify(session)
+    if problem:
+        raise ArchiveError(f"审计日志校验未通过，不能归档：{problem}")
+    start = _anchor(session)
+    cutoff = datetime.combine(before, datetime.min.time(), tzinfo=UTC)
+    lines, last = [json.dumps({"anchor": f"{start[0]}:{start[1]}"})], None
+    for row in session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
+                               .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH):
+        if as_utc(row.at) >= cutoff:
+            break
+        lines.append(json.dumps(_row_record(row), ensure_ascii=False, sort_keys=True, default=str))
+        last = row
+    if last is None:
+        return 0
+    body = ("\n".join(lines) + "\n").encode()
+    out.write(body + json.dumps({"signature": _signature(key, body)}).encode() + b"\n")
+    session.execute(sa.delete(AuditLog).where(AuditLog.seq <= last.seq))
+    _keep(session, ANCHOR, f"{last.seq}:{last.row_hash}")
+    session.commit()
+    return len(lines) - 1
+
+
+def verify_archive(data: bytes, key: str) -> str | None:
+    """None when an archive file is as ``archive`` wrote it (signature and chain), else what is wrong."""
+    body, _, last = data.rstrip(b"\n").rpartition(b"\n")
+    try:
+        signature = json.loads(last)["signature"]
+        lines = [json.loads(line) for line in body.split(b"\n")]
+        seq, _, previous = lines[0]["anchor"].partition(":")
+    except (ValueError, KeyError, TypeError, IndexError):
+        return "归档文件格式不正确。"
+    if not hmac.compare_digest(signature, _signature(key, body + b"\n")):
+        return "归档文件签名不符：文件被改动，或不是用本系统的密钥签名的。"
+    seq = int(seq)
+    for record in lines[1:]:
+        row = SimpleNamespace(**{**record, "at": datetime.fromisoformat(record["at"])})
+        if row.seq != seq + 1 or _digest(previous, row) != row.row_hash:
+            return f"归档文件第 {row.seq} 条与封存时不一致。"
+        seq, previous = row.seq, row.row_hash
+    return None

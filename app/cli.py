@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from app import audit_trail
 from app.admin.services import create_user as create_account
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
@@ -34,6 +35,7 @@ from app.seed.demo import DEMO_LOGINS, load_demo
 from app.seed.synthetic import generate
 
 users_cli = AppGroup("users", help="用户管理")
+audit_cli = AppGroup("audit", help="审计日志：校验与归档")
 seed_cli = AppGroup("seed", help="演示数据与规模数据")
 
 
@@ -245,8 +247,35 @@ def report_monthly(month, unit_code, include_pending, output, as_json, username,
         click.echo(json.dumps(monthly.as_json(report), ensure_ascii=False))
 
 
+@audit_cli.command("verify")
+@click.option("--archive", "archive_file", type=click.File("rb"), help="校验一个归档文件（而不是库中的日志）")
+def audit_verify(archive_file):
+    """Recompute the chain of the log (or of an archive file); exit 1 naming the first bad row."""
+    key = current_app.config["SECRET_KEY"]
+    problem = audit_trail.verify_archive(archive_file.read(), key) if archive_file else audit_trail.verify(db.session)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo("审计日志校验通过：没有记录被改动或删除。")
+
+
+@audit_cli.command("archive")
+@click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="归档此日期之前的记录")
+@click.option("--out", type=click.File("wb"), required=True, help="写入的归档文件")
+def audit_archive(before, out):
+    """Move the rows older than a date to a signed file; the chain in the table stays verifiable."""
+    keep = max(180, int(current_app.config["AUDIT_KEEP_DAYS"]))
+    try:
+        count = audit_trail.archive(db.session, before.date(), out, current_app.config["SECRET_KEY"], keep)
+    except audit_trail.ArchiveError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"已归档 {count} 条审计记录。")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(import_file)

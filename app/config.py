@@ -33,6 +33,7 @@ class Defaults:
     # Cookies only over HTTPS. `make run` (plain HTTP on 127.0.0.1) and an intranet without TLS
     # turn this off with CRM_SECURE_COOKIES=false; it is off under debug and in tests anyway.
     SECURE_COOKIES = True
+    AUDIT_KEEP_DAYS = 3 * 365  # the audit log is archived no younger than this (never under 180 days)
     QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them
 
 

@@ -12,12 +12,13 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
+from app.audit_trail import log_event
 from app.concurrency import claim, lost_race
 from app.extensions import db, login_manager
 from app.hygiene import refuse_unsafe
 from app.models import User
 from app.models.common import local_time
-from app.models.enums import CAPACITY_UNITS, Channel, Role, TargetIndicator
+from app.models.enums import CAPACITY_UNITS, Channel, Permission, Role, TargetIndicator
 
 # Scripts, styles, fonts and images only from the app itself; no inline script or style attribute.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -60,7 +61,7 @@ def init_app(app) -> None:
         return response
 
     app.add_template_filter(local_time)
-    for choice in (Role, Channel, TargetIndicator):
+    for choice in (Role, Channel, TargetIndicator, Permission):
         app.add_template_global(choice, choice.__name__)
     app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
     for helper in (page_url, sort_url, export_url):
@@ -144,10 +145,15 @@ def saved(action, success, edits=None) -> bool:
     return True
 
 
-def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str):
+def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str, details: dict | None = None):
     """A file sent as a download: its Chinese name as ``filename*`` (RFC 6266), and for a client
     that ignores that an ASCII name that still says what it is (Werkzeug's own fallback drops the
-    Chinese and leaves "--2026-10.xlsx")."""
+    Chinese and leaves "--2026-10.xlsx"). Every download is audited: what, with which filters
+    (the query), and ``details`` (rows, personal data)."""
+    query = request.query_string.decode(errors="replace")
+    log_event(db.session, "export", current_user, {"文件": filename, **({"条件": query} if query else {}),
+                                                    **{k: str(v) for k, v in (details or {}).items()}})
+    db.session.commit()
     response = send_file(path_or_file, mimetype=mimetype, as_attachment=True, download_name=filename)
     response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}'
     return response

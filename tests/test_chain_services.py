@@ -170,9 +170,10 @@ def test_the_catalogue_lists_each_gap_node_and_under_it_the_targets_in_scope(kee
     rows = list(services.catalogue_rows(keeper, [chain]))
     assert rows == [
         ["测试产业链", "上游", "原料", "补链", None, "目标企业甲有限公司", None, "长三角", "江苏省苏州市", "上市公司",
-         keeper.display_name, date(2026, 10, 9), "赵总", "13900000001"],
+         keeper.display_name, date(2026, 10, 9), "赵总", "139****0001"],  # masked unless exported with a reason
         ["测试产业链", "下游", "延伸环节", "延链", "工艺A", "（暂无目标企业）"],
     ]
+    assert list(services.catalogue_rows(keeper, [chain], full_contacts=True))[0][-1] == "13900000001"
 
 
 def test_the_map_stays_readable_at_two_hundred_nodes(keeper, world):

@@ -16,6 +16,7 @@ from app.excel import xlsx_response
 from app.extensions import db
 from app.models import Chain, ChainNode, Enterprise, EnterpriseNode, Target
 from app.models.enums import Role, Segment
+from app.personal import export_reason
 from app.projects.indicators import PIPELINE, Scope, stage_figures
 from app.web import saved
 
@@ -95,24 +96,29 @@ def node(chain_id: int, node_id: int):
                            unlink_form=UnlinkForm(), may_link=current_user.role in LINKERS)
 
 
-def _export(chain_id: int | None, title: str, ascii_title: str, sheet_of):
-    """A workbook of one chain, or of every chain the user sees."""
+def _export(chain_id: int | None, title: str, ascii_title: str, sheet_of, reason: str | None = None):
+    """A workbook of one chain, or of every chain the user sees (with full contacts when there is
+    a ``reason`` for them)."""
     stmt = services.visible_chains(current_user)
     if chain_id:
         stmt = stmt.where(Chain.id == _chain_or_404(chain_id).id)
     chains = services.chains_with_nodes(stmt)
     name = f"{title}-{chains[0].name}.xlsx" if chain_id else f"{title}.xlsx"
     ascii_name = f"{ascii_title}-{chain_id}.xlsx" if chain_id else f"{ascii_title}.xlsx"
-    return xlsx_response(name, ascii_name, [sheet_of(chains, chains[0].name if chain_id else "全部产业链")])
+    return xlsx_response(name, ascii_name, [sheet_of(chains, chains[0].name if chain_id else "全部产业链")],
+                         personal=reason)
 
 
-@bp.route("/catalogue.xlsx")
-@bp.route("/<int:chain_id>/catalogue.xlsx")
+@bp.route("/catalogue.xlsx", methods=["GET", "POST"])
+@bp.route("/<int:chain_id>/catalogue.xlsx", methods=["GET", "POST"])
 @roles_required()
 def catalogue(chain_id: int | None = None):
-    """招商目录: the gap nodes and their target enterprises, for a 小分队 to take on a trip."""
+    """招商目录: the gap nodes and their target enterprises, for a 小分队 to take on a trip;
+    contact numbers masked unless posted with a reason by a user granted export_personal."""
+    reason = export_reason(current_user)
     return _export(chain_id, "招商目录", "investment-directory",
-                   lambda chains, what: services.catalogue_sheet(current_user, chains, what, date.today()))
+                   lambda chains, what: services.catalogue_sheet(current_user, chains, what, date.today(),
+                                                                 full_contacts=reason is not None), reason)
 
 
 @bp.route("/nodes.xlsx")

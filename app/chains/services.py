@@ -29,6 +29,7 @@ from app.models import (
     User,
 )
 from app.models.enums import GapMark, NodeRole, Role, Segment, SourceRegion, Stage
+from app.personal import shown_phone
 from app.projects.indicators import Scope, StageFigures, chain_figures
 
 NODE_FIELDS = ("segment", "name", "industry_codes", "description", "key_technologies", "gap")
@@ -363,7 +364,7 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
     return MapLayout(width, height, boxes, edges)
 
 
-def catalogue_rows(user: User, chains: list[Chain]):
+def catalogue_rows(user: User, chains: list[Chain], full_contacts: bool = False):
     """The 招商目录: per chain, each gap node (强链 / 补链 / 延链) and under it the target enterprises
     to approach (within the user's scope) — a gap without targets is listed too, so it is seen."""
     nodes = [(chain, node) for chain in chains for node, _depth in tree(chain) if node.gap != GapMark.PRESENT]
@@ -389,17 +390,17 @@ def catalogue_rows(user: User, chains: list[Chain]):
                    "".join(filter(None, (enterprise.province, enterprise.city))) or None,
                    "、".join(tag.tag for tag in enterprise.tags) or None,
                    enterprise.officer.display_name if enterprise.officer else None, enterprise.last_contacted_on,
-                   contact.name if contact else None, (contact.mobile or contact.phone) if contact else None]
+                   contact.name if contact else None, shown_phone(contact.mobile or contact.phone, full_contacts) if contact else None]
 
 
 CATALOGUE_HEADERS = ["产业链", "链段", "环节", "短板标识", "关键技术", "目标企业", "统一社会信用代码", "来源地",
                      "所在地", "企业标签", "负责人", "最近对接", "联系人", "联系电话"]
 
 
-def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date) -> Sheet:
+def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date, full_contacts: bool = False) -> Sheet:
     """The 招商目录 as a sheet to print and take along: a title, who exported it and when, the gap
     node's columns and the target's under two group headers."""
-    return Sheet("招商目录", CATALOGUE_HEADERS, catalogue_rows(user, chains),
+    return Sheet("招商目录", CATALOGUE_HEADERS, catalogue_rows(user, chains, full_contacts),
                  heading=f"招商目录（{what}）",
                  byline=(f"导出：{user.display_name}（{user.unit.name}）", f"导出日期：{today.isoformat()}"),
                  groups=[("短板环节", 0, 4), ("目标企业", 5, 13)])

@@ -43,6 +43,7 @@ from app.models import (
 )
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.names import name_keys, normalize_name
+from app.personal import MASKED_MOBILE
 from app.standards import MOBILE, industry_code, same_region
 
 SCALAR_FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -267,6 +268,8 @@ class EnterpriseImporter(Importer):
             compact = re.sub(r"[\s-]", "", fold(phone))
             if MOBILE.match(compact):
                 values["mobile"] = compact
+            elif MASKED_MOBILE.match(compact):
+                pass  # our own masked export read back (139****0001): no number, the stored one stays
             elif phone:  # a number, not prose: its full-width digits folded
                 values["phone"] = fold(problems.text(raw, "phone", "联系电话", 30) or "") or None
         elif raw.get("phone") not in (None, ""):

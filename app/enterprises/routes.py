@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
+from app.audit_trail import log_event
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.chains import services as chain_services
@@ -26,7 +27,8 @@ from app.models import (
     Project,
     User,
 )
-from app.models.enums import Role
+from app.models.enums import Permission, Role
+from app.personal import PERSONAL_FIELDS, export_reason
 from app.web import paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -68,13 +70,15 @@ def index():
     return render_template("enterprises/index.html", form=form, pagination=pagination)
 
 
-@bp.route("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
 @roles_required()
 def export():
+    """The list as filtered (the query string); contacts masked, or in full on a POST with a reason
+    by a user granted export_personal."""
     form = _filter_form()
-    stmt = services.search(current_user, form.valid_data())
-    rows = services.export_rows(stmt)
-    return xlsx_response("企业库.xlsx", "enterprises.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows)])
+    reason = export_reason(current_user)
+    rows = services.export_rows(services.search(current_user, form.valid_data()), full_contacts=reason is not None)
+    return xlsx_response("企业库.xlsx", "enterprises.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows)], personal=reason)
 
 
 def _editor_form(obj=None) -> EnterpriseForm:
@@ -191,10 +195,27 @@ def contact_edit(enterprise_id: int, contact_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
     contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
     form = ContactForm(obj=contact)
+    if not current_user.may(Permission.VIEW_PERSONAL):  # the form would show them in full; they stay as they are
+        for name in PERSONAL_FIELDS:
+            delattr(form, name)
     if form.validate_on_submit() and saved(lambda: services.save_contact(enterprise, form.data, contact),
                                            f"已保存联系人 {form.name.data}。", edits=contact):
         return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     return render_template("enterprises/contact_form.html", form=form, enterprise=enterprise, contact=contact)
+
+
+@bp.route("/<int:enterprise_id>/contacts/<int:contact_id>/reveal", methods=["POST"])
+@roles_required()
+def contact_reveal(enterprise_id: int, contact_id: int):
+    """One contact's mobile, phone, e-mail and WeChat in full, for a user granted view_personal; logged."""
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    contact = get_child_or_404(Contact, contact_id, enterprise_id=enterprise.id)
+    if not current_user.may(Permission.VIEW_PERSONAL):
+        abort(403)
+    log_event(db.session, "reveal", current_user, {"企业": enterprise.name, "联系人": contact.name,
+                                                    "字段": "手机、电话、邮箱、微信"}, label=contact.name)
+    db.session.commit()
+    return render_template("enterprises/contact_reveal.html", enterprise=enterprise, contact=contact)
 
 
 @bp.route("/<int:enterprise_id>/contacts/<int:contact_id>/delete", methods=["POST"])

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
+from app.personal import shown_phone
 from app.standards import USCC_CHECK_FAILED, uscc_error
 from app.web import list_order
 
@@ -295,9 +296,10 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
     return list_order(stmt, Enterprise, f, "created_at")
 
 
-def export_rows(stmt: sa.Select):
+def export_rows(stmt: sa.Select, full_contacts: bool = False):
     """Rows for the list export: the list's rows streamed as plain columns in chunks, with one
-    query per chunk for tags and one for contacts, so memory stays flat and no ORM objects pile up."""
+    query per chunk for tags and one for contacts, so memory stays flat and no ORM objects pile up.
+    Mobile numbers are masked unless ``full_contacts``."""
     units = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name)).all())
     officers = dict(db.session.execute(sa.select(User.id, User.display_name)).all())
     columns = (Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.status, Enterprise.source_region,
@@ -318,4 +320,4 @@ def export_rows(stmt: sa.Select):
             name, mobile = contacts.get(e.id, (None, None))
             yield [e.name, e.uscc, EnterpriseStatus.label_of(e.status), SourceRegion.label_of(e.source_region),
                    e.province, e.city, e.industry_code, "、".join(tags.get(e.id, [])), e.revenue_wan, e.employees,
-                   units.get(e.unit_id), officers.get(e.officer_id), e.last_contacted_on, name, mobile]
+                   units.get(e.unit_id), officers.get(e.officer_id), e.last_contacted_on, name, shown_phone(mobile, full_contacts)]

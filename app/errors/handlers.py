@@ -9,6 +9,7 @@ from app.concurrency import MissingVersion, StaleEdit, lost_race
 from app.errors import bp
 from app.extensions import db
 from app.hygiene import UnsafeInput
+from app.personal import MissingReason
 
 MESSAGES = {
     400: "请求无效。",
@@ -40,8 +41,9 @@ def unsafe_input(error: UnsafeInput):
 
 @bp.app_errorhandler(StaleEdit)
 @bp.app_errorhandler(MissingVersion)
-def stale_edit(error: StaleEdit | MissingVersion):
-    """A refused save: the page offers the form again, filled from the record as it now is."""
+@bp.app_errorhandler(MissingReason)
+def refused(error: StaleEdit | MissingVersion | MissingReason):
+    """A refused save or export, saying why: the page offers the form again, filled anew."""
     return _respond(error.code, error.description, again=request.path if request.method == "POST" else None)
 
 
@@ -50,7 +52,7 @@ def stale_edit(error: StaleEdit | MissingVersion):
 def lost_race_anywhere(error):
     """A write that lost a race outside ``saved`` (its own refusal names the record)."""
     db.session.rollback()
-    return stale_edit(lost_race())
+    return refused(lost_race())
 
 
 @bp.app_errorhandler(HTTPException)

@@ -281,6 +281,15 @@ def _write_sheet(out, spec: Sheet, footer: str) -> _Layout:
     return layout
 
 
+def _personal_notice(reason: str, what: str) -> Sheet:
+    """The first sheet of an export with full contacts: who exported what, when and why."""
+    return Sheet("导出说明", ["项目", "内容"], [
+        ["导出内容", f"{what}（含完整联系方式）"], ["导出人", f"{current_user.display_name}（{current_user.username}）"],
+        ["所属单位", current_user.unit.name], ["导出日期", date.today()], ["导出理由", reason],
+        ["说明", "本文件含个人信息（手机号、邮箱、微信），仅限上述理由使用，不得外传；用毕请删除。"],
+    ], heading="个人信息导出说明")
+
+
 def _print_titles(sheets: list[Sheet], layouts: list[_Layout]) -> str:
     """What each sheet repeats on every printed page: its title, byline and header rows, and its
     first column too where the sheet runs across pages."""
@@ -331,11 +340,16 @@ def write_workbook(target, sheets: list[Sheet], footer: str = "") -> int:
     return sum(layout.rows for layout in layouts)
 
 
-def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet]):
+def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet], personal: str | None = None):
     """A download of the workbook, built in a temporary file (memory stays flat for big exports),
     its footer naming the user's unit and the day. ``filename`` is the Chinese name, ``ascii_name``
-    the one for clients that ignore it."""
+    the one for clients that ignore it. ``personal``: why it carries contacts in full, if it does;
+    its first sheet then says who exported it and why."""
     handle = tempfile.TemporaryFile()
-    write_workbook(handle, sheets, footer=f"{current_user.unit.name}  {date.today().isoformat()}")
+    notice = [_personal_notice(personal, filename.rsplit(".", 1)[0])] if personal else []
+    rows = write_workbook(handle, [*notice, *sheets], footer=f"{current_user.unit.name}  {date.today().isoformat()}")
+    rows -= sum(len(sheet.rows) for sheet in notice)
     handle.seek(0)
-    return send_download(handle, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, ascii_name)
+    details = {"行数": rows, **({"个人信息": f"完整（理由：{personal}）"} if personal else {})}
+    return send_download(handle, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename,
+                         ascii_name, details)

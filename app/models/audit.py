@@ -19,6 +19,10 @@ class AuditLog(db.Model):
     record_id: so.Mapped[int | None] = so.mapped_column()
     record_label: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     changes: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    # Its place in the chain and the hash of its content and of the row before (app/audit_trail.py),
+    # given just after it is written.
+    seq: so.Mapped[int | None] = so.mapped_column(unique=True)
+    row_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
 
