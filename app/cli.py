@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app import audit_trail
+from app.admin.services import AdminError, set_permissions
 from app.admin.services import create_user as create_account
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
@@ -29,7 +30,7 @@ from app.imports.services import (
 )
 from app.jobs import POLL_AT_MOST
 from app.models import ImportBatch, ImportRow, OrgUnit, Park, User
-from app.models.enums import Role
+from app.models.enums import Permission, Role
 from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
 from app.seed.synthetic import generate
@@ -65,6 +66,22 @@ def create_user(username, role, unit_code, park_name, display_name):
         raise click.ClickException(str(error))
     db.session.commit()
     click.echo(f"已创建用户 {user.username}（{user.role_label}，{unit.name}）。")
+
+
+@users_cli.command("permissions")
+@click.argument("username")
+@click.argument("permissions", nargs=-1, type=click.Choice([p.value for p in Permission]))
+def user_permissions(username, permissions):
+    """Set the permissions a user holds beyond its role (none given: revoke all)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"用户 {username} 不存在。")
+    try:
+        set_permissions(user, set(permissions))
+    except AdminError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"用户 {username} 的权限：{'、'.join(Permission.label_of(p) for p in permissions) or '无'}。")
 
 
 @seed_cli.command("demo")

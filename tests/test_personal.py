@@ -92,3 +92,15 @@ def test_the_audit_log_masks_a_contact_change(app, client, world, login, version
     login("admin", client=auditor)
     page = auditor.get("/admin/audit?record_type=Contact").get_data(as_text=True)
     assert "138****8000 → 139****9000" in page and "13900139000" not in page and "手机" in page
+
+
+def test_permissions_are_granted_and_revoked_from_the_command_line_and_audited(app, world, runner):
+    granted = runner.invoke(args=["users", "permissions", "a_officer", "view_personal", "export_personal"])
+    assert granted.exit_code == 0 and "查看个人信息" in granted.output
+    assert runner.invoke(args=["users", "permissions", "a_officer", "view_personal"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(sa.select(UserPermission.permission)).all() == ["view_personal"]
+        trail = db.session.execute(sa.select(AuditLog.action, AuditLog.changes["permission"].as_string())
+                                   .where(AuditLog.record_type == "UserPermission").order_by(AuditLog.id)).all()
+        assert [action for action, _ in trail] == ["create", "create", "delete"]
+    assert runner.invoke(args=["users", "permissions", "nobody"]).exit_code != 0

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from app.auth.passwords import set_password
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
-from app.models import OrgUnit, Park, User
-from app.models.enums import Role
+from app.models import OrgUnit, Park, User, UserPermission
+from app.models.enums import Permission, Role
 
 
 class AdminError(ValueError):
@@ -122,3 +122,17 @@ def set_user_active(by: User, user: User, active: bool) -> None:
 def reset_password(user: User, password: str) -> None:
     """An admin's reset: the user changes it at its next login, and its open sessions end."""
     set_password(user, password, must_change=True)
+
+
+def set_permissions(user: User, permissions: set[str]) -> None:
+    """Grant exactly ``permissions`` (``Permission`` values) to the user; each grant and revoke is
+    audited (UserPermission rows)."""
+    unknown = set(permissions) - {p.value for p in Permission}
+    if unknown:
+        raise AdminError(f"没有这样的权限：{'、'.join(sorted(unknown))}。")
+    held = {g.permission: g for g in user.grants}
+    for permission, grant in held.items():
+        if permission not in permissions:
+            db.session.delete(grant)  # deleted as itself (an orphan's delete would pass the audit by)
+    user.grants.extend(UserPermission(permission=p) for p in sorted(set(permissions) - set(held)))
+    db.session.flush()

@@ -29,6 +29,7 @@ from app.models import (
     Project,
     Target,
     User,
+    UserPermission,
     utcnow,
 )
 from app.models.enums import (
@@ -42,6 +43,7 @@ from app.models.enums import (
     GapMark,
     NodeRole,
     ParkLevel,
+    Permission,
     ReviewStatus,
     Role,
     Segment,
@@ -62,6 +64,8 @@ DEMO_LOGINS = [
     ("officer", DEMO_PASSWORD, Role.OFFICER),
     ("parkadmin", DEMO_PASSWORD, Role.PARK_ADMIN),
 ]
+# The demo shows both sides of personal data: the manager reveals and exports contacts, the others see them masked.
+DEMO_PERMISSIONS = {"manager": (Permission.VIEW_PERSONAL, Permission.EXPORT_PERSONAL)}
 
 CITIES = [  # GB/T 2260 codes
     ("140100", "太原市"), ("140200", "大同市"), ("140300", "阳泉市"), ("140400", "长治市"),
@@ -336,6 +340,7 @@ def _users(units, parks) -> dict[str, User]:
         unit, park, display = homes[username]
         user = User(username=username, display_name=display, role=role, unit=unit, park=park)
         user.set_password(password)
+        user.grants = [UserPermission(permission=p) for p in DEMO_PERMISSIONS.get(username, ())]
         users[username] = user
     db.session.add_all(users.values())
     db.session.flush()
