@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.bulk import insert_rows
 from app.extensions import db
@@ -111,7 +111,9 @@ def _after_flush(session: Session, _context) -> None:
                         changes[a.key] = [old, new]
             if changes:
                 rows.append(_row(session, obj, "update", changes))
-    for obj in session.deleted:
+    # Every row the flush deleted, those deleted as orphans of a collection included (these are
+    # not in session.deleted).
+    for obj in session.info.pop("audit_deleted", []):
         if isinstance(obj, Audited):
             loaded = sa.inspect(obj).dict  # no loading here: the row is already gone
             changes = {a.key: [plain(loaded[a.key]), None] for a in _columns(obj) if loaded.get(a.key) is not None}
@@ -150,10 +152,15 @@ def _label_of(row: dict) -> str | None:
     return str(label)[:200] if label is not None else None
 
 
+def _deleted(_mapper, _connection, obj) -> None:
+    object_session(obj).info.setdefault("audit_deleted", []).append(obj)
+
+
 def install(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Audited, "after_delete", _deleted, propagate=True)
 
     @app.teardown_appcontext
     def seal_what_was_written(_error) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditLog, Enterprise, Project
+from app.models import AuditLog, Enterprise, Project, User
 from app.models.common import BEIJING
 from tests import helpers
 
@@ -91,3 +91,18 @@ def test_derived_name_columns_are_not_reported_as_changes(app, world):
         db.session.commit()
         last = entries("Enterprise")[-1]
         assert last.changes == {"name": ["改名前", "改名后"]}
+
+
+def test_a_row_dropped_from_a_collection_is_audited_as_deleted(app, world):
+    """Deleted as an orphan (a tag no longer in the enterprise's list), not by session.delete()."""
+    from app.enterprises import services
+
+    with app.app_context():
+        enterprise, user = db.session.get(Enterprise, world.enterprise_id), db.session.get(User, world.a_user_id)
+        services.update_enterprise(user, enterprise, {}, ["上市公司"])
+        db.session.commit()
+        services.update_enterprise(user, enterprise, {}, [])
+        db.session.commit()
+        trail = db.session.execute(sa.select(AuditLog.action, AuditLog.changes).where(
+            AuditLog.record_type == "EnterpriseTag").order_by(AuditLog.id)).all()
+        assert trail[-1] == ("delete", {"enterprise_id": [world.enterprise_id, None], "tag": ["上市公司", None]})

@@ -130,9 +130,7 @@ def set_permissions(user: User, permissions: set[str]) -> None:
     unknown = set(permissions) - {p.value for p in Permission}
     if unknown:
         raise AdminError(f"没有这样的权限：{'、'.join(sorted(unknown))}。")
-    held = {g.permission: g for g in user.grants}
-    for permission, grant in held.items():
-        if permission not in permissions:
-            db.session.delete(grant)  # deleted as itself (an orphan's delete would pass the audit by)
-    user.grants.extend(UserPermission(permission=p) for p in sorted(set(permissions) - set(held)))
+    held = {g.permission for g in user.grants}
+    user.grants = [g for g in user.grants if g.permission in permissions] + [
+        UserPermission(permission=p) for p in sorted(set(permissions) - held)]
     db.session.flush()

@@ -30,7 +30,8 @@ def test_officer_finds_a_company_adds_a_contact_and_logs_a_visit(app, world, pag
     page.get_by_label("姓名").fill("郑经理")
     page.get_by_label("手机").fill("13900139000")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_test_id("contacts").get_by_text("13900139000").is_visible()
+    assert page.get_by_test_id("contacts").get_by_text("139****9000").is_visible()  # masked for a plain officer
+    assert page.get_by_test_id("contacts").get_by_text("13900139000").count() == 0
 
     page.get_by_role("link", name="记录对接").click()
     page.get_by_label("对接日期").fill(date.today().isoformat())
