@@ -200,11 +200,21 @@ SEAL_BATCH = 5000
 HEAD, ANCHOR = "audit_chain_head", "audit_chain_anchor"  # Setting keys: "seq:hash"
 
 
+def _content(row) -> dict:
+    """What a row's hash covers, and what an archive keeps of it."""
+    return {"seq": row.seq, "id": row.id, "at": as_utc(row.at).isoformat(), "user_id": row.user_id,
+            "action": row.action, "record_type": row.record_type, "record_id": row.record_id,
+            "record_label": row.record_label, "changes": row.changes}
+
+
 def _digest(previous: str, row) -> str:
-    content = json.dumps([row.seq, row.id, as_utc(row.at).isoformat(), row.user_id, row.action, row.record_type,
-                          row.record_id, row.record_label, row.changes],
-                         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    content = json.dumps(_content(row), ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
+
+
+def _sealed_rows(session: Session):
+    return session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
+                           .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH)
 
 
 def _anchor(session: Session) -> tuple[int, str]:
@@ -259,8 +269,7 @@ def verify(session: Session) -> str | None:
     first row that is not (altered, removed, or the newest rows cut off)."""
     seal(session)
     seq, previous = _anchor(session)
-    for row in session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
-                               .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH):
+    for row in _sealed_rows(session):
         if row.seq != seq + 1:
             return f"审计日志第 {seq + 1} 条（序号）缺失：记录被删除。"
         if _digest(previous, row) != row.row_hash:
@@ -274,12 +283,6 @@ def verify(session: Session) -> str | None:
 
 class ArchiveError(ValueError):
     pass
-
-
-def _row_record(row: AuditLog) -> dict:
-    return {"seq": row.seq, "id": row.id, "at": as_utc(row.at).isoformat(), "user_id": row.user_id,
-            "action": row.action, "record_type": row.record_type, "record_id": row.record_id,
-            "record_label": row.record_label, "changes": row.changes, "row_hash": row.row_hash}
 
 
 def _signature(key: str, body: bytes) -> str:
@@ -299,11 +302,11 @@ def archive(session: Session, before: date, out, key: str, keep_days: int) -> in
     start = _anchor(session)
     cutoff = datetime.combine(before, datetime.min.time(), tzinfo=UTC)
     lines, last = [json.dumps({"anchor": f"{start[0]}:{start[1]}"})], None
-    for row in session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
-                               .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH):
+    for row in _sealed_rows(session):
         if as_utc(row.at) >= cutoff:
             break
-        lines.append(json.dumps(_row_record(row), ensure_ascii=False, sort_keys=True, default=str))
+        lines.append(json.dumps({**_content(row), "row_hash": row.row_hash}, ensure_ascii=False, sort_keys=True,
+                                default=str))
         last = row
     if last is None:
         return 0

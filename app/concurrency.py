@@ -21,22 +21,17 @@ class MissingVersion(BadRequest):
     description = "表单缺少记录的版本信息（请使用页面上的表单提交），未保存。请刷新后重新编辑。"
 
 
-def expect_version(record, sent: str | int | None) -> None:
-    """Refuse a save of ``record`` unless ``sent`` (the version a form or an API call carried) is
-    its current version."""
+def claim(record, sent: str | int | None) -> None:
+    """Check that ``sent`` (the version a form or an API call carried) is the record's current
+    version, and take the record for this save before anything else is read or written: its
+    version is raised at once (UPDATE … WHERE version = sent), so that of saves racing on one
+    record exactly one gets past this point; the others wait for it and are refused here, before
+    their own rules could judge a state the winner has just changed."""
     sent = str(sent if sent is not None else "").strip()
     if not sent.isdigit():
         raise MissingVersion()
     if int(sent) != record.version:
         raise StaleEdit(stale_message(record))
-
-
-def claim(record, sent: str | int | None) -> None:
-    """Check the version ``sent`` and take the record for this save before anything else is read
-    or written: its version is raised at once (UPDATE … WHERE version = sent), so that of saves
-    racing on one record exactly one gets past this point; the others wait for it and are
-    refused here, before their own rules could judge a state the winner has just changed."""
-    expect_version(record, sent)
     record.version = record.version + 1
     try:
         db.session.flush()

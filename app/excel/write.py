@@ -302,12 +302,12 @@ def _print_titles(sheets: list[Sheet], layouts: list[_Layout]) -> str:
     return f"<definedNames>{''.join(names)}</definedNames>"
 
 
-def write_workbook(target, sheets: list[Sheet], footer: str = "") -> int:
+def write_workbook(target, sheets: list[Sheet], footer: str = "") -> list[int]:
     """Write the sheets as an .xlsx to a path or a binary file: for each, a frozen header (below
     its title), then the rows; dates as date cells, numbers as numbers, text as inline text (so
     "=1+1" stays text and reads back as typed); borders, and A4 set up with the header rows
     repeated and a footer (``footer`` on the left: whose and when; 第 N 页 共 M 页; the sheet's name).
-    Returns how many data rows it wrote."""
+    Returns how many data rows it wrote on each sheet."""
     count = len(sheets)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", (
@@ -337,7 +337,7 @@ def write_workbook(target, sheets: list[Sheet], footer: str = "") -> int:
             + "".join(f'<sheet name="{_xml(spec.title[:31])}" sheetId="{i}" r:id="rId{i}"/>'
                       for i, spec in enumerate(sheets, start=1)) + "</sheets>" + _print_titles(sheets, layouts)
             + "</workbook>"))
-    return sum(layout.rows for layout in layouts)
+    return [layout.rows for layout in layouts]
 
 
 def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet], personal: str | None = None):
@@ -348,8 +348,7 @@ def xlsx_response(filename: str, ascii_name: str, sheets: list[Sheet], personal:
     handle = tempfile.TemporaryFile()
     notice = [_personal_notice(personal, filename.rsplit(".", 1)[0])] if personal else []
     rows = write_workbook(handle, [*notice, *sheets], footer=f"{current_user.unit.name}  {date.today().isoformat()}")
-    rows -= sum(len(sheet.rows) for sheet in notice)
     handle.seek(0)
-    details = {"行数": rows, **({"个人信息": f"完整（理由：{personal}）"} if personal else {})}
+    details = {"行数": sum(rows[len(notice):]), **({"个人信息": f"完整（理由：{personal}）"} if personal else {})}
     return send_download(handle, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename,
                          ascii_name, details)
