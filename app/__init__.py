@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         api,
         attachments,
+        audit,
         auth,
         chains,
         dashboard,
@@ -49,10 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         parks,
         projects,
         reports,
+        security,
     )
 
     for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
-                   reports, imports, attachments, admin, api, errors):
+                   reports, imports, attachments, admin, security, audit, api, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app

@@ -22,8 +22,9 @@ from app.models import Audited, AuditLog, Setting, User, utcnow
 from app.models.common import as_utc
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
-UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens"}
-MASKED = {"password_hash"}
+UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens",
+             "totp_last_step"}
+MASKED = {"password_hash", "totp_secret"}
 PLAIN_TYPES = (str, int, bool, float)
 
 
@@ -184,9 +185,12 @@ def log_denied(session: Session, record, what: str) -> None:
 
 
 def log_event(session: Session, action: str, user: User | None, details: dict[str, str], label: str | None = None) -> None:
-    """A security event (登录, 登录失败, 退出, 会话超时, 密码): who, and ``details`` in words (the
-    address, the name tried, why), in the session's transaction."""
-    session.add(AuditLog(at=utcnow(), user_id=user.id if user else session.info.get("actor_id"), action=action,
+    """A security event (登录, 登录失败, 退出, 会话超时, 密码, 双因素, 解除限制) about ``user``, and
+    ``details`` in words (the address, the name tried, why), in the session's transaction. Its
+    actor is the logged-in user (a security admin resetting another's password), else the user
+    itself (at login no one is logged in yet)."""
+    actor = session.info.get("actor_id") or (user.id if user else None)
+    session.add(AuditLog(at=utcnow(), user_id=actor, action=action,
                          record_type="User", record_id=user.id if user else None,
                          record_label=(label or (user.username if user else None) or "")[:200] or None,
                          changes=details))

@@ -11,8 +11,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app import audit_trail
-from app.admin.services import AdminError, set_permissions
 from app.admin.services import create_user as create_account
+from app.auth import totp
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
 from app.imports.services import (
@@ -33,6 +33,7 @@ from app.models import ImportBatch, ImportRow, OrgUnit, Park, User
 from app.models.enums import Permission, Role
 from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
+from app.security.services import SecurityError, set_permissions
 from app.seed.synthetic import generate
 
 users_cli = AppGroup("users", help="用户管理")
@@ -78,10 +79,23 @@ def user_permissions(username, permissions):
         raise click.ClickException(f"用户 {username} 不存在。")
     try:
         set_permissions(user, set(permissions))
-    except AdminError as error:
+    except SecurityError as error:
         raise click.ClickException(str(error))
     db.session.commit()
     click.echo(f"用户 {username} 的权限：{'、'.join(Permission.label_of(p) for p in permissions) or '无'}。")
+
+
+@users_cli.command("reset-totp")
+@click.argument("username")
+def reset_totp(username):
+    """Turn a user's second factor off (a security admin who lost its phone and has no recovery
+    code left); the user enrols again at its next login where its role requires it. Audited."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"用户 {username} 不存在。")
+    totp.remove(user, None)
+    db.session.commit()
+    click.echo(f"已重置用户 {username} 的双因素认证。")
 
 
 @seed_cli.command("demo")

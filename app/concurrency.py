@@ -1,6 +1,8 @@
 """Concurrent edits. A form carries the version of the record it was filled from; a save based on
 an older version, or one that lost a race to another save of the same record, is refused with 409
 and says who changed which fields meanwhile — never a silent overwrite, never a 500."""
+import hashlib
+
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, Conflict
@@ -38,6 +40,22 @@ def claim(record, sent: str | int | None) -> None:
     except StaleDataError:
         db.session.rollback()
         raise lost_race(record) from None
+
+
+def version_of(settings) -> str:
+    """The version a page of settings (rows with a key) is edited from: a digest of their keys and
+    versions, so that a setting added, removed or changed meanwhile makes it stale."""
+    state = ",".join(sorted(f"{s.key}:{s.version}" for s in settings))
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def claim_settings(settings, sent: str | None) -> None:
+    """``claim`` for a page of settings; a race past it ends in StaleDataError or IntegrityError,
+    which the handlers turn into the same 409."""
+    if not sent:
+        raise MissingVersion()
+    if sent != version_of(settings):
+        raise StaleEdit("这些设置刚被他人修改，您的修改未保存。请刷新后重新编辑。")
 
 
 def lost_race(record=None) -> StaleEdit:

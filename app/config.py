@@ -21,6 +21,11 @@ class Defaults:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PAGE_SIZE = 20
     STALE_CONTACT_DAYS = 30  # 久未联系: targets not contacted for this many days
+    # The password, session and second-factor policy: defaults the security admin changes at run
+    # time within 等保 level 3 bounds (app/auth/policy.py).
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MIN_CLASSES = 3  # of upper case, lower case, digit, other
+    TOTP_REQUIRED_ROLES = ()  # roles that must log in with a second factor, e.g. ("admin", "security_admin")
     PASSWORD_MAX_AGE = timedelta(days=90)  # a password older than this is changed at the next request
     PASSWORD_HISTORY = 5  # a new password may not be one of the last this many
     LOGIN_MAX_FAILURES = 5  # failures on a name before each next attempt waits (app/auth/services.py)

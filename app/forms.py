@@ -1,6 +1,6 @@
 """The base of every form: WTForms' own messages in Chinese."""
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
+from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
 
 
@@ -42,3 +42,15 @@ def non_negative(label: str) -> DecimalField:
     """An optional amount or quantity (two decimals) that may not be negative."""
     return DecimalField(label, places=2, validators=[
         Optional(), NumberRange(min=0, max=10**12, message=f"{label.split('（')[0]}不能为负数")])
+
+
+def optional_int(value):
+    """A select's id, or None for its blank choice (and for anything that is not an id)."""
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice as a list of check boxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -10,6 +10,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from app.audit_trail import log_event
@@ -41,7 +42,7 @@ def init_app(app) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
 
-    for check in (refuse_unsafe, _session_timeouts, _password_due):
+    for check in (refuse_unsafe, _session_timeouts, _password_due, _second_factor_due):
         app.before_request(check)
 
     @app.before_request
@@ -64,7 +65,7 @@ def init_app(app) -> None:
     for choice in (Role, Channel, TargetIndicator, Permission):
         app.add_template_global(choice, choice.__name__)
     app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
-    for helper in (page_url, sort_url, export_url):
+    for helper in (page_url, sort_url, export_url, home_url):
         app.add_template_global(helper)
 
 
@@ -72,7 +73,29 @@ def _load_user(session_id: str) -> User | None:
     """The user of a session cookie (``id:session_version``), if that session has not been ended."""
     ident, _, version = session_id.partition(":")
     user = db.session.get(User, int(ident)) if ident.isdigit() and version.isdigit() else None
-    return user if user and user.is_active and user.session_version == int(version) else None
+    return user if user and user.is_active and user.role and user.session_version == int(version) else None
+
+
+# Where each role starts: the security admin and the auditor have no business pages.
+HOMES = {Role.SECURITY_ADMIN: "security.users", Role.AUDITOR: "audit.index"}
+
+
+def home_url(user=None) -> str:
+    return url_for(HOMES.get((user or current_user).role, "dashboard.index"))
+
+
+def landing_url(user: User, target: str | None) -> str:
+    """Where a login goes: the page it was sent from (``next``) if that is a page of this site the
+    user's role may open, else the role's home (an auditor sent from ``/`` lands on the log)."""
+    if is_local_url(target):
+        try:
+            endpoint, _ = current_app.url_map.bind("localhost").match(urlsplit(target).path)
+        except HTTPException:
+            endpoint = None
+        view = current_app.view_functions.get(endpoint)
+        if user.role in (getattr(view, "allowed_roles", None) or ()):
+            return target
+    return home_url(user)
 
 
 def begin_session(user: User) -> None:
@@ -85,7 +108,9 @@ def _session_timeouts():
     if not current_user.is_authenticated:
         return None
     now = time.time()
-    idle, limit = current_app.config["SESSION_IDLE"], current_app.config["SESSION_MAX"]
+    from app.auth import policy  # app.auth's routes import this module
+
+    idle, limit = policy.value("SESSION_IDLE"), policy.value("SESSION_MAX")
     idle_out = now - session.get("seen", 0) > idle.total_seconds()
     if idle_out or now - session.get("since", 0) > limit.total_seconds():
         from app.audit_trail import log_event  # it imports this module
@@ -115,6 +140,23 @@ def _password_due():
     if request.path.startswith("/api/"):
         return jsonify(error="password_change_required", message=reason), 403
     return redirect(url_for("auth.password"))
+
+
+def _second_factor_due():
+    """A user whose role must log in with a second factor and has none enrolled reaches only the
+    page that enrols it (and logout) — after its password, if that must change too."""
+    if not current_user.is_authenticated or current_user.totp_secret or \
+            request.endpoint in ("auth.totp", "auth.password", "auth.logout", "static"):
+        return None
+    from app.auth import policy  # app.auth's routes import this module
+
+    if current_user.role not in policy.totp_roles():
+        return None
+    message = "您的角色须使用双因素认证登录，请先绑定动态口令。"
+    if request.path.startswith("/api/"):
+        return jsonify(error="second_factor_required", message=message), 403
+    flash(message, "warning")
+    return redirect(url_for("auth.totp"))
 
 
 def _unauthorized():

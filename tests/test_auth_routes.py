@@ -133,10 +133,13 @@ def test_login_page_is_chinese(client):
     assert "登录招商引资项目管理平台" in page and 'lang="zh-CN"' in page
 
 
-def test_user_of_every_role_reaches_home(app, client, login):
+def test_user_of_every_role_reaches_its_home(app, client, login):
+    homes = {Role.SECURITY_ADMIN: "/security/users", Role.AUDITOR: "/audit/"}
     for role in Role:
-        login(role)
-        assert client.get("/").status_code == 200
+        response = client.post("/auth/login", data={"username": login(role).username, "password": "x"})
+        home = homes.get(role, "/")
+        assert response.location == home  # already logged in: the login page sends the user home
+        assert client.get(home).status_code == 200
         client.post("/auth/logout")
 
 

@@ -20,7 +20,7 @@ def test_users_create_refuses_bad_input_and_writes_nothing(app, runner, world):
         (["users", "create", "x1", "--role", "manager", "--unit", "NOPE"], "Pw-long-enough-9\n", "单位代码 NOPE 不存在"),
         (["users", "create", "x2", "--role", "manager", "--unit", "A"], "short\n", "密码须为 8–128 位"),
         (["users", "create", "a_officer", "--role", "officer", "--unit", "A"], "Pw-long-enough-9\n", "已存在"),
-        (["users", "create", "x3", "--role", "park_admin", "--unit", "A"], "Pw-long-enough-9\n", "必须绑定一个您管理范围内的园区"),
+        (["users", "create", "x3", "--role", "park_admin", "--unit", "A"], "Pw-long-enough-9\n", "园区管理员必须绑定一个园区"),
         (["users", "create", "x4", "--role", "boss", "--unit", "A"], "Pw-long-enough-9\n", "Invalid value"),
     ]
     for args, stdin, message in cases:

@@ -70,3 +70,29 @@ def test_the_pair_migration_reindexes_existing_names(tmp_path):
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT name_tokens FROM enterprise")).scalar() == "汾 酒 集 团"
         db.engine.dispose()
+
+
+def test_system_wide_thresholds_become_the_root_units_and_come_back(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'unit-settings.sqlite'}")
+    with app.app_context():
+        upgrade(revision="280e42a5b691")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, version, created_at, updated_at) "
+                                 "VALUES (1, '省', 'P', 'province', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                                 "(2, '市', 'C', 'city', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text("UPDATE org_unit SET parent_id = 1 WHERE id = 2"))
+            conn.execute(sa.text("INSERT INTO setting (key, value, version, created_at, updated_at) VALUES "
+                                 "('signed_idle_days', '200', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                                 "('report_tiers_wan', '5000,20000', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                                 "('audit_chain_head', '0:x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            moved = conn.execute(sa.text("SELECT unit_id, key, value FROM unit_setting ORDER BY key")).all()
+            kept = conn.execute(sa.text("SELECT key FROM setting")).scalars().all()
+        assert moved == [(1, "report_tiers_wan", "5000,20000"), (1, "signed_idle_days", "200")]
+        assert kept == ["audit_chain_head"]
+        downgrade(revision="280e42a5b691")
+        with db.engine.connect() as conn:
+            assert sorted(conn.execute(sa.text("SELECT key FROM setting")).scalars()) == [
+                "audit_chain_head", "report_tiers_wan", "signed_idle_days"]
+        db.engine.dispose()

@@ -27,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import CapacityRevision, Event, Target
+from app.models import CapacityRevision, Event, OrgUnit, Target
 from app.models.enums import EventKind, Role, Stage, UnitKind
 from app.projects import services
 from app.projects.indicators import add_months
@@ -309,7 +309,8 @@ def test_the_cli_writes_the_workbook_that_agrees_with_the_json(app, runner, scen
 
 def test_summaries_in_yi_yuan_and_the_total_first(app, runner, scenario, tmp_path):
     with app.app_context():
-        settings.save("1, 0.5", first=True)
+        root = db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))
+        settings.save(root, "1, 0.5", "1")  # set at the province, holds for its units
         db.session.commit()
     path = tmp_path / "亿元.xlsx"
     result = runner.invoke(args=["report", "monthly", "--month", "2026-03", "--unit", "C", "--user", "reporter",

@@ -15,13 +15,14 @@ from tests import helpers
     ("Ab1-xyz", "8–128 位"), ("password", "至少 3 类"), ("12345678", "至少 3 类"), ("abcdefgh", "至少 3 类"),
     ("Abcdefgh", "至少 3 类"), ("Wang-li-2026", "包含用户名"), ("P@ssw0rd", "过于常见"), ("Zhaoshang@2026", "过于常见"),
 ])
-def test_weak_passwords_are_refused_with_the_rule_broken(password, why):
-    with pytest.raises(PasswordError, match=why):
+def test_weak_passwords_are_refused_with_the_rule_broken(app, password, why):
+    with app.app_context(), pytest.raises(PasswordError, match=why):
         check_strength("wang-li", password)
 
 
-def test_a_strong_password_passes():
-    check_strength("wang-li", "Hezuo-2026-go")
+def test_a_strong_password_passes(app):
+    with app.app_context():
+        check_strength("wang-li", "Hezuo-2026-go")
 
 
 def test_the_last_five_passwords_are_not_reused(app, world):
@@ -40,10 +41,10 @@ def _login(client, username, password=helpers.PASSWORD):
     return client.post("/auth/login", data={"username": username, "password": password})
 
 
-def test_after_an_admin_reset_the_user_changes_it_before_anything_else(app, client, world, login):
-    admin = app.test_client()
-    login("admin", client=admin)
-    assert admin.post(f"/admin/users/{world.a_user_id}/password", data={"password": "Reset-by-admin-1"}).status_code == 302
+def test_after_a_reset_the_user_changes_it_before_anything_else(app, client, world, login):
+    security = app.test_client()
+    login("security_admin", client=security)
+    assert security.post(f"/security/users/{world.a_user_id}/password", data={"password": "Reset-by-admin-1"}).status_code == 302
     assert _login(client, "a_officer", "Reset-by-admin-1").status_code == 302
     page = client.get("/projects/")
     assert page.status_code == 302 and page.location.endswith("/auth/password")
@@ -62,8 +63,12 @@ def test_after_an_admin_reset_the_user_changes_it_before_anything_else(app, clie
 def test_an_account_an_admin_opens_changes_its_password_at_first_login(app, client, world, login):
     admin = app.test_client()
     login("admin", client=admin)
-    admin.post("/admin/users/new", data={"username": "newbie", "display_name": "新人", "role": "officer",
+    admin.post("/admin/users/new", data={"username": "newbie", "display_name": "新人",
                                          "unit_id": world.a_unit_id, "password": "First-pass-77"})
+    assert "尚未分配角色" in _login(client, "newbie", "First-pass-77").get_data(as_text=True)  # 三员分立
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.username == "newbie")).role = "officer"
+        db.session.commit()
     _login(client, "newbie", "First-pass-77")
     assert client.get("/").location.endswith("/auth/password")
 

@@ -89,8 +89,8 @@ def test_the_audit_log_masks_a_contact_change(app, client, world, login, version
     assert client.post(url, data={"name": "王经理", "mobile": "13900139000",
                                   "version": version(Contact, world.contact_id)}).status_code == 302
     auditor = app.test_client()
-    login("admin", client=auditor)
-    page = auditor.get("/admin/audit?record_type=Contact").get_data(as_text=True)
+    login("auditor", client=auditor)
+    page = auditor.get("/audit/?record_type=Contact").get_data(as_text=True)
     assert "138****8000 → 139****9000" in page and "13900139000" not in page and "手机" in page
 
 

@@ -146,7 +146,7 @@ def test_warning_signed_but_not_started_after_365_days(manager, world):
     late = project(world, manager, {Stage.NEGOTIATING: date(2025, 9, 1), Stage.SIGNED: date(2025, 11, 22)})
     on_time = project(world, manager, {Stage.NEGOTIATING: date(2025, 9, 1), Stage.SIGNED: date(2025, 11, 23)})
     assert "签约未落地" in flagged(late) and "签约未落地" not in flagged(on_time)
-    warnings.save_thresholds({**warnings.thresholds(), "signed_idle_days": 366})
+    warnings.save_thresholds(world.root_unit_id, {"signed_idle_days": 366})  # the province's, for every unit
     assert "签约未落地" not in flagged(late)
 
 
@@ -236,4 +236,4 @@ def test_warning_counts_and_overcommitted_parks(manager, world):
 
 def test_thresholds_are_checked(manager):
     with pytest.raises(ValueError, match="1–3650"):
-        warnings.save_thresholds({**warnings.thresholds(), "signed_idle_days": 0})
+        warnings.save_thresholds(1, {"signed_idle_days": 0})

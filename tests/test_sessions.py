@@ -30,14 +30,13 @@ def test_sessions_end_when_an_admin_changes_the_account(app, client, world, logi
     user = login("officer", unit="a")
     cookie = _cookie(client)
     admin = app.test_client()
-    login("admin", client=admin)
+    login("admin" if change == "deactivate" else "security_admin", client=admin)
     if change == "password":
-        response = admin.post(f"/admin/users/{user.id}/password", data={"password": "Another-pass-42"})
+        response = admin.post(f"/security/users/{user.id}/password", data={"password": "Another-pass-42"})
     elif change == "deactivate":
         response = admin.post(f"/admin/users/{user.id}/active", data={"version": 1})
     else:
-        response = admin.post(f"/admin/users/{user.id}/edit", data={
-            "display_name": "改角色", "role": "manager", "unit_id": world.a_unit_id, "version": 1})
+        response = admin.post(f"/security/users/{user.id}", data={"role": "manager", "version": 1})
     assert response.status_code == 302
     assert _replay(app, cookie) == 302
     assert client.get("/").status_code == 302
@@ -47,8 +46,8 @@ def test_a_name_only_change_keeps_the_session(app, client, world, login):
     user = login("officer", unit="a")
     admin = app.test_client()
     login("admin", client=admin)
-    response = admin.post(f"/admin/users/{user.id}/edit", data={"display_name": "新名字", "role": "officer",
-                                                                "unit_id": world.a_unit_id, "version": 1})
+    response = admin.post(f"/admin/users/{user.id}/edit", data={"display_name": "新名字", "unit_id": world.a_unit_id,
+                                                                "version": 1})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 

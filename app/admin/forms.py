@@ -1,13 +1,9 @@
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from app.forms import Form
-from app.models.enums import Role, UnitKind
+from app.forms import Form, optional_int
+from app.models.enums import UnitKind
 from app.projects.warnings import THRESHOLDS
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
 class UnitForm(Form):
@@ -18,7 +14,7 @@ class UnitForm(Form):
     ])
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称"), Length(max=100, message="单位名称不超过 100 个字")])
     kind = SelectField("单位类型", choices=UnitKind.choices())
-    parent_id = SelectField("上级单位", coerce=_optional_int, validators=[Optional()])
+    parent_id = SelectField("上级单位", coerce=optional_int, validators=[Optional()])
 
 
 class UserForm(Form):
@@ -28,40 +24,29 @@ class UserForm(Form):
         Regexp(r"^[0-9A-Za-z_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),
     ])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 个字")])
-    role = SelectField("角色", choices=Role.choices())
-    unit_id = SelectField("所属单位", coerce=_optional_int, validators=[DataRequired("请选择所属单位")])
-    park_id = SelectField("绑定园区（园区管理员）", coerce=_optional_int, validators=[Optional()])
+    unit_id = SelectField("所属单位", coerce=optional_int, validators=[DataRequired("请选择所属单位")])
+    park_id = SelectField("绑定园区（园区管理员）", coerce=optional_int, validators=[Optional()])
     password = PasswordField("初始密码", validators=[Optional(), Length(min=8, max=128, message="密码 8–128 位")])
 
 
-class PasswordForm(Form):
-    password = PasswordField("新密码", validators=[DataRequired("请填写新密码"), Length(min=8, max=128, message="密码 8–128 位")])
-
-
-class AuditFilterForm(Form):
-    class Meta:
-        csrf = False  # a GET filter, bookmarkable
-
-    user_id = SelectField("用户", coerce=_optional_int, validators=[Optional()])
-    record_type = SelectField("记录类型", validators=[Optional()])
-    date_from = DateField("起始日期", validators=[Optional()])
-    date_to = DateField("截止日期", validators=[Optional()])
-
-
 class ThresholdForm(Form):
-    """One whole-number field per warning threshold, built from the rules' own list."""
+    """One whole-number field per warning threshold, built from the rules' own list; left blank,
+    the unit follows the units above it."""
+
+    version = HiddenField()
 
 
 for _threshold in THRESHOLDS:
     setattr(ThresholdForm, _threshold.key, IntegerField(_threshold.label, validators=[
-        DataRequired(f"请填写“{_threshold.label}”"),
-        NumberRange(min=1, max=_threshold.maximum, message=f"应为 1–{_threshold.maximum} 的整数")]))
+        Optional(), NumberRange(min=1, max=_threshold.maximum, message=f"应为 1–{_threshold.maximum} 的整数")]))
 
 
 class ReportSettingsForm(Form):
-    tiers = StringField("签约项目按协议投资分档（亿元，逗号分隔）", validators=[
-        DataRequired("请填写分档，如 0.5, 1, 5, 10"), Length(max=100, message="分档不超过 100 个字符")])
-    total_first = BooleanField("合计行放在首行（默认放在末行）")
+    version = HiddenField()
+    tiers = StringField("签约项目按协议投资分档（亿元，逗号分隔；留空则沿用上级）", validators=[
+        Length(max=100, message="分档不超过 100 个字符")])
+    total_first = SelectField("合计行位置", choices=[("", "沿用上级"), ("0", "末行"), ("1", "首行")],
+                              validators=[Optional()])
 
 
 class UsccExceptionForm(Form):

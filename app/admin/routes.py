@@ -1,14 +1,11 @@
-from datetime import UTC, datetime, time, timedelta
-
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin import bp, services
+from app import unit_settings
 from app.admin.forms import (
-    AuditFilterForm,
-    PasswordForm,
     ReportSettingsForm,
     ThresholdForm,
     UnitForm,
@@ -16,14 +13,14 @@ from app.admin.forms import (
     UserForm,
 )
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_scoped_or_404, get_scoped_unit, scoped
+from app.concurrency import claim_settings, version_of
 from app.enterprises import services as enterprises
 from app.extensions import db
-from app.models import Audited, AuditLog, OrgUnit, Park, UsccException, User
+from app.models import OrgUnit, Park, UsccException, User
 from app.models.enums import Role
 from app.projects import warnings
 from app.reports import settings as report_settings
-from app.models.common import BEIJING
 from app.web import paginate, saved
 
 admin_only = roles_required(Role.ADMIN)
@@ -108,9 +105,8 @@ def user_create():
     if form.validate_on_submit() and saved(
         lambda: services.create_user(
             current_user, username=form.username.data, display_name=form.display_name.data.strip(),
-            role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data,
-            password=form.password.data or ""),
-        lambda user: f"已新建用户 {user.username}。",
+            unit_id=form.unit_id.data, park_id=form.park_id.data, password=form.password.data or ""),
+        lambda user: f"已新建用户 {user.username}，请安全管理员为其分配角色。",
     ):
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -126,7 +122,7 @@ def user_edit(user_id: int):
     form.park_id.choices = _park_choices()
     if form.validate_on_submit() and saved(
         lambda: services.update_user(current_user, user, display_name=form.display_name.data.strip(),
-                                     role=form.role.data, unit_id=form.unit_id.data, park_id=form.park_id.data),
+                                     unit_id=form.unit_id.data, park_id=form.park_id.data),
         f"已保存用户 {user.username}。", edits=user,
     ):
         return redirect(url_for("admin.users"))
@@ -143,72 +139,49 @@ def user_toggle(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
-@admin_only
-def user_password(user_id: int):
-    user = get_scoped_or_404(User, user_id, current_user)
-    form = PasswordForm()
-    if form.validate_on_submit() and saved(lambda: services.reset_password(user, form.password.data),
-                                           f"已重置用户 {user.username} 的密码。"):
-        return redirect(url_for("admin.users"))
-    return render_template("admin/password_form.html", form=form, user=user)
+def _settings_unit() -> OrgUnit:
+    """The unit whose settings a page edits: ``?unit=`` among the admin's subtree, else its own."""
+    raw = request.args.get("unit")
+    if raw is None:
+        return current_user.unit
+    return (get_scoped_unit(current_user, int(raw)) if raw.isdigit() else None) or abort(404)
 
 
-def _audited_types() -> list[str]:
-    return sorted(m.class_.__name__ for m in db.Model.registry.mappers if issubclass(m.class_, Audited))
-
-
-@bp.route("/audit")
-@admin_only
-def audit():
-    form = AuditFilterForm(request.args)
-    users_in_scope = scoped(sa.select(User).order_by(User.username), current_user, User.unit_id)
-    form.user_id.choices = [("", "全部")] + [(u.id, f"{u.username} {u.display_name}")
-                                           for u in db.session.scalars(users_in_scope)]
-    form.record_type.choices = [("", "全部")] + [(t, AuditLog.RECORD_LABELS.get(t, t)) for t in _audited_types()]
-    form.validate()
-    # An admin sees the trail of the users in its scope (and of system jobs only at the root).
-    stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
-    stmt = scoped(stmt.outerjoin(User, User.id == AuditLog.user_id), current_user, User.unit_id)
-    if form.user_id.data and not form.user_id.errors:
-        stmt = stmt.where(AuditLog.user_id == form.user_id.data)
-    if form.record_type.data and not form.record_type.errors:
-        stmt = stmt.where(AuditLog.record_type == form.record_type.data)
-    if form.date_from.data and not form.date_from.errors:
-        stmt = stmt.where(AuditLog.at >= _beijing_midnight_utc(form.date_from.data))
-    if form.date_to.data and not form.date_to.errors:
-        stmt = stmt.where(AuditLog.at < _beijing_midnight_utc(form.date_to.data + timedelta(days=1)))
-    pagination = paginate(stmt)
-    names = {u.id: u.display_name for u in db.session.scalars(
-        sa.select(User).where(User.id.in_({e.user_id for e in pagination.items if e.user_id})))}
-    return render_template("admin/audit.html", form=form, pagination=pagination, names=names)
-
-
-def _beijing_midnight_utc(day):
-    """Dates in the filter are Beijing dates; the log is stored in UTC."""
-    return datetime.combine(day, time.min, BEIJING).astimezone(UTC)
+def _settings_page(template: str, form, unit: OrgUnit, fields: dict[str, str], save, shown=str):
+    """A page of a unit's settings (setting key → form field): its own values in the form; each
+    field says what a blank one follows (the value above and whose it is). Saved against the
+    version the page was opened with."""
+    keys = list(fields)
+    found = unit_settings.inherited(unit, keys)
+    for key, (value, source) in found.items():
+        form[fields[key]].description = f"留空则沿用“{db.session.get(OrgUnit, source).name}”的设置：{shown(value)}"
+    if form.validate_on_submit() and saved(lambda: (claim_settings(unit_settings.rows(unit.id, keys),
+                                                                   form.version.data), save()),
+                                           f"已保存“{unit.name}”的设置，对其下级单位同样生效（下级另有设置的除外）。"):
+        return redirect(url_for(request.endpoint, unit=unit.id))
+    form.version.data = version_of(unit_settings.rows(unit.id, keys))
+    return render_template(template, form=form, unit=unit, units=services.units_in_scope(current_user))
 
 
 @bp.route("/warnings", methods=["GET", "POST"])
 @admin_only
 def warning_thresholds():
-    """预警阈值: the numbers in the warning rules (app/projects/warnings.py)."""
-    form = ThresholdForm(data=warnings.thresholds())
-    if form.validate_on_submit() and saved(lambda: warnings.save_thresholds(form.data), "已保存预警阈值。"):
-        return redirect(url_for("admin.warning_thresholds"))
-    return render_template("admin/warnings.html", form=form)
+    """预警阈值: the numbers in the warning rules (app/projects/warnings.py), per unit."""
+    unit = _settings_unit()
+    form = ThresholdForm(data={key: int(value) for key, value in unit_settings.own(unit.id, warnings.KEYS).items()})
+    return _settings_page("admin/warnings.html", form, unit, {key: key for key in warnings.KEYS},
+                          lambda: warnings.save_thresholds(unit.id, {key: form[key].data for key in warnings.KEYS}))
 
 
 @bp.route("/reports", methods=["GET", "POST"])
 @admin_only
 def report_settings_page():
-    """报表设置: the 协议投资 tiers signed projects are counted by, and where 合计 stands."""
-    form = ReportSettingsForm(data={"tiers": ", ".join(map(report_settings.yi, report_settings.tiers())),
-                                    "total_first": report_settings.total_first()})
-    if form.validate_on_submit() and saved(lambda: report_settings.save(form.tiers.data, form.total_first.data),
-                                           "已保存报表设置。"):
-        return redirect(url_for("admin.report_settings_page"))
-    return render_template("admin/reports.html", form=form)
+    """报表设置: the 协议投资 tiers signed projects are counted by, and where 合计 stands, per unit."""
+    unit = _settings_unit()
+    form = ReportSettingsForm(data=report_settings.form_data(unit.id))
+    return _settings_page("admin/reports.html", form, unit, report_settings.FORM_FIELDS,
+                          lambda: report_settings.save(unit.id, form.tiers.data, form.total_first.data),
+                          report_settings.shown)
 
 
 @bp.route("/uscc-exceptions", methods=["GET", "POST"])

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from app.auth.passwords import set_password
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
-from app.models import OrgUnit, Park, User, UserPermission
-from app.models.enums import Permission, Role
+from app.models import OrgUnit, Park, User
+from app.models.enums import Role
 
 
 class AdminError(ValueError):
@@ -62,24 +62,32 @@ def set_unit_active(by: User, unit: OrgUnit, active: bool) -> None:
     db.session.flush()
 
 
-def _park_for(by: User | None, role: str, park_id: int | None, unit: OrgUnit) -> Park | None:
-    """The park a park admin keeps: within the acting admin's scope and within the user's own unit."""
-    if role not in set(Role):
-        raise AdminError("角色无效。")
-    if role != Role.PARK_ADMIN:
+def _park_for(by: User | None, park_id: int | None, unit: OrgUnit) -> Park | None:
+    """The park an account is bound to (a park admin's): within the acting admin's scope and
+    within the account's own unit."""
+    if not park_id:
         return None
     stmt = sa.select(Park).where(Park.id == park_id)
-    park = db.session.scalars(scoped(stmt, by, Park.unit_id) if by else stmt).first() if park_id else None
+    park = db.session.scalars(scoped(stmt, by, Park.unit_id) if by else stmt).first()
     if park is None:
-        raise AdminError("园区管理员必须绑定一个您管理范围内的园区。")
+        raise AdminError("园区不存在或不在您的管理范围内。")
     if park.unit_id not in unit_ids_under(unit.id):
         raise AdminError(f"园区“{park.name}”不在所属单位“{unit.name}”之下，园区管理员将看不到它。")
     return park
 
 
-def create_user(by: User | None, *, username: str, display_name: str, role: str, unit_id: int,
-                password: str, park_id: int | None = None) -> User:
-    """Create a user. ``by`` is None only for the command line, which may use any unit."""
+def check_role(role: str | None, park: Park | None) -> None:
+    """A role is one of Role, and a park admin keeps a park."""
+    if role is not None and role not in set(Role):
+        raise AdminError("角色无效。")
+    if role == Role.PARK_ADMIN and park is None:
+        raise AdminError("园区管理员必须绑定一个园区（由系统管理员在用户信息中设置）。")
+
+
+def create_user(by: User | None, *, username: str, display_name: str, unit_id: int, password: str,
+                park_id: int | None = None, role: str | None = None) -> User:
+    """Open an account. An admin (``by``) opens it without a role, which a security admin grants
+    (三员分立); the command line (``by`` None, at installation) gives one and may use any unit."""
     username = username.strip()
     if not username:
         raise AdminError("用户名不能为空。")
@@ -88,7 +96,10 @@ def create_user(by: User | None, *, username: str, display_name: str, role: str,
     unit = _unit_for(by, unit_id, "所属单位") if by else db.session.get(OrgUnit, unit_id)
     if unit is None:
         raise AdminError("所属单位不存在。")
-    park = _park_for(by, role, park_id, unit)
+    park = _park_for(by, park_id, unit)
+    if by is not None and role is not None:
+        raise AdminError("系统管理员不能授予角色，请由安全管理员分配。")
+    check_role(role, park)
     user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park)
     # An account an admin opens changes its password at first login; one made at the command
     # line (the first admin, at installation) was given its password by its own holder.
@@ -98,15 +109,13 @@ def create_user(by: User | None, *, username: str, display_name: str, role: str,
     return user
 
 
-def update_user(by: User, user: User, *, display_name: str, role: str, unit_id: int,
-                park_id: int | None) -> None:
+def update_user(by: User, user: User, *, display_name: str, unit_id: int, park_id: int | None) -> None:
     unit = _unit_for(by, unit_id, "所属单位")
-    park = _park_for(by, role, park_id, unit)
-    if user.id == by.id and role != by.role:
-        raise AdminError("不能修改自己的角色。")
-    if (role, unit, park) != (user.role, user.unit, user.park):
+    park = _park_for(by, park_id, unit)
+    check_role(user.role, park)
+    if (unit, park) != (user.unit, user.park):
         user.end_sessions()  # what the user may see changed: its open sessions must log in again
-    user.display_name, user.role, user.unit, user.park = display_name, role, unit, park
+    user.display_name, user.unit, user.park = display_name, unit, park
     db.session.flush()
 
 
@@ -116,21 +125,4 @@ def set_user_active(by: User, user: User, active: bool) -> None:
     user.is_active = active
     if not active:
         user.end_sessions()
-    db.session.flush()
-
-
-def reset_password(user: User, password: str) -> None:
-    """An admin's reset: the user changes it at its next login, and its open sessions end."""
-    set_password(user, password, must_change=True)
-
-
-def set_permissions(user: User, permissions: set[str]) -> None:
-    """Grant exactly ``permissions`` (``Permission`` values) to the user; each grant and revoke is
-    audited (UserPermission rows)."""
-    unknown = set(permissions) - {p.value for p in Permission}
-    if unknown:
-        raise AdminError(f"没有这样的权限：{'、'.join(sorted(unknown))}。")
-    held = {g.permission for g in user.grants}
-    user.grants = [g for g in user.grants if g.permission in permissions] + [
-        UserPermission(permission=p) for p in sorted(set(permissions) - held)]
     db.session.flush()

@@ -7,15 +7,16 @@ from flask_login import current_user
 from app.extensions import login_manager
 from app.models.enums import Role
 
-ALL_ROLES = frozenset(Role)
+# Who works with the business records; the security admin and the auditor see none of them.
+BUSINESS_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.PARK_ADMIN})
 
 
 def roles_required(*roles: Role):
-    """Log-in required, and (when roles are given) one of them; 403 otherwise.
+    """Log-in required, and one of the roles given (by default the business roles); 403 otherwise.
 
     The allowed roles are kept on the view as ``allowed_roles`` for the permission test.
     """
-    allowed = frozenset(roles) or ALL_ROLES
+    allowed = frozenset(roles) or BUSINESS_ROLES
 
     def decorator(view):
         @wraps(view)
@@ -30,6 +31,9 @@ def roles_required(*roles: Role):
         return guarded
 
     return decorator
+
+
+any_role = roles_required(*Role)  # a user's own account: its password, second factor, logout
 
 
 def public(view):

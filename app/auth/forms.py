@@ -1,7 +1,7 @@
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.auth.passwords import RULE
+from app.auth.passwords import rule
 from app.forms import Form
 
 
@@ -12,6 +12,27 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码"), Length(max=128)])
-    new = PasswordField("新密码", validators=[DataRequired("请输入新密码"), Length(max=128)], description=RULE)
+    new = PasswordField("新密码", validators=[DataRequired("请输入新密码"), Length(max=128)])
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码"),
                                                     EqualTo("new", message="两次输入的新密码不一致")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new.description = rule()  # the security admin's policy in force
+
+
+
+class SecondFactorForm(Form):
+    code = StringField("动态口令", validators=[DataRequired("请输入动态口令或恢复码"), Length(max=20)],
+                       description="身份验证器应用中当前显示的 6 位数字；手机丢失时可输入一个恢复码。",
+                       render_kw={"autocomplete": "one-time-code", "autofocus": True})
+
+
+class EnrolForm(Form):
+    code = StringField("动态口令", validators=[DataRequired("请输入应用中显示的 6 位数字"), Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code"})
+
+
+class ConfirmPasswordForm(Form):
+    """Re-entering the password before the second factor is turned off or its codes renewed."""
+    password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码"), Length(max=128)])

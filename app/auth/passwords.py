@@ -2,24 +2,30 @@
 upper case, lower case, digit and other; not the user name, not a common password; not one of
 the last PASSWORD_HISTORY used; changed every PASSWORD_MAX_AGE; an account an admin created or
 reset changes its password at the next login. A change ends every other session of the user.
+The numbers are the security admin's policy (app/auth/policy.py).
 """
 import string
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from werkzeug.security import check_password_hash
 
 from app.audit_trail import log_event
+from app.auth import policy
 from app.extensions import db
 from app.models import PasswordHistory, User, utcnow
 from app.models.common import as_utc
 
-MIN_LENGTH, MAX_LENGTH, MIN_CLASSES = 8, 128, 3
+MAX_LENGTH = 128
 COMMON = frozenset(line.strip().lower() for line in (Path(__file__).with_name("common_passwords.txt"))
                    .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
-RULE = f"密码须为 {MIN_LENGTH}–{MAX_LENGTH} 位，含大写字母、小写字母、数字、符号中至少 {MIN_CLASSES} 类，不能与用户名相同或过于常见。"
+
+
+def rule() -> str:
+    """The rule in force, in words, for the forms that set a password."""
+    return (f"密码须为 {policy.value('PASSWORD_MIN_LENGTH')}–{MAX_LENGTH} 位，含大写字母、小写字母、数字、符号中至少 "
+            f"{policy.value('PASSWORD_MIN_CLASSES')} 类，不能包含用户名或过于常见。")
 
 
 class PasswordError(ValueError):
@@ -33,10 +39,11 @@ def _classes(password: str) -> int:
 
 def check_strength(username: str, password: str) -> None:
     """Raise PasswordError with the rule broken, in Chinese."""
-    if not MIN_LENGTH <= len(password or "") <= MAX_LENGTH:
-        raise PasswordError(f"密码须为 {MIN_LENGTH}–{MAX_LENGTH} 位。")
-    if _classes(password) < MIN_CLASSES:
-        raise PasswordError(f"密码须含大写字母、小写字母、数字、符号中至少 {MIN_CLASSES} 类。")
+    min_length, min_classes = policy.value("PASSWORD_MIN_LENGTH"), policy.value("PASSWORD_MIN_CLASSES")
+    if not min_length <= len(password or "") <= MAX_LENGTH:
+        raise PasswordError(f"密码须为 {min_length}–{MAX_LENGTH} 位。")
+    if _classes(password) < min_classes:
+        raise PasswordError(f"密码须含大写字母、小写字母、数字、符号中至少 {min_classes} 类。")
     lowered = password.lower()
     if username and username.lower() in lowered:
         raise PasswordError("密码不能包含用户名。")
@@ -49,7 +56,7 @@ def set_password(user: User, password: str, *, must_change: bool = False) -> Non
     hash goes into the history. Ends every session of the user (the caller logs the current one
     in again where the user changed its own)."""
     check_strength(user.username, password)
-    keep = current_app.config["PASSWORD_HISTORY"]
+    keep = policy.value("PASSWORD_HISTORY")
     if user.id is not None:
         earlier = db.session.scalars(sa.select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
                                      .order_by(PasswordHistory.id.desc()).limit(keep - 1)).all()
@@ -78,6 +85,7 @@ def must_change(user: User, now: datetime | None = None) -> str | None:
     changed = user.password_changed_at or user.created_at
     if changed is None:
         return None
-    if (now or utcnow()) - as_utc(changed) > current_app.config["PASSWORD_MAX_AGE"]:
-        return f"密码已使用超过 {current_app.config['PASSWORD_MAX_AGE'].days} 天，请修改后继续。"
+    max_age = policy.value("PASSWORD_MAX_AGE")
+    if (now or utcnow()) - as_utc(changed) > max_age:
+        return f"密码已使用超过 {max_age.days} 天，请修改后继续。"
     return None

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit_trail import log_event
+from app.auth import policy, totp
 from app.extensions import db
 from app.models import LoginAttempt, User, utcnow
 from app.models.common import as_utc
@@ -42,10 +43,10 @@ def _wait_text(wait: timedelta) -> str:
 def backoff(failures: int) -> timedelta:
     """How long a name waits after its latest failure: nothing below LOGIN_MAX_FAILURES, then
     LOGIN_BACKOFF doubling with each further failure, at most LOGIN_LOCKOUT."""
-    config = current_app.config
-    if failures < config["LOGIN_MAX_FAILURES"]:
+    most = policy.value("LOGIN_MAX_FAILURES")
+    if failures < most:
         return timedelta(0)
-    return min(config["LOGIN_BACKOFF"] * 2 ** (failures - config["LOGIN_MAX_FAILURES"]), config["LOGIN_LOCKOUT"])
+    return min(current_app.config["LOGIN_BACKOFF"] * 2 ** (failures - most), policy.value("LOGIN_LOCKOUT"))
 
 
 def _held_back(username: str, address: str, user: User | None) -> timedelta | None:
@@ -68,26 +69,63 @@ def _held_back(username: str, address: str, user: User | None) -> timedelta | No
     return None
 
 
+def _refuse_if_held_back(username: str, address: str, user: User | None) -> None:
+    wait = _held_back(username, address, user)
+    if wait is not None:
+        log_event(db.session, "login_fail", user, {"地址": address, "原因": "失败次数过多，暂缓登录"}, label=username)
+        raise LoginError(LOCKED_OUT.format(wait=_wait_text(wait)))
+
+
 def authenticate(username: str, password: str, address: str) -> User:
     """The active user with this name and password; raises LoginError otherwise. Failed attempts
     are kept (they are the throttle's count, and the record of who tried what from where)."""
     username = username.strip()
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    wait = _held_back(username, address, user)
-    if wait is not None:
-        log_event(db.session, "login_fail", user, {"地址": address, "原因": "失败次数过多，暂缓登录"}, label=username)
-        raise LoginError(LOCKED_OUT.format(wait=_wait_text(wait)))
+    _refuse_if_held_back(username, address, user)
     if user is None:
         _check_nobody(password)
     if user is None or not user.check_password(password) or not user.is_active:
         reason = "用户不存在" if user is None else "密码错误" if user.is_active else "账号已停用"
-        log_event(db.session, "login_fail", user, {"地址": address, "原因": reason}, label=username)
-        db.session.add(LoginAttempt(username=username[:50], address=address[:64]))
-        db.session.flush()
+        _failed(username, address, user, reason)
         raise LoginError(BAD_LOGIN)
-    _touch(user, last_login_at=utcnow())
-    log_event(db.session, "login", user, {"地址": address})
+    if user.role is None:
+        log_event(db.session, "login_fail", user, {"地址": address, "原因": "尚未分配角色"})
+        raise LoginError("账号尚未分配角色，请联系安全管理员。")
     return user
+
+
+def _failed(username: str, address: str, user: User | None, reason: str) -> None:
+    log_event(db.session, "login_fail", user, {"地址": address, "原因": reason}, label=username)
+    db.session.add(LoginAttempt(username=username[:50], address=address[:64]))
+    db.session.flush()
+
+
+def check_second_factor(user: User, code: str, address: str) -> str:
+    """After the password: the code from the user's authenticator app, or one of its recovery
+    codes. Failures count towards the name's back-off like wrong passwords. Returns which it was."""
+    _refuse_if_held_back(user.username, address, user)
+    step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is not None:
+        _touch(user, totp_last_step=step)
+        return "动态口令"
+    if totp.use_recovery_code(user, code):
+        return f"恢复码（剩余 {len(user.recovery_codes)} 个）"
+    _failed(user.username, address, user, "动态口令错误")
+    raise LoginError("动态口令不正确或已使用过。")
+
+
+def complete_login(user: User, address: str, second_factor: str | None = None) -> None:
+    """The login succeeded (password, and the second factor where the user has one)."""
+    _touch(user, last_login_at=utcnow())
+    log_event(db.session, "login", user, {"地址": address, **({"第二因素": second_factor} if second_factor else {})})
+
+
+def unlock(user: User) -> int:
+    """A security admin lets a held-back name log in again at once: its failures are forgotten
+    by the throttle (the audit log keeps them). Returns how many there were."""
+    forgotten = db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == user.username)).rowcount
+    log_event(db.session, "unlock", user, {"清除的失败次数": str(forgotten)})
+    return forgotten
 
 
 def log_out(user: User) -> None:

@@ -1,7 +1,7 @@
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.enterprises.forms import optional_int
+from app.forms import optional_int
 from app.forms import Form
 from app.models.enums import GapMark, NodeRole, Segment
 

@@ -4,10 +4,8 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -19,13 +17,9 @@ from wtforms.validators import (
 )
 
 from app.enterprises.services import FIELDS, EnterpriseError, clean_uscc
-from app.forms import Form
+from app.forms import CheckboxesField, Form, optional_int
 from app.models.enums import ENTERPRISE_TAGS, EnterpriseStatus, SourceRegion
 from app.standards import MOBILE
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
 def check_uscc(form, field):
@@ -33,11 +27,6 @@ def check_uscc(form, field):
         field.data = clean_uscc(field.data)
     except EnterpriseError as error:
         raise ValidationError(str(error))
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class EnterpriseForm(Form):

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.enterprises.forms import optional_int
+from app.forms import optional_int
 from app.forms import Form
 from app.models.enums import EventKind
 

@@ -27,10 +27,11 @@ class AuditLog(db.Model):
     __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
 
     ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "denied": "越权尝试", "login": "登录",
-                     "login_fail": "登录失败", "logout": "退出登录", "timeout": "会话超时", "password": "密码变更", "export": "导出", "reveal": "查看个人信息"}
+                     "login_fail": "登录失败", "logout": "退出登录", "timeout": "会话超时", "password": "密码变更", "export": "导出", "reveal": "查看个人信息",
+                     "totp": "双因素认证", "unlock": "解除登录限制"}
     RECORD_LABELS = {
         "Activity": "对接记录", "Attachment": "附件", "CapacityItem": "要素保障项", "Chain": "产业链", "ChainNode": "产业链环节",
         "Contact": "联系人", "Enterprise": "企业", "EnterpriseNode": "企业—环节关联", "EnterpriseTag": "企业标签",
         "Event": "招商活动", "EventProject": "活动—项目关联", "FundEntry": "到位资金", "OrgUnit": "单位",
-        "Park": "园区", "Project": "招商项目", "Setting": "系统设置", "StageEvent": "阶段变动", "Target": "目标任务", "User": "用户", "UserPermission": "用户权限",
+        "Park": "园区", "Project": "招商项目", "Setting": "系统设置", "StageEvent": "阶段变动", "Target": "目标任务", "UnitSetting": "单位设置", "User": "用户", "UserPermission": "用户权限",
     }

@@ -24,7 +24,13 @@ class Choice(StrEnum):
 
 
 class Role(Choice):
+    """三员分立: the system admin (units, accounts, settings), the security admin (roles,
+    permissions, password and session policy) and the auditor (the audit log) are three people;
+    a user holds one role."""
+
     ADMIN = ("admin", "系统管理员")
+    SECURITY_ADMIN = ("security_admin", "安全管理员")
+    AUDITOR = ("auditor", "审计管理员")
     MANAGER = ("manager", "科室负责人/局领导")
     OFFICER = ("officer", "招商专员")
     PARK_ADMIN = ("park_admin", "园区管理员")

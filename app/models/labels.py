@@ -49,6 +49,7 @@ FIELDS = {
         "last_activity_on": "最近对接日期", "follow_up_due_on": "待跟进日期", "funds_wan": "到位资金",
     },
     "Setting": {"key": "设置项", "value": "设置值"},
+    "UnitSetting": {"unit_id": "单位", "key": "设置项", "value": "设置值"},
     "StageEvent": {"stage": "阶段", "effective_on": "发生日期", "month_only": "仅知月份", "note": "说明",
                    "supersedes_id": "更正的记录", "withdrawn": "撤回", "company_name": "注册名称",
                    "registered_capital_wan": "注册资本"},
@@ -56,7 +57,8 @@ FIELDS = {
     "UsccException": {"code": "统一社会信用代码", "note": "核实说明"},
     "UserPermission": {"user_id": "用户", "permission": "权限"},
     "User": {"username": "用户名", "display_name": "姓名", "password_hash": "密码", "role": "角色", "park_id": "绑定园区",
-             "password_changed_at": "密码修改时间", "must_change_password": "须修改密码"},
+             "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
+             "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证"},
 }
 
 

@@ -37,7 +37,8 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     username: so.Mapped[str] = so.mapped_column(sa.String(50), unique=True)
     display_name: so.Mapped[str] = so.mapped_column(sa.String(50))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
-    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    # None until a security admin grants one (an admin opens accounts but grants no role).
+    role: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     # A park admin keeps exactly one park's capacity list.
     park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"))
@@ -48,10 +49,15 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Carried in the session cookie with the id; raising it ends every session of the user.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The second factor (app/auth/totp.py): the shared secret once enrolled, and the last time
+    # step a code was accepted for (a code is good once).
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
 
     unit: so.Mapped[OrgUnit] = so.relationship()
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
     grants: so.Mapped[list["UserPermission"]] = so.relationship(cascade="all, delete-orphan")
+    recovery_codes: so.Mapped[list["RecoveryCode"]] = so.relationship(cascade="all, delete-orphan")
 
     def may(self, permission: Permission) -> bool:
         return any(grant.permission == permission for grant in self.grants)
@@ -71,7 +77,7 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
 
     @property
     def role_label(self) -> str:
-        return Role.label_of(self.role)
+        return Role.label_of(self.role) if self.role else "待分配角色"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -82,6 +88,15 @@ class UserPermission(Audited, db.Model):
 
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     permission: so.Mapped[str] = so.mapped_column(sa.String(30), primary_key=True)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor when the phone is lost; only its
+    SHA-256 is kept (it is random and long, so no slow hash is needed), and it is deleted on use."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
 
 
 class PasswordHistory(db.Model):

@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.enterprises.forms import optional_int
+from app.forms import optional_int
 from app.forms import Form, non_negative
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel
 

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.enterprises.forms import optional_int
+from app.forms import optional_int
 from app.forms import Form, non_negative
 from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage, TargetIndicator
 from app.projects.services import FIELDS

@@ -379,7 +379,7 @@ def warning_list():
     parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
     return render_template("projects/warnings.html", pagination=pagination, reasons=reasons, counts=counts,
                            rules=warnings.RULES,
-                           parks=parks, thresholds=warnings.thresholds())
+                           parks=parks, thresholds=warnings.thresholds(current_user.unit_id))
 
 
 

@@ -1,6 +1,6 @@
 """Warnings (预警: 签约未开工, funds that stopped or fell short, stale talks, over-committed parks),
 computed from the data whenever they are asked for; nothing is stored but the thresholds, which
-an admin sets (docs/rules.md).
+an admin sets per unit, inherited downward (docs/rules.md).
 
 Each rule is a condition on Project (with correlated subqueries where it needs them), so the same
 rule filters the list, counts for the dashboard and explains itself on the project page.
@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 from sqlalchemy.orm import selectinload
 
+from app import unit_settings
 from app.extensions import db
 from app.models import (
     CapacityItem,
@@ -20,7 +20,6 @@ from app.models import (
     FundEntry,
     Park,
     Project,
-    Setting,
 )
 from app.models.enums import CapacityKind, ReviewStatus, Stage
 from app.projects.indicators import add_months
@@ -43,28 +42,35 @@ THRESHOLDS = (
 )
 
 
-def thresholds() -> dict[str, int]:
-    """The thresholds in force, read once per request (several rules and pages use them)."""
-    cache = g.setdefault("warning_thresholds", {}) if has_request_context() else {}
-    if not cache:
-        stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)
-                                         .where(Setting.key.in_([t.key for t in THRESHOLDS]))).all())
-        cache.update({t.key: int(stored[t.key]) if str(stored.get(t.key, "")).isdigit() else t.default
-                      for t in THRESHOLDS})
-    return dict(cache)
+KEYS = tuple(t.key for t in THRESHOLDS)
 
 
-def save_thresholds(values: dict[str, int]) -> None:
+def thresholds(unit_id: int) -> dict[str, int]:
+    """The thresholds in force for a unit: its own, else the nearest set above it, else the default."""
+    found = unit_settings.in_force(unit_id, KEYS)
+    return {t.key: int(found[t.key][0]) if t.key in found else t.default for t in THRESHOLDS}
+
+
+def save_thresholds(unit_id: int, values: dict[str, int | None]) -> None:
+    """Set a unit's own thresholds; None for one: the unit follows the units above it again."""
     for threshold in THRESHOLDS:
         value = values.get(threshold.key)
-        if not isinstance(value, int) or not 1 <= value <= threshold.maximum:
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= threshold.maximum):
             raise ValueError(f"“{threshold.label}”应为 1–{threshold.maximum} 的整数。")
-        setting = db.session.get(Setting, threshold.key) or Setting(key=threshold.key)
-        setting.value = str(value)
-        db.session.add(setting)
-    db.session.flush()
-    if has_request_context():
-        g.pop("warning_thresholds", None)
+    unit_settings.save(unit_id, {t.key: None if values.get(t.key) is None else str(values[t.key]) for t in THRESHOLDS})
+
+
+def threshold_groups() -> list[tuple[dict[str, int], list[int]]]:
+    """The distinct sets of thresholds in force, each with the units it holds for; one set with
+    no units listed when a single set holds everywhere (the usual case: no unit filter at all)."""
+    if not unit_settings.overridden_below_root(KEYS):
+        roots = [unit for unit, parent in unit_settings.parents().items() if parent is None]
+        if len({tuple(thresholds(root).items()) for root in roots}) <= 1:
+            return [(thresholds(roots[0]) if roots else {t.key: t.default for t in THRESHOLDS}, [])]
+    groups: dict[tuple, list[int]] = {}
+    for unit in unit_settings.parents():
+        groups.setdefault(tuple(thresholds(unit).items()), []).append(unit)
+    return [(dict(limits), units) for limits, units in groups.items()]
 
 
 COUNTED_FUNDS = FundEntry.review_status != ReviewStatus.REJECTED
@@ -87,10 +93,22 @@ RULES = (
 LABELS = {r.key: r.label for r in RULES}
 
 
-def conditions(today: date, limits: dict[str, int] | None = None) -> dict[str, sa.ColumnElement]:
-    """Rule key → the condition under which a project has that warning on ``today``: mostly on the
-    project's own row (its stage dates, last activity, earliest open follow-up, funds in place)."""
-    limits = limits or thresholds()
+def conditions(today: date) -> dict[str, sa.ColumnElement]:
+    """Rule key → the condition under which a project has that warning on ``today``, with the
+    thresholds of the project's unit: mostly on the project's own row (its stage dates, last
+    activity, earliest open follow-up, funds in place)."""
+    groups = threshold_groups()
+    if len(groups) == 1:
+        return _conditions(today, groups[0][0])
+    # The largest group is "every unit not in another", which keeps the statement short.
+    groups.sort(key=lambda group: len(group[1]))
+    elsewhere = [unit for _, units in groups[:-1] for unit in units]
+    parts = [(Project.unit_id.in_(units), _conditions(today, limits)) for limits, units in groups[:-1]]
+    parts.append((Project.unit_id.not_in(elsewhere), _conditions(today, groups[-1][0])))
+    return {key: sa.or_(*(sa.and_(where, rules[key]) for where, rules in parts)) for key in parts[0][1]}
+
+
+def _conditions(today: date, limits: dict[str, int]) -> dict[str, sa.ColumnElement]:
     this_month = today.replace(day=1)
     quiet_since = add_months(this_month, -limits["no_funds_months"])
     stale_since = today - timedelta(days=limits["stale_talks_days"])

@@ -245,7 +245,7 @@ def summary(by: User, month: date, unit: OrgUnit, include_pending: bool = False,
             min_amount_wan: Decimal | None = None) -> Summary:
     """汇总 and what goes with it. A row per unit directly under ``unit``; the unit's own records
     (本级) get a row of their own when there are any, so that the rows always add up to the 合计."""
-    tiers = settings.tiers()
+    tiers = settings.tiers(unit.id)
 
     def scope(unit_id: int, own: bool = False) -> Scope:
         return Scope(by, unit_id, include_pending=include_pending, own_unit_only=own, min_amount_wan=min_amount_wan)
@@ -588,7 +588,7 @@ def workbook(by: User, report: Summary, include_pending: bool = False, min_amoun
     """The sheets of the month's report, to print and send as they are. Summaries show amounts in
     ``amount_unit`` (万元 or 亿元); detail sheets keep 万元."""
     today = today or date.today()
-    layout = Layout(in_yi=amount_unit == "亿元", total_first=settings.total_first())
+    layout = Layout(in_yi=amount_unit == "亿元", total_first=settings.total_first(report.unit.id))
     scope = Scope(by, report.unit.id, include_pending=include_pending, min_amount_wan=min_amount_wan)
     breakdowns = [_breakdown_sheet(kind, [kind], [[name] for name in found], list(found.values()), report, layout, today)
                   for kind, found in report.breakdowns.items()]

@@ -1,23 +1,23 @@
-"""How reports count and lay out, as an admin sets them: the 协议投资 tiers that signed projects are
-counted by (亿元以上 is one), and whether 合计 stands first or last."""
+"""How a unit's reports count and lay out, as an admin sets them for its subtree: the 协议投资 tiers
+that signed projects are counted by (亿元以上 is one), and whether 合计 stands first or last."""
 from decimal import Decimal, InvalidOperation
 
-from app.extensions import db
-from app.models import Setting
+from app import unit_settings
 
 TIERS, TOTAL_FIRST = "report_tiers_wan", "report_total_first"
+FORM_FIELDS = {TIERS: "tiers", TOTAL_FIRST: "total_first"}  # the settings page's fields
 DEFAULT_TIERS = [Decimal(5000), Decimal(10000), Decimal(50000), Decimal(100000)]  # 0.5, 1, 5, 10 亿元
 
 
-def tiers() -> list[Decimal]:
-    """The tiers in 万元, ascending."""
-    stored = db.session.get(Setting, TIERS)
-    return [Decimal(v) for v in stored.value.split(",")] if stored else list(DEFAULT_TIERS)
+def tiers(unit_id: int) -> list[Decimal]:
+    """The tiers in 万元, ascending, in force for the unit."""
+    stored = unit_settings.in_force(unit_id, [TIERS]).get(TIERS)
+    return [Decimal(v) for v in stored[0].split(",")] if stored else list(DEFAULT_TIERS)
 
 
-def total_first() -> bool:
-    stored = db.session.get(Setting, TOTAL_FIRST)
-    return bool(stored and stored.value == "1")
+def total_first(unit_id: int) -> bool:
+    stored = unit_settings.in_force(unit_id, [TOTAL_FIRST]).get(TOTAL_FIRST)
+    return bool(stored and stored[0] == "1")
 
 
 def parse_tiers(text: str) -> list[Decimal]:
@@ -32,15 +32,29 @@ def parse_tiers(text: str) -> list[Decimal]:
     return [v.quantize(Decimal(1)) for v in values]
 
 
-def save(tier_text: str, first: bool) -> None:
-    values = parse_tiers(tier_text)
-    for key, value in ((TIERS, ",".join(str(v) for v in values)), (TOTAL_FIRST, "1" if first else "0")):
-        setting = db.session.get(Setting, key) or Setting(key=key)
-        setting.value = value
-        db.session.add(setting)
-    db.session.flush()
+def save(unit_id: int, tier_text: str | None, first: str | None) -> None:
+    """Set the unit's own tiers and 合计's place ("1" first, "0" last); either left empty: the unit
+    follows the units above it again."""
+    tier_value = ",".join(str(v) for v in parse_tiers(tier_text)) if tier_text and tier_text.strip() else None
+    if first not in (None, "", "0", "1"):
+        raise ValueError("合计行位置无效。")
+    unit_settings.save(unit_id, {TIERS: tier_value, TOTAL_FIRST: first or None})
 
 
 def yi(wan: Decimal) -> str:
     """万元 as 亿元 written short: 5000 → 0.5, 10000 → 1."""
     return f"{(wan / 10000).normalize():f}"
+
+
+def shown(stored: str) -> str:
+    """A stored value in the words of the settings page."""
+    if stored in ("0", "1"):
+        return "首行" if stored == "1" else "末行"
+    return ", ".join(yi(Decimal(v)) for v in stored.split(",")) + " 亿元"
+
+
+def form_data(unit_id: int) -> dict[str, str]:
+    """The unit's own values as the settings page shows them (blank: it follows the units above)."""
+    own = unit_settings.own(unit_id, FORM_FIELDS)
+    return {"tiers": ", ".join(yi(Decimal(v)) for v in own[TIERS].split(",")) if TIERS in own else "",
+            "total_first": own.get(TOTAL_FIRST, "")}

@@ -60,6 +60,8 @@ ROOT_CODE = "140000"
 DEMO_PASSWORD = "Zhaoshang@2026"
 DEMO_LOGINS = [
     ("admin", DEMO_PASSWORD, Role.ADMIN),
+    ("security", DEMO_PASSWORD, Role.SECURITY_ADMIN),
+    ("auditor", DEMO_PASSWORD, Role.AUDITOR),
     ("manager", DEMO_PASSWORD, Role.MANAGER),
     ("officer", DEMO_PASSWORD, Role.OFFICER),
     ("parkadmin", DEMO_PASSWORD, Role.PARK_ADMIN),
@@ -332,7 +334,8 @@ def _parks(units) -> dict[str, Park]:
 
 
 def _users(units, parks) -> dict[str, User]:
-    homes = {"admin": (units[ROOT_CODE], None, "系统管理员"), "manager": (units[ROOT_CODE], None, "王局长"),
+    homes = {"admin": (units[ROOT_CODE], None, "系统管理员"), "security": (units[ROOT_CODE], None, "安全管理员"),
+             "auditor": (units[ROOT_CODE], None, "审计管理员"), "manager": (units[ROOT_CODE], None, "王局长"),
              "officer": (units["140200"], None, "李专员"),
              "parkadmin": (units["140200-Z01"], parks["大同经济技术开发区"], "张园区")}
     users = {}

@@ -1,3 +1,6 @@
+import time
+
+import pyotp
 import pytest
 
 from app.extensions import db
@@ -33,16 +36,24 @@ def log_in(page, username, password=helpers.PASSWORD):
     page.get_by_role("button", name="登录").click()
 
 
+# 三员分立: the security admin and the auditor start on their own pages and see no business menu.
+HOMES = {Role.SECURITY_ADMIN: ("**/security/users", "安全管理", ("用户角色与权限", "密码与会话策略")),
+         Role.AUDITOR: ("**/audit/", "审计日志", ("审计日志",))}
+BUSINESS = ("**/", "驾驶舱", ("驾驶舱", "企业库", "招商项目", "对接记录", "招商活动", "园区要素", "产业链", "报表"))
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_logs_in_sees_home_in_chinese_and_logs_out(app, world, page, role):
     username = make_user(app, world, role)
     log_in(page, username)
-    page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="驾驶舱").is_visible()
+    home, heading, menu = HOMES.get(role, BUSINESS)
+    page.wait_for_url(home)
+    assert page.get_by_role("heading", name=heading).is_visible()
     assert f"测试{Role(role).label}" in page.get_by_test_id("whoami").inner_text()
     nav = page.locator("#main-nav")
-    for label in ("驾驶舱", "企业库", "招商项目", "对接记录", "招商活动", "园区要素", "产业链", "报表"):
-        assert nav.get_by_role("link", name=label).is_visible()
+    for label in menu:
+        assert nav.get_by_role("link", name=label, exact=True).is_visible()
+    assert (nav.get_by_role("link", name="企业库").count() == 1) is (menu is BUSINESS[2])
     assert (nav.get_by_role("link", name="系统管理").count() == 1) is (role == Role.ADMIN)
     assert page.evaluate(GLYPH_CHECK), "Chinese renders as boxes: is a CJK font installed?"
     page.get_by_role("button", name="退出").click()
@@ -55,3 +66,23 @@ def test_wrong_password_shows_the_message(app, world, page):
     log_in(page, username, "not-the-password")
     assert page.get_by_text("用户名或密码错误。").is_visible()
     assert "/auth/login" in page.url
+
+
+def test_an_officer_enrols_a_second_factor_and_logs_in_with_it(app, world, page):
+    username = make_user(app, world, Role.OFFICER)
+    log_in(page, username)
+    page.get_by_role("link", name="双因素认证").click()
+    qr = page.get_by_test_id("totp-qr").locator("svg")
+    assert qr.is_visible() and qr.bounding_box()["width"] > 100  # drawn here, under the CSP
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    page.get_by_label("动态口令").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="绑定").click()
+    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    page.get_by_role("button", name="退出").click()
+    log_in(page, username)
+    page.wait_for_url("**/auth/login/code")
+    page.get_by_label("动态口令").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="验证并登录").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="驾驶舱").is_visible()
+    assert page.elsewhere == []
