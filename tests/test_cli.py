@@ -12,6 +12,10 @@ def test_users_create_reads_the_password_from_stdin(app, runner, world):
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "wang"))
         assert user.role == "manager" and user.unit_id == world.a_unit_id
+    for role in ("security_admin", "auditor"):  # the other two of 三员分立 are made here first
+        result = runner.invoke(args=["users", "create", role.replace("_", ""), "--role", role, "--unit", "P"],
+                               input="A-long-password-7\n")
+        assert result.exit_code == 0 and ("安全管理员" if role == "security_admin" else "审计管理员") in result.output
         assert user.check_password("A-long-password-7")
 
 

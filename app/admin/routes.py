@@ -159,7 +159,8 @@ def _settings_page(template: str, form, unit: OrgUnit, fields: dict[str, str], s
                                                                    form.version.data), save()),
                                            f"已保存“{unit.name}”的设置，对其下级单位同样生效（下级另有设置的除外）。"):
         return redirect(url_for(request.endpoint, unit=unit.id))
-    form.version.data = version_of(unit_settings.rows(unit.id, keys))
+    if not form.is_submitted():  # a refused save keeps the version it was opened with
+        form.version.data = version_of(unit_settings.rows(unit.id, keys))
     return render_template(template, form=form, unit=unit, units=services.units_in_scope(current_user))
 
 

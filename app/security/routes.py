@@ -97,5 +97,6 @@ def policy_page():
         "已保存密码与会话策略，立即生效。",
     ):
         return redirect(url_for("security.policy_page"))
-    form.version.data = version_of(_policy_rows())
+    if not form.is_submitted():  # a refused save keeps the version it was opened with
+        form.version.data = version_of(_policy_rows())
     return render_template("security/policy.html", form=form)
