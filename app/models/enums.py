@@ -88,7 +88,7 @@ class Stage(Choice):
 class ReviewStatus(Choice):
     PENDING = ("pending", "待审核")
     APPROVED = ("approved", "审核通过")
-    REJECTED = ("rejected", "审核未通过")
+    REJECTED = ("rejected", "已退回")  # one word everywhere: the queue, the page, the reports
 
 
 class Channel(Choice):

@@ -135,7 +135,7 @@ class QueueFilterForm(Form):
     kind = SelectField("类别", choices=[("", "全部"), ("stage", "阶段变动"), ("fund", "到位资金")], validators=[Optional()])
     older_than = SelectField("已等待", choices=[("", "不限"), ("3", "3 天以上"), ("7", "7 天以上"), ("30", "30 天以上")],
                              validators=[Optional()])
-    status = SelectField("状态", choices=[(ReviewStatus.PENDING.value, "待审核"), (ReviewStatus.REJECTED.value, "已退回")],
+    status = SelectField("状态", choices=[(ReviewStatus.PENDING.value, "待审核"), (ReviewStatus.REJECTED.value, ReviewStatus.REJECTED.label)],
                          default=ReviewStatus.PENDING.value, validators=[Optional()])
 
 

@@ -177,7 +177,7 @@ def correct(by: User, original: StageEvent, note: str | None, effective_on: date
 
 
 def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str | None) -> None:
-    """Approve (审核通过) or reject (审核未通过, with an opinion) a pending record."""
+    """Approve (审核通过) or reject (已退回, with an opinion) a pending record."""
     project = record.project
     if record.review_status != ReviewStatus.PENDING:
         raise ProjectError("该记录已审核过，不能重复审核。")
@@ -387,7 +387,7 @@ def refresh_facts(project_ids: list[int] | None = None) -> None:
 
 
 def returned_to(user: User, limit: int = 50) -> list:
-    """The user's stage events and fund entries sent back (审核未通过) and not yet corrected and
+    """The user's stage events and fund entries sent back (已退回) and not yet corrected and
     resubmitted, newest first, for the user to act on."""
     later = aliased(StageEvent)
     events = db.session.scalars(sa.select(StageEvent).where(

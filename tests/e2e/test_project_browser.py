@@ -51,8 +51,14 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     page.get_by_role("link", name="招商项目").click()
     page.get_by_role("link", name="审核").click()
     row = page.get_by_role("row").filter(has_text="乳制品加工项目")
-    row.get_by_label("审核意见").fill("协议齐全，同意")
-    row.get_by_role("button", name="通过").click()
+    row.get_by_label("审核意见").fill("协议齐全")
+    row.get_by_label("审核意见").press("Enter")  # a new line, never 通过
+    row.get_by_label("审核意见").type("同意")
+    expect(row.get_by_label("审核意见")).to_have_value("协议齐全\n同意")
+    row.get_by_role("button", name="通过").click()  # asks first: an approval cannot be undone
+    dialog = page.locator("#confirm-modal")
+    expect(dialog).to_contain_text("审核通过后不能撤回")
+    dialog.get_by_role("button", name="确定").click()
     expect(page.get_by_text("已审核通过。")).to_be_visible()
     page.get_by_role("link", name="驾驶舱").click()
     assert int(page.get_by_test_id("month-signed").inner_text()) == before + 1

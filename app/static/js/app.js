@@ -91,3 +91,21 @@ document.addEventListener("DOMContentLoaded", function () {
     bar.style.width = bar.dataset.width + "%";
   });
 });
+
+// Destructive actions ask first, in a dialog (not window.confirm: styled, and testable): a form
+// or its submit button with data-confirm submits only after 确定.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (!question || form.dataset.confirmed) { return; }
+  event.preventDefault();
+  var modal = document.getElementById("confirm-modal");
+  var dialog = window.bootstrap.Modal.getOrCreateInstance(modal);
+  modal.querySelector("[data-confirm-text]").textContent = question;
+  modal.querySelector("[data-confirm-ok]").onclick = function () {
+    form.dataset.confirmed = "1";
+    dialog.hide();
+    form.requestSubmit(event.submitter || undefined);
+  };
+  dialog.show();
+});
