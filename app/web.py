@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, request, send_file, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,12 +62,32 @@ def init_app(app) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    app.add_template_filter(local_time)
+    for number_filter in (local_time, wan, wan_short, count):
+        app.add_template_filter(number_filter)
     for choice in (Role, Channel, TargetIndicator, Permission):
         app.add_template_global(choice, choice.__name__)
     app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
     for helper in (page_url, sort_url, export_url, home_url):
         app.add_template_global(helper)
+
+
+def wan(value) -> str:
+    """An amount in 万元 as lists and pages show it: 60,000.00."""
+    return "" if value is None else f"{value:,.2f}"
+
+
+def wan_short(value) -> Markup:
+    """An amount where space is short (board cards and columns): from 1 亿 on in 亿元, with the
+    exact 万元 on hover; below it in 万元."""
+    if value is None:
+        return Markup("—")
+    exact = f"{value:,.2f} 万元"
+    return Markup('<span title="{}">{}</span>').format(exact, f"{value / 10000:,.2f} 亿元" if abs(value) >= 10000 else exact)
+
+
+def count(value) -> str:
+    """A count (a target of 3 projects): whole, without decimals."""
+    return "" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 def _load_user(session_id: str) -> User | None:

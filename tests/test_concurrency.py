@@ -27,7 +27,7 @@ from app.models import (
     StageEvent,
     User,
 )
-from app.models.labels import FIELDS, field_label
+from app.models.labels import CHOICES, FIELDS, field_label
 from tests import helpers
 
 # name: (role, unit, url, model, id key, a valid change, the label its field is known by)
@@ -124,6 +124,16 @@ def test_every_column_of_an_audited_record_has_a_label():
                                             "last_login_at", "normalized_name", "name_tokens")]
             assert not unlabelled, (name, unlabelled)
     assert set(FIELDS) <= {m.class_.__name__ for m in db.Model.registry.mappers}
+    columns = {(m.class_.__name__, a.key) for m in db.Model.registry.mappers for a in m.column_attrs}
+    assert set(CHOICES) <= columns  # each coded column whose values the log shows by their labels
+
+
+def test_the_log_shows_coded_values_by_their_labels():
+    from app.audit.routes import change_lines
+    from app.models import AuditLog
+
+    entry = AuditLog(record_type="Target", changes={"indicator": ["events", "funds_wan"], "value": ["3.00", None]})
+    assert change_lines(entry) == ["指标: 招商活动场次 → 到位资金(万元)", "目标值: 3.00 → ∅"]
 
 
 class Browser:

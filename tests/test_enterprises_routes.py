@@ -32,6 +32,8 @@ def test_officer_creates_edits_and_deactivates(app, client, world, login, versio
     with app.app_context():
         enterprise = db.session.get(Enterprise, ident)
         assert (enterprise.name, enterprise.is_active) == ("新企业（改）有限公司", False)
+    timeline = client.get(f"/enterprises/{ident}").get_data(as_text=True)
+    assert "修改企业：企业名称" in timeline and "修改企业：启用状态" in timeline and "is_active" not in timeline
 
 
 def test_bad_fields_write_nothing(app, client, world, login):

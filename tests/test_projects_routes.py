@@ -1,6 +1,8 @@
 """The project pages: creating, moving with evidence, review, stale edits, funds, board, list, export."""
 import io
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import openpyxl
 import sqlalchemy as sa
@@ -204,3 +206,30 @@ def test_the_form_shows_a_park_shortfall_before_saving(app, client, world, login
         assert db.session.scalar(sa.select(Project).where(Project.name == "大用地项目")) is None
     assert client.post("/projects/new", data={**data, "confirm_capacity": "1"}).status_code == 302
     assert client.post("/projects/new", data={**data, "name": "小用地项目", "land_mu": "100"}).status_code == 302
+
+
+def test_the_channel_must_be_chosen_and_a_fund_month_round_trips(app, client, world, login):
+    login("officer", unit="a")
+    form = client.get("/projects/new").get_data(as_text=True)
+    assert 'name="channel" placeholder="" required><option value="">— 请选择 —</option>' in form  # none chosen for the user
+    refused = client.post("/projects/new", data={"name": "未选渠道", "unit_id": world.a_unit_id,
+                                                 "negotiating_on": str(TODAY)}).get_data(as_text=True)
+    assert "请选择引荐渠道" in refused
+    with app.app_context():
+        assert db.session.scalar(sa.select(Project).where(Project.name == "未选渠道")) is None
+    # 到位资金's month is a month field showing the stored month when editing.
+    page = client.get(f"/projects/{world.project_id}/funds/{world.fund_id}/edit").get_data(as_text=True)
+    assert re.search(r'name="month"[^>]*type="month" value="2026-03"', page)
+
+
+def test_amounts_and_counts_read_the_same_everywhere(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        helpers.make_project(world.a_unit_id, "六亿项目", agreed_investment_wan=Decimal(60000))
+        db.session.commit()
+    board = client.get("/projects/board").get_data(as_text=True)
+    assert '<span title="60,000.00 万元">6.00 亿元</span>' in board  # 亿元 where space is short, exact on hover
+    assert "60,000.00" in client.get("/projects/?q=六亿").get_data(as_text=True)
+    targets = client.get("/projects/targets?year=2026").get_data(as_text=True)
+    row = re.search(r"签约项目数.*?</tr>", targets, re.S).group(0)
+    assert '<td class="num">3</td>' in row and "3.00" not in row  # a count has no decimals

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Audited, AuditLog, User
 from app.models.common import BEIJING, local_time
 from app.models.enums import Role
-from app.models.labels import field_label
+from app.models.labels import field_label, value_label
 from app.personal import PERSONAL_FIELDS, masked
 from app.web import paginate
 
@@ -31,7 +31,8 @@ def change_lines(entry: AuditLog) -> list[str]:
             lines.append(f"{field_label(entry.record_type, field)}: {change}")
             continue
         hide = entry.record_type == "Contact" and field in PERSONAL_FIELDS
-        old, new = ((masked(v, field) if hide else v) if v is not None else "∅" for v in change)
+        old, new = ((masked(v, field) if hide else value_label(entry.record_type, field, v)) if v is not None else "∅"
+                    for v in change)
         lines.append(f"{field_label(entry.record_type, field)}: {old} → {new}")
     return lines
 

@@ -1,5 +1,25 @@
-"""What users call each field of each audited record: the stale-edit message and the audit log
-name fields by these, never by their column names."""
+"""What users call each field of each audited record, and each stored value of a choice: the
+stale-edit message, the audit log and the timelines name fields and values by these, never by
+their column names or stored codes."""
+from app.models.enums import (
+    ActivityKind,
+    CapacityKind,
+    Channel,
+    EnterpriseStatus,
+    EventKind,
+    FundOrigin,
+    GapMark,
+    NodeRole,
+    ParkLevel,
+    Permission,
+    ReviewStatus,
+    Role,
+    Segment,
+    SourceRegion,
+    Stage,
+    TargetIndicator,
+    UnitKind,
+)
 
 COMMON = {
     "id": "编号", "name": "名称", "notes": "备注", "unit_id": "所属单位", "is_active": "启用状态", "kind": "类型",
@@ -64,3 +84,21 @@ FIELDS = {
 
 def field_label(record_type: str, key: str) -> str:
     return FIELDS.get(record_type, {}).get(key) or COMMON.get(key, key)
+
+
+# The choice each coded column's values come from.
+CHOICES = {
+    ("Activity", "kind"): ActivityKind, ("CapacityItem", "kind"): CapacityKind, ("ChainNode", "gap"): GapMark,
+    ("ChainNode", "segment"): Segment, ("Enterprise", "source_region"): SourceRegion,
+    ("Enterprise", "status"): EnterpriseStatus, ("EnterpriseNode", "role"): NodeRole, ("Event", "kind"): EventKind,
+    ("FundEntry", "origin"): FundOrigin, ("FundEntry", "review_status"): ReviewStatus, ("OrgUnit", "kind"): UnitKind,
+    ("Park", "level"): ParkLevel, ("Project", "channel"): Channel, ("Project", "stage"): Stage,
+    ("StageEvent", "review_status"): ReviewStatus, ("StageEvent", "stage"): Stage,
+    ("Target", "indicator"): TargetIndicator, ("User", "role"): Role, ("UserPermission", "permission"): Permission,
+}
+
+
+def value_label(record_type: str, key: str, value):
+    """A stored value as users read it: a choice's label (events → 招商活动场次), else the value."""
+    choice = CHOICES.get((record_type, key))
+    return choice.label_of(value) if choice is not None and isinstance(value, str) else value

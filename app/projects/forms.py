@@ -5,6 +5,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    MonthField,
     SelectField,
     StringField,
     TextAreaField,
@@ -31,7 +32,9 @@ class ProjectForm(Form):
     officer_id = SelectField("跟进人", coerce=optional_int, validators=[Optional()])
     park_id = SelectField("落户园区", coerce=optional_int, validators=[Optional()])
     chain_node_id = SelectField("产业链环节", coerce=optional_int, validators=[Optional()])
-    channel = SelectField("引荐渠道", choices=Channel.choices())
+    # No default: a preselected channel was kept unread and inflated it.
+    channel = SelectField("引荐渠道", choices=[("", "— 请选择 —")] + Channel.choices(),
+                          validators=[DataRequired("请选择引荐渠道")])
     total_investment_wan = non_negative("总投资（万元）")
     agreed_investment_wan = non_negative("协议投资（万元）")
     phase1_investment_wan = non_negative("一期投资（万元）")
@@ -80,7 +83,7 @@ class CorrectionForm(Form):
 
 class FundForm(Form):
     version = HiddenField()
-    month = DateField("月份", format=["%Y-%m", "%Y-%m-%d"], validators=[DataRequired("请填写月份（格式 2026-05）")])
+    month = MonthField("月份", format=["%Y-%m", "%Y-%m-%d"], validators=[DataRequired("请填写月份（格式 2026-05）")])
     origin = SelectField("资金来源", choices=FundOrigin.choices())
     amount_wan = DecimalField("到位金额（万元）", places=2, validators=[
         DataRequired("请填写到位金额"), NumberRange(min=0.01, max=10**12, message="到位金额应大于 0（万元）")])
