@@ -46,6 +46,8 @@ def init_app(app) -> None:
     for check in (refuse_unsafe, _session_timeouts, _password_due, _second_factor_due):
         app.before_request(check)
 
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
+
     @app.before_request
     def remember_actor():
         db.session.info["actor_id"] = current_user.id if current_user.is_authenticated else None
@@ -55,7 +57,7 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint != "static":  # pages and downloads carry business data: no copy kept
+        if request.endpoint not in ("static", "favicon"):  # pages and downloads carry business data: no copy kept
             response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         if request.is_secure:
@@ -88,6 +90,14 @@ def wan_short(value) -> Markup:
 def count(value) -> str:
     """A count (a target of 3 projects): whole, without decimals."""
     return "" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _favicon():
+    """For clients that ask /favicon.ico whatever the page says."""
+    return current_app.send_static_file("favicon.ico")
+
+
+_favicon.allowed_roles = None  # public, as app.auth.decorators.public marks it (that module imports this one)
 
 
 def _load_user(session_id: str) -> User | None:

@@ -35,3 +35,12 @@ def test_pages_use_the_vendored_assets(client):
     page = client.get("/auth/login").get_data(as_text=True)
     assert "/static/vendor/bootstrap/bootstrap.min.css" in page
     assert client.get("/static/vendor/bootstrap/bootstrap.min.css").status_code == 200
+
+
+def test_icons_are_vendored_svg_not_emoji_and_there_is_a_favicon(client):
+    emoji = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+    assert [str(p.relative_to(APP)) for p in (APP / "templates").rglob("*.html") if emoji.search(p.read_text())] == []
+    assert client.get("/static/vendor/bootstrap-icons/icons.svg").status_code == 200
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an .ico, no login needed
+    assert 'rel="icon"' in client.get("/auth/login").get_data(as_text=True)

@@ -42,7 +42,7 @@ def test_sign_approve_count_and_refuse_a_stale_edit(app, world, page, browser, l
     assert page.get_by_test_id("stage").inner_text() == "签约"
     events = page.get_by_test_id("stage-events")
     expect(events.get_by_text("待审核")).to_be_visible()
-    expect(events.get_by_role("link", name="📎投资协议.pdf")).to_be_visible()
+    expect(events.get_by_role("link", name="投资协议.pdf")).to_be_visible()
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "a_manager")
