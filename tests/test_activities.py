@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.activities import services
 from app.extensions import db
-from app.models import Activity, Attachment, Enterprise, User
+from app.models import Activity, Attachment, AuditLog, Enterprise, Project, User
 from tests import helpers
 
 TODAY = date.today()
@@ -137,3 +137,51 @@ def test_logging_from_the_project_page(app, client, world, login):
         activity = db.session.scalar(sa.select(Activity).where(Activity.summary == "电话沟通项目进度"))
         assert activity.project_id == world.project_id
     assert client.get("/activities/new?project_id=999999").status_code == 404
+
+
+def _visit(client, world, summary, day):
+    response = client.post(f"/activities/new?project_id={world.project_id}", data={
+        "kind": "visit", "occurred_on": str(day), "unit_id": world.a_unit_id, "enterprise_ids": [world.enterprise_id],
+        "project_id": world.project_id, "summary": summary})
+    assert response.status_code == 302
+    with client.application.app_context():
+        return db.session.scalar(sa.select(Activity.id).where(Activity.summary == summary))
+
+
+def test_a_visit_is_corrected_and_deleted_by_its_author_or_a_manager_audited(app, client, world, login, version):
+    author = login("officer", unit="a")
+    earlier, later = TODAY - timedelta(days=20), TODAY - timedelta(days=2)
+    _visit(client, world, "初次拜访", earlier)
+    wrong = _visit(client, world, "误录的拜访", later)
+    with app.app_context():
+        assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == later
+    # A colleague who did not record it may not touch it.
+    colleague = app.test_client()
+    login("officer", unit="a", client=colleague)
+    assert colleague.get(f"/activities/{wrong}/edit").status_code == 403
+    assert colleague.post(f"/activities/{wrong}/delete", data={"version": version(Activity, wrong)}).status_code == 403
+    # The author corrects the date; the enterprise's and the project's dates follow.
+    fixed = TODAY - timedelta(days=10)
+    response = client.post(f"/activities/{wrong}/edit", data={
+        "kind": "visit", "occurred_on": str(fixed), "unit_id": world.a_unit_id, "project_id": world.project_id,
+        "summary": "更正后的拜访", "version": version(Activity, wrong)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == fixed
+        assert db.session.get(Project, world.project_id).last_activity_on == fixed
+    refused = client.post(f"/activities/{wrong}/edit", data={
+        "kind": "visit", "occurred_on": str(TODAY + timedelta(days=1)), "unit_id": world.a_unit_id,
+        "summary": "未来", "version": version(Activity, wrong)})
+    assert "对接日期不能晚于今天" in refused.get_data(as_text=True)
+    # A manager deletes it; the dates go back to the other visit's, and the log keeps both changes.
+    manager = app.test_client()
+    login("manager", unit="a", client=manager)
+    assert manager.post(f"/activities/{wrong}/delete", data={"version": version(Activity, wrong)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Activity, wrong) is None
+        assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == earlier
+        assert db.session.get(Project, world.project_id).last_activity_on == earlier
+        trail = db.session.execute(sa.select(AuditLog.action, AuditLog.user_id).where(
+            AuditLog.record_type == "Activity", AuditLog.record_id == wrong)
+            .order_by(AuditLog.id)).all()
+    assert [a for a, _ in trail] == ["create", "update", "delete"] and trail[1][1] == author.id

@@ -12,10 +12,11 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
              "event_id": "event_id", "stage_event_id": "stage_event_id", "fund_id": "fund_id",
              "target_id": "target_id", "item_id": "capacity_item_id",
              "node_id": "node_id", "exception_id": "uscc_exception_id"}
-# Pages whose record decides who of the allowed roles may open them, the others getting 403: a
-# park's list (its own park admin; the attempt is logged, tests/test_parks_routes.py) and an
-# import of a kind the role may not use (park admins import capacity lists only).
-REFUSED_BY_RECORD = {"parks.edit", "parks.item_form", "parks.item_delete", "imports.upload", "imports.detail",
+# Pages whose record decides who of the allowed roles may open them, the others getting 403: a visit
+# (its author, or a manager), a park's list (its own park admin; the attempt is logged,
+# tests/test_parks_routes.py) and an import of a kind the role may not use (park admins import
+# capacity lists only).
+REFUSED_BY_RECORD = {"activities.edit", "parks.edit", "parks.item_form", "parks.item_delete", "imports.upload", "imports.detail",
                      "imports.errors", "imports.template", "imports.progress"}
 # Arguments that name no record.
 CONSTANTS = {"kind": "enterprises", "what": "codes"}

@@ -2,6 +2,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -9,12 +10,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import optional_int
-from app.forms import Form
+from app.forms import Form, optional_int
 from app.models.enums import ActivityKind
 
 
 class ActivityForm(Form):
+    version = HiddenField()
     kind = SelectField("方式", choices=ActivityKind.choices())
     occurred_on = DateField("对接日期", validators=[DataRequired("请填写对接日期（格式 2026-01-31）")])
     unit_id = SelectField("填报单位", coerce=optional_int, validators=[DataRequired("请选择填报单位")])

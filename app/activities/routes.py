@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -84,7 +84,39 @@ def detail(activity_id: int):
     activity = get_scoped_or_404(Activity, activity_id, current_user)
     attachments = db.session.scalars(sa.select(Attachment).where(Attachment.owner_type == "Activity",
                                                                  Attachment.owner_id == activity.id)).all()
-    return render_template("activities/detail.html", activity=activity, attachments=attachments)
+    return render_template("activities/detail.html", activity=activity, attachments=attachments,
+                           may_change=current_user.role != Role.PARK_ADMIN and services.may_change(current_user, activity))
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(activity_id: int):
+    """Correct a visit: its author, or a manager (or admin) over it."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    if not services.may_change(current_user, activity):
+        abort(403)
+    form = ActivityForm(obj=activity)
+    del form.enterprise_ids, form.attachments  # a visit's enterprises and files stay as logged
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    project = activity.project
+    form.project_id.choices = [("", "—")] + ([(project.id, project.name)] if project else [])
+    if form.validate_on_submit() and saved(
+        lambda: services.update_activity(current_user, activity, {name: field.data for name, field in form._fields.items()}),
+        "已保存对接记录。", edits=activity,
+    ):
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, activity=activity)
+
+
+@bp.route("/<int:activity_id>/delete", methods=["POST"])
+@editors
+def delete(activity_id: int):
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    if not services.may_change(current_user, activity):
+        abort(403)
+    if saved(lambda: services.delete_activity(current_user, activity), "已删除对接记录。", edits=activity):
+        return redirect(url_for("activities.index"))
+    return redirect(url_for("activities.detail", activity_id=activity.id))
 
 
 @bp.route("/<int:activity_id>/follow-up-done", methods=["POST"])

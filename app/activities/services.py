@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from app.attachments.services import store
 from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
-from app.models import Activity, Enterprise, Project, User, activity_enterprise, utcnow
-from app.models.enums import EnterpriseStatus
+from app.models import Activity, Attachment, Enterprise, Project, User, activity_enterprise, utcnow
+from app.models.enums import EnterpriseStatus, Role
 from app.projects.services import refresh_facts
 
 FIELDS = ("kind", "occurred_on", "unit_id", "participants", "led_by_top_leader", "project_id", "summary", "outcome",
@@ -20,23 +20,28 @@ class ActivityError(ValueError):
     pass
 
 
-def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), today: date | None = None) -> Activity:
-    """Record an activity with its enterprises; earlier open follow-ups with them are done now."""
-    today = today or date.today()
+def _checked(by: User, data: dict, today: date | None) -> dict:
+    """The activity's own fields, once their dates, unit and project pass the rules."""
     data = {k: v for k, v in data.items() if k in FIELDS}
-    if data["occurred_on"] > today:
+    if data["occurred_on"] > (today or date.today()):
         raise ActivityError("对接日期不能晚于今天。")
     if data.get("next_follow_up_on") and data["next_follow_up_on"] < data["occurred_on"]:
         raise ActivityError("下次跟进日期不能早于对接日期。")
     if get_scoped_unit(by, data.get("unit_id")) is None:
         raise ActivityError("填报单位不存在或不在您的数据范围内。")
+    if data.get("project_id") and db.session.scalars(scoped(
+            sa.select(Project.id).where(Project.id == data["project_id"]), by, Project.unit_id)).first() is None:
+        raise ActivityError("所选项目不存在或不在您的数据范围内。")
+    return data
+
+
+def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), today: date | None = None) -> Activity:
+    """Record an activity with its enterprises; earlier open follow-ups with them are done now."""
+    data = _checked(by, data, today)
     enterprises = list(db.session.scalars(scoped(sa.select(Enterprise).where(Enterprise.id.in_(enterprise_ids)),
                                                  by, Enterprise.unit_id)))
     if len(enterprises) != len(set(enterprise_ids)):
         raise ActivityError("所选企业不存在或不在您的数据范围内。")
-    if data.get("project_id") and db.session.scalars(scoped(
-            sa.select(Project.id).where(Project.id == data["project_id"]), by, Project.unit_id)).first() is None:
-        raise ActivityError("所选项目不存在或不在您的数据范围内。")
     if not enterprises and not data.get("project_id"):
         raise ActivityError("请至少选择一家企业或一个项目。")
     closed = _close_follow_ups([e.id for e in enterprises], data["occurred_on"])
@@ -50,6 +55,40 @@ def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), to
     db.session.flush()
     refresh_facts([activity.project_id, *closed])
     return activity
+
+
+def may_change(by: User, activity: Activity) -> bool:
+    """A visit is corrected or deleted by the one who recorded it, or a manager (or admin) over it."""
+    return by.id == activity.recorded_by_id or by.role in (Role.MANAGER, Role.ADMIN)
+
+
+def update_activity(by: User, activity: Activity, data: dict, today: date | None = None) -> None:
+    """Correct a visit (its enterprises stay); the dates it sets on its enterprises and projects
+    follow. Audited field by field."""
+    if not may_change(by, activity):
+        raise ActivityError("只有记录人或科室负责人可以修改这条对接记录。")
+    data = _checked(by, data, today)
+    projects = [activity.project_id, data.get("project_id")]
+    for key, value in data.items():
+        setattr(activity, key, value)
+    db.session.flush()
+    refresh_last_contacted([e.id for e in activity.enterprises])
+    refresh_facts(projects)
+
+
+def delete_activity(by: User, activity: Activity) -> None:
+    """Delete a visit recorded by mistake, with its attachments' records (the files stay in the
+    store); the dates it set on its enterprises and project go back to the other visits'. Audited."""
+    if not may_change(by, activity):
+        raise ActivityError("只有记录人或科室负责人可以删除这条对接记录。")
+    enterprise_ids, project_id = [e.id for e in activity.enterprises], activity.project_id
+    for attachment in db.session.scalars(sa.select(Attachment).where(Attachment.owner_type == "Activity",
+                                                                       Attachment.owner_id == activity.id)):
+        db.session.delete(attachment)
+    db.session.delete(activity)
+    db.session.flush()
+    refresh_last_contacted(enterprise_ids)
+    refresh_facts([project_id])
 
 
 def _close_follow_ups(enterprise_ids: list[int], occurred_on: date) -> list[int]:
@@ -102,8 +141,20 @@ def stale_targets(by: User, days: int, today: date | None = None) -> sa.Select:
                                                          Enterprise.id)
 
 
-def refresh_last_contacted() -> None:
-    """Recompute every enterprise's last contact date from the visit log (bulk loads use this)."""
+def refresh_last_contacted(enterprise_ids: list[int] | None = None) -> None:
+    """Recompute these enterprises' last contact date from the visit log; every enterprise's when
+    None (bulk loads use that)."""
+    if enterprise_ids is not None:
+        if enterprise_ids:
+            db.session.execute(sa.update(Enterprise).where(Enterprise.id.in_(enterprise_ids)).values(
+                last_contacted_on=sa.select(sa.func.max(Activity.occurred_on))
+                .join(activity_enterprise, activity_enterprise.c.activity_id == Activity.id)
+                .where(activity_enterprise.c.enterprise_id == Enterprise.id).scalar_subquery()),
+                execution_options={"synchronize_session": False})
+            for record in list(db.session.identity_map.values()):
+                if isinstance(record, Enterprise) and record.id in enterprise_ids:
+                    db.session.expire(record, ["last_contacted_on"])
+        return
     latest = (sa.select(activity_enterprise.c.enterprise_id, sa.func.max(Activity.occurred_on).label("day"))
               .join(Activity, Activity.id == activity_enterprise.c.activity_id)
               .group_by(activity_enterprise.c.enterprise_id).subquery())
