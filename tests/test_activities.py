@@ -1,7 +1,9 @@
-"""Visit log: logging from an enterprise, follow-ups (我的待跟进), 久未联系, attachments."""
+"""Visit log: logging from an enterprise, follow-ups (待跟进), 久未联系, attachments."""
 import io
+import re
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -185,3 +187,30 @@ def test_a_visit_is_corrected_and_deleted_by_its_author_or_a_manager_audited(app
             AuditLog.record_type == "Activity", AuditLog.record_id == wrong)
             .order_by(AuditLog.id)).all()
     assert [a for a, _ in trail] == ["create", "update", "delete"] and trail[1][1] == author.id
+
+
+def test_the_visit_log_filters_sorts_and_exports_what_it_shows(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        other = helpers.make_enterprise(world.a_zone_unit_id, "乙方科技有限公司")
+        for n, (kind, day, led, due) in enumerate([("visit", 30, True, 5), ("reception", 10, False, None),
+                                                    ("call", 3, False, -2)]):
+            db.session.add(Activity(kind=kind, occurred_on=TODAY - timedelta(days=day), unit_id=world.a_zone_unit_id,
+                                    led_by_top_leader=led, summary=f"第{n}次洽谈", enterprises=[other],
+                                    next_follow_up_on=TODAY - timedelta(days=due) if due is not None else None))
+        db.session.commit()
+
+    def total(query):
+        page = client.get(f"/activities/?{query}").get_data(as_text=True)
+        return int(re.search(r'data-testid="list-total">(\d+)<', page).group(1))
+
+    assert total("q=乙方") == 3 and total("q=第1次") == 1 and total("kind=call") == 1 and total("led=1") == 1
+    assert total(f"unit_id={world.a_zone_unit_id}") == 3 and total("follow_up=overdue") == 1
+    assert total(f"date_from={TODAY - timedelta(days=12)}&date_to={TODAY}") == 2
+    assert total("kind=nonsense") == total("")  # a malformed filter is ignored, not a 500
+    page = client.get("/activities/?q=乙方&sort=occurred_on&desc=").get_data(as_text=True)
+    assert page.index("第0次洽谈") < page.index("第1次洽谈") < page.index("第2次洽谈")  # oldest first
+    export = client.get("/activities/export.xlsx?q=乙方&follow_up=open")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.data))["对接记录"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == total("q=乙方&follow_up=open") == 2
+    assert {r[10] for r in rows} == {"逾期", "待跟进"} and all(r[2] == "乙方科技有限公司" for r in rows)

@@ -28,3 +28,24 @@ class ActivityForm(Form):
     next_step = TextAreaField("下一步", validators=[Optional(), Length(max=2000)])
     next_follow_up_on = DateField("下次跟进日期", validators=[Optional()])
     attachments = MultipleFileField("附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）")
+
+
+SORTS = {"occurred_on": "对接日期", "next_follow_up_on": "下次跟进日期", "created_at": "录入时间"}
+
+
+class ActivityFilterForm(Form):
+    """The visit log's filters, bookmarkable (GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("内容或企业", validators=[Optional(), Length(max=50)])
+    kind = SelectField("方式", choices=[("", "全部")] + ActivityKind.choices(), validators=[Optional()])
+    unit_id = SelectField("填报单位（含下级）", coerce=optional_int, validators=[Optional()])
+    date_from = DateField("对接日期自", validators=[Optional()])
+    date_to = DateField("至", validators=[Optional()])
+    led = SelectField("主要领导带队", choices=[("", "全部"), ("1", "是")], validators=[Optional()])
+    follow_up = SelectField("跟进", choices=[("", "全部"), ("open", "待跟进"), ("overdue", "跟进逾期")],
+                            validators=[Optional()])
+    sort = SelectField("排序", choices=list(SORTS.items()), default="occurred_on", validators=[Optional()])
+    desc = SelectField("顺序", choices=[("1", "降序"), ("", "升序")], default="1", validators=[Optional()])

@@ -4,11 +4,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.activities import bp, services
-from app.activities.forms import ActivityForm
+from app.activities.forms import ActivityFilterForm, ActivityForm
 from app.admin.services import units_in_scope
 from app.attachments.services import AttachmentError
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
+from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project
 from app.models.enums import Role
@@ -17,13 +18,28 @@ from app.web import paginate, saved
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
 
+def _filter_form() -> ActivityFilterForm:
+    form = ActivityFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    return form
+
+
 @bp.route("/")
 @roles_required()
 def index():
-    stmt = scoped(sa.select(Activity).options(selectinload(Activity.unit), selectinload(Activity.enterprises),
-                                              selectinload(Activity.recorded_by))
-                  .order_by(Activity.occurred_on.desc(), Activity.id.desc()), current_user, Activity.unit_id)
-    return render_template("activities/index.html", pagination=paginate(stmt))
+    form = _filter_form()
+    stmt = services.search(current_user, form.valid_data()).options(
+        selectinload(Activity.unit), selectinload(Activity.enterprises), selectinload(Activity.recorded_by))
+    return render_template("activities/index.html", form=form, pagination=paginate(stmt))
+
+
+@bp.route("/export.xlsx")
+@roles_required()
+def export():
+    """The visit log as filtered (the query string)."""
+    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    return xlsx_response("对接记录.xlsx", "activities.xlsx", [Sheet("对接记录", services.EXPORT_HEADERS, rows)])
 
 
 @bp.route("/follow-ups")

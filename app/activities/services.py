@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.attachments.services import store
-from app.auth.scope import get_scoped_unit, scoped
+from app.auth.scope import get_scoped_unit, in_subtree, scoped
 from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project, User, activity_enterprise, utcnow
 from app.models.enums import EnterpriseStatus, Role
 from app.projects.services import refresh_facts
+from app.web import list_order
 
 FIELDS = ("kind", "occurred_on", "unit_id", "participants", "led_by_top_leader", "project_id", "summary", "outcome",
           "next_step", "next_follow_up_on")
@@ -128,6 +129,49 @@ def follow_ups(by: User, today: date | None = None) -> FollowUps:
     return FollowUps(overdue=[a for a in rows if a.next_follow_up_on < today],
                      today=[a for a in rows if a.next_follow_up_on == today],
                      next_week=[a for a in rows if a.next_follow_up_on > today])
+
+
+def search(by: User, f: dict, today: date | None = None) -> sa.Select:
+    """The visits in scope that the list's filters leave, in the order asked."""
+    today = today or date.today()
+    stmt = scoped(sa.select(Activity), by, Activity.unit_id)
+    if f.get("unit_id"):
+        stmt = stmt.where(in_subtree(Activity.unit_id, f["unit_id"]))
+    if f.get("kind"):
+        stmt = stmt.where(Activity.kind == f["kind"])
+    if f.get("date_from"):
+        stmt = stmt.where(Activity.occurred_on >= f["date_from"])
+    if f.get("date_to"):
+        stmt = stmt.where(Activity.occurred_on <= f["date_to"])
+    if f.get("led"):
+        stmt = stmt.where(Activity.led_by_top_leader.is_(True))
+    if f.get("follow_up") in ("open", "overdue"):
+        stmt = stmt.where(Activity.next_follow_up_on.is_not(None), Activity.follow_up_done_at.is_(None))
+        if f["follow_up"] == "overdue":
+            stmt = stmt.where(Activity.next_follow_up_on < today)
+    if f.get("q"):
+        named = sa.select(activity_enterprise.c.activity_id).join(
+            Enterprise, Enterprise.id == activity_enterprise.c.enterprise_id).where(
+            Enterprise.name.contains(f["q"], autoescape=True))
+        stmt = stmt.where(sa.or_(Activity.summary.contains(f["q"], autoescape=True), Activity.id.in_(named)))
+    return list_order(stmt, Activity, f, "occurred_on")
+
+
+EXPORT_HEADERS = ["对接日期", "方式", "企业", "关联项目", "主要领导带队", "我方参加人员", "对接内容", "成效", "下一步",
+                  "下次跟进日期", "跟进状态", "填报单位", "记录人"]
+
+
+def export_rows(stmt: sa.Select, today: date | None = None):
+    """The export's rows, read in batches (a province logs 200,000 visits a year)."""
+    today = today or date.today()
+    stmt = stmt.options(selectinload(Activity.unit), selectinload(Activity.enterprises),
+                        selectinload(Activity.project), selectinload(Activity.recorded_by))
+    for a in db.session.scalars(stmt).yield_per(2000):
+        state = "" if not a.next_follow_up_on else "已完成" if a.follow_up_done_at else \
+            "逾期" if a.next_follow_up_on < today else "待跟进"
+        yield [a.occurred_on, a.kind_label, "、".join(e.name for e in a.enterprises), a.project.name if a.project else None,
+               "是" if a.led_by_top_leader else "否", a.participants, a.summary, a.outcome, a.next_step,
+               a.next_follow_up_on, state, a.unit.name, a.recorded_by.display_name if a.recorded_by else None]
 
 
 def stale_targets(by: User, days: int, today: date | None = None) -> sa.Select:

@@ -1,5 +1,5 @@
 """An officer's day: find a company by a 2-character query, add a contact, log a visit with a
-follow-up date and see it under 我的待跟进; import a messy workbook and read the preview."""
+follow-up date and see it under 待跟进; import a messy workbook and read the preview."""
 from datetime import date
 
 import pytest
@@ -41,7 +41,7 @@ def test_officer_finds_a_company_adds_a_contact_and_logs_a_visit(app, world, pag
     assert page.get_by_text("已记录对接。").is_visible()
 
     page.get_by_role("link", name="对接记录").click()
-    page.get_by_role("link", name="我的待跟进").click()
+    page.get_by_role("link", name="待跟进", exact=True).click()
     today = page.get_by_test_id("follow-ups-2")  # the 今天 table
     assert today.get_by_role("link", name="山西汾酒集团有限公司").is_visible()
     assert page.elsewhere == []
