@@ -1,8 +1,10 @@
 """Events: a project signed at several events counts once, at the first; events against targets."""
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import sqlalchemy as sa
 
 from app.events import services
@@ -99,3 +101,21 @@ def test_event_list_filters_by_unit_subtree_and_dates_within_scope(app, client, 
     total, page = listed(f"unit_id={world.b_unit_id}")
     assert total == everything and "乙市五月" not in page
     assert listed("starts_from=not-a-date")[0] == everything
+
+
+def test_event_list_searches_sorts_and_exports_what_it_shows(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        for name, kind, day, place in [("乙推介会", "promotion", date(2026, 5, 1), "深圳"), ("丙展会", "expo", date(2026, 4, 1), "上海")]:
+            db.session.add(Event(name=name, kind=kind, starts_on=day, place=place, unit_id=world.a_zone_unit_id))
+        db.session.commit()
+
+    def names(query):
+        page = client.get(f"/events/?{query}").get_data(as_text=True)
+        return re.findall(r'/events/\d+">([^<]+)</a>', page)
+
+    assert names("q=深圳") == ["乙推介会"] and names("kind=expo") == ["丙展会"]
+    assert names("sort=starts_on&desc=") == ["测试推介会", "丙展会", "乙推介会"]  # earliest first
+    export = client.get("/events/export.xlsx?kind=promotion")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.data))["招商活动"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[0] for r in rows) == sorted(names("kind=promotion")) == ["乙推介会", "测试推介会"]

@@ -1,8 +1,7 @@
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import optional_int
-from app.forms import Form
+from app.forms import Form, optional_int
 from app.models.enums import EventKind
 
 
@@ -22,9 +21,14 @@ class EventFilterForm(Form):
     class Meta:
         csrf = False
 
+    q = StringField("活动名称或地点", validators=[Optional(), Length(max=50)])
+    kind = SelectField("类型", choices=[("", "全部")] + EventKind.choices(), validators=[Optional()])
     unit_id = SelectField("主办单位（含下级）", coerce=optional_int, validators=[Optional()])
     starts_from = DateField("开始日期自", validators=[Optional()])
     starts_to = DateField("至", validators=[Optional()])
+    sort = SelectField("排序", choices=[("starts_on", "开始日期"), ("name", "活动名称"), ("created_at", "录入时间")],
+                       default="starts_on", validators=[Optional()])
+    desc = SelectField("顺序", choices=[("1", "降序"), ("", "升序")], default="1", validators=[Optional()])
 
 
 class AddEnterpriseForm(Form):

@@ -10,6 +10,7 @@ from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.events import bp, services
 from app.events.forms import AddEnterpriseForm, AddProjectForm, EventFilterForm, EventForm
+from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Enterprise, Event, Project
 from app.models.enums import Role
@@ -23,16 +24,20 @@ def _year() -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
 
 
+def _filter_form() -> EventFilterForm:
+    form = EventFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    return form
+
+
 @bp.route("/")
 @roles_required()
 def index():
     year = _year()
-    form = EventFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.validate()
+    form = _filter_form()
     stmt = services.search(current_user, form.valid_data())
-    pagination = paginate(stmt.options(selectinload(Event.unit), selectinload(Event.enterprises))
-                          .order_by(Event.starts_on.desc(), Event.id.desc()))
+    pagination = paginate(stmt.options(selectinload(Event.unit), selectinload(Event.enterprises)))
     return render_template("events/index.html", form=form, pagination=pagination, year=year,
                            signed=services.signed_counted([e.id for e in pagination.items]),
                            per_unit=services.events_against_targets(current_user, year))
@@ -49,6 +54,14 @@ def _form(event=None) -> EventForm:
 def _fields(form: EventForm) -> dict:
     return {name: (f.data.strip() or None) if isinstance(f.data, str) and name != "name" else f.data
             for name, f in form._fields.items() if name in services.FIELDS}
+
+
+@bp.route("/export.xlsx")
+@roles_required()
+def export():
+    """The events as filtered (the query string)."""
+    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    return xlsx_response("招商活动.xlsx", "events.xlsx", [Sheet("招商活动", services.EXPORT_HEADERS, rows)])
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit, in_subtree, scoped
 from app.extensions import db
 from app.models import Enterprise, Event, EventProject, OrgUnit, Project, Target, User
 from app.models.enums import TargetIndicator
+from app.web import list_order
 
 FIELDS = ("name", "kind", "starts_on", "ends_on", "place", "unit_id", "leaders")
 
@@ -35,15 +37,32 @@ def save_event(by: User, data: dict, event: Event | None = None) -> Event:
 
 
 def search(by: User, filters: dict) -> sa.Select:
-    """The events in scope that the list's filters leave: the organiser's subtree, start dates."""
+    """The events in scope that the list's filters leave (name or place, kind, the organiser's
+    subtree, start dates), in the order asked."""
     stmt = scoped(sa.select(Event), by, Event.unit_id)
+    if filters.get("q"):
+        stmt = stmt.where(sa.or_(Event.name.contains(filters["q"], autoescape=True),
+                                 Event.place.contains(filters["q"], autoescape=True)))
+    if filters.get("kind"):
+        stmt = stmt.where(Event.kind == filters["kind"])
     if filters.get("unit_id"):
         stmt = stmt.where(in_subtree(Event.unit_id, filters["unit_id"]))
     if filters.get("starts_from"):
         stmt = stmt.where(Event.starts_on >= filters["starts_from"])
     if filters.get("starts_to"):
         stmt = stmt.where(Event.starts_on <= filters["starts_to"])
-    return stmt
+    return list_order(stmt, Event, filters, "starts_on")
+
+
+EXPORT_HEADERS = ["活动名称", "类型", "开始日期", "结束日期", "地点", "主办单位", "出席领导", "会见企业数", "签约项目（计数）"]
+
+
+def export_rows(stmt: sa.Select):
+    """The export's rows: each event with what the list shows for it."""
+    events = list(db.session.scalars(stmt.options(selectinload(Event.unit), selectinload(Event.enterprises))))
+    signed = signed_counted([e.id for e in events])
+    return [[e.name, e.kind_label, e.starts_on, e.ends_on, e.place, e.unit.name, e.leaders, len(e.enterprises),
+             signed.get(e.id, 0)] for e in events]
 
 
 def add_enterprise(by: User, event: Event, enterprise_id: int) -> Enterprise:
