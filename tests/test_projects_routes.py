@@ -233,3 +233,26 @@ def test_amounts_and_counts_read_the_same_everywhere(app, client, world, login):
     targets = client.get("/projects/targets?year=2026").get_data(as_text=True)
     row = re.search(r"签约项目数.*?</tr>", targets, re.S).group(0)
     assert '<td class="num">3</td>' in row and "3.00" not in row  # a count has no decimals
+
+
+def test_warning_counts_are_links_to_lists_of_that_many_and_export_alike(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        for unit, days in [(world.a_unit_id, 400), (world.a_zone_unit_id, 500), (world.a_zone_unit_id, 10)]:
+            helpers.make_project(unit, f"签约{days}天", stage=Stage.SIGNED, signed_on=TODAY - timedelta(days=days),
+                                 stage_on=TODAY - timedelta(days=days))
+        db.session.commit()
+    page = client.get("/projects/warnings").get_data(as_text=True)
+    chips = dict(re.findall(r'href="([^"]+)">[^<]+<span data-testid="warning-([a-z_]+)">', page))
+    for href, rule in chips.items():
+        count = int(re.search(rf'data-testid="warning-{rule}">(\d+)<', page).group(1))
+        listed = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        assert int(re.search(r"导出 Excel（全部 (\d+) 个）", listed).group(1)) == count, rule
+    idle = client.get("/projects/warnings?warning=signed_idle").get_data(as_text=True)
+    assert "签约400天" in idle and "签约500天" in idle and "签约10天" not in idle
+    zone = client.get(f"/projects/warnings?warning=signed_idle&unit_id={world.a_zone_unit_id}").get_data(as_text=True)
+    assert "签约500天" in zone and "签约400天" not in zone
+    assert re.search(r'data-testid="warning-signed_idle">1<', zone)  # the counts follow the unit filter
+    export = re.search(r'href="(/projects/export[^"]+)"', zone).group(1).replace("&amp;", "&")
+    rows = list(openpyxl.load_workbook(io.BytesIO(client.get(export).data))["招商项目"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["签约500天"]

@@ -370,16 +370,20 @@ def fund_list():
 @bp.route("/warnings")
 @roles_required()
 def warning_list():
+    """预警: the projects with a warning (one rule, or any), filtered like the project list; each
+    rule's count is a link to its projects, and the export is the project list's with this filter."""
     today = date.today()
-    stmt = scoped(sa.select(Project).where(warnings.any_warning(today)), current_user, Project.unit_id)
-    stmt = stmt.options(selectinload(Project.unit), selectinload(Project.investor)).order_by(Project.stage_on, Project.id)
+    form = _filter_form()
+    filters = {**form.valid_data(), "warning": form.warning.data if not form.warning.errors and form.warning.data else "1"}
+    stmt = services.search(current_user, filters, today).options(selectinload(Project.unit), selectinload(Project.investor))
     pagination = paginate(stmt)
     reasons = warnings.of_projects([p.id for p in pagination.items], today)
-    counts = warnings.counts(scoped(sa.select(Project.id), current_user, Project.unit_id), today)
+    counts = warnings.counts(services.search(current_user, {**filters, "warning": None}, today), today)
     parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
-    return render_template("projects/warnings.html", pagination=pagination, reasons=reasons, counts=counts,
-                           rules=warnings.RULES,
-                           parks=parks, thresholds=warnings.thresholds(current_user.unit_id))
+    return render_template("projects/warnings.html", form=form, warning=filters["warning"], pagination=pagination,
+                           reasons=reasons, counts=counts, rules=warnings.RULES, parks=parks,
+                           thresholds=warnings.thresholds(current_user.unit_id),
+                           chip_args={k: v for k, v in request.args.items() if k not in ("page", "warning")})
 
 
 
