@@ -256,3 +256,50 @@ def test_warning_counts_are_links_to_lists_of_that_many_and_export_alike(app, cl
     export = re.search(r'href="(/projects/export[^"]+)"', zone).group(1).replace("&amp;", "&")
     rows = list(openpyxl.load_workbook(io.BytesIO(client.get(export).data))["招商项目"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["签约500天"]
+
+
+def test_the_queue_shows_the_evidence_and_approves_a_selection_all_or_none(app, client, world, login, version):
+    login("officer", unit="a")
+    project_id = create(client, world, investor_id=world.enterprise_id)
+    move(client, project_id, "signed", TODAY - timedelta(days=3), [(io.BytesIO(helpers.PNG), "签约现场.png"),
+                                                                    (io.BytesIO(PDF), "协议.pdf")])
+    with app.app_context():
+        negotiating, signed = db.session.scalars(sa.select(StageEvent).where(StageEvent.project_id == project_id)
+                                                 .order_by(StageEvent.id)).all()
+        picture, agreement = db.session.scalars(sa.select(Attachment).where(Attachment.owner_id == signed.id)
+                                                .order_by(Attachment.id)).all()
+        ids, picture_id, agreement_id = (negotiating.id, signed.id), picture.id, agreement.id
+    manager = app.test_client()
+    login("manager", unit="a", client=manager)
+    queue = manager.get("/projects/review").get_data(as_text=True)
+    row = re.search(rf'data-testid="queue-stage-{ids[1]}">.*?</tr>', queue, re.S).group(0)
+    assert f"#{project_id}" in row and "甲市示例企业有限公司" in row  # number and investor tell namesakes apart
+    assert f'<img\n         src="/attachments/{picture_id}/view"' in row and f'/attachments/{agreement_id}/view" target="_blank"' in row
+    shown = manager.get(f"/attachments/{picture_id}/view")
+    assert shown.status_code == 200 and shown.mimetype == "image/png" and "attachment" not in shown.headers.get(
+        "Content-Disposition", "") and shown.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    # A stale selection (the record changed since the page was read) approves nothing.
+    items = [f"stage:{ids[0]}:{version(StageEvent, ids[0])}", f"stage:{ids[1]}:{int(version(StageEvent, ids[1])) - 1}"]
+    assert manager.post("/projects/review/bulk", data={"item": items}).status_code == 409
+    with app.app_context():
+        assert {db.session.get(StageEvent, i).review_status for i in ids} == {ReviewStatus.PENDING}
+    # Ticked in any order, they are approved in the order they were entered.
+    items = [f"stage:{ids[1]}:{version(StageEvent, ids[1])}", f"stage:{ids[0]}:{version(StageEvent, ids[0])}"]
+    done = manager.post("/projects/review/bulk", data={"item": items}, follow_redirects=True).get_data(as_text=True)
+    assert "已审核通过 2 条记录" in done
+    with app.app_context():
+        assert {db.session.get(StageEvent, i).review_status for i in ids} == {ReviewStatus.APPROVED}
+    assert manager.post("/projects/review/bulk", data={"item": ["planet:1:1"]}).status_code == 400
+
+
+def test_a_second_project_for_an_investor_with_a_like_name_asks_first(app, client, world, login):
+    login("officer", unit="a")
+    data = {"name": "甲园区示例项目（二期）", "unit_id": world.a_zone_unit_id, "channel": "team",
+            "investor_id": world.enterprise_id, "negotiating_on": str(TODAY)}
+    asked = client.post("/projects/new", data=data).get_data(as_text=True)
+    assert 'data-testid="twins"' in asked and f"#{world.project_id}" in asked
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Project)) == 1  # nothing written
+    assert client.post("/projects/new", data={**data, "confirm_twin": "1"}).status_code == 302
+    other = client.post("/projects/new", data={**data, "name": "冷链物流中心"})
+    assert other.status_code == 302  # another kind of project for the same investor: no question

@@ -1,11 +1,11 @@
 import re
 from pathlib import Path
 
-from flask import abort
+from flask import abort, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.attachments import bp
-from app.attachments.services import path_of
+from app.attachments.services import VIEWABLE, path_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
@@ -17,9 +17,8 @@ from app.web import send_download
 OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry}
 
 
-@bp.route("/<int:attachment_id>")
-@roles_required()
-def download(attachment_id: int):
+def _visible(attachment_id: int) -> Attachment:
+    """The attachment if the user may see its record; 404 otherwise."""
     attachment = db.get_or_404(Attachment, attachment_id)
     owner_model = OWNERS[attachment.owner_type]
     if owner_model is Activity:
@@ -27,5 +26,25 @@ def download(attachment_id: int):
     else:
         owner = db.session.get(owner_model, attachment.owner_id) or abort(404)
         get_scoped_or_404(Project, owner.project_id, current_user)
+    return attachment
+
+
+@bp.route("/<int:attachment_id>/view")
+@roles_required()
+def view(attachment_id: int):
+    """Evidence looked at in the browser (a reviewer's thumbnails, a PDF in its viewer); other
+    kinds are downloaded as usual. The file gets a policy of its own: it runs nothing."""
+    attachment = _visible(attachment_id)
+    if attachment.content_type not in VIEWABLE:
+        return redirect(url_for("attachments.download", attachment_id=attachment.id))
+    response = send_file(path_of(attachment), mimetype=attachment.content_type, download_name=attachment.name)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'"
+    return response
+
+
+@bp.route("/<int:attachment_id>")
+@roles_required()
+def download(attachment_id: int):
+    attachment = _visible(attachment_id)
     suffix = re.sub(r"[^0-9A-Za-z.]", "", Path(attachment.name).suffix)
     return send_download(path_of(attachment), attachment.content_type, attachment.name, f"attachment-{attachment.id}{suffix}")

@@ -5,6 +5,7 @@ import secrets
 import zipfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
@@ -84,3 +85,16 @@ def store(uploads: list[FileStorage], owner_type: str, owner_id: int, by: User) 
 
 def path_of(attachment: Attachment) -> Path:
     return folder() / attachment.stored_name
+
+
+VIEWABLE = {"image/png", "image/jpeg", "application/pdf"}  # shown in the browser as evidence, not downloaded
+
+
+def files_of(owners: dict[str, list[int]]) -> dict[tuple[str, int], list[Attachment]]:
+    """The attachments of these records (owner type → ids), by (owner type, id), in one query."""
+    wanted = [sa.and_(Attachment.owner_type == kind, Attachment.owner_id.in_(ids)) for kind, ids in owners.items() if ids]
+    found: dict[tuple[str, int], list[Attachment]] = {}
+    if wanted:
+        for f in db.session.scalars(sa.select(Attachment).where(sa.or_(*wanted)).order_by(Attachment.id)):
+            found.setdefault((f.owner_type, f.owner_id), []).append(f)
+    return found

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
+from app.attachments import services as attachments
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
 from app.chains import services as chain_services
@@ -14,7 +15,6 @@ from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import (
     Activity,
-    Attachment,
     AuditLog,
     ChainNode,
     Enterprise,
@@ -162,14 +162,23 @@ def create():
         form.unit_id.data, form.officer_id.data = current_user.unit_id, current_user.id
         form.negotiating_on.data = date.today()
         form.investor_id.data = request.args.get("investor_id", type=int)
-    made, short = {}, []
-    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, None)) and saved(
+    made, short, twins = {}, [], []
+    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, None)) and \
+            not (twins := _unconfirmed_twins(form)) and saved(
         lambda: made.setdefault("project", services.create_project(
             current_user, form.data_for_service(), form.negotiating_on.data or date.today())),
         f"已新建项目“{form.name.data}”。",
     ):
         return redirect(url_for("projects.detail", project_id=made["project"].id))
-    return render_template("projects/form.html", form=form, project=None, shortfalls=short)
+    return render_template("projects/form.html", form=form, project=None, shortfalls=short, twins=twins)
+
+
+def _unconfirmed_twins(form: ProjectForm) -> list[Project]:
+    """The investor's projects under way with a name like this one, unless the user has seen them
+    and confirmed that this is another project."""
+    if request.form.get("confirm_twin"):
+        return []
+    return services.similar_open_projects(current_user, form.investor_id.data, form.name.data or "")
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -226,12 +235,8 @@ def detail(project_id: int):
     standing = counted(events)
     funds = db.session.scalars(sa.select(FundEntry).where(FundEntry.project_id == project.id)
                                .order_by(FundEntry.month.desc(), FundEntry.id.desc())).all()
-    files = db.session.scalars(sa.select(Attachment).where(sa.or_(
-        sa.and_(Attachment.owner_type == "StageEvent", Attachment.owner_id.in_([e.id for e in events])),
-        sa.and_(Attachment.owner_type == "FundEntry", Attachment.owner_id.in_([f.id for f in funds]))))).all()
-    files_of = {}
-    for f in files:
-        files_of.setdefault((f.owner_type, f.owner_id), []).append(f)
+    files_of = attachments.files_of({"StageEvent": [e.id for e in events], "FundEntry": [f.id for f in funds]})
+    files = [f for found in files_of.values() for f in found]
     return render_template(
         "projects/detail.html", project=project, events=events, standing={e.id for e in standing}, funds=funds,
         files_of=files_of, summary=services.funds_summary(project), warnings=warnings.of_project(project, date.today()),
@@ -315,7 +320,33 @@ def queue():
     records = services.review_queue(current_user, f.get("kind"), f.get("unit_id"),
                                     int(f["older_than"]) if f.get("older_than") else None,
                                     f.get("status") or ReviewStatus.PENDING, date.today())
-    return render_template("projects/queue.html", form=form, records=records, review_form=ReviewForm())
+    files_of = attachments.files_of({"StageEvent": [r.id for r in records if isinstance(r, StageEvent)],
+                                     "FundEntry": [r.id for r in records if isinstance(r, FundEntry)]})
+    return render_template("projects/queue.html", form=form, records=records, review_form=ReviewForm(),
+                           files_of=files_of, viewable=attachments.VIEWABLE)
+
+
+REVIEWED = {"stage": StageEvent, "fund": FundEntry}
+
+
+@bp.route("/review/bulk", methods=["POST"])
+@reviewers
+def review_bulk():
+    """批量通过: the ticked records (``kind:id:version``), approved in the order they were entered,
+    all or none — each at the version the reviewer saw."""
+    chosen = []
+    for item in request.form.getlist("item"):
+        kind, ident, version = (item.split(":") + ["", ""])[:3]
+        if kind not in REVIEWED or not ident.isdigit():
+            abort(400)
+        record = db.session.get(REVIEWED[kind], int(ident)) or abort(404)
+        get_scoped_or_404(Project, record.project_id, current_user)
+        chosen.append((record, version))
+    if not chosen:
+        flash("请先勾选要通过的记录。", "warning")
+    else:
+        saved(lambda: services.approve_all(current_user, chosen), lambda n: f"已审核通过 {n} 条记录。")
+    return redirect(url_for("projects.queue"))
 
 
 @bp.route("/review/stage/<int:stage_event_id>", methods=["POST"])

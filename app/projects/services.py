@@ -4,12 +4,14 @@ Services add and flush; the caller commits once.
 """
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from app.attachments.services import store
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
+from app.concurrency import claim
 from app.extensions import db
 from app.models import (
     Activity,
@@ -23,8 +25,10 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.common import as_utc
 from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
 from app.models.labels import field_label
+from app.names import normalize_name
 from app.projects.stages import (
     DATE_COLUMNS,
     MILESTONES,
@@ -205,6 +209,36 @@ def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str
     db.session.flush()
 
 
+def similar_open_projects(by: User, investor_id: int | None, name: str, exclude_id: int | None = None) -> list[Project]:
+    """The investor's projects still under way (not 投产, not 终止) in the user's scope whose name is
+    like ``name`` (one contains the other, or they share most characters): a second project for
+    one investor is confirmed before it is created, never created by a double entry unnoticed."""
+    if not investor_id or not (wanted := normalize_name(name)):
+        return []
+    stmt = scoped(sa.select(Project).where(Project.investor_id == investor_id,
+                                           Project.stage.not_in([Stage.PRODUCING, Stage.TERMINATED])), by, Project.unit_id)
+    if exclude_id:
+        stmt = stmt.where(Project.id != exclude_id)
+
+    def alike(other: str) -> bool:
+        other = normalize_name(other)
+        return wanted in other or other in wanted or SequenceMatcher(None, wanted, other).ratio() >= 0.6
+
+    return [p for p in db.session.scalars(stmt.order_by(Project.id)) if alike(p.name)]
+
+
+def approve_all(by: User, chosen: list[tuple[StageEvent | FundEntry, str]]) -> int:
+    """Approve these records, each at the version its reviewer saw, oldest entry first (a project's
+    moves are approved in order); one that may not be approved stops them all, named."""
+    for record, version in sorted(chosen, key=lambda c: (as_utc(c[0].recorded_at), type(c[0]).__name__, c[0].id)):
+        claim(record, version)
+        try:
+            review(by, record, True, None)
+        except ProjectError as error:
+            raise ProjectError(f"“{record.project.name}”的记录未能通过：{error}未通过任何记录。") from None
+    return len(chosen)
+
+
 def _unapproved_before(events: list[StageEvent], event: StageEvent) -> StageEvent | None:
     """A standing move before ``event``'s place that is not approved yet: moves are approved in order,
     so the approved history never has a gap."""
@@ -336,6 +370,7 @@ def review_queue(by: User, kind: str | None, unit_id: int | None, older_than_day
             stmt = stmt.where(model.recorded_at < datetime.combine(today - timedelta(days=older_than_days),
                                                                     datetime.min.time(), UTC))
         found += db.session.scalars(stmt.options(selectinload(model.project).selectinload(Project.unit),
+                                                 selectinload(model.project).selectinload(Project.investor),
                                                  selectinload(model.recorded_by))).all()
     return sorted(found, key=lambda r: (r.recorded_at.replace(tzinfo=None), type(r).__name__, r.id))
 
