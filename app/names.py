@@ -1,6 +1,12 @@
-"""Company-name folding for duplicate detection: the same company spelled two ways folds to one key."""
+"""Company-name folding for duplicate detection (the same company spelled two ways folds to one
+key), and the words a name is found by: its Chinese characters, pairs of them, and its pinyin."""
 import re
 import unicodedata
+from functools import cache
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
+from pypinyin.style import convert
 
 CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")  # a Chinese character, or a run of others
@@ -30,8 +36,47 @@ def search_tokens(name: str) -> str:
     their matches well. Runs are parted by a "0", a word no Chinese query asks for, so a phrase
     never runs from one run into the next ("科(技)" does not contain "科技")."""
     text = unicodedata.normalize("NFKC", name or "").lower()
-    pairs = [" ".join(run[i:i + 2] for i in range(len(run) - 1)) for run in CJK_ONLY.findall(text) if len(run) > 1]
-    return " ".join(_WORDS.findall(text) + [" 0 ".join(pairs)]).strip()
+    runs = CJK_ONLY.findall(text)
+    pairs = [" ".join(run[i:i + 2] for i in range(len(run) - 1)) for run in runs if len(run) > 1]
+    return " ".join(_WORDS.findall(text) + [" 0 ".join(pairs + pinyin_words(runs))]).strip()
+
+
+def pinyin_words(runs: list[str]) -> list[str]:
+    """Each run of Chinese characters spelt in pinyin syllable by syllable, and by initials
+    (汾酒集团 → "fen jiu ji tuan", "f j j t"), so that ``fenjiu`` and ``fj`` find 汾酒. Readings
+    follow pypinyin's phrase dictionary (重庆 → chong qing)."""
+    words = []
+    for run in runs:
+        syllables = [s for s in lazy_pinyin(run) if s.isascii() and s.isalpha()]
+        if syllables:
+            words += [" ".join(syllables), " ".join(s[0] for s in syllables)]
+    return words
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (about 420), from pypinyin's dictionary."""
+    return frozenset(convert(p, Style.NORMAL, strict=False) for v in PINYIN_DICT.values() for p in v.split(","))
+
+
+def _split(letters: str) -> list[str] | None:
+    """``letters`` as whole syllables, longest first (fenjiu → fen jiu), or None."""
+    if not letters:
+        return []
+    for end in range(min(6, len(letters)), 0, -1):
+        if letters[:end] in _syllables() and (rest := _split(letters[end:])) is not None:
+            return [letters[:end], *rest]
+    return None
+
+
+def pinyin_phrases(query: str) -> list[str]:
+    """A query of Latin letters read as pinyin: its syllables when it splits into them (fenjiu →
+    "fen jiu"), and its letters as initials (fj → "f j"); none for anything else."""
+    letters = re.sub(r"[\s']", "", query).lower()
+    if len(letters) < 2 or not (letters.isascii() and letters.isalpha()):
+        return []
+    spelt = _split(letters)
+    return ([" ".join(spelt)] if spelt else []) + ([" ".join(letters)] if len(letters) <= 8 else [])
 
 
 def query_tokens(query: str) -> str:

@@ -128,6 +128,24 @@ def test_list_search_filters_and_bookmarkable_state(app, client, world, login):
     assert client.get("/enterprises/?contacted_after=not-a-date").status_code == 200
 
 
+def test_pinyin_and_initials_find_a_name(app, client, world, login):
+    with app.app_context():
+        for name in ("山西汾酒集团有限公司", "重庆啤酒股份有限公司", "紫林醋业", "FJ Trading 汾阳贸易"):
+            helpers.make_enterprise(world.a_unit_id, name)
+        db.session.commit()
+    login("officer", unit="a")
+
+    def found(q):
+        page = client.get("/enterprises/", query_string={"q": q}).get_data(as_text=True)
+        return sorted(n for n in ("山西汾酒集团有限公司", "重庆啤酒股份有限公司", "紫林醋业", "FJ Trading 汾阳贸易") if n in page)
+
+    assert found("fenjiu") == ["山西汾酒集团有限公司"]
+    assert found("FenJiu") == found("fen jiu") == ["山西汾酒集团有限公司"]
+    assert found("fj") == ["FJ Trading 汾阳贸易", "山西汾酒集团有限公司"]  # initials, and Latin in the name itself
+    assert found("chongqing") == found("cq") == ["重庆啤酒股份有限公司"]  # 重 read as chong in 重庆
+    assert found("zlcy") == ["紫林醋业"] and found("xyz") == []
+
+
 def test_list_query_count_is_constant_with_filters(app, client, world, login):
     with app.app_context():
         for n in range(25):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Enterprise
-from app.names import CJK_ONLY, query_tokens
+from app.names import CJK_ONLY, pinyin_phrases, query_tokens
 
 FTS_TABLE = "enterprise_name_fts"
 PG_COLUMN, PG_INDEX = "name_tsv", "ix_enterprise_name_tsv"
@@ -39,17 +39,28 @@ def id_in(column, ids: sa.Select) -> sa.ColumnElement[bool]:
 
 
 def name_contains(query: str, for_page: bool = False) -> sa.ColumnElement[bool]:
-    """The condition that an enterprise's name contains ``query``. ``for_page``: the condition is
-    for one sorted page rather than for a count (see below)."""
+    """The condition that an enterprise's name contains ``query``, or (Latin letters) that the
+    query is its pinyin or initials. ``for_page``: the condition is for one sorted page rather
+    than for a count (see below)."""
     query = unicodedata.normalize("NFKC", query).strip()
-    if not CJK_ONLY.fullmatch(query):
-        return Enterprise.name.contains(query, autoescape=True)
-    tokens = query_tokens(query)
+    if CJK_ONLY.fullmatch(query):
+        return _indexed([query_tokens(query)], for_page)
+    substring = Enterprise.name.contains(query, autoescape=True)
+    phrases = pinyin_phrases(query)
+    return sa.or_(substring, _indexed(phrases)) if phrases else substring
+
+
+def _indexed(phrases: list[str], for_page: bool = False) -> sa.ColumnElement[bool]:
+    """Names holding any of these phrases of index words, looked up in the full-text index."""
     if db.session.get_bind().dialect.name == "postgresql":
         vector = sa.literal_column(f"enterprise.{PG_COLUMN}")
-        return vector.bool_op("@@")(sa.func.phraseto_tsquery(sa.literal_column("'simple'::regconfig"), tokens))
+        simple = sa.literal_column("'simple'::regconfig")
+        if len(phrases) == 1:
+            return vector.bool_op("@@")(sa.func.phraseto_tsquery(simple, phrases[0]))
+        # Pinyin phrases are words of a–z only, safe to write into the query text.
+        return vector.bool_op("@@")(sa.func.to_tsquery(simple, " | ".join(f"({' <-> '.join(p.split())})" for p in phrases)))
     matching = sa.select(sa.column("rowid", sa.Integer)).select_from(sa.table(FTS_TABLE)).where(
-        sa.text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=f'"{tokens}"'))
+        sa.text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=" OR ".join(f'"{p}"' for p in phrases)))
     # SQLite knows nothing of how many names match, so it always fetches every match and sorts
     # them all — 24,000 rows for 科技. When matches are many (1 row in 20 or more), walking the
     # list's sort index and testing each row finds a page sooner; ``id + 0`` is the usual way to
