@@ -50,11 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         parks,
         projects,
         reports,
+        search,
         security,
     )
 
     for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
-                   reports, imports, attachments, admin, security, audit, api, errors):
+                   reports, imports, attachments, search, admin, security, audit, api, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app
