@@ -1,5 +1,6 @@
 """搜索: one box over enterprises, projects, contacts, parks and chain nodes, within scope, pinyin included."""
 import re
+from datetime import date
 
 from app.extensions import db
 from app.models import Contact
@@ -25,3 +26,20 @@ def test_one_query_finds_every_kind_in_scope_only(app, client, world, login):
     assert "山西汾酒集团有限公司" in pinyin and "乙市汾酒经销" not in pinyin
     assert "没有找到" in client.get("/search/?q=不存在的名字").get_data(as_text=True)
     assert 'action="/search/"' in client.get("/enterprises/").get_data(as_text=True)  # the box in the top bar
+
+
+def test_the_investor_picker_finds_any_enterprise_in_scope(app, client, world, login):
+    with app.app_context():
+        for n in range(25):  # more recently contacted ones than the picker lists at first
+            helpers.make_enterprise(world.a_unit_id, f"常联系企业{n}", last_contacted_on=date(2026, 11, 1))
+        quiet = helpers.make_enterprise(world.a_unit_id, "山西汾酒集团有限公司").id
+        far = helpers.make_enterprise(world.b_unit_id, "乙市汾酒经销有限公司").id
+        db.session.commit()
+    login("officer", unit="a")
+    assert f'value="{quiet}"' not in client.get("/projects/new").get_data(as_text=True)
+    found = client.get("/search/enterprises.json?q=fj").json["results"]
+    assert [r["id"] for r in found] == [quiet] and found[0]["unit"] == "甲市"
+    data = {"name": "技改项目", "unit_id": world.a_unit_id, "channel": "team", "negotiating_on": "2026-11-02"}
+    assert client.post("/projects/new", data={**data, "investor_id": quiet}).status_code == 302
+    refused = client.post("/projects/new", data={**data, "name": "越权项目", "investor_id": far})
+    assert "不是有效的选择" in refused.get_data(as_text=True)

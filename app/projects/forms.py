@@ -25,7 +25,8 @@ ATTACHMENTS = "附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）
 class ProjectForm(Form):
     name = StringField("项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200)])
     investor_id = SelectField("投资方企业", coerce=optional_int, validators=[Optional()],
-                              description="列出最近联系的企业；其他企业请在其企业页点“新建项目”")
+                              description="列出最近联系的企业；在上方输入名称、拼音或首字母查找其他企业",
+                              render_kw={"data-typeahead": "/search/enterprises.json"})
     content = TextAreaField("建设内容", validators=[Optional(), Length(max=4000)])
     unit_id = SelectField("责任单位", coerce=optional_int, validators=[DataRequired("请选择责任单位")])
     responsible_person = StringField("责任人", validators=[Optional(), Length(max=50)])

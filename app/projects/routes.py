@@ -44,7 +44,7 @@ from app.web import paginate, saved
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 reviewers = roles_required(Role.ADMIN, Role.MANAGER)
 BOARD_CARDS = 30  # cards shown per column; the list has the rest
-INVESTOR_CHOICES = 500
+INVESTOR_CHOICES = 20  # offered before anything is typed; typing searches them all (app.js)
 EXPORT_HEADERS = ["项目名称", "投资方", "统一社会信用代码", "阶段", "在谈日期", "签约日期", "开工日期", "投产日期",
                   "终止或暂缓日期", "总投资(万元)", "协议投资(万元)", "落户园区", "产业链", "引荐渠道", "责任单位", "责任人", "重点项目",
                   "存在问题", "下步计划"]
@@ -134,12 +134,15 @@ def export():
 def _project_form(obj=None) -> ProjectForm:
     form = ProjectForm(obj=obj)
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
-    # A province has 100,000 enterprises: the list offers the most recently contacted ones, plus the
-    # project's investor, or the one whose page the project was started from (?investor_id=).
+    # A province has 100,000 enterprises: the list offers the most recently contacted ones, and a
+    # type-ahead finds any other (search.enterprises); plus the one chosen (sent, the project's
+    # investor, or the one whose page the project was started from, ?investor_id=) if in scope.
     investors = scoped(sa.select(Enterprise.id, Enterprise.name), current_user, Enterprise.unit_id)
     form.investor_id.choices = _choices(investors.where(Enterprise.is_active.is_(True)).order_by(
         Enterprise.last_contacted_on.desc().nulls_last(), Enterprise.id.desc()).limit(INVESTOR_CHOICES))
-    wanted = obj.investor_id if obj is not None else request.args.get("investor_id", type=int)
+    sent = request.form.get("investor_id", "")
+    wanted = (int(sent) if sent.isdigit() and int(sent) < 2**31 else None) or (
+        obj.investor_id if obj is not None else request.args.get("investor_id", type=int))
     if wanted and wanted not in {c[0] for c in form.investor_id.choices}:
         form.investor_id.choices += [tuple(row) for row in db.session.execute(investors.where(Enterprise.id == wanted))]
     form.officer_id.choices = _choices(scoped(sa.select(User.id, User.display_name).where(User.is_active.is_(True))

@@ -13,3 +13,12 @@ def index():
     q = request.args.get("q", "").strip()[:50]
     groups = services.everywhere(current_user, q, date.today()) if q else []
     return render_template("search/index.html", q=q, groups=groups)
+
+
+@bp.route("/enterprises.json")
+@roles_required()
+def enterprises():
+    """A picker's type-ahead: the first enterprises in scope whose name (or pinyin) matches ?q=."""
+    q = request.args.get("q", "").strip()[:50]
+    found = services.enterprise_choices(current_user, q) if q else []
+    return {"results": [{"id": e.id, "name": e.name, "unit": e.unit.name} for e in found]}

@@ -50,3 +50,9 @@ def everywhere(by: User, q: str, today: date) -> list[Group]:
                                                   by, Chain.unit_id, inherited=True))),
     ]
     return [g for g in groups if g.rows]
+
+
+def enterprise_choices(by: User, q: str, limit: int = 20) -> list[Enterprise]:
+    """Active enterprises in scope for a picker, by the enterprise list's search."""
+    stmt = enterprises.search(by, {"q": q}, for_page=True).where(Enterprise.is_active.is_(True))
+    return list(db.session.scalars(stmt.options(selectinload(Enterprise.unit)).limit(limit)))

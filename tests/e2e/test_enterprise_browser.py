@@ -20,7 +20,7 @@ def test_officer_finds_a_company_adds_a_contact_and_logs_a_visit(app, world, pag
         db.session.commit()
     log_in(page, "a_officer")
     page.get_by_role("link", name="企业库").click()
-    page.get_by_label("搜索").fill("汾酒")
+    page.get_by_label("搜索", exact=True).fill("汾酒")
     page.get_by_role("button", name="查询").click()
     assert page.get_by_role("link", name="山西汾酒集团有限公司").is_visible()
     assert page.get_by_role("link", name="紫林醋业有限公司").count() == 0

@@ -109,3 +109,38 @@ document.addEventListener("submit", function (event) {
   };
   dialog.show();
 });
+
+// A picker over many records (投资方 among 100,000 enterprises): a box above the select searches
+// as one types (names, pinyin, initials) and lists what it finds; the choice stays a select.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-typeahead]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = "输入名称、拼音或首字母查找";
+    box.setAttribute("aria-label", "查找" + (select.labels.length ? select.labels[0].textContent : ""));
+    select.parentNode.insertBefore(box, select);
+    var timer = null;
+    box.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var q = box.value.trim();
+        if (!q) { return; }
+        fetch(select.dataset.typeahead + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            var chosen = select.value;
+            Array.from(select.options).forEach(function (option) {
+              if (option.value && option.value !== chosen) { option.remove(); }
+            });
+            data.results.forEach(function (row) {
+              if (String(row.id) === chosen) { return; }
+              select.add(new Option(row.name + "（" + row.unit + "）", row.id));
+            });
+            select.size = Math.min(8, select.options.length);  // open as a list to pick from
+          });
+      }, 250);
+    });
+    select.addEventListener("change", function () { select.size = 0; });
+  });
+});
