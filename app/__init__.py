@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import (
         activities,
         admin,
+        agenda,
         api,
         attachments,
         audit,
@@ -54,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
     )
 
-    for module in (auth, dashboard, enterprises, projects, activities, events, parks, chains,
+    for module in (auth, agenda, dashboard, enterprises, projects, activities, events, parks, chains,
                    reports, imports, attachments, search, admin, security, audit, api, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)

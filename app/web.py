@@ -20,7 +20,7 @@ from app.extensions import db, login_manager
 from app.hygiene import refuse_unsafe
 from app.models import User
 from app.models.common import local_time
-from app.models.enums import CAPACITY_UNITS, Channel, Permission, Role, TargetIndicator
+from app.models.enums import CAPACITY_UNITS, Channel, NotificationKind, Permission, Role, TargetIndicator
 
 # Scripts, styles, fonts and images only from the app itself; no inline script or style attribute.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -66,11 +66,20 @@ def init_app(app) -> None:
 
     for number_filter in (local_time, wan, wan_short, count):
         app.add_template_filter(number_filter)
-    for choice in (Role, Channel, TargetIndicator, Permission):
+    for choice in (Role, Channel, TargetIndicator, Permission, NotificationKind):
         app.add_template_global(choice, choice.__name__)
     app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
     for helper in (page_url, sort_url, export_url, home_url):
         app.add_template_global(helper)
+
+    @app.context_processor
+    def bell():
+        """The unread count beside the bell: one query a page, for the roles that get notifications."""
+        from app.notify import unread  # it imports app.auth, whose routes import this module
+
+        if current_user.is_authenticated and current_user.role not in (Role.SECURITY_ADMIN, Role.AUDITOR):
+            return {"unread_notifications": unread(current_user)}
+        return {}
 
 
 def wan(value) -> str:

@@ -47,5 +47,6 @@ class ActivityFilterForm(Form):
     led = SelectField("主要领导带队", choices=[("", "全部"), ("1", "是")], validators=[Optional()])
     follow_up = SelectField("跟进", choices=[("", "全部"), ("open", "待跟进"), ("overdue", "跟进逾期")],
                             validators=[Optional()])
+    mine = SelectField("跟进人", choices=[("", "全部"), ("1", "由我跟进")], validators=[Optional()])
     sort = SelectField("排序", choices=list(SORTS.items()), default="occurred_on", validators=[Optional()])
     desc = SelectField("顺序", choices=[("1", "降序"), ("", "升序")], default="1", validators=[Optional()])

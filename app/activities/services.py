@@ -46,7 +46,8 @@ def log_activity(by: User, data: dict, enterprise_ids: list[int], uploads=(), to
     if not enterprises and not data.get("project_id"):
         raise ActivityError("请至少选择一家企业或一个项目。")
     closed = _close_follow_ups([e.id for e in enterprises], data["occurred_on"])
-    activity = Activity(**data, enterprises=enterprises, recorded_by_id=by.id)
+    activity = Activity(**data, enterprises=enterprises, recorded_by_id=by.id,
+                        follow_up_by_id=by.id if data.get("next_follow_up_on") else None)
     db.session.add(activity)
     db.session.flush()
     for enterprise in enterprises:
@@ -72,6 +73,8 @@ def update_activity(by: User, activity: Activity, data: dict, today: date | None
     projects = [activity.project_id, data.get("project_id")]
     for key, value in data.items():
         setattr(activity, key, value)
+    if activity.next_follow_up_on and activity.follow_up_by_id is None:
+        activity.follow_up_by_id = by.id
     db.session.flush()
     refresh_last_contacted([e.id for e in activity.enterprises])
     refresh_facts(projects)
@@ -149,6 +152,8 @@ def search(by: User, f: dict, today: date | None = None) -> sa.Select:
         stmt = stmt.where(Activity.next_follow_up_on.is_not(None), Activity.follow_up_done_at.is_(None))
         if f["follow_up"] == "overdue":
             stmt = stmt.where(Activity.next_follow_up_on < today)
+    if f.get("mine"):
+        stmt = stmt.where(Activity.follow_up_by_id == by.id)
     if f.get("q"):
         named = sa.select(activity_enterprise.c.activity_id).join(
             Enterprise, Enterprise.id == activity_enterprise.c.enterprise_id).where(

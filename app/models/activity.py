@@ -38,11 +38,14 @@ class Activity(Versioned, Audited, Timestamped, db.Model):
     # Set when the follow-up happened (a later activity with the enterprise) or was closed by hand.
     follow_up_done_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # Who follows it up: the recorder unless reassigned (我的工作台).
+    follow_up_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     project: so.Mapped["Project | None"] = so.relationship()  # noqa: F821
     enterprises: so.Mapped[list["Enterprise"]] = so.relationship(secondary=activity_enterprise)  # noqa: F821
-    recorded_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+    recorded_by: so.Mapped["User | None"] = so.relationship(foreign_keys=[recorded_by_id])  # noqa: F821
+    follow_up_by: so.Mapped["User | None"] = so.relationship(foreign_keys=[follow_up_by_id])  # noqa: F821
 
     __table_args__ = (sa.Index("ix_activity_occurred_on_id", "occurred_on", "id"),)
 

@@ -184,3 +184,11 @@ class TargetIndicator(Choice):
     FUNDS = ("funds_wan", "到位资金(万元)")
     LEAD_ENTERPRISES = ("lead_enterprises", "引进头部/龙头企业数")
     EVENTS = ("events", "招商活动场次")
+
+
+class NotificationKind(Choice):
+    FOLLOW_UP = ("follow_up", "跟进到期")
+    REVIEW = ("review", "待审核")
+    RETURNED = ("returned", "被退回")
+    APPROVED = ("approved", "审核通过")
+    WARNING = ("warning", "预警")

@@ -32,7 +32,7 @@ COMMON = {
 FIELDS = {
     "Activity": {"kind": "对接方式", "occurred_on": "对接日期", "participants": "参与人员", "led_by_top_leader": "主要领导带队",
                  "summary": "对接内容", "outcome": "对接结果", "next_step": "下步计划", "next_follow_up_on": "下次跟进日期",
-                 "follow_up_done_at": "跟进完成时间"},
+                 "follow_up_done_at": "跟进完成时间", "follow_up_by_id": "跟进人"},
     "Attachment": {"owner_type": "所属记录类型", "owner_id": "所属记录", "name": "文件名", "stored_name": "存储名",
                    "content_type": "文件类型", "size": "大小", "uploaded_by_id": "上传人", "uploaded_at": "上传时间"},
     "CapacityItem": {"kind": "类别", "total": "总量", "unit": "单位", "as_of": "截至日期", "standard_land_mu": "其中标准地",
@@ -78,7 +78,8 @@ FIELDS = {
     "UserPermission": {"user_id": "用户", "permission": "权限"},
     "User": {"username": "用户名", "display_name": "姓名", "password_hash": "密码", "role": "角色", "park_id": "绑定园区",
              "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
-             "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证"},
+             "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证", "email": "电子邮箱",
+             "calendar_token_hash": "日历订阅密钥"},
 }
 
 

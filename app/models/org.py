@@ -49,6 +49,9 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Carried in the session cookie with the id; raising it ends every session of the user.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # for the daily digest, when the bureau sends one
+    # The personal calendar feed's secret (app/agenda): only its SHA-256; a new one revokes the old.
+    calendar_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     # The second factor (app/auth/totp.py): the shared secret once enrolled, and the last time
     # step a code was accepted for (a code is good once).
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))

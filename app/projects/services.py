@@ -26,9 +26,10 @@ from app.models import (
     utcnow,
 )
 from app.models.common import as_utc
-from app.models.enums import FundOrigin, ReviewStatus, Role, Stage, TargetIndicator
+from app.models.enums import FundOrigin, NotificationKind, ReviewStatus, Role, Stage, TargetIndicator
 from app.models.labels import field_label
 from app.names import normalize_name
+from app.notify import link, notify, reviewers_of
 from app.projects.stages import (
     DATE_COLUMNS,
     MILESTONES,
@@ -136,7 +137,15 @@ def _record(by: User, project: Project, event: StageEvent, uploads, today: date 
     store(list(uploads or ()), "StageEvent", event.id, by)
     derive(project, events_of(project))
     db.session.flush()
+    _tell_reviewers(event, project)
     return event
+
+
+def _tell_reviewers(record, project: Project) -> None:
+    """A record waiting for review: its reviewers' bell says so, once a day per unit."""
+    if record.review_status == ReviewStatus.PENDING:
+        notify(reviewers_of(project.unit_id), NotificationKind.REVIEW, f"{project.unit.name}有新提交的待审核记录",
+               link("projects.queue", unit_id=project.unit_id), f"review:{project.unit_id}:{date.today()}")
 
 
 def move(by: User, project: Project, stage: str, effective_on: date, note: str | None = None, uploads=(),
@@ -196,6 +205,11 @@ def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str
             raise ProjectError(f"请先审核该项目之前的阶段变动（{earlier.stage_label} {earlier.effective_on}）。")
     record.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
     record.reviewed_by_id, record.reviewed_at, record.review_opinion = by.id, utcnow(), opinion
+    what = f"阶段变动（{record.stage_label}）" if isinstance(record, StageEvent) else f"到位资金（{record.month:%Y-%m}）"
+    notify([record.recorded_by_id], NotificationKind.APPROVED if approve else NotificationKind.RETURNED,
+           f"“{project.name}”的{what}" + ("已审核通过" if approve else f"被退回：{opinion}"),
+           link("projects.detail", project_id=project.id), f"{'approved' if approve else 'returned'}:"
+           f"{type(record).__name__}:{record.id}:{record.version}")
     if isinstance(record, StageEvent):
         if not approve:
             try:
@@ -287,6 +301,7 @@ def save_fund(by: User, project: Project, data: dict, entry: FundEntry | None = 
     db.session.flush()
     store(list(uploads or ()), "FundEntry", entry.id, by)
     refresh_facts([project.id])
+    _tell_reviewers(entry, project)
     return entry
 
 

@@ -1,0 +1,78 @@
+"""我的工作台, the notification centre, the calendar and its feed."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.activities.services import may_change
+from app.agenda import bp, services
+from app.auth.decorators import roles_required
+from app.auth.scope import get_scoped_or_404
+from app.extensions import db
+from app.models import Activity, Notification, utcnow
+from app.models.enums import Role
+from app.web import is_local_url, paginate, saved
+
+followers = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+
+
+@bp.route("/")
+@roles_required()
+def index():
+    today = date.today()
+    scope = services.whole_scope(current_user, request.args.get("view"))
+    return render_template("agenda/index.html", agenda=services.agenda(current_user, scope, today), scope=scope,
+                           today=today, colleagues=services.colleagues(current_user),
+                           may_act=lambda a: may_change(current_user, a) or a.follow_up_by_id == current_user.id)
+
+
+def _back():
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("agenda.index"))
+
+
+@bp.route("/follow-ups/<int:activity_id>/<any(done, snooze, reassign):action>", methods=["POST"])
+@followers
+def follow_up(activity_id: int, action: str):
+    """A follow-up done, put off (?days), or handed to a colleague (user_id), from the agenda."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    if action == "done":
+        saved(lambda: services.done(current_user, activity), "已标记跟进完成。", edits=activity)
+    elif action == "snooze":
+        days = request.form.get("days", "")
+        saved(lambda: services.snooze(current_user, activity, int(days) if days.isdigit() else 0, date.today()),
+              lambda _: f"已顺延至 {activity.next_follow_up_on}。", edits=activity)
+    else:
+        user_id = request.form.get("user_id", "")
+        saved(lambda: services.reassign(current_user, activity, int(user_id) if user_id.isdigit() else None),
+              lambda colleague: f"已转交{colleague.display_name}跟进。", edits=activity)
+    return _back()
+
+
+@bp.route("/notifications")
+@roles_required()
+def notifications():
+    stmt = sa.select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc())
+    return render_template("agenda/notifications.html", pagination=paginate(stmt))
+
+
+@bp.route("/notifications/<int:notification_id>")
+@roles_required()
+def open_notification(notification_id: int):
+    """Follow a notification's link; it is read from then on."""
+    note = db.session.scalar(sa.select(Notification).where(Notification.id == notification_id,
+                                                            Notification.user_id == current_user.id)) or abort(404)
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.commit()
+    return redirect(note.url if is_local_url(note.url) else url_for("agenda.index"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@roles_required()
+def read_all():
+    db.session.execute(sa.update(Notification).where(Notification.user_id == current_user.id,
+                                                     Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    return redirect(url_for("agenda.notifications"))

@@ -1,0 +1,111 @@
+"""我的工作台: what a user has to do — follow-ups by when they are due, records waiting for its
+review, records sent back to it, warnings on its projects — and the follow-up actions taken from
+there (done, snoozed, handed to a colleague). Never commits."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.activities.services import ActivityError, close_follow_up, may_change
+from app.auth.scope import scoped
+from app.extensions import db
+from app.models import Activity, Project, User
+from app.models.enums import Role
+from app.projects import services as projects
+from app.projects import warnings
+from app.projects.services import refresh_facts
+
+SHOWN = 500  # follow-ups listed at most; the counts link to the full lists
+
+
+def whole_scope(user: User, asked: str | None) -> bool:
+    """Whose follow-ups and projects the page shows: the user's own, or its whole scope. Managers
+    and admins see their scope unless they ask for their own; officers the reverse."""
+    if asked in ("mine", "scope"):
+        return asked == "scope"
+    return user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def open_follow_ups(user: User, scope: bool) -> sa.Select:
+    """The open follow-ups the page is about: handed to the user, or (scope) all in its scope."""
+    stmt = sa.select(Activity).where(Activity.next_follow_up_on.is_not(None), Activity.follow_up_done_at.is_(None))
+    return scoped(stmt, user, Activity.unit_id) if scope else stmt.where(Activity.follow_up_by_id == user.id)
+
+
+@dataclass
+class Agenda:
+    overdue: list = field(default_factory=list)
+    today: list = field(default_factory=list)
+    this_week: list = field(default_factory=list)
+    later: list = field(default_factory=list)
+    reviews: int = 0
+    returned: list = field(default_factory=list)
+    warned: list = field(default_factory=list)  # (project, warning labels)
+    warned_total: int = 0
+
+
+def agenda(user: User, scope: bool, today: date) -> Agenda:
+    rows = db.session.scalars(open_follow_ups(user, scope).options(
+        selectinload(Activity.enterprises), selectinload(Activity.project), selectinload(Activity.follow_up_by))
+        .order_by(Activity.next_follow_up_on, Activity.id).limit(SHOWN)).all()
+    week_end = today + timedelta(days=6 - today.weekday())
+    found = Agenda(overdue=[a for a in rows if a.next_follow_up_on < today],
+                   today=[a for a in rows if a.next_follow_up_on == today],
+                   this_week=[a for a in rows if today < a.next_follow_up_on <= week_end],
+                   later=[a for a in rows if a.next_follow_up_on > week_end])
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        found.reviews = len(projects.review_queue(user, None, None, None, "pending", today))
+    found.returned = projects.returned_to(user)
+    warned = projects_in_view(user, scope).where(warnings.any_warning(today))
+    found.warned_total = db.session.scalar(sa.select(sa.func.count()).select_from(warned.subquery()))
+    shown = db.session.scalars(warned.order_by(Project.stage_on, Project.id).limit(20)).all()
+    labels = warnings.of_projects([p.id for p in shown], today)
+    found.warned = [(p, labels.get(p.id, [])) for p in shown]
+    return found
+
+
+def projects_in_view(user: User, scope: bool) -> sa.Select:
+    stmt = scoped(sa.select(Project), user, Project.unit_id)
+    return stmt if scope else stmt.where(Project.officer_id == user.id)
+
+
+def _may_act(by: User, activity: Activity) -> None:
+    if not (may_change(by, activity) or activity.follow_up_by_id == by.id):
+        raise ActivityError("只有跟进人、记录人或科室负责人可以处理这条跟进。")
+    if activity.follow_up_done_at is not None or activity.next_follow_up_on is None:
+        raise ActivityError("这条跟进已完成。")
+
+
+def done(by: User, activity: Activity) -> None:
+    _may_act(by, activity)
+    close_follow_up(activity)
+
+
+def snooze(by: User, activity: Activity, days: int, today: date) -> None:
+    """Put the follow-up off to ``days`` from today (1 to 30)."""
+    _may_act(by, activity)
+    if not 1 <= days <= 30:
+        raise ActivityError("顺延天数应为 1–30 天。")
+    activity.next_follow_up_on = today + timedelta(days=days)
+    db.session.flush()
+    refresh_facts([activity.project_id])
+
+
+def reassign(by: User, activity: Activity, user_id: int | None) -> User:
+    """Hand the follow-up to a colleague in the user's scope who logs visits."""
+    _may_act(by, activity)
+    colleague = db.session.scalars(scoped(sa.select(User).where(
+        User.id == user_id, User.is_active.is_(True), User.role.in_([Role.OFFICER, Role.MANAGER, Role.ADMIN])),
+        by, User.unit_id)).first() if user_id else None
+    if colleague is None:
+        raise ActivityError("请选择您数据范围内的一位在用的同事。")
+    activity.follow_up_by_id = colleague.id
+    db.session.flush()
+    return colleague
+
+
+def colleagues(by: User) -> list[User]:
+    return list(db.session.scalars(scoped(sa.select(User).where(
+        User.is_active.is_(True), User.role.in_([Role.OFFICER, Role.MANAGER, Role.ADMIN])).order_by(User.display_name),
+        by, User.unit_id)))
