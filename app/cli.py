@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app import audit_trail
 from app.admin.services import create_user as create_account
+from app.agenda import daily
 from app.auth import totp
 from app.excel import ExcelError, write_workbook
 from app.extensions import db
@@ -39,6 +40,21 @@ from app.seed.synthetic import generate
 users_cli = AppGroup("users", help="用户管理")
 audit_cli = AppGroup("audit", help="审计日志：校验与归档")
 seed_cli = AppGroup("seed", help="演示数据与规模数据")
+notify_cli = AppGroup("notify", help="通知与每日提醒邮件")
+
+
+@notify_cli.command("daily")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="按哪一天运行（默认今天）")
+def notify_daily(day):
+    """Tell follow-ups due and warnings raised, then mail each user its digest (once a day)."""
+    today = day.date() if day else date.today()
+    told = daily.tell(today)
+    db.session.commit()
+    mailed = 0
+    for _ in daily.send_digests(today):
+        db.session.commit()
+        mailed += 1
+    click.echo(f"新通知 {told} 条；发送提醒邮件 {mailed} 封。")
 
 
 @users_cli.command("create")
@@ -309,5 +325,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(import_file)
     app.cli.add_command(jobs_cli)

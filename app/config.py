@@ -39,6 +39,15 @@ class Defaults:
     # turn this off with CRM_SECURE_COOKIES=false; it is off under debug and in tests anyway.
     SECURE_COOKIES = True
     AUDIT_KEEP_DAYS = 3 * 365  # the audit log is archived no younger than this (never under 180 days)
+    # The daily digest goes through the bureau's own SMTP server; no server, no mail (the bell
+    # still tells). CRM_MAIL_SERVER, CRM_MAIL_PORT, CRM_MAIL_FROM … set it.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "zhaoshang@localhost"
     QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them
 
 

@@ -14,15 +14,24 @@ from app.models.enums import Role
 
 def notify(user_ids: Iterable[int | None], kind: str, text: str, url: str, key: str) -> None:
     """Tell each of these users about ``key`` unless it was told already."""
+    notify_many([(user_id, kind, text, url, key) for user_id in user_ids])
+
+
+def notify_many(items: Iterable[tuple[int | None, str, str, str, str]]) -> int:
+    """Tell each (user id, kind, text, url, key) unless that user was told of that key already;
+    one query per thousand keys (the daily job tells of thousands). Returns how many were new."""
     told = db.session.info.setdefault("notified", set())  # a bulk import tells of one key many times
-    wanted = {i for i in user_ids if i} - {i for i, k in told if k == key}
-    if not wanted:
-        return
-    already = set(db.session.scalars(sa.select(Notification.user_id).where(
-        Notification.key == key, Notification.user_id.in_(wanted))))
-    for user_id in sorted(wanted - already):
-        db.session.add(Notification(user_id=user_id, kind=kind, text=text[:300], url=url[:300], key=key[:100]))
-    told.update((i, key) for i in wanted)
+    fresh = {(user_id, key[:100]): (kind, text, url) for user_id, kind, text, url, key in items
+             if user_id and (user_id, key[:100]) not in told}
+    keys = sorted({key for _, key in fresh})
+    for start in range(0, len(keys), 1000):
+        told.update(db.session.execute(sa.select(Notification.user_id, Notification.key).where(
+            Notification.key.in_(keys[start:start + 1000]))).tuples())
+    new = [(pair, fresh[pair]) for pair in fresh if pair not in told]
+    db.session.add_all(Notification(user_id=user_id, key=key, kind=kind, text=text[:300], url=url[:300])
+                       for (user_id, key), (kind, text, url) in new)
+    told.update(pair for pair, _ in new)
+    return len(new)
 
 
 def link(endpoint: str, **values) -> str:

@@ -26,6 +26,8 @@ class UserForm(Form):
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过 50 个字")])
     unit_id = SelectField("所属单位", coerce=optional_int, validators=[DataRequired("请选择所属单位")])
     park_id = SelectField("绑定园区（园区管理员）", coerce=optional_int, validators=[Optional()])
+    email = StringField("电子邮箱（接收每日提醒）", validators=[
+        Optional(), Length(max=120), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="电子邮箱格式不正确")])
     password = PasswordField("初始密码", validators=[Optional(), Length(min=8, max=128, message="密码 8–128 位")])
 
 

@@ -105,7 +105,8 @@ def user_create():
     if form.validate_on_submit() and saved(
         lambda: services.create_user(
             current_user, username=form.username.data, display_name=form.display_name.data.strip(),
-            unit_id=form.unit_id.data, park_id=form.park_id.data, password=form.password.data or ""),
+            unit_id=form.unit_id.data, park_id=form.park_id.data, password=form.password.data or "",
+            email=form.email.data),
         lambda user: f"已新建用户 {user.username}，请安全管理员为其分配角色。",
     ):
         return redirect(url_for("admin.users"))
@@ -122,7 +123,7 @@ def user_edit(user_id: int):
     form.park_id.choices = _park_choices()
     if form.validate_on_submit() and saved(
         lambda: services.update_user(current_user, user, display_name=form.display_name.data.strip(),
-                                     unit_id=form.unit_id.data, park_id=form.park_id.data),
+                                     unit_id=form.unit_id.data, park_id=form.park_id.data, email=form.email.data),
         f"已保存用户 {user.username}。", edits=user,
     ):
         return redirect(url_for("admin.users"))

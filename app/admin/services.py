@@ -85,7 +85,7 @@ def check_role(role: str | None, park: Park | None) -> None:
 
 
 def create_user(by: User | None, *, username: str, display_name: str, unit_id: int, password: str,
-                park_id: int | None = None, role: str | None = None) -> User:
+                park_id: int | None = None, role: str | None = None, email: str | None = None) -> User:
     """Open an account. An admin (``by``) opens it without a role, which a security admin grants
     (三员分立); the command line (``by`` None, at installation) gives one and may use any unit."""
     username = username.strip()
@@ -100,7 +100,8 @@ def create_user(by: User | None, *, username: str, display_name: str, unit_id: i
     if by is not None and role is not None:
         raise AdminError("系统管理员不能授予角色，请由安全管理员分配。")
     check_role(role, park)
-    user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park)
+    user = User(username=username, display_name=display_name or username, role=role, unit=unit, park=park,
+                email=(email or "").strip() or None)
     # An account an admin opens changes its password at first login; one made at the command
     # line (the first admin, at installation) was given its password by its own holder.
     set_password(user, password, must_change=by is not None)
@@ -109,13 +110,14 @@ def create_user(by: User | None, *, username: str, display_name: str, unit_id: i
     return user
 
 
-def update_user(by: User, user: User, *, display_name: str, unit_id: int, park_id: int | None) -> None:
+def update_user(by: User, user: User, *, display_name: str, unit_id: int, park_id: int | None,
+                email: str | None = None) -> None:
     unit = _unit_for(by, unit_id, "所属单位")
     park = _park_for(by, park_id, unit)
     check_role(user.role, park)
     if (unit, park) != (user.unit, user.park):
         user.end_sessions()  # what the user may see changed: its open sessions must log in again
-    user.display_name, user.unit, user.park = display_name, unit, park
+    user.display_name, user.unit, user.park, user.email = display_name, unit, park, (email or "").strip() or None
     db.session.flush()
 
 

@@ -30,7 +30,7 @@ def change_lines(entry: AuditLog) -> list[str]:
         if isinstance(change, str):
             lines.append(f"{field_label(entry.record_type, field)}: {change}")
             continue
-        hide = entry.record_type == "Contact" and field in PERSONAL_FIELDS
+        hide = entry.record_type in ("Contact", "User") and field in PERSONAL_FIELDS
         old, new = ((masked(v, field) if hide else value_label(entry.record_type, field, v)) if v is not None else "∅"
                     for v in change)
         lines.append(f"{field_label(entry.record_type, field)}: {old} → {new}")

@@ -78,7 +78,7 @@ FIELDS = {
     "UserPermission": {"user_id": "用户", "permission": "权限"},
     "User": {"username": "用户名", "display_name": "姓名", "password_hash": "密码", "role": "角色", "park_id": "绑定园区",
              "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
-             "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证", "email": "电子邮箱",
+             "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证", "email": "电子邮箱", "digest_sent_on": "每日摘要发送日期",
              "calendar_token_hash": "日历订阅密钥"},
 }
 

@@ -1,5 +1,5 @@
 """Org units (填报单位), users and login attempts."""
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -50,6 +50,7 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     # Carried in the session cookie with the id; raising it ends every session of the user.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     email: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # for the daily digest, when the bureau sends one
+    digest_sent_on: so.Mapped[date | None] = so.mapped_column()  # the digest goes once a day
     # The personal calendar feed's secret (app/agenda): only its SHA-256; a new one revokes the old.
     calendar_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     # The second factor (app/auth/totp.py): the shared secret once enrolled, and the last time

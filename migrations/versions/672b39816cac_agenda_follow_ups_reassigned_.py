@@ -45,6 +45,7 @@ def upgrade():
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column('digest_sent_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('calendar_token_hash', sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_user_calendar_token_hash'), ['calendar_token_hash'])
 
@@ -54,6 +55,7 @@ def downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_user_calendar_token_hash'), type_='unique')
         batch_op.drop_column('calendar_token_hash')
+        batch_op.drop_column('digest_sent_on')
         batch_op.drop_column('email')
 
     with op.batch_alter_table('activity', schema=None) as batch_op:
