@@ -4,10 +4,11 @@ told once, read by following them."""
 import re
 from datetime import date, timedelta
 
+import icalendar
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Activity, Notification, StageEvent
+from app.models import Activity, Notification, StageEvent, User
 from app.models.enums import ReviewStatus
 from tests import helpers
 
@@ -88,3 +89,47 @@ def test_reviewers_are_told_once_and_the_recorder_hears_the_decision(app, client
     assert opened.location == f"/projects/{world.project_id}"
     assert 'data-testid="unread"' not in client.get("/agenda/").get_data(as_text=True)
     assert reviewer.get(f"/agenda/notifications/{note.id}").status_code == 404  # another's notification
+
+
+def test_the_calendar_feed_holds_ones_follow_ups_only_and_is_revocable(app, client, world, login):
+    me = login("officer", unit="a")
+    with app.app_context():
+        colleague = helpers.make_user("officer", world.a_unit_id).id
+        mine = _follow_up(world, me.id, 3, "我的回访")
+        _follow_up(world, colleague, 3, "同事的回访")
+        db.session.commit()
+    made = client.post("/agenda/feed").get_data(as_text=True)
+    url = re.search(r'<code class="user-select-all">([^<]+)</code>', made).group(1)
+    path = url.split("localhost", 1)[1]
+    anonymous = app.test_client()
+    response = anonymous.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    events = list(icalendar.Calendar.from_ical(response.data).walk("VEVENT"))
+    assert [str(e["uid"]) for e in events] == [f"follow-up-{mine}@zhaoshang"]
+    assert events[0].decoded("dtstart") == TODAY + timedelta(days=3) and "甲市" not in str(events[0]["summary"])
+    assert anonymous.get(path.replace(".ics", "x.ics")).status_code == 404
+    client.post("/agenda/feed")  # a new address: the old one stops
+    assert anonymous.get(path).status_code == 404
+    client.post("/agenda/feed", data={"action": "revoke"})
+    with app.app_context():
+        assert db.session.get(User, me.id).calendar_token_hash is None
+
+
+def test_the_calendar_shows_a_month_of_follow_ups_visits_and_events(app, client, world, login):
+    me = login("officer", unit="a")
+    with app.app_context():
+        colleague = helpers.make_user("officer", world.a_unit_id).id
+        _follow_up(world, me.id, 3, "我的回访")
+        _follow_up(world, colleague, 3, "同事的回访")
+        db.session.commit()
+    due = TODAY + timedelta(days=3)
+
+    def cell(view):
+        page = client.get(f"/agenda/calendar?month={due:%Y-%m}&view={view}").get_data(as_text=True)
+        return re.search(rf'data-day="{due}">(.*?)</td>', page, re.S).group(1).count("text-bg-danger")
+
+    assert (cell("mine"), cell("scope")) == (1, 2)
+    march = client.get("/agenda/calendar?month=2026-03").get_data(as_text=True)
+    day = re.search(r'data-day="2026-03-02">(.*?)</td>', march, re.S).group(1)
+    assert "测试推介会" in day  # an event of the scope
+    assert client.get("/agenda/calendar?month=2026-13").status_code == 200  # a bad month: this month

@@ -10,7 +10,7 @@ from app.models import Activity, EnterpriseTag, Event
 from tests import helpers
 
 LISTS = ["/enterprises/", "/projects/", "/projects/board", "/projects/warnings", "/projects/review", "/", "/activities/", "/events/", "/parks/", "/chains/", "/admin/users",
-         "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications"]
+         "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications", "/agenda/calendar?view=scope"]
 ROLE_FOR = {"/audit/": "auditor", "/security/users": "security_admin"}  # 三员分立: the rest the admin sees
 
 

@@ -1,13 +1,14 @@
 """我的工作台, the notification centre, the calendar and its feed."""
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.activities.services import may_change
 from app.agenda import bp, services
-from app.auth.decorators import roles_required
+from app.agenda import calendar as calendars
+from app.auth.decorators import public, roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
 from app.models import Activity, Notification, utcnow
@@ -76,3 +77,44 @@ def read_all():
                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
     db.session.commit()
     return redirect(url_for("agenda.notifications"))
+
+
+@bp.route("/calendar")
+@roles_required()
+def calendar():
+    """日历: a month of follow-ups, visits and events (?month=YYYY-MM)."""
+    today = date.today()
+    raw = request.args.get("month", "")
+    try:
+        first = date.fromisoformat(raw + "-01") if raw else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    scope = services.whole_scope(current_user, request.args.get("view"))
+    before, after = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
+    return render_template("agenda/calendar.html", weeks=calendars.month(current_user, scope, first), first=first,
+                           before=before, after=after, scope=scope, today=today)
+
+
+@bp.route("/feed", methods=["GET", "POST"])
+@roles_required()
+def feed_settings():
+    """订阅日历: make (or remake) the secret feed URL, shown once; or revoke it."""
+    user = current_user._get_current_object()
+    url = None
+    if request.method == "POST":
+        if request.form.get("action") == "revoke":
+            saved(lambda: calendars.revoke_feed(user), "已停用日历订阅地址。")
+        else:
+            token = {}
+            if saved(lambda: token.setdefault("value", calendars.new_feed(user)), "已生成新的订阅地址，原地址已失效。"):
+                url = url_for("agenda.feed", token=token["value"], _external=True)
+    return render_template("agenda/feed.html", url=url, active=user.calendar_token_hash is not None)
+
+
+@bp.route("/feed/<token>.ics")
+@public
+def feed(token: str):
+    """The subscribed calendar: the secret in the URL is the only credential (revocable)."""
+    user = calendars.feed_owner(token) or abort(404)
+    return Response(calendars.feed(user, request.host_url), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="zhaoshang.ics"'})
