@@ -24,18 +24,20 @@ def test_logging_from_the_enterprise_page(app, client, world, login):
     login("officer", unit="a")
     page = client.get(f"/activities/new?enterprise_id={world.enterprise_id}").get_data(as_text=True)
     assert "甲市示例企业有限公司" in page
+    assert re.search(r'<input accept="image/\*" capture="environment"[^>]*name="photos"', page)  # the phone's camera
     pdf = (io.BytesIO(b"%PDF-1.4 minutes"), "纪要.pdf")
     response = client.post(f"/activities/new?enterprise_id={world.enterprise_id}", data={
         "kind": "reception", "occurred_on": str(TODAY), "unit_id": world.a_unit_id, "led_by_top_leader": "y",
         "enterprise_ids": [world.enterprise_id], "summary": "来访洽谈扩产", "next_follow_up_on": str(TODAY),
-        "attachments": [pdf]}, content_type="multipart/form-data")
+        "attachments": [pdf], "photos": [(io.BytesIO(helpers.PNG), "现场.png")]}, content_type="multipart/form-data")
     assert response.status_code == 302
     with app.app_context():
         activity = db.session.scalar(sa.select(Activity).where(Activity.summary == "来访洽谈扩产"))
         assert activity.led_by_top_leader and [e.id for e in activity.enterprises] == [world.enterprise_id]
         assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == TODAY
-        attachment = db.session.scalar(sa.select(Attachment).where(Attachment.owner_id == activity.id,
-                                                                   Attachment.owner_type == "Activity"))
+        attachment, photo = db.session.scalars(sa.select(Attachment).where(
+            Attachment.owner_id == activity.id, Attachment.owner_type == "Activity").order_by(Attachment.id)).all()
+        assert photo.name == "现场.png" and photo.content_type == "image/png"
         assert attachment.name == "纪要.pdf" and attachment.content_type == "application/pdf"
         ident, file_id = activity.id, attachment.id
     assert client.get(f"/activities/{ident}").status_code == 200

@@ -28,6 +28,7 @@ class ActivityForm(Form):
     next_step = TextAreaField("下一步", validators=[Optional(), Length(max=2000)])
     next_follow_up_on = DateField("下次跟进日期", validators=[Optional()])
     attachments = MultipleFileField("附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）")
+    photos = MultipleFileField("现场照片（手机上可直接拍照）", render_kw={"accept": "image/*", "capture": "environment"})
 
 
 SORTS = {"occurred_on": "对接日期", "next_follow_up_on": "下次跟进日期", "created_at": "录入时间"}

@@ -83,7 +83,8 @@ def create():
     if form.validate_on_submit():
         data = {name: field.data for name, field in form._fields.items() if name in services.FIELDS}
         try:
-            activity = services.log_activity(current_user, data, form.enterprise_ids.data, form.attachments.data)
+            activity = services.log_activity(current_user, data, form.enterprise_ids.data,
+                                             [*(form.attachments.data or []), *(form.photos.data or [])])
         except (services.ActivityError, AttachmentError) as error:
             db.session.rollback()
             flash(str(error), "danger")
@@ -112,7 +113,7 @@ def edit(activity_id: int):
     if not services.may_change(current_user, activity):
         abort(403)
     form = ActivityForm(obj=activity)
-    del form.enterprise_ids, form.attachments  # a visit's enterprises and files stay as logged
+    del form.enterprise_ids, form.attachments, form.photos  # a visit's enterprises and files stay as logged
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
     project = activity.project
     form.project_id.choices = [("", "—")] + ([(project.id, project.name)] if project else [])
