@@ -78,8 +78,15 @@ def init_app(app) -> None:
         from app.notify import unread  # it imports app.auth, whose routes import this module
 
         if current_user.is_authenticated and current_user.role not in (Role.SECURITY_ADMIN, Role.AUDITOR):
-            return {"unread_notifications": unread(current_user)}
+            return {"unread_notifications": unread(current_user), "saved_views": _saved_views}
         return {}
+
+
+def _saved_views():
+    """This list's saved filters of the user (我的视图); asked only by the lists' filter bar."""
+    from app.agenda.services import views  # it imports app.auth, whose routes import this module
+
+    return views(current_user, request.endpoint)
 
 
 def wan(value) -> str:

@@ -26,6 +26,7 @@ from app.models import (
     OrgUnit,
     Park,
     Project,
+    SavedView,
     StageEvent,
     Target,
     UsccException,
@@ -139,7 +140,8 @@ def build_world() -> dict[str, int]:
     a_user = make_user(Role.OFFICER, city_a.id, username="a_officer")
     attachment = store([FileStorage(io.BytesIO(PNG), filename="现场.png")], "Activity", activity.id, a_user)[0]
     notification = Notification(user_id=a_user.id, kind="review", text="测试通知", url="/projects/", key="test")
-    db.session.add(notification)
+    view = SavedView(user_id=a_user.id, endpoint="projects.index", name="测试视图", query="stage=signed")
+    db.session.add_all([notification, view])
     batch = ImportBatch(kind="enterprises", filename="台账.xlsx", unit_id=city_a.id, counts={}, status="previewed")
     exception = UsccException(code=EARLY_CODE, note="核对营业执照原件", unit_id=city_a.id)
     db.session.add_all([batch, exception])
@@ -150,7 +152,7 @@ def build_world() -> dict[str, int]:
             "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
             "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
             "capacity_item_id": land.id, "uscc_exception_id": exception.id,
-            "notification_id": notification.id}
+            "notification_id": notification.id, "view_id": view.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -8,7 +8,7 @@ import icalendar
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Activity, Notification, StageEvent, User
+from app.models import Activity, Notification, SavedView, StageEvent, User
 from app.models.enums import ReviewStatus
 from tests import helpers
 
@@ -133,3 +133,22 @@ def test_the_calendar_shows_a_month_of_follow_ups_visits_and_events(app, client,
     day = re.search(r'data-day="2026-03-02">(.*?)</td>', march, re.S).group(1)
     assert "测试推介会" in day  # an event of the scope
     assert client.get("/agenda/calendar?month=2026-13").status_code == 200  # a bad month: this month
+
+
+def test_a_list_s_filters_are_saved_as_a_view_of_ones_own(app, client, world, login):
+    login("officer", unit="a")
+    query = "q=%E7%A4%BA%E4%BE%8B&status=target&page=2"
+    saved = client.post("/agenda/views", data={"endpoint": "enterprises.index", "name": "我的目标企业", "query": query})
+    assert saved.status_code == 302 and saved.location == "/enterprises/?q=%E7%A4%BA%E4%BE%8B&status=target"
+    page = client.get("/enterprises/").get_data(as_text=True)
+    assert 'href="/enterprises/?q=%E7%A4%BA%E4%BE%8B&amp;status=target">我的目标企业</a>' in page
+    refused = client.post("/agenda/views", data={"endpoint": "admin.users", "name": "x", "query": ""}, follow_redirects=True)
+    assert "这个页面不能保存视图" in refused.get_data(as_text=True)
+    other = app.test_client()
+    login("officer", unit="a", client=other)
+    assert "我的目标企业" not in other.get("/enterprises/").get_data(as_text=True)
+    with app.app_context():
+        view_id = db.session.scalar(sa.select(SavedView.id).where(SavedView.name == "我的目标企业"))
+    assert other.post(f"/agenda/views/{view_id}/delete").status_code == 404
+    deleted = client.post(f"/agenda/views/{view_id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "已删除视图“我的目标企业”" in deleted and "我的目标企业</a>" not in client.get("/enterprises/").get_data(as_text=True)

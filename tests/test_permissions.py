@@ -10,7 +10,7 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
              "project_id": "project_id", "park_id": "park_id", "chain_id": "chain_id", "contact_id": "contact_id",
              "activity_id": "activity_id", "attachment_id": "attachment_id", "batch_id": "batch_id",
              "event_id": "event_id", "stage_event_id": "stage_event_id", "fund_id": "fund_id",
-             "target_id": "target_id", "item_id": "capacity_item_id", "notification_id": "notification_id",
+             "target_id": "target_id", "item_id": "capacity_item_id", "notification_id": "notification_id", "view_id": "view_id",
              "node_id": "node_id", "exception_id": "uscc_exception_id"}
 # Pages whose record decides who of the allowed roles may open them, the others getting 403: a visit
 # (its author, or a manager), a park's list (its own park admin; the attempt is logged,

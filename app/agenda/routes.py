@@ -1,5 +1,6 @@
 """我的工作台, the notification centre, the calendar and its feed."""
 from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from app.agenda import calendar as calendars
 from app.auth.decorators import public, roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
-from app.models import Activity, Notification, utcnow
+from app.models import Activity, Notification, SavedView, utcnow
 from app.models.enums import Role
 from app.web import is_local_url, paginate, saved
 
@@ -118,3 +119,24 @@ def feed(token: str):
     user = calendars.feed_owner(token) or abort(404)
     return Response(calendars.feed(user, request.host_url), mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="zhaoshang.ics"'})
+
+
+@bp.route("/views", methods=["POST"])
+@roles_required()
+def save_view():
+    """我的视图: the list's filters as they are now, saved under a name."""
+    endpoint = request.form.get("endpoint", "")
+    query = urlencode([(k, v) for k, v in parse_qsl(request.form.get("query", "").lstrip("?")) if k != "page"])
+    if saved(lambda: services.save_view(current_user, endpoint, request.form.get("name", ""), query),
+             lambda view: f"已保存视图“{view.name}”。") and endpoint in services.VIEW_LISTS:
+        return redirect(url_for(endpoint) + (f"?{query}" if query else ""))
+    return _back()
+
+
+@bp.route("/views/<int:view_id>/delete", methods=["POST"])
+@roles_required()
+def delete_view(view_id: int):
+    view = db.session.scalar(sa.select(SavedView).where(SavedView.id == view_id,
+                                                        SavedView.user_id == current_user.id)) or abort(404)
+    saved(lambda: db.session.delete(view), f"已删除视图“{view.name}”。")
+    return _back()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.activities.services import ActivityError, close_follow_up, may_change
 from app.auth.scope import scoped
 from app.extensions import db
-from app.models import Activity, Project, User
+from app.models import Activity, Project, SavedView, User
 from app.models.enums import Role
 from app.projects import services as projects
 from app.projects import warnings
@@ -109,3 +109,32 @@ def colleagues(by: User) -> list[User]:
     return list(db.session.scalars(scoped(sa.select(User).where(
         User.is_active.is_(True), User.role.in_([Role.OFFICER, Role.MANAGER, Role.ADMIN])).order_by(User.display_name),
         by, User.unit_id)))
+
+
+# The lists whose filters a user may save (我的视图): the ones that show the shared filter bar.
+VIEW_LISTS = {"enterprises.index": "企业库", "projects.index": "招商项目", "projects.board": "看板",
+              "projects.warning_list": "预警", "activities.index": "对接记录", "events.index": "招商活动"}
+
+
+def views(user: User, endpoint: str) -> list[SavedView]:
+    return list(db.session.scalars(sa.select(SavedView).where(SavedView.user_id == user.id,
+                                                              SavedView.endpoint == endpoint).order_by(SavedView.name)))
+
+
+def save_view(user: User, endpoint: str, name: str, query: str) -> SavedView:
+    """Save (or replace, under the same name) a list's filters for the user."""
+    name = (name or "").strip()
+    if endpoint not in VIEW_LISTS:
+        raise ActivityError("这个页面不能保存视图。")
+    if not 1 <= len(name) <= 30:
+        raise ActivityError("视图名称应为 1–30 个字。")
+    if len(query) > 1000:
+        raise ActivityError("筛选条件过长，不能保存。")
+    view = db.session.scalar(sa.select(SavedView).where(SavedView.user_id == user.id, SavedView.endpoint == endpoint,
+                                                        SavedView.name == name))
+    if view is None:
+        view = SavedView(user_id=user.id, endpoint=endpoint, name=name)
+        db.session.add(view)
+    view.query = query
+    db.session.flush()
+    return view

@@ -12,7 +12,7 @@ from app.models.chain import Chain, ChainNode, EnterpriseNode
 from app.models.common import Audited, utcnow
 from app.models.enterprise import Contact, Enterprise, EnterpriseTag, UsccException
 from app.models.imports import ImportBatch, ImportMapping, ImportRow
-from app.models.notification import Notification
+from app.models.notification import Notification, SavedView
 from app.models.org import LoginAttempt, OrgUnit, PasswordHistory, RecoveryCode, User, UserPermission
 from app.models.park import CapacityItem, CapacityRevision, Park, park_chain
 from app.models.project import BIG_PROJECT_WAN, FundEntry, Project, StageEvent
@@ -22,6 +22,6 @@ from app.models.target import Target
 __all__ = [
     "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportMapping", "ImportRow",
-    "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "RecoveryCode", "Setting", "StageEvent", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
+    "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "RecoveryCode", "SavedView", "Setting", "StageEvent", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
     "activity_enterprise", "event_enterprise", "park_chain", "utcnow",
 ]

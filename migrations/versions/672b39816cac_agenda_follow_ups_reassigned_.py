@@ -2,7 +2,7 @@
 
 A visit's follow-up gets the user who follows it up (the recorder, for visits logged before);
 users get an e-mail address for the daily digest and the hash of their calendar feed's secret;
-notifications are a table of their own.
+notifications and saved list filters (我的视图) are tables of their own.
 
 Revision ID: 672b39816cac
 Revises: 55cb8dbfbfc7
@@ -36,6 +36,16 @@ def upgrade():
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_user_unread', ['user_id', 'read_at'], unique=False)
+    op.create_table('saved_view',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.String(length=50), nullable=False),
+    sa.Column('name', sa.String(length=30), nullable=False),
+    sa.Column('query', sa.String(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_saved_view_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_view')),
+    sa.UniqueConstraint('user_id', 'endpoint', 'name', name=op.f('uq_saved_view_user_id'))
+    )
 
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.add_column(sa.Column('follow_up_by_id', sa.Integer(), nullable=True))
@@ -67,3 +77,4 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_unread')
 
     op.drop_table('notification')
+    op.drop_table('saved_view')
