@@ -152,3 +152,18 @@ def test_a_list_s_filters_are_saved_as_a_view_of_ones_own(app, client, world, lo
     assert other.post(f"/agenda/views/{view_id}/delete").status_code == 404
     deleted = client.post(f"/agenda/views/{view_id}/delete", follow_redirects=True).get_data(as_text=True)
     assert "已删除视图“我的目标企业”" in deleted and "我的目标企业</a>" not in client.get("/enterprises/").get_data(as_text=True)
+
+
+def test_the_agenda_warning_count_equals_the_warning_list_the_dashboard_links_to(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        for days in (400, 500, 10):
+            helpers.make_project(world.a_zone_unit_id, f"签约{days}天", stage="signed", signed_on=TODAY - timedelta(days=days))
+        db.session.commit()
+    agenda = client.get("/agenda/?view=scope").get_data(as_text=True)
+    listed = client.get("/projects/warnings").get_data(as_text=True)
+    count = int(re.search(r'data-testid="count-warned">(\d+)<', agenda).group(1))
+    assert count == int(re.search(r"导出 Excel（全部 (\d+) 个）", listed).group(1)) >= 2
+    dashboard = client.get("/").get_data(as_text=True)
+    assert re.search(r'data-testid="warning-signed_idle">(\d+)<', dashboard).group(1) == \
+        re.search(r'data-testid="warning-signed_idle">(\d+)<', listed).group(1)
