@@ -71,12 +71,14 @@ def _split(letters: str) -> list[str] | None:
 
 def pinyin_phrases(query: str) -> list[str]:
     """A query of Latin letters read as pinyin: its syllables when it splits into them (fenjiu →
-    "fen jiu"), and its letters as initials (fj → "f j"); none for anything else."""
+    "fen jiu"), and its letters as initials (fj → "f j") when it is short or spells nothing (a
+    long run of one-letter words is slow to look up and rarely meant); none for anything else."""
     letters = re.sub(r"[\s']", "", query).lower()
     if len(letters) < 2 or not (letters.isascii() and letters.isalpha()):
         return []
     spelt = _split(letters)
-    return ([" ".join(spelt)] if spelt else []) + ([" ".join(letters)] if len(letters) <= 8 else [])
+    initials = len(letters) <= 4 or (spelt is None and len(letters) <= 8)
+    return ([" ".join(spelt)] if spelt else []) + ([" ".join(letters)] if initials else [])
 
 
 def query_tokens(query: str) -> str:

@@ -64,8 +64,8 @@ def init_app(app) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    for number_filter in (local_time, wan, wan_short, count):
-        app.add_template_filter(number_filter)
+    for template_filter in (local_time, wan, wan_short, count):
+        app.add_template_filter(template_filter)
     for choice in (Role, Channel, TargetIndicator, Permission, NotificationKind):
         app.add_template_global(choice, choice.__name__)
     app.add_template_global(CAPACITY_UNITS, "CAPACITY_UNITS")
@@ -73,8 +73,9 @@ def init_app(app) -> None:
         app.add_template_global(helper)
 
     @app.context_processor
-    def bell():
-        """The unread count beside the bell: one query a page, for the roles that get notifications."""
+    def own_things():
+        """For the roles with business pages: the unread count beside the bell (one query a page)
+        and the saved filters of a list (read only where a filter bar asks)."""
         from app.notify import unread  # it imports app.auth, whose routes import this module
 
         if current_user.is_authenticated and current_user.role not in (Role.SECURITY_ADMIN, Role.AUDITOR):

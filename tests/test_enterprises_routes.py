@@ -182,3 +182,9 @@ def test_export_has_every_matching_row(app, client, world, login):
     assert "=cmd|' /C calc'!A0" in names  # a formula-looking name is exported as text, as typed
     with zipfile.ZipFile(io.BytesIO(exported)) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # an inline string, never a formula
+
+
+def test_a_quote_in_a_pinyin_query_is_no_error(app, client, world, login):
+    login("officer", unit="a")
+    for q in ("xi'an", "fen' jiu", "o'", "a b"):
+        assert client.get("/enterprises/", query_string={"q": q}).status_code == 200

@@ -10,6 +10,7 @@ one INSERT … SELECT (``index_new``), because a per-row insert trigger made bul
 slower. ORM inserts are indexed by a flush hook; bulk Core inserts call ``index_new`` themselves.
 Queries with Latin letters, digits or punctuation fall back to a substring match.
 """
+import re
 import unicodedata
 
 import sqlalchemy as sa
@@ -45,22 +46,28 @@ def name_contains(query: str, for_page: bool = False) -> sa.ColumnElement[bool]:
     query = unicodedata.normalize("NFKC", query).strip()
     if CJK_ONLY.fullmatch(query):
         return _indexed([query_tokens(query)], for_page)
-    substring = Enterprise.name.contains(query, autoescape=True)
     phrases = pinyin_phrases(query)
-    return sa.or_(substring, _indexed(phrases)) if phrases else substring
+    if phrases:
+        # Latin letters: pinyin, initials, or a Latin word of the name beginning so (FJ Trading);
+        # all in the index, where a substring scan of every name cost 100 ms at 100,000.
+        return _indexed(phrases, for_page, word=re.sub(r"[^a-z]", "", query.lower()))
+    return Enterprise.name.contains(query, autoescape=True)
 
 
-def _indexed(phrases: list[str], for_page: bool = False) -> sa.ColumnElement[bool]:
-    """Names holding any of these phrases of index words, looked up in the full-text index."""
+def _indexed(phrases: list[str], for_page: bool = False, word: str | None = None) -> sa.ColumnElement[bool]:
+    """Names holding any of these phrases of index words (or a word beginning with ``word``),
+    looked up in the full-text index."""
     if db.session.get_bind().dialect.name == "postgresql":
         vector = sa.literal_column(f"enterprise.{PG_COLUMN}")
         simple = sa.literal_column("'simple'::regconfig")
-        if len(phrases) == 1:
+        if word is None:
             return vector.bool_op("@@")(sa.func.phraseto_tsquery(simple, phrases[0]))
-        # Pinyin phrases are words of a–z only, safe to write into the query text.
-        return vector.bool_op("@@")(sa.func.to_tsquery(simple, " | ".join(f"({' <-> '.join(p.split())})" for p in phrases)))
+        # Pinyin phrases and the word are a–z only (pinyin_phrases), safe to write into the query text.
+        text = " | ".join([*(f"({' <-> '.join(p.split())})" for p in phrases), f"{word}:*"])
+        return vector.bool_op("@@")(sa.func.to_tsquery(simple, text))
+    text = " OR ".join([*(f'"{p}"' for p in phrases), *([f'"{word}"*'] if word else [])])
     matching = sa.select(sa.column("rowid", sa.Integer)).select_from(sa.table(FTS_TABLE)).where(
-        sa.text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=" OR ".join(f'"{p}"' for p in phrases)))
+        sa.text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=text))
     # SQLite knows nothing of how many names match, so it always fetches every match and sorts
     # them all — 24,000 rows for 科技. When matches are many (1 row in 20 or more), walking the
     # list's sort index and testing each row finds a page sooner; ``id + 0`` is the usual way to

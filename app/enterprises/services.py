@@ -269,7 +269,7 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
         # Each way of matching is a condition with an index of its own, ORed so the database
         # combines the index lookups; codes and phones are looked at only when the query can be one.
         matches = [name_contains(q, for_page), id_in(Enterprise.id, sa.select(Contact.enterprise_id).where(Contact.name == q))]
-        if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
+        if re.fullmatch(r"[0-9A-Za-z]{4,18}", q) and re.search(r"[0-9]", q):  # a code has digits; pinyin has none
             matches.append(Enterprise.uscc.contains(q.upper(), autoescape=True))
         if re.fullmatch(r"[0-9\- ]{4,20}", q):
             digits = q.replace(" ", "")
