@@ -133,6 +133,10 @@ def test_the_calendar_shows_a_month_of_follow_ups_visits_and_events(app, client,
     day = re.search(r'data-day="2026-03-02">(.*?)</td>', march, re.S).group(1)
     assert "测试推介会" in day  # an event of the scope
     assert client.get("/agenda/calendar?month=2026-13").status_code == 200  # a bad month: this month
+    week = client.get(f"/agenda/calendar?week={due}&view=scope").get_data(as_text=True)
+    assert re.search(rf'data-day="{due}">(.*?)</li>', week, re.S).group(1).count("text-bg-danger") == 2
+    assert "测试推介会" in client.get("/agenda/calendar?week=2026-03-04").get_data(as_text=True)  # Monday 2 March
+    assert client.get("/agenda/calendar?week=nonsense").status_code == 200
 
 
 def test_a_list_s_filters_are_saved_as_a_view_of_ones_own(app, client, world, login):

@@ -1,4 +1,4 @@
-"""The calendar: a month of follow-ups, visits and events on the page, and a personal feed of the
+"""The calendar: a month or a week of follow-ups, visits and events on the page, and a personal feed of the
 user's follow-ups (RFC 5545, icalendar) that Outlook, WPS and phone calendars subscribe to at a
 secret URL. Only the secret's SHA-256 is kept; a new secret revokes the old. Never commits."""
 import calendar as month_grid
@@ -63,9 +63,21 @@ def feed(user: User, base_url: str) -> bytes:
 
 
 def month(user: User, scope: bool, first: date) -> list[list[tuple[date, list[tuple[str, str, str]]]]]:
-    """The weeks of the month (Monday first), each day with its items (kind, text, url): open
-    follow-ups due, visits made, events held."""
-    last = date(first.year, first.month, month_grid.monthrange(first.year, first.month)[1])
+    """The weeks of the month (Monday first), each day with its items (kind, text, url)."""
+    weeks = month_grid.Calendar().monthdatescalendar(first.year, first.month)
+    items = _items(user, scope, weeks[0][0], weeks[-1][-1])
+    return [[(day, items.get(day, [])) for day in week] for week in weeks]
+
+
+def week(user: User, scope: bool, monday: date) -> list[tuple[date, list[tuple[str, str, str]]]]:
+    """The seven days from ``monday``, each with its items."""
+    days = [monday + timedelta(days=n) for n in range(7)]
+    items = _items(user, scope, days[0], days[-1])
+    return [(day, items.get(day, [])) for day in days]
+
+
+def _items(user: User, scope: bool, first: date, last: date) -> dict[date, list[tuple[str, str, str]]]:
+    """Each day's open follow-ups due, visits made and events held, between the dates."""
     items: dict[date, list] = {}
     for a in db.session.scalars(open_follow_ups(user, scope).where(Activity.next_follow_up_on.between(first, last))
                                 .options(selectinload(Activity.enterprises)).limit(1000)):
@@ -80,5 +92,4 @@ def month(user: User, scope: bool, first: date) -> list[list[tuple[date, list[tu
     for e in db.session.scalars(scoped(sa.select(Event).where(Event.starts_on.between(first, last)), user,
                                        Event.unit_id).limit(500)):
         items.setdefault(e.starts_on, []).append(("event", e.name, link("events.detail", event_id=e.id)))
-    return [[(day, items.get(day, [])) for day in week]
-            for week in month_grid.Calendar().monthdatescalendar(first.year, first.month)]
+    return items

@@ -83,14 +83,23 @@ def read_all():
 @bp.route("/calendar")
 @roles_required()
 def calendar():
-    """日历: a month of follow-ups, visits and events (?month=YYYY-MM)."""
+    """日历: a month (?month=YYYY-MM) or a week (?week=YYYY-MM-DD, any day of it) of follow-ups,
+    visits and events."""
     today = date.today()
+    scope = services.whole_scope(current_user, request.args.get("view"))
+    if "week" in request.args:
+        try:
+            day = date.fromisoformat(request.args["week"])
+        except ValueError:
+            day = today
+        monday = day - timedelta(days=day.weekday())
+        return render_template("agenda/week.html", days=calendars.week(current_user, scope, monday), monday=monday,
+                               before=monday - timedelta(days=7), after=monday + timedelta(days=7), scope=scope, today=today)
     raw = request.args.get("month", "")
     try:
         first = date.fromisoformat(raw + "-01") if raw else today.replace(day=1)
     except ValueError:
         first = today.replace(day=1)
-    scope = services.whole_scope(current_user, request.args.get("view"))
     before, after = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
     return render_template("agenda/calendar.html", weeks=calendars.month(current_user, scope, first), first=first,
                            before=before, after=after, scope=scope, today=today)
