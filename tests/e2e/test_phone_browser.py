@@ -32,7 +32,7 @@ def test_the_officers_pages_fit_the_screen(app, world, page, width, height):
     if width < 576:
         page.goto("/enterprises/")
         assert not page.locator("#filters").is_visible()  # folded behind a button
-        page.get_by_role("button", name="筛选").click()
+        page.get_by_role("button", name="筛选", exact=True).click()
         expect(page.locator("#filters")).to_be_visible()
         assert page.locator("table.table-cards thead").is_hidden()  # rows as cards
 
