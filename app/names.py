@@ -2,7 +2,6 @@
 key), and the words a name is found by: its Chinese characters, pairs of them, and its pinyin."""
 import re
 import unicodedata
-from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
@@ -53,10 +52,9 @@ def pinyin_words(runs: list[str]) -> list[str]:
     return words
 
 
-@cache
-def _syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (about 420), from pypinyin's dictionary."""
-    return frozenset(convert(p, Style.NORMAL, strict=False) for v in PINYIN_DICT.values() for p in v.split(","))
+# Every toneless pinyin syllable (about 420), from pypinyin's dictionary; read once when the app
+# loads (a quarter of a second) rather than on some user's first pinyin query.
+SYLLABLES = frozenset(convert(p, Style.NORMAL, strict=False) for v in PINYIN_DICT.values() for p in v.split(","))
 
 
 def _split(letters: str) -> list[str] | None:
@@ -64,7 +62,7 @@ def _split(letters: str) -> list[str] | None:
     if not letters:
         return []
     for end in range(min(6, len(letters)), 0, -1):
-        if letters[:end] in _syllables() and (rest := _split(letters[end:])) is not None:
+        if letters[:end] in SYLLABLES and (rest := _split(letters[end:])) is not None:
             return [letters[:end], *rest]
     return None
 
