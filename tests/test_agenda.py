@@ -171,3 +171,20 @@ def test_the_agenda_warning_count_equals_the_warning_list_the_dashboard_links_to
     dashboard = client.get("/").get_data(as_text=True)
     assert re.search(r'data-testid="warning-signed_idle">(\d+)<', dashboard).group(1) == \
         re.search(r'data-testid="warning-signed_idle">(\d+)<', listed).group(1)
+
+
+def test_what_managers_see_first_is_their_units_setting(app, client, world, login):
+    login("manager", unit="a")
+    with app.app_context():
+        colleague = helpers.make_user("officer", world.a_unit_id).id
+        _follow_up(world, colleague, -2, "同事的逾期")
+        db.session.commit()
+    assert "同事的逾期" in client.get("/agenda/").get_data(as_text=True)  # the scope, by default
+    admin = app.test_client()
+    login("admin", unit="a", client=admin)
+    page = admin.get("/admin/agenda").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="([0-9a-f]+)"', page).group(1)
+    assert admin.post("/admin/agenda", data={"manager_view": "mine", "version": version}).status_code == 302
+    assert "同事的逾期" not in client.get("/agenda/").get_data(as_text=True)  # the city's managers: their own
+    assert "同事的逾期" in client.get("/agenda/?view=scope").get_data(as_text=True)  # still a click away
+    assert admin.get(f"/admin/agenda?unit={world.root_unit_id}").status_code == 404  # not the province's

@@ -51,6 +51,12 @@ class ReportSettingsForm(Form):
                               validators=[Optional()])
 
 
+class AgendaSettingsForm(Form):
+    version = HiddenField()
+    manager_view = SelectField("科室负责人/局领导的工作台默认显示", choices=[("", "沿用上级"), ("scope", "本单位及下级的全部事项"),
+                                                          ("mine", "由本人跟进的事项")], validators=[Optional()])
+
+
 class UsccExceptionForm(Form):
     code = StringField("统一社会信用代码", validators=[DataRequired("请填写代码"), Length(max=30)])
     note = TextAreaField("核实依据", validators=[DataRequired("请写明核实依据"), Length(max=2000)],

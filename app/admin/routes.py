@@ -5,7 +5,9 @@ from sqlalchemy.orm import selectinload
 
 from app.admin import bp, services
 from app import unit_settings
+from app.agenda import services as agenda
 from app.admin.forms import (
+    AgendaSettingsForm,
     ReportSettingsForm,
     ThresholdForm,
     UnitForm,
@@ -184,6 +186,17 @@ def report_settings_page():
     return _settings_page("admin/reports.html", form, unit, report_settings.FORM_FIELDS,
                           lambda: report_settings.save(unit.id, form.tiers.data, form.total_first.data),
                           report_settings.shown)
+
+
+@bp.route("/agenda", methods=["GET", "POST"])
+@admin_only
+def agenda_settings_page():
+    """工作台设置: whether the unit's managers see their whole scope or their own follow-ups first."""
+    unit = _settings_unit()
+    form = AgendaSettingsForm(data={"manager_view": unit_settings.own(unit.id, [agenda.MANAGER_VIEW]).get(agenda.MANAGER_VIEW, "")})
+    return _settings_page("admin/agenda.html", form, unit, {agenda.MANAGER_VIEW: "manager_view"},
+                          lambda: agenda.save_manager_view(unit.id, form.manager_view.data),
+                          lambda value: agenda.VIEWS.get(value, value))
 
 
 @bp.route("/uscc-exceptions", methods=["GET", "POST"])

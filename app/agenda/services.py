@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import unit_settings
 from app.activities.services import ActivityError, close_follow_up, may_change
 from app.auth.scope import scoped
 from app.extensions import db
@@ -19,12 +20,29 @@ from app.projects.services import refresh_facts
 SHOWN = 500  # follow-ups listed at most; the counts link to the full lists
 
 
+MANAGER_VIEW = "agenda_manager_view"  # a unit setting: what its managers' agenda shows first ("scope" or "mine")
+VIEWS = {"scope": "本单位及下级的全部事项", "mine": "由本人跟进的事项"}
+
+
+def manager_view(unit_id: int) -> str:
+    """What the managers (and admins) of this unit see first on their agenda: their whole scope
+    unless an admin of the unit or above chose their own (a unit setting, inherited downward)."""
+    found = unit_settings.in_force(unit_id, [MANAGER_VIEW]).get(MANAGER_VIEW)
+    return found[0] if found and found[0] in VIEWS else "scope"
+
+
+def save_manager_view(unit_id: int, view: str | None) -> None:
+    if view not in (None, "", *VIEWS):
+        raise ActivityError("工作台默认范围无效。")
+    unit_settings.save(unit_id, {MANAGER_VIEW: view or None})
+
+
 def whole_scope(user: User, asked: str | None) -> bool:
-    """Whose follow-ups and projects the page shows: the user's own, or its whole scope. Managers
-    and admins see their scope unless they ask for their own; officers the reverse."""
-    if asked in ("mine", "scope"):
+    """Whose follow-ups and projects the page shows: the user's own, or its whole scope. Officers
+    see their own unless they ask; managers and admins what their unit's setting says."""
+    if asked in VIEWS:
         return asked == "scope"
-    return user.role in (Role.MANAGER, Role.ADMIN)
+    return user.role in (Role.MANAGER, Role.ADMIN) and manager_view(user.unit_id) == "scope"
 
 
 def open_follow_ups(user: User, scope: bool) -> sa.Select:
