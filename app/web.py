@@ -249,6 +249,12 @@ def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str, d
     return response
 
 
+def back_to(endpoint: str):
+    """Back to the page the form was on (this site's), else to ``endpoint``."""
+    here = request.referrer
+    return redirect(here if here and here.startswith(request.host_url) else url_for(endpoint))
+
+
 def is_local_url(target: str | None) -> bool:
     """Only a path on this site may be a redirect target after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

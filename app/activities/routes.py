@@ -13,7 +13,7 @@ from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project
 from app.models.enums import Role
-from app.web import paginate, saved
+from app.web import back_to, paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
@@ -105,13 +105,17 @@ def detail(activity_id: int):
                            may_change=current_user.role != Role.PARK_ADMIN and services.may_change(current_user, activity))
 
 
+def _changeable(activity_id: int) -> Activity:
+    """A visit in scope that the user may correct or delete (its author, or a manager); 403 else."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    return activity if services.may_change(current_user, activity) else abort(403)
+
+
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 @editors
 def edit(activity_id: int):
     """Correct a visit: its author, or a manager (or admin) over it."""
-    activity = get_scoped_or_404(Activity, activity_id, current_user)
-    if not services.may_change(current_user, activity):
-        abort(403)
+    activity = _changeable(activity_id)
     form = ActivityForm(obj=activity)
     del form.enterprise_ids, form.attachments, form.photos  # a visit's enterprises and files stay as logged
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
@@ -128,9 +132,7 @@ def edit(activity_id: int):
 @bp.route("/<int:activity_id>/delete", methods=["POST"])
 @editors
 def delete(activity_id: int):
-    activity = get_scoped_or_404(Activity, activity_id, current_user)
-    if not services.may_change(current_user, activity):
-        abort(403)
+    activity = _changeable(activity_id)
     if saved(lambda: services.delete_activity(current_user, activity), "已删除对接记录。", edits=activity):
         return redirect(url_for("activities.index"))
     return redirect(url_for("activities.detail", activity_id=activity.id))
@@ -141,5 +143,4 @@ def delete(activity_id: int):
 def follow_up_done(activity_id: int):
     activity = get_scoped_or_404(Activity, activity_id, current_user)
     saved(lambda: services.close_follow_up(activity), "已标记跟进完成。", edits=activity)
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("activities.follow_ups"))
+    return back_to("activities.follow_ups")

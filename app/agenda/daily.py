@@ -17,7 +17,7 @@ from app.models import Activity, Notification, Project, User
 from app.models.enums import NotificationKind, Role
 from app.notify import link, notify_many
 from app.projects import warnings
-from app.projects.services import review_queue
+from app.projects.services import waiting_for_review
 
 
 def tell(today: date) -> int:
@@ -44,7 +44,7 @@ def digest_text(user: User, today: date) -> str | None:
                                 .order_by(Notification.id.desc()).limit(50)).all()
     overdue = db.session.scalar(sa.select(sa.func.count()).select_from(
         open_follow_ups(user, scope=False).where(Activity.next_follow_up_on <= today).subquery()))
-    reviews = len(review_queue(user, None, None, None, "pending", today)) if user.role in (Role.MANAGER, Role.ADMIN) else 0
+    reviews = waiting_for_review(user) if user.role in (Role.MANAGER, Role.ADMIN) else 0
     if not (unread or overdue or reviews):
         return None
     lines = [f"{user.display_name}，您好：", "", f"截至 {today}，您在招商引资项目管理平台有以下事项："]

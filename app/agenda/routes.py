@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.activities.services import may_change
 from app.agenda import bp, services
 from app.agenda import calendar as calendars
 from app.auth.decorators import public, roles_required
@@ -14,7 +13,7 @@ from app.auth.scope import get_scoped_or_404
 from app.extensions import db
 from app.models import Activity, Notification, SavedView, utcnow
 from app.models.enums import Role
-from app.web import is_local_url, paginate, saved
+from app.web import back_to, is_local_url, paginate, saved
 
 followers = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
@@ -26,12 +25,7 @@ def index():
     scope = services.whole_scope(current_user, request.args.get("view"))
     return render_template("agenda/index.html", agenda=services.agenda(current_user, scope, today), scope=scope,
                            today=today, colleagues=services.colleagues(current_user),
-                           may_act=lambda a: may_change(current_user, a) or a.follow_up_by_id == current_user.id)
-
-
-def _back():
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("agenda.index"))
+                           may_act=lambda activity: services.may_act(current_user, activity))
 
 
 @bp.route("/follow-ups/<int:activity_id>/<any(done, snooze, reassign):action>", methods=["POST"])
@@ -49,7 +43,7 @@ def follow_up(activity_id: int, action: str):
         user_id = request.form.get("user_id", "")
         saved(lambda: services.reassign(current_user, activity, int(user_id) if user_id.isdigit() else None),
               lambda colleague: f"已转交{colleague.display_name}跟进。", edits=activity)
-    return _back()
+    return back_to("agenda.index")
 
 
 @bp.route("/notifications")
@@ -139,7 +133,7 @@ def save_view():
     if saved(lambda: services.save_view(current_user, endpoint, request.form.get("name", ""), query),
              lambda view: f"已保存视图“{view.name}”。") and endpoint in services.VIEW_LISTS:
         return redirect(url_for(endpoint) + (f"?{query}" if query else ""))
-    return _back()
+    return back_to("agenda.index")
 
 
 @bp.route("/views/<int:view_id>/delete", methods=["POST"])
@@ -148,4 +142,4 @@ def delete_view(view_id: int):
     view = db.session.scalar(sa.select(SavedView).where(SavedView.id == view_id,
                                                         SavedView.user_id == current_user.id)) or abort(404)
     saved(lambda: db.session.delete(view), f"已删除视图“{view.name}”。")
-    return _back()
+    return back_to("agenda.index")

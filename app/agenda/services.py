@@ -73,7 +73,7 @@ def agenda(user: User, scope: bool, today: date) -> Agenda:
                    this_week=[a for a in rows if today < a.next_follow_up_on <= week_end],
                    later=[a for a in rows if a.next_follow_up_on > week_end])
     if user.role in (Role.MANAGER, Role.ADMIN):
-        found.reviews = len(projects.review_queue(user, None, None, None, "pending", today))
+        found.reviews = projects.waiting_for_review(user)
     found.returned = projects.returned_to(user)
     warned = projects_in_view(user, scope).where(warnings.any_warning(today))
     found.warned_total = db.session.scalar(sa.select(sa.func.count()).select_from(warned.subquery()))
@@ -88,8 +88,13 @@ def projects_in_view(user: User, scope: bool) -> sa.Select:
     return stmt if scope else stmt.where(Project.officer_id == user.id)
 
 
+def may_act(by: User, activity: Activity) -> bool:
+    """A follow-up is done, put off or handed on by whom it is handed to, or who may change the visit."""
+    return activity.follow_up_by_id == by.id or may_change(by, activity)
+
+
 def _may_act(by: User, activity: Activity) -> None:
-    if not (may_change(by, activity) or activity.follow_up_by_id == by.id):
+    if not may_act(by, activity):
         raise ActivityError("只有跟进人、记录人或科室负责人可以处理这条跟进。")
     if activity.follow_up_done_at is not None or activity.next_follow_up_on is None:
         raise ActivityError("这条跟进已完成。")

@@ -369,6 +369,23 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     return list_order(stmt, Project, f, "stage_on")
 
 
+QUEUE_SHOWN = 500  # records of each kind the review queue lists
+
+
+def _queue_rows(model, by: User, status: str, unit_id: int | None = None, older_than_days: int | None = None,
+                today: date | None = None) -> sa.Select:
+    """A kind of reviewed record with this status in the user's scope, oldest first, as the queue lists it."""
+    stmt = (sa.select(model).join(Project, Project.id == model.project_id)
+            .where(model.review_status == status).order_by(model.recorded_at, model.id).limit(QUEUE_SHOWN))
+    stmt = scoped(stmt, by, Project.unit_id)
+    if unit_id:
+        stmt = stmt.where(Project.unit_id.in_(unit_ids_under(unit_id)))
+    if older_than_days:
+        stmt = stmt.where(model.recorded_at < datetime.combine(today - timedelta(days=older_than_days),
+                                                                datetime.min.time(), UTC))
+    return stmt
+
+
 def review_queue(by: User, kind: str | None, unit_id: int | None, older_than_days: int | None, status: str,
                  today: date) -> list:
     """Stage events and fund entries waiting for review (or sent back) in the user's scope, oldest first."""
@@ -376,18 +393,17 @@ def review_queue(by: User, kind: str | None, unit_id: int | None, older_than_day
     for model, key in ((StageEvent, "stage"), (FundEntry, "fund")):
         if kind and kind != key:
             continue
-        stmt = (sa.select(model).join(Project, Project.id == model.project_id)
-                .where(model.review_status == status).order_by(model.recorded_at, model.id).limit(500))
-        stmt = scoped(stmt, by, Project.unit_id)
-        if unit_id:
-            stmt = stmt.where(Project.unit_id.in_(unit_ids_under(unit_id)))
-        if older_than_days:
-            stmt = stmt.where(model.recorded_at < datetime.combine(today - timedelta(days=older_than_days),
-                                                                    datetime.min.time(), UTC))
+        stmt = _queue_rows(model, by, status, unit_id, older_than_days, today)
         found += db.session.scalars(stmt.options(selectinload(model.project).selectinload(Project.unit),
                                                  selectinload(model.project).selectinload(Project.investor),
                                                  selectinload(model.recorded_by))).all()
     return sorted(found, key=lambda r: (r.recorded_at.replace(tzinfo=None), type(r).__name__, r.id))
+
+
+def waiting_for_review(by: User) -> int:
+    """How many records the user's review queue lists (a count, for the agenda and the digest)."""
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(
+        _queue_rows(model, by, ReviewStatus.PENDING).subquery())) for model in (StageEvent, FundEntry))
 
 
 # ---------- targets ----------
