@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app import unit_settings
-from app.activities.services import ActivityError, close_follow_up, may_change
+from app.activities import services as visits  # a module: the two packages import each other
 from app.auth.scope import scoped
 from app.extensions import db
 from app.models import Activity, Project, SavedView, User
@@ -33,7 +33,7 @@ def manager_view(unit_id: int) -> str:
 
 def save_manager_view(unit_id: int, view: str | None) -> None:
     if view not in (None, "", *VIEWS):
-        raise ActivityError("工作台默认范围无效。")
+        raise visits.ActivityError("工作台默认范围无效。")
     unit_settings.save(unit_id, {MANAGER_VIEW: view or None})
 
 
@@ -90,26 +90,26 @@ def projects_in_view(user: User, scope: bool) -> sa.Select:
 
 def may_act(by: User, activity: Activity) -> bool:
     """A follow-up is done, put off or handed on by whom it is handed to, or who may change the visit."""
-    return activity.follow_up_by_id == by.id or may_change(by, activity)
+    return activity.follow_up_by_id == by.id or visits.may_change(by, activity)
 
 
 def _may_act(by: User, activity: Activity) -> None:
     if not may_act(by, activity):
-        raise ActivityError("只有跟进人、记录人或科室负责人可以处理这条跟进。")
+        raise visits.ActivityError("只有跟进人、记录人或科室负责人可以处理这条跟进。")
     if activity.follow_up_done_at is not None or activity.next_follow_up_on is None:
-        raise ActivityError("这条跟进已完成。")
+        raise visits.ActivityError("这条跟进已完成。")
 
 
 def done(by: User, activity: Activity) -> None:
     _may_act(by, activity)
-    close_follow_up(activity)
+    visits.close_follow_up(activity)
 
 
 def snooze(by: User, activity: Activity, days: int, today: date) -> None:
     """Put the follow-up off to ``days`` from today (1 to 30)."""
     _may_act(by, activity)
     if not 1 <= days <= 30:
-        raise ActivityError("顺延天数应为 1–30 天。")
+        raise visits.ActivityError("顺延天数应为 1–30 天。")
     activity.next_follow_up_on = today + timedelta(days=days)
     db.session.flush()
     refresh_facts([activity.project_id])
@@ -122,7 +122,7 @@ def reassign(by: User, activity: Activity, user_id: int | None) -> User:
         User.id == user_id, User.is_active.is_(True), User.role.in_([Role.OFFICER, Role.MANAGER, Role.ADMIN])),
         by, User.unit_id)).first() if user_id else None
     if colleague is None:
-        raise ActivityError("请选择您数据范围内的一位在用的同事。")
+        raise visits.ActivityError("请选择您数据范围内的一位在用的同事。")
     activity.follow_up_by_id = colleague.id
     db.session.flush()
     return colleague
@@ -148,11 +148,11 @@ def save_view(user: User, endpoint: str, name: str, query: str) -> SavedView:
     """Save (or replace, under the same name) a list's filters for the user."""
     name = (name or "").strip()
     if endpoint not in VIEW_LISTS:
-        raise ActivityError("这个页面不能保存视图。")
+        raise visits.ActivityError("这个页面不能保存视图。")
     if not 1 <= len(name) <= 30:
-        raise ActivityError("视图名称应为 1–30 个字。")
+        raise visits.ActivityError("视图名称应为 1–30 个字。")
     if len(query) > 1000:
-        raise ActivityError("筛选条件过长，不能保存。")
+        raise visits.ActivityError("筛选条件过长，不能保存。")
     view = db.session.scalar(sa.select(SavedView).where(SavedView.user_id == user.id, SavedView.endpoint == endpoint,
                                                         SavedView.name == name))
     if view is None:

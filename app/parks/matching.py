@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.models import Park, Project
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel
-from app.parks.services import overview
+from app.parks import services  # the module: parks and projects import each other
 from app.projects.warnings import COMMITTING, NEEDS
 
 LEVEL_POINTS = {ParkLevel.NATIONAL: 20, ParkLevel.PROVINCIAL: 10}
@@ -71,7 +71,7 @@ class Match:
 def rank(scoped_parks: sa.Select, needs: Needs) -> list[Match]:
     """The parks of ``scoped_parks``: those where every need fits first, then by score."""
     matches = []
-    for row in overview(scoped_parks.options(selectinload(Park.chains))):
+    for row in services.overview(scoped_parks.options(selectinload(Park.chains))):
         match = Match(row["park"], _fits(row, needs))
         _score(match, row["park"], needs)
         matches.append(match)
@@ -80,7 +80,7 @@ def rank(scoped_parks: sa.Select, needs: Needs) -> list[Match]:
 
 def shortfalls(park_id: int, needs: Needs) -> list[Fit]:
     """The needs that do not fit in one park (what a project form warns about before saving)."""
-    [row] = overview(sa.select(Park).where(Park.id == park_id))
+    [row] = services.overview(sa.select(Park).where(Park.id == park_id))
     return [fit for fit in _fits(row, needs) if not fit.ok and fit.available is not None]
 
 

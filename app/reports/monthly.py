@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit, in_subtree, scoped
-from app.chains.services import visible_chains
+from app.chains import services as chain_services  # modules, not names: these packages import each other
 from app.excel import Percent, Sheet
 from app.extensions import db
 from app.models import (
@@ -42,7 +42,7 @@ from app.models.enums import (
     Stage,
     TargetIndicator,
 )
-from app.parks.services import lists_as_of
+from app.parks import services as park_services
 from app.projects import warnings
 from app.projects.indicators import (
     Scope,
@@ -479,7 +479,7 @@ def _breakdown_sheet(title: str, what: str, names: list[list], found: list[dict]
 def _chain_sheet(scope: Scope, report: Summary, layout: Layout, today: date) -> Sheet:
     end = month_end(report.month)
     periods = {MONTH: chain_figures(scope, report.month, end), YEAR: chain_figures(scope, date(report.month.year, 1, 1), end)}
-    chains = db.session.scalars(visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
+    chains = db.session.scalars(chain_services.visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
     return _breakdown_sheet("产业链", ["产业链", "产业集群"], [[c.name, c.cluster] for c in chains],
                             [{p: periods[p].get(c.id, {}) for p in periods} for c in chains], report, layout, today)
 
@@ -552,7 +552,7 @@ def _capacity_sheet(by: User, report: Summary, today: date) -> Sheet:
     end = month_end(report.month)
     parks = db.session.scalars(scoped(sa.select(Park).where(in_subtree(Park.unit_id, report.unit.id))
                                       .order_by(Park.name), by, Park.unit_id)).all()
-    lists = lists_as_of([park.id for park in parks], end)
+    lists = park_services.lists_as_of([park.id for park in parks], end)
     lines = [[park.name, CapacityKind.label_of(item.kind), item.name, item.total, item.unit, item.as_of,
               item.changed_at.astimezone(BEIJING).date()] for park in parks for item in lists.get(park.id, [])]
     return Sheet("要素保障", ["园区", "要素类别", "名称", "总量", "单位", "截至日期", "填报日期"], lines,
