@@ -41,15 +41,23 @@ def search_tokens(name: str) -> str:
 
 
 def pinyin_words(runs: list[str]) -> list[str]:
-    """Each run of Chinese characters spelt in pinyin syllable by syllable, and by initials
-    (汾酒集团 → "fen jiu ji tuan", "f j j t"), so that ``fenjiu`` and ``fj`` find 汾酒. Readings
-    follow pypinyin's phrase dictionary (重庆 → chong qing)."""
+    """Each run of Chinese characters in pinyin as the characters are kept: syllable by syllable,
+    pairs of adjacent syllables, pairs of adjacent initials (汾酒集团 → "fen jiu ji tuan",
+    "fenjiu jiuji jituan", "fj jj jt"), so that ``fenjiu`` and ``fj`` find 汾酒, each looked up
+    as one word whose matches the databases estimate well (a single letter is in most names).
+    Readings follow pypinyin's phrase dictionary (重庆 → chong qing)."""
     words = []
     for run in runs:
         syllables = [s for s in lazy_pinyin(run) if s.isascii() and s.isalpha()]
         if syllables:
-            words += [" ".join(syllables), " ".join(s[0] for s in syllables)]
+            words.append(" ".join(syllables))
+        if len(syllables) > 1:
+            words += [pairs_of(syllables), pairs_of([s[0] for s in syllables])]
     return words
+
+
+def pairs_of(items: list[str]) -> str:
+    return " ".join(a + b for a, b in zip(items, items[1:]))
 
 
 # Every toneless pinyin syllable (about 420), from pypinyin's dictionary; read once when the app
@@ -68,15 +76,17 @@ def _split(letters: str) -> list[str] | None:
 
 
 def pinyin_phrases(query: str) -> list[str]:
-    """A query of Latin letters read as pinyin: its syllables when it splits into them (fenjiu →
-    "fen jiu"), and its letters as initials (fj → "f j") when it is short or spells nothing (a
-    long run of one-letter words is slow to look up and rarely meant); none for anything else."""
+    """A query of Latin letters read as pinyin, as the phrases of index words to look up (see
+    ``pinyin_words``): its syllables when it splits into them (fen → "fen", fenjiu → "fenjiu",
+    fenjiuji → "fenjiu jiuji"), and its letters as initials (fj → "fj", fjjt → "fj jj jt") when
+    it is short or spells nothing (long runs of initials are rarely meant); none for anything else."""
     letters = re.sub(r"[\s']", "", query).lower()
     if len(letters) < 2 or not (letters.isascii() and letters.isalpha()):
         return []
     spelt = _split(letters)
     initials = len(letters) <= 4 or (spelt is None and len(letters) <= 8)
-    return ([" ".join(spelt)] if spelt else []) + ([" ".join(letters)] if initials else [])
+    syllables = ([spelt[0] if len(spelt) == 1 else pairs_of(spelt)] if spelt else [])
+    return syllables + ([pairs_of(list(letters))] if initials else [])
 
 
 def query_tokens(query: str) -> str:

@@ -9,13 +9,13 @@ from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from app.audit_trail import log_event
 from app.concurrency import claim, lost_race
+from app.counting import count_rows, count_text
 from app.extensions import db, login_manager
 from app.hygiene import refuse_unsafe
 from app.models import User
@@ -272,20 +272,29 @@ def page_number() -> int:
 
 
 class _Pagination(SelectPagination):
-    """A page whose total may come from another statement over the same rows."""
+    """A page whose total may come from another statement over the same rows, and may be counted
+    only up to a bound (``total_text`` then reads "1000+")."""
 
     def _query_count(self) -> int:
-        counted = self._query_args["count_select"]
-        return self._query_args["session"].scalar(
-            sa.select(sa.func.count()).select_from(counted.options(lazyload("*")).order_by(None).subquery()))
+        return count_rows(self._query_args["count_select"], self._query_args["bound"])
+
+    @property
+    def more(self) -> bool:
+        """More rows than were counted."""
+        return self._query_args["bound"] is not None and self.total > self._query_args["bound"]
+
+    @property
+    def total_text(self) -> str:
+        return count_text(self.total, self._query_args["bound"])
 
 
-def paginate(stmt, per_page: int | None = None, count_stmt=None):
+def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | None = None):
     """One page and the total: two statements, each able to walk an index (ordered lists stop
     after a page; counts read no rows). ``count_stmt`` selects the same rows as ``stmt`` written
-    for counting, where the best plan for a page is not the best for a total."""
-    return _Pagination(select=stmt, count_select=stmt if count_stmt is None else count_stmt, session=db.session,
-                       page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
+    for counting, where the best plan for a page is not the best for a total; ``bound``: count no
+    further than this (a free-text search, which no figure elsewhere drills down to)."""
+    return _Pagination(select=stmt, count_select=stmt if count_stmt is None else count_stmt, bound=bound,
+                       session=db.session, page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
                        error_out=False, count=True)
 
 

@@ -6,7 +6,7 @@ import — each beside a bare baseline from the same run.
     CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app wsgi seed synthetic
     CRM_DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/python bench/enterprises.py [--requests 200]
 
-Targets (issues 3 and 16): list p95 ≤ 50 ms, for pinyin queries too; export of 100,000 rows ≤ 10 s and ≤ 200 MB peak;
+Targets (issues 3 and 16): list and search box p95 ≤ 50 ms, for pinyin queries too; export of 100,000 rows ≤ 10 s and ≤ 200 MB peak;
 import of 50,000 rows (preview + commit) ≤ 15 s. The import runs in a transaction that is rolled
 back, so the database is left as it was.
 """

@@ -143,6 +143,34 @@ def test_logging_from_the_project_page(app, client, world, login):
     assert client.get("/activities/new?project_id=999999").status_code == 404
 
 
+def test_logging_from_anywhere_picks_enterprises_and_project_by_name_in_scope_only(app, client, world, login):
+    with app.app_context():
+        fenjiu = helpers.make_enterprise(world.a_unit_id, "山西汾酒集团有限公司").id
+        far = helpers.make_enterprise(world.b_unit_id, "乙市汾酒经销有限公司").id
+        db.session.commit()
+    login("officer", unit="a")
+    for page in ("/activities/", "/agenda/"):
+        assert 'href="/activities/new"' in client.get(page).get_data(as_text=True)
+    form = client.get("/activities/new").get_data(as_text=True)
+    assert 'data-typeahead="/search/enterprises.json"' in form and 'data-typeahead="/search/projects.json"' in form
+    found = client.get(f"/search/projects.json?q=%23{world.project_id}").json["results"]  # by its number
+    assert [r["id"] for r in found] == [world.project_id] and found[0]["name"] == f"#{world.project_id} 甲园区示例项目"
+    assert [r["id"] for r in client.get("/search/projects.json?q=示例项目").json["results"]] == [world.project_id]
+    data = {"kind": "visit", "occurred_on": str(TODAY), "unit_id": world.a_unit_id, "summary": "两家一起拜访",
+            "project_id": world.project_id}
+    assert client.post("/activities/new", data={**data, "enterprise_ids": [world.enterprise_id, fenjiu]}).status_code == 302
+    refused = client.post("/activities/new", data={**data, "summary": "越权拜访", "enterprise_ids": [fenjiu, far]})
+    assert refused.status_code == 200 and "不是有效的选择" in refused.get_data(as_text=True)
+    with app.app_context():
+        activity = db.session.scalar(sa.select(Activity).where(Activity.summary == "两家一起拜访"))
+        assert sorted(e.id for e in activity.enterprises) == sorted([world.enterprise_id, fenjiu])
+        assert activity.project_id == world.project_id
+        assert db.session.scalar(sa.select(Activity).where(Activity.summary == "越权拜访")) is None
+    other = app.test_client()
+    login("officer", unit="b", client=other)
+    assert other.get(f"/search/projects.json?q=%23{world.project_id}").json["results"] == []
+
+
 def _visit(client, world, summary, day):
     response = client.post(f"/activities/new?project_id={world.project_id}", data={
         "kind": "visit", "occurred_on": str(day), "unit_id": world.a_unit_id, "enterprise_ids": [world.enterprise_id],

@@ -144,6 +144,8 @@ def test_pinyin_and_initials_find_a_name(app, client, world, login):
     assert found("fj") == ["FJ Trading 汾阳贸易", "山西汾酒集团有限公司"]  # initials, and Latin in the name itself
     assert found("chongqing") == found("cq") == ["重庆啤酒股份有限公司"]  # 重 read as chong in 重庆
     assert found("zlcy") == ["紫林醋业"] and found("xyz") == []
+    assert found("sxfj") == ["山西汾酒集团有限公司"] and found("jt") == ["山西汾酒集团有限公司"]  # initials anywhere in a run
+    assert found("sf") == []  # initials that are not adjacent
 
 
 def test_list_query_count_is_constant_with_filters(app, client, world, login):

@@ -51,3 +51,31 @@ def test_query_count_does_not_grow_with_the_page(app, client, login, many_rows, 
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 24  # the dashboard's aggregates are the most
+
+
+def test_sqlite_keeps_planner_statistics_and_never_waits_for_a_writer_to_do_so(app, client, world, login):
+    """The embedded SQLite analyses its tables on a returned connection (PostgreSQL's autovacuum
+    does it there), and skips it rather than hold a page up while another connection writes."""
+    import sqlite3
+    import time
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        path = db.engine.url.database
+        db.engine.dispose()
+    login("officer", unit="a")
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'enterprise'").fetchone()[0] > 0
+    reader.close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an import's transaction holds the write lock
+    try:
+        with app.app_context():
+            db.engine.dispose()  # fresh connections, each due to analyse when returned
+        started = time.monotonic()
+        assert client.get("/enterprises/").status_code == 200
+        assert time.monotonic() - started < 2  # SQLite's busy wait would be 5 s
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -43,3 +43,34 @@ def test_the_investor_picker_finds_any_enterprise_in_scope(app, client, world, l
     assert client.post("/projects/new", data={**data, "investor_id": quiet}).status_code == 302
     refused = client.post("/projects/new", data={**data, "name": "越权项目", "investor_id": far})
     assert "不是有效的选择" in refused.get_data(as_text=True)
+
+
+def test_a_search_is_counted_up_to_a_bound_in_the_box_and_the_list(app, client, world, login, monkeypatch):
+    from app.enterprises import routes
+    from app.search import services
+
+    with app.app_context():
+        for n in range(4):
+            helpers.make_enterprise(world.a_unit_id, f"汾河科技{n}有限公司")
+        db.session.commit()
+    monkeypatch.setattr(services, "SEARCH_BOUND", 2)
+    monkeypatch.setattr(services, "SHOWN", 1)
+    monkeypatch.setattr(routes, "SEARCH_BOUND", 2)
+    login("officer", unit="a")
+    page = client.get("/search/?q=汾河").get_data(as_text=True)
+    assert "在企业库中查看全部 2+ 个" in page
+    listed = client.get("/enterprises/?q=汾河").get_data(as_text=True)  # the list is counted as far too
+    assert "全部 2+ 条" in listed and "共 2+ 条" in listed and "结果较多" in listed
+    assert "共 5 条" in client.get("/enterprises/?tag=").get_data(as_text=True)  # no search: counted exactly
+
+
+def test_the_event_and_chain_node_finders_use_the_pickers_search(app, client, world, login):
+    with app.app_context():
+        helpers.make_enterprise(world.a_unit_id, "山西汾酒集团有限公司")
+        db.session.commit()
+    login("officer", unit="a")
+    node = client.get(f"/chains/{world.chain_id}/nodes/{world.node_id}?q=fenjiu").get_data(as_text=True)
+    assert "山西汾酒集团有限公司" in node
+    event = client.get(f"/events/{world.event_id}?q=fj").get_data(as_text=True)
+    assert "企业：山西汾酒集团有限公司" in event
+    assert "项目：甲园区示例项目" in client.get(f"/events/{world.event_id}?q=%23{world.project_id}").get_data(as_text=True)

@@ -21,8 +21,10 @@ class ActivityForm(Form):
     unit_id = SelectField("填报单位", coerce=optional_int, validators=[DataRequired("请选择填报单位")])
     participants = StringField("我方参加人员", validators=[Optional(), Length(max=200)])
     led_by_top_leader = BooleanField("主要领导带队（一把手招商）")
-    enterprise_ids = SelectMultipleField("对接企业", coerce=int, validators=[Optional()])
-    project_id = SelectField("关联项目", coerce=optional_int, validators=[Optional()])
+    enterprise_ids = SelectMultipleField("对接企业", coerce=int, validators=[Optional()],
+                                         render_kw={"data-typeahead": "/search/enterprises.json"})
+    project_id = SelectField("关联项目", coerce=optional_int, validators=[Optional()],
+                             render_kw={"data-typeahead": "/search/projects.json"})
     summary = TextAreaField("对接内容", validators=[DataRequired("请填写对接内容"), Length(max=4000)])
     outcome = TextAreaField("成效", validators=[Optional(), Length(max=2000)])
     next_step = TextAreaField("下一步", validators=[Optional(), Length(max=2000)])

@@ -1,3 +1,5 @@
+from datetime import date
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,11 +10,12 @@ from app.activities.forms import ActivityFilterForm, ActivityForm
 from app.admin.services import units_in_scope
 from app.attachments.services import AttachmentError
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_scoped_or_404
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project
 from app.models.enums import Role
+from app.search import services as picker
 from app.web import back_to, paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -61,25 +64,23 @@ def stale():
 @bp.route("/new", methods=["GET", "POST"])
 @editors
 def create():
-    preset = [int(i) for i in request.args.getlist("enterprise_id") if i.isdigit()]
-    project = None
-    if request.args.get("project_id", "").isdigit():
-        project = get_scoped_or_404(Project, int(request.args["project_id"]), current_user)
-        if project.investor_id:
-            preset.append(project.investor_id)
-    enterprises = db.session.scalars(scoped(sa.select(Enterprise).where(Enterprise.id.in_(preset)), current_user,
-                                            Enterprise.unit_id)).all()
-    if not enterprises and not project:
-        flash("请从企业或项目页面记录对接。", "info")
-        return redirect(url_for("enterprises.index"))
+    """Log a visit: from an enterprise's or a project's page (?enterprise_id=, ?project_id=, the
+    project's investor with it), or from anywhere with the enterprises and project picked by name."""
     form = ActivityForm()
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.enterprise_ids.choices = [(e.id, e.name) for e in enterprises]
-    form.project_id.choices = [("", "—")] + ([(project.id, project.name)] if project else [])
     if request.method == "GET":
-        form.unit_id.data = current_user.unit_id
-        form.enterprise_ids.data = [e.id for e in enterprises]
-        form.project_id.data = project.id if project else None
+        enterprise_ids, project_id = request.args.getlist("enterprise_id"), request.args.get("project_id", "")
+        if project_id.isdigit():
+            project = get_scoped_or_404(Project, int(project_id), current_user)
+            enterprise_ids += [project.investor_id] if project.investor_id else []
+    else:
+        enterprise_ids, project_id = request.form.getlist("enterprise_ids"), request.form.get("project_id", "")
+    form.enterprise_ids.choices = picker.picked(Enterprise, current_user, enterprise_ids)
+    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [project_id])
+    if request.method == "GET":
+        form.unit_id.data, form.occurred_on.data = current_user.unit_id, date.today()
+        form.enterprise_ids.data = [c[0] for c in form.enterprise_ids.choices]
+        form.project_id.data = form.project_id.choices[-1][0] or None
     if form.validate_on_submit():
         data = {name: field.data for name, field in form._fields.items() if name in services.FIELDS}
         try:
@@ -119,8 +120,8 @@ def edit(activity_id: int):
     form = ActivityForm(obj=activity)
     del form.enterprise_ids, form.attachments, form.photos  # a visit's enterprises and files stay as logged
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
-    project = activity.project
-    form.project_id.choices = [("", "—")] + ([(project.id, project.name)] if project else [])
+    sent = request.form.get("project_id", "") if request.method == "POST" else activity.project_id
+    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [sent])
     if form.validate_on_submit() and saved(
         lambda: services.update_activity(current_user, activity, {name: field.data for name, field in form._fields.items()}),
         "已保存对接记录。", edits=activity,

@@ -8,16 +8,16 @@ from sqlalchemy.orm import selectinload
 from app.admin.services import units_in_scope
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_scoped_or_404
 from app.chains import bp, services
 from app.chains.forms import ChainForm, DeleteNodeForm, LinkForm, NodeForm, UnlinkForm
-from app.enterprises.search import name_contains
 from app.excel import xlsx_response
 from app.extensions import db
 from app.models import Chain, ChainNode, Enterprise, EnterpriseNode, Target
 from app.models.enums import Role, Segment
 from app.personal import export_reason
 from app.projects.indicators import PIPELINE, Scope, stage_figures
+from app.search import services as picker
 from app.web import saved
 
 KEEPERS = (Role.ADMIN, Role.MANAGER)  # of chains they keep (services.may_edit)
@@ -63,7 +63,7 @@ def detail(chain_id: int):
     targets = db.session.scalars(sa.select(Target).where(Target.chain_id == chain.id, Target.year == today.year)
                                  .options(selectinload(Target.unit)).order_by(Target.unit_id, Target.indicator)).all()
     counts = services.node_counts(current_user, chain)
-    return render_template("chains/detail.html", chain=chain, tree=services.tree(chain), counts=counts,
+    return render_template("chains/detail.html", chain=chain, tree=services.tree(chain.nodes), counts=counts,
                            year=stage_figures(scope, date(today.year, 1, 1), today), stages=PIPELINE,
                            targets=targets, today=today, may_edit=services.may_edit(current_user, chain))
 
@@ -86,9 +86,7 @@ def node(chain_id: int, node_id: int):
     query = request.args.get("q", "").strip()
     found = []
     if query and current_user.role in LINKERS:
-        found = db.session.scalars(scoped(
-            sa.select(Enterprise).where(name_contains(query), Enterprise.is_active.is_(True))
-            .order_by(Enterprise.name).limit(20), current_user, Enterprise.unit_id)).all()
+        found = picker.enterprise_choices(current_user, query)
     template = "chains/_node_panel.html" if request.args.get("panel") else "chains/node.html"
     return render_template(template, chain=chain, node=node, members=members, query=query,
                            found=found, path=services.path_text(services.path_of(node)),
@@ -166,7 +164,7 @@ def _node_choices(chain: Chain, leave_out: ChainNode | None = None, blank: str |
     skip = {leave_out, *services.descendants(leave_out)} if leave_out is not None else set()
     return ([("", blank)] if blank else []) + [
         (n.id, "　" * depth + n.name + f"（{Segment.label_of(n.segment)}）")
-        for n, depth in services.tree(chain) if n not in skip]
+        for n, depth in services.tree(chain.nodes) if n not in skip]
 
 
 @bp.route("/<int:chain_id>/nodes/new", methods=["GET", "POST"])

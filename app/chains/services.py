@@ -223,10 +223,11 @@ def unlink_enterprise(by: User, link: EnterpriseNode) -> None:
     db.session.flush()
 
 
-def tree(chain: Chain) -> list[tuple[ChainNode, int]]:
-    """The chain's nodes depth first, segments in order (上游, 中游, 下游): (node, depth from 0)."""
+def tree(nodes) -> list[tuple[ChainNode, int]]:
+    """A chain's nodes (records or rows with id, parent_id and segment) depth first, segments in
+    order (上游, 中游, 下游): (node, depth from 0)."""
     children: dict[int | None, list[ChainNode]] = {}
-    for node in chain.nodes:
+    for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
     tops = sorted(children.get(None, []), key=lambda n: (SEGMENT_ORDER.get(n.segment, 9), n.id), reverse=True)
     ordered, stack = [], [(node, 0) for node in tops]
@@ -337,7 +338,7 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
     """Where each box of the chain map goes. Leaves take one row each, a parent sits across its
     children, so no two boxes overlap and the text keeps its size however many nodes there are."""
     children: dict[object, list] = {"chain": [segment.value for segment in Segment]}
-    for node, _depth in tree(chain):
+    for node, _depth in tree(chain.nodes):
         children.setdefault(node.parent.id if node.parent is not None else node.segment, []).append(node)
     rows = itertools.count()
     boxes, edges = [], []
@@ -367,7 +368,7 @@ def map_layout(chain: Chain, counts: dict[int, NodeCounts]) -> MapLayout:
 def catalogue_rows(user: User, chains: list[Chain], full_contacts: bool = False):
     """The 招商目录: per chain, each gap node (强链 / 补链 / 延链) and under it the target enterprises
     to approach (within the user's scope) — a gap without targets is listed too, so it is seen."""
-    nodes = [(chain, node) for chain in chains for node, _depth in tree(chain) if node.gap != GapMark.PRESENT]
+    nodes = [(chain, node) for chain in chains for node, _depth in tree(chain.nodes) if node.gap != GapMark.PRESENT]
     targets: dict[int, list[Enterprise]] = {}
     stmt = (sa.select(EnterpriseNode.node_id, Enterprise)
             .join(Enterprise, Enterprise.id == EnterpriseNode.enterprise_id)
@@ -410,15 +411,30 @@ def tree_sheet(chains: list[Chain]) -> Sheet:
     """A chain's node tree as the import reads it: one row per node, parents first, with its parent path."""
     rows = ([chain.name, Segment.label_of(node.segment), path_text(path_of(node.parent)) if node.parent else None,
              node.name, node.industry_codes, node.gap_label, node.description, node.key_technologies]
-            for chain in chains for node, _depth in tree(chain))
+            for chain in chains for node, _depth in tree(chain.nodes))
     return Sheet("产业链环节", ["产业链", "链段", "上级环节", "环节", "国标行业代码", "短板标识", "描述", "关键技术"],
                  rows)
 
 
 def node_options(user: User) -> list[tuple[int, str]]:
-    """Every node of the chains the user sees, labelled "产业链 · 上级 / 环节", for a choice list."""
-    return [(node.id, f"{chain.name} · {path_text(path_of(node))}")
-            for chain in chains_with_nodes(visible_chains(user)) for node, _depth in tree(chain)]
+    """Every node of the chains the user sees, labelled "产业链 · 上级 / 环节", for a choice list.
+    Read as plain rows: every list's filter bar asks for these, hundreds of nodes at a province."""
+    chains = visible_chains(user)
+    nodes: dict[int, list] = {}
+    for row in db.session.execute(sa.select(ChainNode.id, ChainNode.parent_id, ChainNode.segment, ChainNode.name,
+                                            ChainNode.chain_id)
+                                  .where(ChainNode.chain_id.in_(chains.with_only_columns(Chain.id)))
+                                  .order_by(ChainNode.id)):
+        nodes.setdefault(row.chain_id, []).append(row)
+    options = []
+    for chain_id, chain_name in db.session.execute(chains.with_only_columns(Chain.id, Chain.name)
+                                                   .order_by(Chain.cluster, Chain.name)):
+        path: list[str] = []  # depth first, a node's path is the path before it cut to its depth
+        for node, depth in tree(nodes.get(chain_id, [])):
+            del path[depth:]
+            path.append(node.name)
+            options.append((node.id, f"{chain_name} · {path_text(tuple(path))}"))
+    return options
 
 
 def chain_options(user: User) -> list[tuple[int, str]]:

@@ -1,19 +1,18 @@
 from datetime import date
 
-import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404, scoped
+from app.auth.scope import get_scoped_or_404
 from app.events import bp, services
 from app.events.forms import AddEnterpriseForm, AddProjectForm, EventFilterForm, EventForm
 from app.excel import Sheet, xlsx_response
-from app.extensions import db
-from app.models import Enterprise, Event, Project
+from app.models import Event
 from app.models.enums import Role
+from app.search import services as picker
 from app.web import paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -82,13 +81,9 @@ def detail(event_id: int):
     event = get_scoped_or_404(Event, event_id, current_user)
     q = request.args.get("q", "").strip()[:50]
     found_enterprises, found_projects = [], []
-    if q:
-        found_enterprises = db.session.scalars(scoped(
-            sa.select(Enterprise).where(Enterprise.name.contains(q, autoescape=True), Enterprise.is_active.is_(True))
-            .order_by(Enterprise.name).limit(20), current_user, Enterprise.unit_id)).all()
-        found_projects = db.session.scalars(scoped(
-            sa.select(Project).where(Project.name.contains(q, autoescape=True)).order_by(Project.name).limit(20),
-            current_user, Project.unit_id)).all()
+    if q:  # by the pickers' search: names, pinyin and initials, project numbers
+        found_enterprises = picker.enterprise_choices(current_user, q)
+        found_projects = picker.project_choices(current_user, q, date.today())
     return render_template("events/detail.html", event=event, lines=services.project_lines(event), q=q,
                            found_enterprises=found_enterprises, found_projects=found_projects,
                            enterprise_form=AddEnterpriseForm(), project_form=AddProjectForm())

@@ -2,6 +2,7 @@
 
 Services add and flush; the caller commits once.
 """
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -334,7 +335,10 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     """The projects in scope matching the list filters ``f`` (the filter form's data), sorted."""
     stmt = scoped(sa.select(Project), by, Project.unit_id)
     if f.get("q"):
-        stmt = stmt.where(Project.name.contains(f["q"].strip(), autoescape=True))
+        q = f["q"].strip()
+        number = re.fullmatch(r"#?(\d{1,9})", q)  # a project number as the review queue and pickers show it
+        name = Project.name.contains(q, autoescape=True)
+        stmt = stmt.where(sa.or_(name, Project.id == int(number[1])) if number else name)
     for key in ("stage", "park_id", "channel"):
         if f.get(key):
             stmt = stmt.where(getattr(Project, key) == f[key])

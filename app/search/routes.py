@@ -22,3 +22,12 @@ def enterprises():
     q = request.args.get("q", "").strip()[:50]
     found = services.enterprise_choices(current_user, q) if q else []
     return {"results": [{"id": e.id, "name": e.name, "unit": e.unit.name} for e in found]}
+
+
+@bp.route("/projects.json")
+@roles_required()
+def projects():
+    """A picker's type-ahead over the projects in scope whose name matches ?q=."""
+    q = request.args.get("q", "").strip()[:50]
+    found = services.project_choices(current_user, q, date.today()) if q else []
+    return {"results": [{"id": p.id, "name": f"#{p.id} {p.name}", "unit": p.unit.name} for p in found]}

@@ -110,8 +110,10 @@ document.addEventListener("submit", function (event) {
   dialog.show();
 });
 
-// A picker over many records (投资方 among 100,000 enterprises): a box above the select searches
-// as one types (names, pinyin, initials) and lists what it finds; the choice stays a select.
+// A picker over many records (投资方 among 100,000 enterprises; a visit's enterprises and project): a
+// box above the select searches as one types (names, pinyin, initials) and lists what it finds; the
+// choice stays a select, and what is already chosen stays in it. In a multiple picker a click adds
+// or removes one record, so picking another never drops the ones chosen before.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-typeahead]").forEach(function (select) {
     var box = document.createElement("input");
@@ -129,18 +131,27 @@ document.addEventListener("DOMContentLoaded", function () {
         fetch(select.dataset.typeahead + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
           .then(function (response) { return response.json(); })
           .then(function (data) {
-            var chosen = select.value;
+            var chosen = Array.from(select.selectedOptions).map(function (option) { return option.value; });
             Array.from(select.options).forEach(function (option) {
-              if (option.value && option.value !== chosen) { option.remove(); }
+              if (option.value && !option.selected) { option.remove(); }
             });
             data.results.forEach(function (row) {
-              if (String(row.id) === chosen) { return; }
+              if (chosen.indexOf(String(row.id)) >= 0) { return; }
               select.add(new Option(row.name + "（" + row.unit + "）", row.id));
             });
-            select.size = Math.min(8, select.options.length);  // open as a list to pick from
+            select.size = Math.max(select.multiple ? 4 : 0, Math.min(8, select.options.length));  // a list to pick from
           });
       }, 250);
     });
-    select.addEventListener("change", function () { select.size = 0; });
+    if (select.multiple) {
+      select.addEventListener("mousedown", function (event) {
+        if (event.target.tagName !== "OPTION") { return; }
+        event.preventDefault();
+        event.target.selected = !event.target.selected;
+        select.focus();
+      });
+    } else {
+      select.addEventListener("change", function () { select.size = 0; });
+    }
   });
 });
