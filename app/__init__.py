@@ -48,15 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         events,
         imports,
+        leaders,
         parks,
+        problems,
         projects,
         reports,
         search,
         security,
     )
 
-    for module in (auth, agenda, dashboard, enterprises, projects, activities, events, parks, chains,
-                   reports, imports, attachments, search, admin, security, audit, api, errors):
+    for module in (auth, agenda, dashboard, enterprises, projects, problems, leaders, activities, events, parks,
+                   chains, reports, imports, attachments, search, admin, security, audit, api, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app

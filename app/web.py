@@ -3,7 +3,6 @@ security headers, template filters and pagination."""
 import time
 from urllib.parse import quote, urlsplit
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, request, send_file, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination

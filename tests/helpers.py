@@ -22,10 +22,13 @@ from app.models import (
     Event,
     FundEntry,
     ImportBatch,
+    Leader,
+    LeaderLink,
     Notification,
     OrgUnit,
     Park,
     Project,
+    ProjectProblem,
     SavedView,
     StageEvent,
     Target,
@@ -145,6 +148,14 @@ def build_world() -> dict[str, int]:
     batch = ImportBatch(kind="enterprises", filename="台账.xlsx", unit_id=city_a.id, counts={}, status="previewed")
     exception = UsccException(code=EARLY_CODE, note="核对营业执照原件", unit_id=city_a.id)
     db.session.add_all([batch, exception])
+    leader = Leader(name="张副市长", post="副市长", unit_id=city_a.id)
+    problem = ProjectProblem(project=project, unit_id=zone_a.id, handler_unit_id=zone_a.id, kind="land",
+                             description="用地指标不足", due_on=date(2026, 4, 1), raised_on=date(2026, 3, 1),
+                             raised_by_id=a_user.id)
+    db.session.add_all([leader, problem])
+    db.session.flush()
+    leader_link = LeaderLink(leader_id=leader.id, project_id=project.id)
+    db.session.add(leader_link)
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
@@ -152,7 +163,8 @@ def build_world() -> dict[str, int]:
             "attachment_id": attachment.id, "batch_id": batch.id, "event_id": event.id,
             "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
             "capacity_item_id": land.id, "uscc_exception_id": exception.id,
-            "notification_id": notification.id, "view_id": view.id}
+            "notification_id": notification.id, "view_id": view.id, "leader_id": leader.id,
+            "leader_link_id": leader_link.id, "problem_id": problem.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -15,6 +15,7 @@ from app.models import (
     Contact,
     EnterpriseNode,
     EnterpriseTag,
+    LeaderLink,
     Project,
 )
 from app.models.enums import GapMark, NodeRole, Role, Segment, Stage
@@ -166,11 +167,12 @@ def test_the_catalogue_lists_each_gap_node_and_under_it_the_targets_in_scope(kee
     services.link_enterprise(keeper, gap, target, NodeRole.TARGET)
     services.link_enterprise(keeper, gap, helpers.make_enterprise(world.b_unit_id), NodeRole.TARGET)  # 乙市's
     services.link_enterprise(keeper, gap, helpers.make_enterprise(world.a_unit_id), NodeRole.LOCAL)
+    db.session.add(LeaderLink(leader_id=world.leader_id, enterprise_id=target.id))  # its 包保领导
     db.session.flush()
     rows = list(services.catalogue_rows(keeper, [chain]))
     assert rows == [
         ["测试产业链", "上游", "原料", "补链", None, "目标企业甲有限公司", None, "长三角", "江苏省苏州市", "上市公司",
-         keeper.display_name, date(2026, 10, 9), "赵总", "139****0001"],  # masked unless exported with a reason
+         keeper.display_name, "张副市长（副市长）", date(2026, 10, 9), "赵总", "139****0001"],  # masked unless exported with a reason
         ["测试产业链", "下游", "延伸环节", "延链", "工艺A", "（暂无目标企业）"],
     ]
     assert list(services.catalogue_rows(keeper, [chain], full_contacts=True))[0][-1] == "13900000001"

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Activity, EnterpriseTag, Event
+from app.models import Activity, EnterpriseTag, Event, Leader, ProjectProblem
 from tests import helpers
 
 LISTS = ["/enterprises/", "/projects/", "/projects/board", "/projects/warnings", "/projects/review", "/", "/activities/", "/events/", "/parks/", "/chains/", "/admin/users",
-         "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications", "/agenda/calendar?view=scope"]
+         "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications", "/agenda/calendar?view=scope",
+         "/problems/", "/leaders/"]
 ROLE_FOR = {"/audit/": "auditor", "/security/users": "security_admin"}  # 三员分立: the rest the admin sees
 
 
@@ -37,6 +38,10 @@ def many_rows(app, world):
             helpers.make_user("officer", unit)
             db.session.add(Activity(kind="visit", occurred_on=date(2026, 1, 1), unit_id=unit, enterprises=[enterprise]))
             db.session.add(Event(name=f"活动{n}", kind="expo", starts_on=date(2026, 1, 1), unit_id=unit))
+            project = helpers.make_project(unit)
+            db.session.add(ProjectProblem(project=project, unit_id=unit, handler_unit_id=unit, kind="land",
+                                          description=f"问题{n}", due_on=date(2026, 2, 1), raised_on=date(2026, 1, 1)))
+            db.session.add(Leader(name=f"领导{n}", post="副市长", unit_id=unit))
         db.session.commit()
 
 

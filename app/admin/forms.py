@@ -57,6 +57,12 @@ class AgendaSettingsForm(Form):
                                                           ("mine", "由本人跟进的事项")], validators=[Optional()])
 
 
+class DispatchSettingsForm(Form):
+    version = HiddenField()
+    escalate_days = IntegerField("项目问题办理天数（逾期未解决自动上报上一级）", validators=[
+        Optional(), NumberRange(min=1, max=90, message="应为 1–90 天")])
+
+
 class UsccExceptionForm(Form):
     code = StringField("统一社会信用代码", validators=[DataRequired("请填写代码"), Length(max=30)])
     note = TextAreaField("核实依据", validators=[DataRequired("请写明核实依据"), Length(max=2000)],

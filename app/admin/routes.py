@@ -8,6 +8,7 @@ from app import unit_settings
 from app.agenda import services as agenda
 from app.admin.forms import (
     AgendaSettingsForm,
+    DispatchSettingsForm,
     ReportSettingsForm,
     ThresholdForm,
     UnitForm,
@@ -21,6 +22,7 @@ from app.enterprises import services as enterprises
 from app.extensions import db
 from app.models import OrgUnit, Park, UsccException, User
 from app.models.enums import Role
+from app.problems import services as problems
 from app.projects import warnings
 from app.reports import settings as report_settings
 from app.web import paginate, saved
@@ -186,6 +188,18 @@ def report_settings_page():
     return _settings_page("admin/reports.html", form, unit, report_settings.FORM_FIELDS,
                           lambda: report_settings.save(unit.id, form.tiers.data, form.total_first.data),
                           report_settings.shown)
+
+
+@bp.route("/dispatch", methods=["GET", "POST"])
+@admin_only
+def dispatch_settings_page():
+    """调度设置: how many days a project problem may stay unsolved at a level before it climbs."""
+    unit = _settings_unit()
+    own = unit_settings.own(unit.id, [problems.ESCALATE_DAYS])
+    form = DispatchSettingsForm(data={"escalate_days": int(own[problems.ESCALATE_DAYS]) if own else None})
+    return _settings_page("admin/dispatch.html", form, unit, {problems.ESCALATE_DAYS: "escalate_days"},
+                          lambda: problems.save_escalate_days(unit.id, form.escalate_days.data),
+                          lambda value: f"{value} 天")
 
 
 @bp.route("/agenda", methods=["GET", "POST"])

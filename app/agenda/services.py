@@ -136,7 +136,8 @@ def colleagues(by: User) -> list[User]:
 
 # The lists whose filters a user may save (我的视图): the ones that show the shared filter bar.
 VIEW_LISTS = {"enterprises.index": "企业库", "projects.index": "招商项目", "projects.board": "看板",
-              "projects.warning_list": "预警", "activities.index": "对接记录", "events.index": "招商活动"}
+              "projects.warning_list": "预警", "activities.index": "对接记录", "events.index": "招商活动",
+              "problems.index": "问题台账"}
 
 
 def views(user: User, endpoint: str) -> list[SavedView]:

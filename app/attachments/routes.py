@@ -9,20 +9,20 @@ from app.attachments.services import VIEWABLE, path_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
-from app.models import Activity, Attachment, FundEntry, Project, StageEvent
+from app.models import Activity, Attachment, FundEntry, Project, ProjectProblem, StageEvent
 from app.web import send_download
 
 # The records attachments may belong to; the file is visible exactly where its record is. Stage
 # events and fund entries are seen through their project.
-OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry}
+OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry, "ProjectProblem": ProjectProblem}
 
 
 def _visible(attachment_id: int) -> Attachment:
     """The attachment if the user may see its record; 404 otherwise."""
     attachment = db.get_or_404(Attachment, attachment_id)
     owner_model = OWNERS[attachment.owner_type]
-    if owner_model is Activity:
-        get_scoped_or_404(Activity, attachment.owner_id, current_user)
+    if hasattr(owner_model, "unit_id"):
+        get_scoped_or_404(owner_model, attachment.owner_id, current_user)
     else:
         owner = db.session.get(owner_model, attachment.owner_id) or abort(404)
         get_scoped_or_404(Project, owner.project_id, current_user)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.excel import Sheet
+from app.leaders import services as leaders  # the module: the packages import each other
 from app.extensions import db
 from app.models import (
     Chain,
@@ -379,6 +380,7 @@ def catalogue_rows(user: User, chains: list[Chain], full_contacts: bool = False)
             .order_by(Enterprise.last_contacted_on.desc().nulls_last(), Enterprise.name))
     for node_id, enterprise in db.session.execute(scoped(stmt, user, Enterprise.unit_id)):
         targets.setdefault(node_id, []).append(enterprise)
+    in_charge = leaders.leaders_of(enterprise_ids={e.id for found in targets.values() for e in found})
     for chain, node in nodes:
         head = [chain.name, Segment.label_of(node.segment), path_text(path_of(node)), node.gap_label,
                 node.key_technologies]
@@ -390,12 +392,14 @@ def catalogue_rows(user: User, chains: list[Chain], full_contacts: bool = False)
             yield [*head, enterprise.name, enterprise.uscc, SourceRegion.label_of(enterprise.source_region),
                    "".join(filter(None, (enterprise.province, enterprise.city))) or None,
                    "、".join(tag.tag for tag in enterprise.tags) or None,
-                   enterprise.officer.display_name if enterprise.officer else None, enterprise.last_contacted_on,
+                   enterprise.officer.display_name if enterprise.officer else None,
+                   "、".join(leader.title for leader in in_charge.get(("enterprise", enterprise.id), [])) or None,
+                   enterprise.last_contacted_on,
                    contact.name if contact else None, shown_phone(contact.mobile or contact.phone, full_contacts) if contact else None]
 
 
 CATALOGUE_HEADERS = ["产业链", "链段", "环节", "短板标识", "关键技术", "目标企业", "统一社会信用代码", "来源地",
-                     "所在地", "企业标签", "负责人", "最近对接", "联系人", "联系电话"]
+                     "所在地", "企业标签", "负责人", "包保领导", "最近对接", "联系人", "联系电话"]
 
 
 def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date, full_contacts: bool = False) -> Sheet:
@@ -404,7 +408,7 @@ def catalogue_sheet(user: User, chains: list[Chain], what: str, today: date, ful
     return Sheet("招商目录", CATALOGUE_HEADERS, catalogue_rows(user, chains, full_contacts),
                  heading=f"招商目录（{what}）",
                  byline=(f"导出：{user.display_name}（{user.unit.name}）", f"导出日期：{today.isoformat()}"),
-                 groups=[("短板环节", 0, 4), ("目标企业", 5, 13)])
+                 groups=[("短板环节", 0, 4), ("目标企业", 5, 14)])
 
 
 def tree_sheet(chains: list[Chain]) -> Sheet:

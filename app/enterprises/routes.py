@@ -19,6 +19,7 @@ from app.enterprises.forms import (
 )
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
+from app.leaders import services as leader_services
 from app.models import (
     Chain,
     ChainNode,
@@ -139,6 +140,7 @@ def detail(enterprise_id: int):
     return render_template("enterprises/detail.html", enterprise=enterprise, links=links, projects=projects,
                            link_form=link_form, unlink_form=UnlinkForm(),
                            timeline=services.timeline(enterprise),
+                           **leader_services.page_context(current_user, enterprise=enterprise),
                            duplicates=services.likely_duplicates(current_user, enterprise.name, enterprise.id))
 
 

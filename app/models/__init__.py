@@ -10,6 +10,7 @@ from app.models.attachment import Attachment
 from app.models.audit import AuditLog
 from app.models.chain import Chain, ChainNode, EnterpriseNode
 from app.models.common import Audited, utcnow
+from app.models.dispatch import CaseStep, Leader, LeaderLink, ProjectProblem, Supervision
 from app.models.enterprise import Contact, Enterprise, EnterpriseTag, UsccException
 from app.models.imports import ImportBatch, ImportMapping, ImportRow
 from app.models.notification import Notification, SavedView
@@ -20,8 +21,8 @@ from app.models.setting import Setting, UnitSetting
 from app.models.target import Target
 
 __all__ = [
-    "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "Chain", "ChainNode",
+    "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "CaseStep", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportMapping", "ImportRow",
-    "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "RecoveryCode", "SavedView", "Setting", "StageEvent", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
+    "Leader", "LeaderLink", "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "ProjectProblem", "RecoveryCode", "SavedView", "Setting", "StageEvent", "Supervision", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
     "activity_enterprise", "event_enterprise", "park_chain", "utcnow",
 ]

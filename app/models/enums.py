@@ -192,3 +192,53 @@ class NotificationKind(Choice):
     RETURNED = ("returned", "被退回")
     APPROVED = ("approved", "审核通过")
     WARNING = ("warning", "预警")
+    PROBLEM = ("problem", "项目问题")
+    SUPERVISION = ("supervision", "督办")
+
+
+class ProblemKind(Choice):
+    LAND = ("land", "用地")
+    PLANNING = ("planning", "规划")
+    EIA = ("eia", "环评")
+    ENERGY = ("energy", "能耗指标")
+    FUNDING = ("funding", "资金")
+    APPROVAL = ("approval", "审批")
+    UTILITIES = ("utilities", "水电气")
+    OTHER = ("other", "其他")
+
+
+class ProblemLevel(Choice):
+    """The rungs a problem climbs: the project's own unit, its city, its province."""
+
+    LOCAL = ("local", "本级")
+    CITY = ("city", "市级")
+    PROVINCE = ("province", "省级")
+
+
+class ProblemStatus(Choice):
+    OPEN = ("open", "待办理")
+    HANDLING = ("handling", "办理中")
+    SOLVED = ("solved", "已解决待确认")
+    CLOSED = ("closed", "已办结")
+
+
+class SupervisionStatus(Choice):
+    OPEN = ("open", "待回复")
+    REPLIED = ("replied", "已回复待审核")
+    CLOSED = ("closed", "已办结")
+
+
+class CaseAction(Choice):
+    """One step in a problem's or a 督办单's history."""
+
+    RAISE = ("raise", "提出问题")
+    REPLY = ("reply", "回复")
+    ASSIGN = ("assign", "交办")
+    ESCALATE = ("escalate", "上报")
+    SOLVE = ("solve", "办结答复")
+    CONFIRM = ("confirm", "确认解决")
+    REOPEN = ("reopen", "重新打开")
+    ISSUE = ("issue", "下达督办")
+    ACCEPT = ("accept", "审核办结")
+    RETURN = ("return", "退回重办")
+    REMIND = ("remind", "催办")

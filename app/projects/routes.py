@@ -13,6 +13,7 @@ from app.chains import services as chain_services
 from app.concurrency import claim
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
+from app.leaders import services as leader_services
 from app.models import (
     Activity,
     AuditLog,
@@ -27,6 +28,7 @@ from app.models import (
 )
 from app.models.enums import Channel, ReviewStatus, Role, Stage
 from app.parks import matching
+from app.problems import services as problem_services
 from app.projects import bp, indicators, services, warnings
 from app.projects.forms import (
     CorrectionForm,
@@ -246,7 +248,9 @@ def detail(project_id: int):
         next_moves=next_stages(standing), timeline=_timeline(project, events, funds, files),
         can_edit=current_user.role != Role.PARK_ADMIN,
         can_review=services.can_review(current_user, project.unit_id),
-        review_form=ReviewForm(), labels=services.LABELS)
+        review_form=ReviewForm(), labels=services.LABELS, today=date.today(),
+        problems=problem_services.of_project(current_user, project),
+        **leader_services.page_context(current_user, project=project))
 
 
 @bp.route("/<int:project_id>/move", methods=["GET", "POST"])

@@ -1,0 +1,136 @@
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.admin.services import units_in_scope
+from app.attachments.services import AttachmentError, files_of
+from app.auth.decorators import roles_required
+from app.auth.scope import get_scoped_or_404
+from app.excel import Sheet, xlsx_response
+from app.extensions import db
+from app.models import Leader, LeaderLink, Project, ProjectProblem
+from app.models.enums import Role
+from app.problems import bp, services
+from app.problems.forms import AssignForm, ProblemFilterForm, ProblemForm, ReopenForm, ReplyForm, SolveForm
+from app.web import paginate, saved
+
+raisers = roles_required(*services.RAISERS)
+
+
+def _filter_form() -> ProblemFilterForm:
+    form = ProblemFilterForm(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    return form
+
+
+@bp.route("/")
+@roles_required()
+def index():
+    """问题台账: the problems in scope, filtered."""
+    form = _filter_form()
+    stmt = services.search(current_user, form.valid_data()).options(
+        selectinload(ProjectProblem.project), selectinload(ProjectProblem.unit), selectinload(ProjectProblem.handler_unit))
+    return render_template("problems/index.html", form=form, pagination=paginate(stmt), today=date.today(),
+                           level_of=services.level_of)
+
+
+@bp.route("/export.xlsx")
+@roles_required()
+def export():
+    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    return xlsx_response("问题台账.xlsx", "problems.xlsx", [Sheet("问题台账", services.EXPORT_HEADERS, rows)])
+
+
+@bp.route("/new/<int:project_id>", methods=["GET", "POST"])
+@raisers
+def create(project_id: int):
+    """Raise a problem of a project in the user's scope."""
+    project = get_scoped_or_404(Project, project_id, current_user)
+    form = ProblemForm()
+    if form.validate_on_submit():
+        made = {}
+        try:
+            made["problem"] = services.raise_problem(current_user, project, form.data,
+                                                     request.files.getlist(form.attachments.name))
+        except (services.ProblemError, AttachmentError) as error:
+            db.session.rollback()
+            form.description.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("problems.detail", problem_id=made["problem"].id))
+    return render_template("problems/form.html", form=form, project=project,
+                           rungs=services.ladder(project.unit))
+
+
+def _problem(problem_id: int) -> ProjectProblem:
+    return get_scoped_or_404(ProjectProblem, problem_id, current_user)
+
+
+@bp.route("/<int:problem_id>")
+@roles_required()
+def detail(problem_id: int):
+    problem = _problem(problem_id)
+    assign_form = AssignForm(data={"version": problem.version, "due_on": problem.due_on})
+    assign_form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    leaders = db.session.scalars(sa.select(Leader).join(LeaderLink, LeaderLink.leader_id == Leader.id).where(
+        sa.or_(LeaderLink.project_id == problem.project_id, LeaderLink.enterprise_id == problem.project.investor_id))
+        .distinct().order_by(Leader.name)).all()
+    return render_template(
+        "problems/detail.html", problem=problem, steps=services.steps_of(problem), today=date.today(),
+        level=services.level_of(problem), leaders=leaders,
+        files=files_of({"ProjectProblem": [problem.id]}).get(("ProjectProblem", problem.id), []),
+        may_handle=services.may_handle(current_user, problem), may_confirm=services.may_confirm(current_user, problem),
+        reply_form=ReplyForm(data={"version": problem.version}), assign_form=assign_form,
+        solve_form=SolveForm(data={"version": problem.version}), reopen_form=ReopenForm(data={"version": problem.version}))
+
+
+def _act(problem_id: int, form_class, action, success: str):
+    """One step on a problem from its page's form, against the version the page showed."""
+    problem = _problem(problem_id)
+    form = form_class()
+    if isinstance(form, AssignForm):
+        form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    if form.validate_on_submit():
+        saved(lambda: action(problem, form), success, edits=problem)
+    else:
+        flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+    return redirect(url_for("problems.detail", problem_id=problem.id))
+
+
+@bp.route("/<int:problem_id>/reply", methods=["POST"])
+@roles_required(*services.RAISERS)
+def reply(problem_id: int):
+    return _act(problem_id, ReplyForm, lambda p, f: services.reply(current_user, p, f.text.data), "已回复。")
+
+
+@bp.route("/<int:problem_id>/assign", methods=["POST"])
+@roles_required(Role.ADMIN, Role.MANAGER)
+def assign(problem_id: int):
+    return _act(problem_id, AssignForm, lambda p, f: services.assign(
+        current_user, p, f.assignee.data, f.assignee_unit_id.data, f.due_on.data), "已交办。")
+
+
+@bp.route("/<int:problem_id>/solve", methods=["POST"])
+@roles_required(Role.ADMIN, Role.MANAGER)
+def solve(problem_id: int):
+    return _act(problem_id, SolveForm, lambda p, f: services.solve(current_user, p, f.solution.data),
+                "已答复解决，等待提出单位确认。")
+
+
+@bp.route("/<int:problem_id>/confirm", methods=["POST"])
+@raisers
+def confirm(problem_id: int):
+    problem = _problem(problem_id)
+    saved(lambda: services.confirm(current_user, problem), "已确认解决，问题办结。", edits=problem)
+    return redirect(url_for("problems.detail", problem_id=problem.id))
+
+
+@bp.route("/<int:problem_id>/reopen", methods=["POST"])
+@raisers
+def reopen(problem_id: int):
+    return _act(problem_id, ReopenForm, lambda p, f: services.reopen(current_user, p, f.reason.data),
+                "已重新打开，退回办理单位。")
