@@ -55,10 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports,
         search,
         security,
+        supervision,
     )
 
-    for module in (auth, agenda, dashboard, enterprises, projects, problems, leaders, activities, events, parks,
-                   chains, reports, imports, attachments, search, admin, security, audit, api, errors):
+    for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, activities, events,
+                   parks, chains, reports, imports, attachments, search, admin, security, audit, api, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app

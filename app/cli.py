@@ -33,6 +33,7 @@ from app.jobs import POLL_AT_MOST
 from app.models import ImportBatch, ImportRow, OrgUnit, Park, User
 from app.models.enums import Permission, Role
 from app.problems import services as problems
+from app.supervision import services as supervision
 from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
 from app.security.services import SecurityError, set_permissions
@@ -47,17 +48,17 @@ notify_cli = AppGroup("notify", help="通知与每日提醒邮件")
 @notify_cli.command("daily")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="按哪一天运行（默认今天）")
 def notify_daily(day):
-    """Escalate problems unsolved past their deadline, tell follow-ups due and warnings raised,
-    then mail each user its digest (once a day)."""
+    """Escalate problems unsolved past their deadline, remind overdue 督办, tell follow-ups due and
+    warnings raised, then mail each user its digest (once a day)."""
     today = day.date() if day else date.today()
-    escalated = problems.escalate_overdue(today)
+    escalated, reminded = problems.escalate_overdue(today), supervision.remind_overdue(today)
     told = daily.tell(today)
     db.session.commit()
     mailed = 0
     for _ in daily.send_digests(today):
         db.session.commit()
         mailed += 1
-    click.echo(f"逾期上报问题 {escalated} 个；新通知 {told} 条；发送提醒邮件 {mailed} 封。")
+    click.echo(f"逾期上报问题 {escalated} 个；催办督办 {reminded} 件；新通知 {told} 条；发送提醒邮件 {mailed} 封。")
 
 
 @users_cli.command("create")

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Activity, EnterpriseTag, Event, Leader, ProjectProblem
+from app.models import Activity, EnterpriseTag, Event, Leader, ProjectProblem, Supervision
 from tests import helpers
 
 LISTS = ["/enterprises/", "/projects/", "/projects/board", "/projects/warnings", "/projects/review", "/", "/activities/", "/events/", "/parks/", "/chains/", "/admin/users",
          "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications", "/agenda/calendar?view=scope",
-         "/problems/", "/leaders/"]
+         "/problems/", "/leaders/", "/supervision/"]
 ROLE_FOR = {"/audit/": "auditor", "/security/users": "security_admin"}  # 三员分立: the rest the admin sees
 
 
@@ -42,6 +42,8 @@ def many_rows(app, world):
             db.session.add(ProjectProblem(project=project, unit_id=unit, handler_unit_id=unit, kind="land",
                                           description=f"问题{n}", due_on=date(2026, 2, 1), raised_on=date(2026, 1, 1)))
             db.session.add(Leader(name=f"领导{n}", post="副市长", unit_id=unit))
+            db.session.add(Supervision(task=f"督办{n}", project=project, unit_id=unit, issuer_unit_id=unit,
+                                       issued_on=date(2026, 1, 1), due_on=date(2026, 2, 1)))
         db.session.commit()
 
 

@@ -119,6 +119,8 @@ def test_pages_raise_list_export_and_refuse_bad_input_writing_nothing(app, clien
 
     client.post("/auth/logout")
     login("manager", unit="a")
+    agenda = client.get("/agenda/").get_data(as_text=True).split('data-testid="agenda-cases"')[1]
+    assert "甲园区示例项目：水电气" in agenda and "待本单位办理" in agenda
     stale = version(ProjectProblem, ident)
     past = client.post(f"/problems/{ident}/assign", data={"version": stale, "assignee": "市供电公司",
                                                           "due_on": "2020-01-01"}, follow_redirects=True)

@@ -61,6 +61,8 @@ class DispatchSettingsForm(Form):
     version = HiddenField()
     escalate_days = IntegerField("项目问题办理天数（逾期未解决自动上报上一级）", validators=[
         Optional(), NumberRange(min=1, max=90, message="应为 1–90 天")])
+    remind_days = IntegerField("督办逾期后每隔几天催办一次", validators=[
+        Optional(), NumberRange(min=1, max=30, message="应为 1–30 天")])
 
 
 class UsccExceptionForm(Form):

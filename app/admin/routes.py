@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import OrgUnit, Park, UsccException, User
 from app.models.enums import Role
 from app.problems import services as problems
+from app.supervision import services as supervision
 from app.projects import warnings
 from app.reports import settings as report_settings
 from app.web import paginate, saved
@@ -193,12 +194,15 @@ def report_settings_page():
 @bp.route("/dispatch", methods=["GET", "POST"])
 @admin_only
 def dispatch_settings_page():
-    """调度设置: how many days a project problem may stay unsolved at a level before it climbs."""
+    """调度设置: how many days a project problem may stay unsolved at a level before it climbs, and
+    how often an overdue 督办 is reminded."""
     unit = _settings_unit()
-    own = unit_settings.own(unit.id, [problems.ESCALATE_DAYS])
-    form = DispatchSettingsForm(data={"escalate_days": int(own[problems.ESCALATE_DAYS]) if own else None})
-    return _settings_page("admin/dispatch.html", form, unit, {problems.ESCALATE_DAYS: "escalate_days"},
-                          lambda: problems.save_escalate_days(unit.id, form.escalate_days.data),
+    fields = {problems.ESCALATE_DAYS: "escalate_days", supervision.REMIND_DAYS: "remind_days"}
+    form = DispatchSettingsForm(data={field: int(value) for key, field in fields.items()
+                                      for value in [unit_settings.own(unit.id, [key]).get(key)] if value})
+    return _settings_page("admin/dispatch.html", form, unit, fields,
+                          lambda: (problems.save_escalate_days(unit.id, form.escalate_days.data),
+                                   supervision.save_remind_days(unit.id, form.remind_days.data)),
                           lambda value: f"{value} 天")
 
 

@@ -11,8 +11,9 @@ from app import unit_settings
 from app.activities import services as visits  # a module: the two packages import each other
 from app.auth.scope import scoped
 from app.extensions import db
-from app.models import Activity, Project, SavedView, User
-from app.models.enums import Role
+from app.models import Activity, Project, ProjectProblem, SavedView, Supervision, User
+from app.models.dispatch import OPEN_PROBLEM
+from app.models.enums import ProblemStatus, Role, SupervisionStatus
 from app.projects import services as projects
 from app.projects import warnings
 from app.projects.services import refresh_facts
@@ -61,6 +62,8 @@ class Agenda:
     returned: list = field(default_factory=list)
     warned: list = field(default_factory=list)  # (project, warning labels)
     warned_total: int = 0
+    orders: list = field(default_factory=list)  # 督办 to reply to, or replied and for the user to review
+    problems: list = field(default_factory=list)  # to handle (its unit's), or answered and for it to confirm
 
 
 def agenda(user: User, scope: bool, today: date) -> Agenda:
@@ -80,7 +83,28 @@ def agenda(user: User, scope: bool, today: date) -> Agenda:
     shown = db.session.scalars(warned.order_by(Project.stage_on, Project.id).limit(20)).all()
     labels = warnings.of_projects([p.id for p in shown], today)
     found.warned = [(p, labels.get(p.id, [])) for p in shown]
+    found.orders, found.problems = cases(user)
     return found
+
+
+def cases(user: User) -> tuple[list[Supervision], list[ProjectProblem]]:
+    """The 督办 and problems waiting for the user itself, most pressing first (at most SHOWN each)."""
+    manager = user.role in (Role.MANAGER, Role.ADMIN)
+    mine = Supervision.assignee_id == user.id
+    if manager:
+        mine = sa.or_(mine, sa.and_(Supervision.assignee_id.is_(None), Supervision.unit_id == user.unit_id))
+    orders = db.session.scalars(sa.select(Supervision).where(sa.or_(
+        sa.and_(Supervision.status == SupervisionStatus.OPEN, mine),
+        sa.and_(Supervision.status == SupervisionStatus.REPLIED, Supervision.issuer_id == user.id)))
+        .options(selectinload(Supervision.project)).order_by(Supervision.due_on, Supervision.id).limit(SHOWN)).all()
+    waiting = sa.and_(ProjectProblem.status == ProblemStatus.SOLVED, ProjectProblem.raised_by_id == user.id)
+    if manager:
+        waiting = sa.or_(waiting, sa.and_(ProjectProblem.status.in_(OPEN_PROBLEM),
+                                          ProjectProblem.handler_unit_id == user.unit_id))
+    problems = db.session.scalars(sa.select(ProjectProblem).where(waiting).options(
+        selectinload(ProjectProblem.project), selectinload(ProjectProblem.handler_unit))
+        .order_by(ProjectProblem.due_on, ProjectProblem.id).limit(SHOWN)).all()
+    return orders, problems
 
 
 def projects_in_view(user: User, scope: bool) -> sa.Select:

@@ -9,12 +9,13 @@ from app.attachments.services import VIEWABLE, path_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
-from app.models import Activity, Attachment, FundEntry, Project, ProjectProblem, StageEvent
+from app.models import Activity, Attachment, FundEntry, Project, ProjectProblem, StageEvent, Supervision
 from app.web import send_download
 
 # The records attachments may belong to; the file is visible exactly where its record is. Stage
 # events and fund entries are seen through their project.
-OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry, "ProjectProblem": ProjectProblem}
+OWNERS = {"Activity": Activity, "StageEvent": StageEvent, "FundEntry": FundEntry, "ProjectProblem": ProjectProblem,
+          "Supervision": Supervision}
 
 
 def _visible(attachment_id: int) -> Attachment:

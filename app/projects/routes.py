@@ -29,6 +29,7 @@ from app.models import (
 from app.models.enums import Channel, ReviewStatus, Role, Stage
 from app.parks import matching
 from app.problems import services as problem_services
+from app.supervision import services as supervision_services
 from app.projects import bp, indicators, services, warnings
 from app.projects.forms import (
     CorrectionForm,
@@ -249,7 +250,8 @@ def detail(project_id: int):
         can_edit=current_user.role != Role.PARK_ADMIN,
         can_review=services.can_review(current_user, project.unit_id),
         review_form=ReviewForm(), labels=services.LABELS, today=date.today(),
-        problems=problem_services.of_project(current_user, project),
+        problems=problem_services.of_project(current_user, project), warning_keys={v: k for k, v in warnings.LABELS.items()},
+        orders=supervision_services.of_project(current_user, project), may_issue=current_user.role in supervision_services.ISSUERS,
         **leader_services.page_context(current_user, project=project))
 
 
