@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import CaseStep, Notification, Project, ProjectProblem, Supervision
+from app.models import CaseStep, Notification, Project, Supervision
 from app.models.enums import Role, SupervisionStatus
 from app.supervision import services
 from tests import helpers
