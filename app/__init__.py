@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         agenda,
         api,
+        assessment,
         attachments,
         audit,
         auth,
@@ -56,10 +57,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         search,
         security,
         supervision,
+        weekly,
     )
 
-    for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, activities, events,
-                   parks, chains, reports, imports, attachments, search, admin, security, audit, api, errors):
+    for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, assessment, activities,
+                   events, parks, chains, reports, imports, attachments, search, admin, security, audit, api, weekly,
+                   errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app

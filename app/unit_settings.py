@@ -65,6 +65,12 @@ def in_force(unit_id: int, keys) -> dict[str, tuple[str, int]]:
     return found
 
 
+def number(unit_id: int, key: str, default: int) -> int:
+    """A whole-number setting in force at this unit (its own, else the nearest above), else ``default``."""
+    found = in_force(unit_id, [key]).get(key)
+    return int(found[0]) if found else default
+
+
 def overridden_below_root(keys) -> bool:
     """Whether any unit but a root sets one of these keys (else one value holds everywhere)."""
     up = parents()

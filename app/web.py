@@ -297,6 +297,17 @@ def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | No
                        error_out=False, count=True)
 
 
+def list_filters(form_class):
+    """A list's filter form read from the query string, its 单位 choices the user's units. Fields
+    that fail validation are left out of ``valid_data()``: a malformed filter is ignored."""
+    from app.admin.services import units_in_scope  # app.admin's routes import this module
+
+    form = form_class(request.args)
+    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.validate()
+    return form
+
+
 def list_order(stmt, model, f: dict, default: str):
     """Order a list by the column its filter form names (``sort``, ``desc``; the sort field's
     choices are the allowed columns). Empty values go last on both databases; the id breaks ties in

@@ -14,6 +14,8 @@ from app.extensions import db
 from app.imports.services import claim, claim_undo, commit, run, undo
 from app.models import (
     Activity,
+    AssessmentItem,
+    AssessmentScheme,
     CapacityItem,
     Chain,
     ChainNode,
@@ -158,7 +160,9 @@ def build_world() -> dict[str, int]:
     leader_link = LeaderLink(leader_id=leader.id, project_id=project.id)
     order = Supervision(task="请说明签约未开工原因", project_id=project.id, unit_id=zone_a.id, issuer_unit_id=city_a.id,
                         issued_on=date(2026, 3, 1), due_on=date(2026, 3, 15))
-    db.session.add_all([leader_link, order])
+    scheme = AssessmentScheme(unit_id=city_a.id, year=2026, name="甲市2026年招商引资考核办法", items=[
+        AssessmentItem(indicator=TargetIndicator.SIGNED_COUNT, weight=Decimal(100), method="rate", cap=Decimal(1))])
+    db.session.add_all([leader_link, order, scheme])
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
@@ -167,7 +171,8 @@ def build_world() -> dict[str, int]:
             "stage_event_id": project.stage_events[-1].id, "fund_id": fund.id, "target_id": target.id,
             "capacity_item_id": land.id, "uscc_exception_id": exception.id,
             "notification_id": notification.id, "view_id": view.id, "leader_id": leader.id,
-            "leader_link_id": leader_link.id, "problem_id": problem.id, "supervision_id": order.id}
+            "leader_link_id": leader_link.id, "problem_id": problem.id, "supervision_id": order.id,
+            "scheme_id": scheme.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -11,7 +11,7 @@ from tests import helpers
 
 LISTS = ["/enterprises/", "/projects/", "/projects/board", "/projects/warnings", "/projects/review", "/", "/activities/", "/events/", "/parks/", "/chains/", "/admin/users",
          "/audit/", "/admin/units", "/security/users", "/search/?q=测试", "/agenda/?view=scope", "/agenda/notifications", "/agenda/calendar?view=scope",
-         "/problems/", "/leaders/", "/supervision/"]
+         "/problems/", "/leaders/", "/supervision/", "/assessment/", "/weekly/?week=2026-01-01"]
 ROLE_FOR = {"/audit/": "auditor", "/security/users": "security_admin"}  # 三员分立: the rest the admin sees
 
 

@@ -61,10 +61,13 @@ def test_every_workbook_prints_legibly_on_a4(app, client, runner, soffice, tmp_p
     client.post("/auth/login", data={"username": "manager", "password": DEMO_PASSWORD})
     upload(client, messy_enterprises(tmp_path / "台账.xlsx"))  # a batch with error rows
     batch = re.search(r"/imports/(\d+)", client.get("/imports/").get_data(as_text=True))[1]
+    scheme = re.search(r"/assessment/(\d+)", client.get("/assessment/").get_data(as_text=True))[1]
     downloads = {"monthly": "/reports/monthly.xlsx?month=2026-11", "monthly-yi": "/reports/monthly.xlsx?month=2026-11&amount_unit=亿元",
                  "enterprises": "/enterprises/export.xlsx", "projects": "/projects/export.xlsx",
                  "capacity": "/parks/export.xlsx", "catalogue": "/chains/catalogue.xlsx", "nodes": "/chains/nodes.xlsx",
-                 "errors": f"/imports/{batch}/errors.xlsx",
+                 "errors": f"/imports/{batch}/errors.xlsx", "problems": "/problems/export.xlsx",
+                 "supervision": "/supervision/export.xlsx", "weekly": "/weekly/export.xlsx?week=2026-11-16",
+                 "ranking": f"/assessment/{scheme}/ranking.xlsx?month=2026-11",
                  **{f"template-{kind}": f"/imports/{kind}/template.xlsx"
                     for kind in ("enterprises", "projects", "capacity", "chains")}}
     park_admin = app.test_client()  # a park's capacity list is its admin's to import
@@ -74,13 +77,15 @@ def test_every_workbook_prints_legibly_on_a4(app, client, runner, soffice, tmp_p
         assert response.status_code == 200 and response.data[:2] == b"PK", name
         (tmp_path / f"{name}.xlsx").write_bytes(response.data)
     (tmp_path / "notice.docx").write_bytes(client.get("/reports/notice.docx?month=2026-11").data)
+    (tmp_path / "ranking-notice.docx").write_bytes(client.get(f"/assessment/{scheme}/notice.docx?month=2026-11").data)
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path / "pdf"), str(tmp_path / "notice.docx"),
+                    "--outdir", str(tmp_path / "pdf"), str(tmp_path / "notice.docx"), str(tmp_path / "ranking-notice.docx"),
                     *(str(tmp_path / f"{n}.xlsx") for n in downloads)], check=True, capture_output=True, timeout=120)
     problems = []
-    for landscape, _boxes, lines, smallest in _pages(tmp_path / "pdf" / "notice.pdf"):  # the 通报: A4 portrait
-        if landscape or smallest < 10 or _overlapping(lines):
-            problems.append(f"notice: {'landscape' if landscape else ''} smallest {smallest:.1f} pt {_overlapping(lines)}")
+    for notice in ("notice", "ranking-notice"):  # the 通报: A4 portrait
+        for landscape, _boxes, lines, smallest in _pages(tmp_path / "pdf" / f"{notice}.pdf"):
+            if landscape or smallest < 10 or _overlapping(lines):
+                problems.append(f"{notice}: {'landscape' if landscape else ''} smallest {smallest:.1f} pt {_overlapping(lines)}")
     for name in downloads:
         book = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")
         first_pages = {}

@@ -16,22 +16,15 @@ from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project
 from app.models.enums import Role
 from app.search import services as picker
-from app.web import back_to, paginate, saved
+from app.web import back_to, list_filters, paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
-
-
-def _filter_form() -> ActivityFilterForm:
-    form = ActivityFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.validate()
-    return form
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    form = _filter_form()
+    form = list_filters(ActivityFilterForm)
     stmt = services.search(current_user, form.valid_data()).options(
         selectinload(Activity.unit), selectinload(Activity.enterprises), selectinload(Activity.recorded_by))
     return render_template("activities/index.html", form=form, pagination=paginate(stmt))
@@ -41,7 +34,7 @@ def index():
 @roles_required()
 def export():
     """The visit log as filtered (the query string)."""
-    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    rows = services.export_rows(services.search(current_user, list_filters(ActivityFilterForm).valid_data()))
     return xlsx_response("对接记录.xlsx", "activities.xlsx", [Sheet("对接记录", services.EXPORT_HEADERS, rows)])
 
 

@@ -13,7 +13,7 @@ from app.excel import Sheet, xlsx_response
 from app.models import Event
 from app.models.enums import Role
 from app.search import services as picker
-from app.web import paginate, saved
+from app.web import list_filters, paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
@@ -23,18 +23,11 @@ def _year() -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
 
 
-def _filter_form() -> EventFilterForm:
-    form = EventFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.validate()
-    return form
-
-
 @bp.route("/")
 @roles_required()
 def index():
     year = _year()
-    form = _filter_form()
+    form = list_filters(EventFilterForm)
     stmt = services.search(current_user, form.valid_data())
     pagination = paginate(stmt.options(selectinload(Event.unit), selectinload(Event.enterprises)))
     return render_template("events/index.html", form=form, pagination=pagination, year=year,
@@ -59,7 +52,7 @@ def _fields(form: EventForm) -> dict:
 @roles_required()
 def export():
     """The events as filtered (the query string)."""
-    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    rows = services.export_rows(services.search(current_user, list_filters(EventFilterForm).valid_data()))
     return xlsx_response("招商活动.xlsx", "events.xlsx", [Sheet("招商活动", services.EXPORT_HEADERS, rows)])
 
 

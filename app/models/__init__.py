@@ -6,6 +6,7 @@ from app.models.activity import (
     activity_enterprise,
     event_enterprise,
 )
+from app.models.assessment import AssessmentAdjustment, AssessmentItem, AssessmentResult, AssessmentScheme
 from app.models.attachment import Attachment
 from app.models.audit import AuditLog
 from app.models.chain import Chain, ChainNode, EnterpriseNode
@@ -21,7 +22,7 @@ from app.models.setting import Setting, UnitSetting
 from app.models.target import Target
 
 __all__ = [
-    "Activity", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "CaseStep", "Chain", "ChainNode",
+    "Activity", "AssessmentAdjustment", "AssessmentItem", "AssessmentResult", "AssessmentScheme", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "CaseStep", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportMapping", "ImportRow",
     "Leader", "LeaderLink", "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "ProjectProblem", "RecoveryCode", "SavedView", "Setting", "StageEvent", "Supervision", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
     "activity_enterprise", "event_enterprise", "park_chain", "utcnow",

@@ -15,23 +15,16 @@ from app.models import Leader, LeaderLink, Project, ProjectProblem
 from app.models.enums import Role
 from app.problems import bp, services
 from app.problems.forms import AssignForm, ProblemFilterForm, ProblemForm, ReopenForm, ReplyForm, SolveForm
-from app.web import paginate, saved
+from app.web import list_filters, paginate, saved
 
 raisers = roles_required(*services.RAISERS)
-
-
-def _filter_form() -> ProblemFilterForm:
-    form = ProblemFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.validate()
-    return form
 
 
 @bp.route("/")
 @roles_required()
 def index():
     """问题台账: the problems in scope, filtered."""
-    form = _filter_form()
+    form = list_filters(ProblemFilterForm)
     stmt = services.search(current_user, form.valid_data()).options(
         selectinload(ProjectProblem.project), selectinload(ProjectProblem.unit), selectinload(ProjectProblem.handler_unit))
     return render_template("problems/index.html", form=form, pagination=paginate(stmt), today=date.today(),
@@ -41,7 +34,7 @@ def index():
 @bp.route("/export.xlsx")
 @roles_required()
 def export():
-    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    rows = services.export_rows(services.search(current_user, list_filters(ProblemFilterForm).valid_data()))
     return xlsx_response("问题台账.xlsx", "problems.xlsx", [Sheet("问题台账", services.EXPORT_HEADERS, rows)])
 
 

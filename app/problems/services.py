@@ -29,8 +29,7 @@ class ProblemError(ValueError):
 
 
 def escalate_days(unit_id: int) -> int:
-    found = unit_settings.in_force(unit_id, [ESCALATE_DAYS]).get(ESCALATE_DAYS)
-    return int(found[0]) if found else DEFAULT_ESCALATE_DAYS
+    return unit_settings.number(unit_id, ESCALATE_DAYS, DEFAULT_ESCALATE_DAYS)
 
 
 def save_escalate_days(unit_id: int, days: int | None) -> None:

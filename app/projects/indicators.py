@@ -263,32 +263,52 @@ STAGE_INDICATORS = {TargetIndicator.SIGNED_COUNT: Stage.SIGNED, TargetIndicator.
                     TargetIndicator.STARTED_COUNT: Stage.STARTED, TargetIndicator.PRODUCING_COUNT: Stage.PRODUCING}
 
 
-def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[Decimal]:
-    """The actual value of a target indicator (目标任务) from ``start`` to each of ``ends``
-    (the year so far and the end of June, for 双过半), in one query."""
+def _actual_statement(scope: Scope, indicator: str, start: date, ends: list[date], by_unit: bool) -> sa.Select:
+    """The sums of a target indicator from ``start`` to each of ``ends``; ``by_unit``: per unit
+    of the records (the unit id last in each row)."""
     if indicator in STAGE_INDICATORS:
         reached = scope.first(STAGE_INDICATORS[indicator])
         amount = Project.agreed_investment_wan if indicator == TargetIndicator.SIGNED_AMOUNT else 1
-        stmt = scope.projects(sa.select(*(sa.func.sum(sa.case((reached.between(start, end), amount), else_=0))
-                                          for end in ends)).select_from(Project))
+        sums = [sa.func.sum(sa.case((reached.between(start, end), amount), else_=0)) for end in ends]
+        stmt, unit = scope.projects(sa.select(*sums).select_from(Project)), Project.unit_id
     elif indicator == TargetIndicator.FUNDS:
-        stmt = scope.fund_entries(sa.select(*(sa.func.sum(sa.case((FundEntry.month <= end, FundEntry.amount_wan),
-                                                                  else_=0)) for end in ends))
-                                  .where(FundEntry.month >= start.replace(day=1)))
+        sums = [sa.func.sum(sa.case((FundEntry.month <= end, FundEntry.amount_wan), else_=0)) for end in ends]
+        stmt = sa.select(*sums).where(FundEntry.month >= start.replace(day=1))
+        # per unit the entries need their projects; the totals join them only where the scope must
+        stmt = scope.projects(stmt.join(Project, Project.id == FundEntry.project_id).where(scope.funds())) \
+            if by_unit else scope.fund_entries(stmt)
+        unit = Project.unit_id
     elif indicator == TargetIndicator.LEAD_ENTERPRISES:
         signed = scope.first(Stage.SIGNED)
         stmt = scope.projects(sa.select(*(sa.func.count(sa.distinct(sa.case((signed <= end, Project.investor_id))))
                                           for end in ends)).where(
             signed >= start,
             Project.investor_id.in_(sa.select(EnterpriseTag.enterprise_id).where(EnterpriseTag.tag.in_(LEAD_TAGS)))))
+        unit = Project.unit_id
     elif indicator == TargetIndicator.EVENTS:
         stmt = scoped(sa.select(*(sa.func.count(sa.case((Event.starts_on <= end, 1))) for end in ends))
                       .where(Event.starts_on >= start), scope.user, Event.unit_id)
         if scope.unit_id:
             stmt = stmt.where(scope.in_units(Event.unit_id))
+        unit = Event.unit_id
     else:
         raise ValueError(f"未知的指标：{indicator}")
-    return [Decimal(value or 0) for value in db.session.execute(stmt).one()]
+    if by_unit:
+        stmt = stmt.add_columns(unit).group_by(unit)
+    return stmt
+
+
+def actual(scope: Scope, indicator: str, start: date, ends: list[date]) -> list[Decimal]:
+    """The actual value of a target indicator (目标任务) from ``start`` to each of ``ends``
+    (the year so far and the end of June, for 双过半), in one query."""
+    return [Decimal(value or 0) for value in db.session.execute(_actual_statement(scope, indicator, start, ends,
+                                                                                  False)).one()]
+
+
+def actual_by_unit(scope: Scope, indicator: str, start: date, ends: list[date]) -> dict[int, list[Decimal]]:
+    """``actual`` per unit of the records, in one query (a 考核 adds them up per ranked unit)."""
+    return {row[-1]: [Decimal(value or 0) for value in row[:-1]]
+            for row in db.session.execute(_actual_statement(scope, indicator, start, ends, True))}
 
 
 @dataclass

@@ -135,8 +135,12 @@ def _page_numbers(section) -> None:
     _fonts(paragraph.add_run(" —"), TABLE_FONT, 14)
 
 
-def document(report: Summary, today: date) -> bytes:
-    """The notice as a .docx."""
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def write_notice(title: str, today: date, parts: list[tuple[str, list[str], tuple | None]]) -> bytes:
+    """A notice as a .docx: the title, the date, then per part its heading, its paragraphs and
+    perhaps a table (caption, column names, rows of text; the last row bold when ``total``)."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -144,33 +148,39 @@ def document(report: Summary, today: date) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _page_numbers(section)
-    month = report.month
-    _paragraph(doc, f"{report.unit.name}{month.year}年{month.month}月招商引资工作通报", TITLE_FONT, 22,
-               align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(doc, title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(doc, f"（{today.year}年{today.month}月{today.day}日）", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
                indent=False)
-    for heading, lines in sentences(report).items():
+    for heading, lines, table in parts:
         _paragraph(doc, heading, HEADING_FONT, 16)
         for line in lines:
             _paragraph(doc, line)
-        if heading.startswith("二"):
-            _unit_table(doc, report)
+        if table:
+            _table(doc, *table)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _unit_table(doc, report: Summary) -> None:
-    span = f"1—{report.month.month}月" if report.month.month > 1 else "1月"
-    _paragraph(doc, f"{span}各单位招商引资主要指标", HEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    rows = table_rows(report)
-    table = doc.add_table(rows=len(rows) + 1, cols=len(TABLE_COLUMNS))
+def document(report: Summary, today: date) -> bytes:
+    """The month's notice as a .docx."""
+    month = report.month
+    span = f"1—{month.month}月" if month.month > 1 else "1月"
+    table = (f"{span}各单位招商引资主要指标", TABLE_COLUMNS, table_rows(report), True)
+    return write_notice(f"{report.unit.name}{month.year}年{month.month}月招商引资工作通报", today,
+                        [(heading, lines, table if heading.startswith("二") else None)
+                         for heading, lines in sentences(report).items()])
+
+
+def _table(doc, caption: str, columns: list[str], rows: list[list[str]], total: bool = False) -> None:
+    _paragraph(doc, caption, HEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    table = doc.add_table(rows=len(rows) + 1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, values in enumerate([TABLE_COLUMNS, *rows]):
+    for r, values in enumerate([columns, *rows]):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.width = Mm(46 if c == 0 else 24)  # the unit's name on one line
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c == 0 else WD_ALIGN_PARAGRAPH.RIGHT
-            _fonts(paragraph.add_run(value), TABLE_FONT, 10.5, bold=r == 0 or r == len(rows))
+            _fonts(paragraph.add_run(value), TABLE_FONT, 10.5, bold=r == 0 or (total and r == len(rows)))

@@ -67,7 +67,6 @@ def monthly_notice():
     form = _report_form()
     if (report := _report(form)) is None:
         return redirect(url_for("reports.index"))
-    return send_download(io.BytesIO(notice.document(report, date.today())),
-                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    return send_download(io.BytesIO(notice.document(report, date.today())), notice.DOCX,
                          monthly.filename(report.unit, report.month, "招商引资工作通报", "docx"),
                          monthly.ascii_filename(report.unit, report.month, "monthly-notice", "docx"))

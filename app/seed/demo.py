@@ -14,6 +14,8 @@ from app.activities.services import refresh_last_contacted
 from app.extensions import db
 from app.models import (
     Activity,
+    AssessmentItem,
+    AssessmentScheme,
     CapacityItem,
     Chain,
     ChainNode,
@@ -24,6 +26,8 @@ from app.models import (
     Event,
     EventProject,
     FundEntry,
+    Leader,
+    LeaderLink,
     OrgUnit,
     Park,
     Project,
@@ -44,6 +48,8 @@ from app.models.enums import (
     NodeRole,
     ParkLevel,
     Permission,
+    ProblemKind,
+    ProblemLevel,
     ReviewStatus,
     Role,
     Segment,
@@ -53,8 +59,10 @@ from app.models.enums import (
     UnitKind,
 )
 from app.parks.services import record_revision
+from app.problems.services import raise_problem
 from app.projects.services import move, refresh_facts, save_fund
 from app.standards import USCC_ALPHABET, make_uscc
+from app.supervision.services import issue
 
 ROOT_CODE = "140000"
 DEMO_PASSWORD = "Zhaoshang@2026"
@@ -296,6 +304,7 @@ def load_demo() -> bool:
     db.session.flush()
     refresh_facts()
     _targets(units)
+    _dispatch(units, users)
     refresh_last_contacted()
     return True
 
@@ -456,4 +465,26 @@ def _targets(units) -> None:
         for code, _name in CITIES:
             db.session.add(Target(year=year, unit=units[code], indicator=TargetIndicator.EVENTS,
                                   value=Decimal(CITY_EVENTS_TARGET)))
+    db.session.flush()
+
+
+def _dispatch(units, users) -> None:
+    """调度 and 考核 as a bureau starts them: a 大同市 project's land problem raised to the city, a
+    province 督办 on it, the city's vice mayor in charge of its investor, the province's 考核 of its cities."""
+    project = db.session.scalar(sa.select(Project).where(Project.name == "医药中间体扩产项目"))
+    raise_problem(users["officer"], project, {"kind": ProblemKind.LAND, "level": ProblemLevel.CITY,
+                                              "description": "二期用地 80 亩尚未取得用地指标", "request": "请市里协调调剂用地指标"},
+                  today=date(2026, 11, 10))
+    issue(users["manager"], {"task": "请于 12 月 15 日前报告二期用地解决进展", "unit_id": units["140200"].id,
+                             "assignee_id": users["officer"].id, "due_on": date(2026, 12, 15)}, project, today=date(2026, 11, 20))
+    leader = Leader(name="赵副市长", post="大同市副市长", unit=units["140200"])
+    db.session.add(leader)
+    db.session.flush()
+    db.session.add(LeaderLink(leader_id=leader.id, enterprise_id=project.investor_id))
+    db.session.add(AssessmentScheme(unit=units[ROOT_CODE], year=2026, name="2026年全省招商引资工作考核", items=[
+        AssessmentItem(indicator=key, weight=Decimal(weight), method=method, cap=Decimal("1.2"), position=n)
+        for n, (key, weight, method) in enumerate([
+            (TargetIndicator.SIGNED_COUNT, 25, "rate"), (TargetIndicator.SIGNED_AMOUNT, 20, "rate"),
+            (TargetIndicator.STARTED_COUNT, 10, "rate"), (TargetIndicator.EVENTS, 10, "rate"), ("activities", 10, "rank"),
+            ("supervision_on_time", 10, "rate"), ("problems_solved", 10, "rate"), ("reporting_timely", 5, "rate")])]))
     db.session.flush()

@@ -19,6 +19,7 @@ from app.models import (
     Activity,
     CapacityItem,
     CapacityRevision,
+    CaseStep,
     Chain,
     ChainNode,
     Contact,
@@ -26,10 +27,14 @@ from app.models import (
     EnterpriseNode,
     EnterpriseTag,
     FundEntry,
+    Leader,
+    LeaderLink,
     OrgUnit,
     Park,
     Project,
+    ProjectProblem,
     StageEvent,
+    Supervision,
     User,
     activity_enterprise,
     park_chain,
@@ -39,16 +44,20 @@ from app.models.enums import (
     ENTERPRISE_TAGS,
     ActivityKind,
     CapacityKind,
+    CaseAction,
     Channel,
     EnterpriseStatus,
     FundOrigin,
     GapMark,
     NodeRole,
     ParkLevel,
+    ProblemKind,
+    ProblemStatus,
     ReviewStatus,
     Segment,
     SourceRegion,
     Stage,
+    SupervisionStatus,
     UnitKind,
 )
 from app.names import name_keys
@@ -91,6 +100,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     rows += gen.enterprises(enterprises)
     rows += gen.projects(projects)
     rows += gen.activities(activities)
+    rows += gen.cases()
     refresh_last_contacted()
     refresh_facts()
     _reset_sequences()
@@ -108,7 +118,7 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for model in (OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry,
-                  Activity):
+                  Activity, ProjectProblem, Supervision, CaseStep, Leader, LeaderLink):
         table = model.__tablename__
         db.session.execute(sa.text(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"))
@@ -126,6 +136,8 @@ class _Generator:
         self.enterprise_ids: list[int] = []
         self.park_units: list[tuple[int, int]] = []  # (park id, unit id)
         self.project_ids: list[int] = []
+        self.project_units: dict[int, int] = {}
+        self.parents = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.parent_id)).all())
 
     def _day(self, start: date = START, end: date = END) -> date:
         return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
@@ -290,6 +302,7 @@ class _Generator:
                     fund_id += 1
                     month = (month + timedelta(days=32)).replace(day=1)
         self.project_ids = [p["id"] for p in projects]
+        self.project_units = {p["id"]: p["unit_id"] for p in projects}
         return insert_rows(Project, projects) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
 
     def activities(self, count: int) -> int:
@@ -312,3 +325,43 @@ class _Generator:
             if self.enterprise_ids:
                 links.append({"activity_id": ident, "enterprise_id": rng.choice(self.enterprise_ids)})
         return insert_rows(Activity, activities) + insert_rows(activity_enterprise, links)
+
+    def cases(self) -> int:
+        """调度 at scale: a problem for one project in ten, a 督办 for one in twenty (each with its
+        first step), a leader per city in charge of a project in fifty. The province's 考核 is the demo's."""
+        rng, since = self.rng, date(END.year, 1, 1)
+        problems, orders, steps, leaders, links = [], [], [], [], []
+        problem_id, order_id, step_id = _next_id(ProjectProblem), _next_id(Supervision), _next_id(CaseStep)
+        for project_id in rng.sample(self.project_ids, len(self.project_ids) // 10):
+            unit, raised = self.project_units[project_id], self._day(since, END)
+            status = rng.choices(list(ProblemStatus), [40, 20, 10, 30])[0]
+            problems.append({"id": problem_id, "project_id": project_id, "unit_id": unit, "handler_unit_id": unit,
+                             "kind": rng.choice(list(ProblemKind)), "description": "项目推进中遇到的困难",
+                             "status": status, "due_on": raised + timedelta(days=15), "raised_on": raised,
+                             "closed_on": min(raised + timedelta(days=rng.randrange(5, 40)), END)
+                             if status == ProblemStatus.CLOSED else None, "escalations": 0, "version": 1,
+                             "created_at": self.now, "updated_at": self.now})
+            steps.append({"id": step_id, "owner_type": "problem", "owner_id": problem_id, "action": CaseAction.RAISE,
+                          "happened_on": raised, "at": self.now})
+            problem_id, step_id = problem_id + 1, step_id + 1
+        for project_id in rng.sample(self.project_ids, len(self.project_ids) // 20):
+            unit, issued = self.project_units[project_id], self._day(since, END)
+            due, status = issued + timedelta(days=14), rng.choices(list(SupervisionStatus), [40, 15, 45])[0]
+            orders.append({"id": order_id, "task": "请加快推进并报告进展", "project_id": project_id, "unit_id": unit,
+                           "issuer_unit_id": self.parents.get(unit) or unit, "issued_on": issued, "due_on": due,
+                           "status": status, "closed_on": min(due + timedelta(days=rng.randrange(-10, 10)), END)
+                           if status == SupervisionStatus.CLOSED else None, "version": 1,
+                           "created_at": self.now, "updated_at": self.now})
+            steps.append({"id": step_id, "owner_type": "supervision", "owner_id": order_id, "action": CaseAction.ISSUE,
+                          "happened_on": issued, "at": self.now})
+            order_id, step_id = order_id + 1, step_id + 1
+        leader_id, link_id = _next_id(Leader), _next_id(LeaderLink)
+        for n, unit in enumerate(self.city_units):
+            leaders.append({"id": leader_id + n, "name": f"{SURNAMES[n % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}", "post": "副市长",
+                            "unit_id": unit, "is_active": True, "version": 1, "created_at": self.now,
+                            "updated_at": self.now})
+        for n, project_id in enumerate(rng.sample(self.project_ids, len(self.project_ids) // 50) if leaders else []):
+            links.append({"id": link_id + n, "leader_id": rng.choice(leaders)["id"], "project_id": project_id,
+                          "created_at": self.now})
+        return (insert_rows(ProjectProblem, problems) + insert_rows(Supervision, orders) + insert_rows(CaseStep, steps)
+                + insert_rows(Leader, leaders) + insert_rows(LeaderLink, links))

@@ -15,23 +15,16 @@ from app.models import Project, ProjectProblem, Supervision, User
 from app.projects import warnings
 from app.supervision import bp, services
 from app.supervision.forms import ReplyForm, ReturnForm, SupervisionFilterForm, SupervisionForm
-from app.web import paginate, saved
+from app.web import list_filters, paginate, saved
 
 issuers = roles_required(*services.ISSUERS)
-
-
-def _filter_form() -> SupervisionFilterForm:
-    form = SupervisionFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    form.validate()
-    return form
 
 
 @bp.route("/")
 @roles_required()
 def index():
     """督办 in scope: open, overdue, replied, closed; issued by or assigned to the user."""
-    form = _filter_form()
+    form = list_filters(SupervisionFilterForm)
     stmt = services.search(current_user, form.valid_data()).options(
         selectinload(Supervision.project), selectinload(Supervision.unit), selectinload(Supervision.assignee),
         selectinload(Supervision.issuer_unit))
@@ -41,7 +34,7 @@ def index():
 @bp.route("/export.xlsx")
 @roles_required()
 def export():
-    rows = services.export_rows(services.search(current_user, _filter_form().valid_data()))
+    rows = services.export_rows(services.search(current_user, list_filters(SupervisionFilterForm).valid_data()))
     return xlsx_response("督办.xlsx", "supervision.xlsx", [Sheet("督办", services.EXPORT_HEADERS, rows)])
 
 

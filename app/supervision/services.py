@@ -29,8 +29,7 @@ class SupervisionError(ValueError):
 
 
 def remind_days(unit_id: int) -> int:
-    found = unit_settings.in_force(unit_id, [REMIND_DAYS]).get(REMIND_DAYS)
-    return int(found[0]) if found else DEFAULT_REMIND_DAYS
+    return unit_settings.number(unit_id, REMIND_DAYS, DEFAULT_REMIND_DAYS)
 
 
 def save_remind_days(unit_id: int, days: int | None) -> None:
