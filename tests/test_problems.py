@@ -101,6 +101,13 @@ def test_pages_raise_list_export_and_refuse_bad_input_writing_nothing(app, clien
     assert f"/problems/new/{world.project_id}" in page and "包保领导" in page and "张副市长" in page
     bad = client.post(f"/problems/new/{world.project_id}", data={"kind": "", "level": "local", "description": ""})
     assert "请选择问题类别" in bad.get_data(as_text=True)
+    refused = client.post(f"/problems/new/{world.project_id}", data={
+        "kind": "land", "level": "local", "description": "带可疑附件", "attachments": [(io.BytesIO(b"MZ"), "x.exe")]},
+        content_type="multipart/form-data")
+    assert "类型不允许" in refused.get_data(as_text=True)
+    with app.app_context():  # nothing written: no problem, no step
+        assert db.session.scalar(sa.select(ProjectProblem).where(ProjectProblem.description == "带可疑附件")) is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseStep)) == 0
     response = client.post(f"/problems/new/{world.project_id}", data={
         "kind": "utilities", "level": "city", "description": "电力增容未批", "request": "协调供电公司",
         "attachments": [(io.BytesIO(b"%PDF-1.4 x"), "申请.pdf")]}, content_type="multipart/form-data")

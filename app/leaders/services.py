@@ -68,6 +68,13 @@ def release(link: LeaderLink) -> None:
     db.session.flush()
 
 
+def in_charge_of(project_id: int) -> sa.Select:
+    """The leaders in charge of a project, or of its investor."""
+    investor = sa.select(Project.investor_id).where(Project.id == project_id).scalar_subquery()
+    return sa.select(Leader).where(Leader.id.in_(sa.select(LeaderLink.leader_id).where(
+        sa.or_(LeaderLink.project_id == project_id, LeaderLink.enterprise_id == investor))))
+
+
 def leaders_of(enterprise_ids=(), project_ids=()) -> dict[tuple[str, int], list[Leader]]:
     """The leaders in charge of these records, by ("enterprise" | "project", id), in one query."""
     found: dict[tuple[str, int], list[Leader]] = {}

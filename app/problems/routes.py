@@ -1,17 +1,17 @@
 from datetime import date
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.admin.services import units_in_scope
-from app.attachments.services import AttachmentError, files_of
+from app.attachments.services import files_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
-from app.models import Leader, LeaderLink, Project, ProjectProblem
+from app.leaders import services as leader_services
+from app.models import Leader, Project, ProjectProblem
 from app.models.enums import Role
 from app.problems import bp, services
 from app.problems.forms import AssignForm, ProblemFilterForm, ProblemForm, ReopenForm, ReplyForm, SolveForm
@@ -43,18 +43,10 @@ def export():
 def create(project_id: int):
     """Raise a problem of a project in the user's scope."""
     project = get_scoped_or_404(Project, project_id, current_user)
-    form = ProblemForm()
-    if form.validate_on_submit():
-        made = {}
-        try:
-            made["problem"] = services.raise_problem(current_user, project, form.data,
-                                                     request.files.getlist(form.attachments.name))
-        except (services.ProblemError, AttachmentError) as error:
-            db.session.rollback()
-            form.description.errors.append(str(error))
-        else:
-            db.session.commit()
-            return redirect(url_for("problems.detail", problem_id=made["problem"].id))
+    form, made = ProblemForm(), {}
+    if form.validate_on_submit() and saved(lambda: made.setdefault("problem", services.raise_problem(
+            current_user, project, form.data, request.files.getlist(form.attachments.name))), "已提交，待办理单位办理。"):
+        return redirect(url_for("problems.detail", problem_id=made["problem"].id))
     return render_template("problems/form.html", form=form, project=project,
                            rungs=services.ladder(project.unit))
 
@@ -69,9 +61,7 @@ def detail(problem_id: int):
     problem = _problem(problem_id)
     assign_form = AssignForm(data={"version": problem.version, "due_on": problem.due_on})
     assign_form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
-    leaders = db.session.scalars(sa.select(Leader).join(LeaderLink, LeaderLink.leader_id == Leader.id).where(
-        sa.or_(LeaderLink.project_id == problem.project_id, LeaderLink.enterprise_id == problem.project.investor_id))
-        .distinct().order_by(Leader.name)).all()
+    leaders = db.session.scalars(leader_services.in_charge_of(problem.project_id).order_by(Leader.name)).all()
     return render_template(
         "problems/detail.html", problem=problem, steps=services.steps_of(problem), today=date.today(),
         level=services.level_of(problem), leaders=leaders,

@@ -13,7 +13,8 @@ from app import unit_settings
 from app.attachments.services import store
 from app.auth.scope import in_subtree, scoped, unit_ids_above, unit_ids_under
 from app.extensions import db
-from app.models import CaseStep, Leader, LeaderLink, OrgUnit, Project, ProjectProblem, User
+from app.leaders import services as leader_services  # the module: the packages import each other
+from app.models import CaseStep, Leader, OrgUnit, Project, ProjectProblem, User
 from app.models.dispatch import OPEN_PROBLEM
 from app.models.enums import CaseAction, NotificationKind, ProblemKind, ProblemLevel, ProblemStatus, Role, UnitKind
 from app.notify import link, notify
@@ -92,11 +93,8 @@ def handlers_of(problem: ProjectProblem) -> list[int]:
             User.unit_id == unit_id, User.role.in_([Role.MANAGER, Role.ADMIN]), User.is_active.is_(True))))
         if people:
             break
-    leaders = db.session.scalars(sa.select(Leader.user_id).join(LeaderLink, LeaderLink.leader_id == Leader.id).where(
-        Leader.user_id.is_not(None), Leader.is_active.is_(True),
-        sa.or_(LeaderLink.project_id == problem.project_id,
-               LeaderLink.enterprise_id == sa.select(Project.investor_id).where(Project.id == problem.project_id)
-               .scalar_subquery())))
+    leaders = db.session.scalars(leader_services.in_charge_of(problem.project_id).with_only_columns(Leader.user_id)
+                                 .where(Leader.user_id.is_not(None), Leader.is_active.is_(True)))
     return [*people, *leaders]
 
 
