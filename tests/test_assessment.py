@@ -11,7 +11,7 @@ from docx import Document
 
 from app.assessment import services
 from app.extensions import db
-from app.models import Activity, AssessmentResult, OrgUnit, StageEvent, Target, User
+from app.models import Activity, AssessmentResult, OrgUnit, Project, StageEvent, Target, User
 from app.models.enums import ReviewStatus, Role, Stage, UnitKind
 from app.projects.stages import derive
 from tests import helpers
@@ -143,3 +143,48 @@ def test_the_ranking_page_drills_down_exports_and_prints_the_notice(app, client,
     assert "甲市加5.00分：承办全省推介会" in text
     assert client.post(f"/assessment/{scheme_id}/freeze?month=2026-03").status_code == 302
     assert "已定稿" in client.get(f"/assessment/{scheme_id}?month=2026-03").get_data(as_text=True)
+
+
+def test_the_rates_count_on_time_closings_solved_problems_and_timely_entries(app, world):
+    """督办按期办结率 40, 问题解决率 30, 数据报送及时率 30 (完成率 × weight), year to date by 31 March."""
+    from datetime import UTC, datetime
+
+    from app.models import ProjectProblem, Supervision
+
+    with app.app_context():
+        city_c = helpers.make_unit("C", "丙市", UnitKind.CITY, db.session.get(OrgUnit, world.root_unit_id))
+        admin = helpers.make_user(Role.ADMIN, world.root_unit_id)
+        a_project, c_project = db.session.get(Project, world.project_id), helpers.make_project(city_c.id)
+
+        def order(unit, project, due, closed=None):
+            db.session.add(Supervision(task="x", project_id=project.id, unit_id=unit, issuer_unit_id=world.root_unit_id,
+                                       issued_on=date(2026, 1, 5), due_on=due, closed_on=closed,
+                                       status="closed" if closed else "open"))
+
+        def problem(unit, project, raised, closed=None):
+            db.session.add(ProjectProblem(project=project, unit_id=unit, handler_unit_id=unit, kind="land", description="x",
+                                          due_on=raised, raised_on=raised, closed_on=closed,
+                                          status="closed" if closed else "open"))
+
+        # 甲市: the world's 督办 (due 15 March, open) and two more: on time, late → 1 of 3
+        order(world.a_unit_id, a_project, date(2026, 2, 10), date(2026, 2, 9))
+        order(world.a_unit_id, a_project, date(2026, 2, 20), date(2026, 2, 25))
+        # the world's problem (raised 1 March, open) and two more, one closed → 1 of 3
+        problem(world.a_unit_id, a_project, date(2026, 2, 1), date(2026, 2, 15))
+        problem(world.a_unit_id, a_project, date(2026, 2, 2))
+        # 甲市's stage moves and fund entry were entered today, months after: 0 of 3 on time
+        b_project = helpers.make_project(world.b_unit_id)
+        db.session.add(StageEvent(project=b_project, stage=Stage.SIGNED, effective_on=date(2026, 3, 5),
+                                  review_status=ReviewStatus.APPROVED, recorded_at=datetime(2026, 4, 4, 15, tzinfo=UTC)))
+        order(city_c.id, c_project, date(2026, 3, 1))  # 丙市: late and open → 0 of 1
+        problem(city_c.id, c_project, date(2026, 3, 3), date(2026, 3, 20))
+        scheme = services.save_scheme(admin, {"unit_id": world.root_unit_id, "year": 2026, "name": "比率考核"}, [
+            {"indicator": "supervision_on_time", "weight": Decimal(40), "method": "rate"},
+            {"indicator": "problems_solved", "weight": Decimal(30), "method": "rate"},
+            {"indicator": "reporting_timely", "weight": Decimal(30), "method": "rate"}])
+        march = services.ranking(admin, scheme, MAR)
+        assert [(line.unit_name, [c.parts for c in line.cells], line.total) for line in march.lines] == [
+            # 乙市: nothing due, nothing raised: 100 %; its 5 March signing entered 4 April 23:00 Beijing — by the 5th
+            ("乙市", [None, None, (1, 1)], Decimal("100.00")),
+            ("丙市", [(0, 1), (1, 1), None], Decimal("60.00")),
+            ("甲市", [(1, 3), (1, 3), (0, 3)], Decimal("23.33"))]

@@ -197,30 +197,30 @@ def _values(by: User, scheme: AssessmentScheme, ends: list[date], child_of: dict
         for unit_id, *counts in db.session.execute(stmt):
             add("activities", unit_id, [Decimal(c) for c in counts])
     if "supervision_on_time" in wanted:  # of the orders due by the end, those closed by their deadline
-        columns = []
-        for end in ends:
-            columns += [sa.func.count(sa.case((Supervision.due_on <= end, 1))),
-                        sa.func.count(sa.case((sa.and_(Supervision.due_on <= end, Supervision.closed_on <= end,
-                                                       Supervision.closed_on <= Supervision.due_on,
-                                                       Supervision.status == SupervisionStatus.CLOSED), 1)))]
-        stmt = scoped(sa.select(Supervision.unit_id, *columns).where(Supervision.due_on >= start)
-                      .group_by(Supervision.unit_id), by, Supervision.unit_id)
-        for unit_id, *counts in db.session.execute(stmt):
-            add("supervision_on_time", unit_id, [(counts[2 * n + 1], counts[2 * n]) for n in range(len(ends))])
+        closed = lambda end: sa.and_(Supervision.status == SupervisionStatus.CLOSED,  # noqa: E731
+                                     Supervision.closed_on <= end, Supervision.closed_on <= Supervision.due_on)
+        for unit_id, values in _shares(by, Supervision, Supervision.due_on, closed, start, ends).items():
+            add("supervision_on_time", unit_id, values)
     if "problems_solved" in wanted:  # of the problems raised by the end, those closed by it
-        columns = []
-        for end in ends:
-            columns += [sa.func.count(sa.case((ProjectProblem.raised_on <= end, 1))),
-                        sa.func.count(sa.case((sa.and_(ProjectProblem.raised_on <= end, ProjectProblem.closed_on <= end,
-                                                       ProjectProblem.status == ProblemStatus.CLOSED), 1)))]
-        stmt = scoped(sa.select(ProjectProblem.unit_id, *columns).where(ProjectProblem.raised_on >= start)
-                      .group_by(ProjectProblem.unit_id), by, ProjectProblem.unit_id)
-        for unit_id, *counts in db.session.execute(stmt):
-            add("problems_solved", unit_id, [(counts[2 * n + 1], counts[2 * n]) for n in range(len(ends))])
+        solved = lambda end: sa.and_(ProjectProblem.status == ProblemStatus.CLOSED,  # noqa: E731
+                                     ProjectProblem.closed_on <= end)
+        for unit_id, values in _shares(by, ProjectProblem, ProjectProblem.raised_on, solved, start, ends).items():
+            add("problems_solved", unit_id, values)
     if "reporting_timely" in wanted:
         for unit_id, values in _timely(by, start, ends).items():
             add("reporting_timely", unit_id, values)
     return found
+
+
+def _shares(by: User, model, dated, done, start: date, ends: list[date]) -> dict[int, list[tuple[int, int]]]:
+    """Per unit of ``model``: of its records dated (``dated``) from ``start`` to each end, how many
+    are ``done(end)`` by then — (done, of) — in one query."""
+    columns = []
+    for end in ends:
+        columns += [sa.func.count(sa.case((dated <= end, 1))), sa.func.count(sa.case((sa.and_(dated <= end, done(end)), 1)))]
+    stmt = scoped(sa.select(model.unit_id, *columns).where(dated >= start).group_by(model.unit_id), by, model.unit_id)
+    return {unit_id: [(counts[2 * n + 1], counts[2 * n]) for n in range(len(ends))]
+            for unit_id, *counts in db.session.execute(stmt)}
 
 
 def _timely(by: User, start: date, ends: list[date]) -> dict[int, list[tuple[int, int]]]:
