@@ -49,7 +49,10 @@ def test_returned_once_then_closed_on_time_and_late_orders_reminded_at_the_inter
         assert services.remind_overdue(DAY + timedelta(days=3)) == 0  # not again before the interval (3 days)
         assert services.remind_overdue(DAY + timedelta(days=5)) == 1 and late.reminded_on == DAY + timedelta(days=5)
         told = db.session.scalars(sa.select(Notification.text).where(Notification.user_id == zone_manager.id)).all()
-        assert told == ["督办：报送资金到位情况（已逾期（期限 2026-06-02），催办）"] * 2
+        assert told == ["督办：报送资金到位情况（已超过办理期限 2026-06-02，催办）"] * 2
+        services.remind(issuer, late, DAY + timedelta(days=6))  # by hand, any day
+        with pytest.raises(services.SupervisionError, match="只有督办单位"):
+            services.remind(zone_manager, late, DAY + timedelta(days=6))
         services.reply(zone_manager, late, "已报送", today=DAY + timedelta(days=6))
         services.accept(issuer, late, today=DAY + timedelta(days=6))
         assert late.closed_on and not late.on_time  # closed after its deadline

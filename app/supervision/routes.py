@@ -101,6 +101,14 @@ def accept(supervision_id: int):
     return redirect(url_for("supervision.detail", supervision_id=order.id))
 
 
+@bp.route("/<int:supervision_id>/remind", methods=["POST"])
+@issuers
+def remind(supervision_id: int):
+    order = _order(supervision_id)
+    saved(lambda: services.remind(current_user, order, date.today()), "已催办。", edits=order)
+    return redirect(url_for("supervision.detail", supervision_id=order.id))
+
+
 @bp.route("/<int:supervision_id>/return", methods=["POST"])
 @issuers
 def send_back(supervision_id: int):

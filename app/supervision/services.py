@@ -150,6 +150,18 @@ def send_back(by: User, order: Supervision, reason: str, due_on: date | None = N
     _tell(_assignees(order), order, f"被退回：{reason.strip()[:40]}", step, by)
 
 
+def remind(by: User | None, order: Supervision, today: date) -> None:
+    """催办: tell the assignee again that the order waits (by its issuer's side, or by the clock)."""
+    if order.status != SupervisionStatus.OPEN:
+        raise SupervisionError("只有待回复的督办可以催办。")
+    if by is not None and not may_review(by, order):
+        raise SupervisionError("只有督办单位可以催办。")
+    order.reminded_on = today
+    late = f"已超过办理期限 {order.due_on}" if order.due_on < today else f"办理期限 {order.due_on}"
+    step = _step(order, CaseAction.REMIND, by, today, f"{late}，请尽快办理并回复")
+    _tell(_assignees(order), order, f"{late}，催办", step, by)
+
+
 def remind_overdue(today: date) -> int:
     """The daily run's 催办: each open order past its deadline, reminded again once the issuer
     unit's interval has passed since the last time."""
@@ -159,9 +171,7 @@ def remind_overdue(today: date) -> int:
     for order in overdue:
         if order.reminded_on and order.reminded_on > today - timedelta(days=remind_days(order.issuer_unit_id)):
             continue
-        order.reminded_on = today
-        step = _step(order, CaseAction.REMIND, None, today, f"已超过办理期限 {order.due_on}，请尽快办理并回复")
-        _tell(_assignees(order), order, f"已逾期（期限 {order.due_on}），催办", step)
+        remind(None, order, today)
         reminded += 1
     return reminded
 
