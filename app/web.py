@@ -1,9 +1,10 @@
 """Request plumbing shared by every blueprint: the acting user for the audit trail,
 security headers, template filters and pagination."""
 import time
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlsplit
 
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, session, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
 from markupsafe import Markup
@@ -40,9 +41,10 @@ def init_app(app) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_token_user)
     login_manager.unauthorized_handler(_unauthorized)
 
-    for check in (refuse_unsafe, _session_timeouts, _password_due, _second_factor_due):
+    for check in (refuse_unsafe, _session_timeouts, _password_due, _second_factor_due, _read_only_token):
         app.before_request(check)
 
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
@@ -116,11 +118,43 @@ def _favicon():
 _favicon.allowed_roles = None  # public, as app.auth.decorators.public marks it (that module imports this one)
 
 
+def bearer() -> str | None:
+    """An API call's token (``Authorization: Bearer …`` under /api/): the call is the token's,
+    whatever cookie comes with it."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") and request.path.startswith("/api/") else None
+
+
 def _load_user(session_id: str) -> User | None:
     """The user of a session cookie (``id:session_version``), if that session has not been ended."""
+    if bearer() is not None:
+        return None
     ident, _, version = session_id.partition(":")
     user = db.session.get(User, int(ident)) if ident.isdigit() and version.isdigit() else None
     return user if user and user.is_active and user.role and user.session_version == int(version) else None
+
+
+def _load_token_user(_request) -> User | None:
+    """The user of an API call's token, if the token is in force (app/auth/tokens.py)."""
+    secret = bearer()
+    if not secret:
+        return None
+    from app.auth import tokens  # app.auth's routes import this module
+
+    token = tokens.authenticate(secret, date.today())
+    if token is None:
+        return None
+    g.api_token = token
+    tokens.touch(token, datetime.now(UTC))
+    return token.user
+
+
+def _read_only_token():
+    """A read-only token reads: any other method is refused before anything runs."""
+    token = g.get("api_token")
+    if token is not None and not token.write and request.method not in ("GET", "HEAD", "OPTIONS"):
+        return jsonify(error="forbidden", message="此令牌为只读令牌，不能修改数据。"), 403
+    return None
 
 
 # Where each role starts: the security admin and the auditor have no business pages.
@@ -151,8 +185,9 @@ def begin_session(user: User) -> None:
 
 
 def _session_timeouts():
-    """A session ends after SESSION_IDLE without a request, and SESSION_MAX after the login."""
-    if not current_user.is_authenticated:
+    """A session ends after SESSION_IDLE without a request, and SESSION_MAX after the login (a
+    token's call has no session: its token's expiry holds)."""
+    if not current_user.is_authenticated or g.get("api_token"):
         return None
     now = time.time()
     from app.auth import policy  # app.auth's routes import this module
@@ -176,8 +211,9 @@ def _session_timeouts():
 
 def _password_due():
     """While its password must change (set by an admin, or too old), a user reaches only the
-    page that changes it, and logout."""
-    if not current_user.is_authenticated or request.endpoint in ("auth.password", "auth.logout", "static"):
+    page that changes it, and logout. (A token was made by its user logged in, or is a service's.)"""
+    if not current_user.is_authenticated or g.get("api_token") or \
+            request.endpoint in ("auth.password", "auth.logout", "static"):
         return None
     from app.auth.passwords import must_change  # app.auth's routes import this module
 
@@ -192,7 +228,7 @@ def _password_due():
 def _second_factor_due():
     """A user whose role must log in with a second factor and has none enrolled reaches only the
     page that enrols it (and logout) — after its password, if that must change too."""
-    if not current_user.is_authenticated or current_user.totp_secret or \
+    if not current_user.is_authenticated or current_user.totp_secret or g.get("api_token") or \
             request.endpoint in ("auth.totp", "auth.password", "auth.logout", "static"):
         return None
     from app.auth import policy  # app.auth's routes import this module

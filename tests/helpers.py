@@ -14,6 +14,7 @@ from app.extensions import db
 from app.imports.services import claim, claim_undo, commit, run, undo
 from app.models import (
     Activity,
+    ApiToken,
     AssessmentItem,
     AssessmentScheme,
     CapacityItem,
@@ -162,7 +163,8 @@ def build_world() -> dict[str, int]:
                         issued_on=date(2026, 3, 1), due_on=date(2026, 3, 15))
     scheme = AssessmentScheme(unit_id=city_a.id, year=2026, name="甲市2026年招商引资考核办法", items=[
         AssessmentItem(indicator=TargetIndicator.SIGNED_COUNT, weight=Decimal(100), method="rate", cap=Decimal(1))])
-    db.session.add_all([leader_link, order, scheme])
+    token = ApiToken(user_id=a_user.id, name="测试令牌", token_hash="0" * 64, prefix="zsk_test", expires_on=date(2099, 1, 1))
+    db.session.add_all([leader_link, order, scheme, token])
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
@@ -172,7 +174,7 @@ def build_world() -> dict[str, int]:
             "capacity_item_id": land.id, "uscc_exception_id": exception.id,
             "notification_id": notification.id, "view_id": view.id, "leader_id": leader.id,
             "leader_link_id": leader_link.id, "problem_id": problem.id, "supervision_id": order.id,
-            "scheme_id": scheme.id}
+            "scheme_id": scheme.id, "token_id": token.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -49,3 +49,21 @@ def test_admin_post_without_token_writes_nothing(world, migrated):
     with app.app_context():
         assert db.session.get(OrgUnit, world.a_unit_id).is_active is True
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == before
+
+
+def test_an_api_call_with_a_token_needs_no_csrf_token_and_a_page_post_with_one_still_does(world, migrated):
+    from datetime import date
+
+    from app.auth import tokens
+    from app.models import User
+
+    app = make_app(migrated, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        user = db.session.get(User, world.a_user_id)
+        _, secret = tokens.issue(user, user, "写入", 30, True, date.today())
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.post("/api/v1/me", headers=headers).status_code == 405  # past CSRF: the method is what is wrong
+    page = client.post("/auth/logout", headers=headers)  # outside /api/ a bearer header counts for nothing
+    assert page.status_code == 400 and CSRF_MESSAGE in page.get_data(as_text=True)

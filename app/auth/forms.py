@@ -1,5 +1,5 @@
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 from app.auth.passwords import rule
 from app.forms import Form
@@ -36,3 +36,10 @@ class EnrolForm(Form):
 class ConfirmPasswordForm(Form):
     """Re-entering the password before the second factor is turned off or its codes renewed."""
     password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码"), Length(max=128)])
+
+
+class TokenForm(Form):
+    name = StringField("令牌名称（用于哪个系统或脚本）", validators=[DataRequired("请填写令牌名称"), Length(max=50)])
+    days = IntegerField("有效天数（最长 365 天）", default=90, validators=[
+        DataRequired("请填写有效天数"), NumberRange(min=1, max=365, message="有效期应为 1–365 天")])
+    write = BooleanField("允许写入（不勾选为只读）")

@@ -1,17 +1,19 @@
 import time
+from datetime import date
 
-from flask import flash, redirect, render_template, request, session, url_for
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from app.audit_trail import log_event
-from app.auth import bp, policy, totp
+from app.auth import bp, policy, tokens, totp
 from app.auth.decorators import any_role, public
-from app.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
+from app.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm, TokenForm
 from app.auth.passwords import PasswordError, change_own_password, must_change
 from app.auth.services import LoginError, authenticate, check_second_factor, complete_login, log_out
 from app.extensions import db
-from app.models import User
-from app.web import begin_session, home_url, is_local_url, landing_url
+from app.models import ApiToken, User
+from app.web import back_to, begin_session, home_url, is_local_url, landing_url, saved
 
 PENDING_SECONDS = 300  # between the password and the second factor
 
@@ -150,3 +152,27 @@ def totp_change(what: str):
     db.session.commit()
     flash("已停用双因素认证。", "success")
     return redirect(url_for("auth.totp"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@any_role
+def tokens_page():
+    """API 令牌: one's own tokens for the API (/api/docs), made here, shown once, revoked at will."""
+    form, made = TokenForm(), {}
+    if form.validate_on_submit() and saved(lambda: made.update(zip(("token", "secret"), tokens.issue(
+            current_user, current_user, form.name.data, form.days.data, form.write.data, date.today()))),
+            "已创建令牌。请立即复制保存：离开本页后无法再次查看。"):
+        form = TokenForm(formdata=None)
+    own = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == current_user.id)
+                             .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())).all()
+    return render_template("auth/tokens.html", form=form, tokens=own, secret=made.get("secret"), today=date.today())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@any_role
+def revoke_token(token_id: int):
+    token = db.get_or_404(ApiToken, token_id)
+    if not tokens.may_manage(current_user, token):
+        abort(404)
+    saved(lambda: tokens.revoke(current_user, token), f"已吊销令牌“{token.name}”。")
+    return back_to("auth.tokens_page")

@@ -15,14 +15,14 @@ from app.models.dispatch import CaseStep, Leader, LeaderLink, ProjectProblem, Su
 from app.models.enterprise import Contact, Enterprise, EnterpriseTag, UsccException
 from app.models.imports import ImportBatch, ImportMapping, ImportRow
 from app.models.notification import Notification, SavedView
-from app.models.org import LoginAttempt, OrgUnit, PasswordHistory, RecoveryCode, User, UserPermission
+from app.models.org import ApiToken, LoginAttempt, OrgUnit, PasswordHistory, RecoveryCode, User, UserPermission
 from app.models.park import CapacityItem, CapacityRevision, Park, park_chain
 from app.models.project import BIG_PROJECT_WAN, FundEntry, Project, StageEvent
 from app.models.setting import Setting, UnitSetting
 from app.models.target import Target
 
 __all__ = [
-    "Activity", "AssessmentAdjustment", "AssessmentItem", "AssessmentResult", "AssessmentScheme", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "CaseStep", "Chain", "ChainNode",
+    "Activity", "ApiToken", "AssessmentAdjustment", "AssessmentItem", "AssessmentResult", "AssessmentScheme", "Attachment", "AuditLog", "Audited", "BIG_PROJECT_WAN", "CapacityItem", "CapacityRevision", "CaseStep", "Chain", "ChainNode",
     "Contact", "Enterprise", "EnterpriseNode", "EnterpriseTag", "Event", "EventProject", "FundEntry", "ImportBatch", "ImportMapping", "ImportRow",
     "Leader", "LeaderLink", "LoginAttempt", "Notification", "OrgUnit", "Park", "PasswordHistory", "Project", "ProjectProblem", "RecoveryCode", "SavedView", "Setting", "StageEvent", "Supervision", "UnitSetting", "Target", "User", "UserPermission", "UsccException",
     "activity_enterprise", "event_enterprise", "park_chain", "utcnow",

@@ -91,6 +91,9 @@ FIELDS = {
                          "details": "各项得分", "frozen_at": "定稿时间", "frozen_by_id": "定稿人"},
     "AssessmentAdjustment": {"scheme_id": "考核办法", "unit_id": "单位", "month": "计入月份", "points": "加减分",
                              "reason": "理由", "by_id": "登记人", "created_at": "登记时间"},
+    "ApiToken": {"user_id": "所属用户", "name": "令牌名称", "token_hash": "令牌", "prefix": "令牌前缀", "write": "可写",
+                 "expires_on": "有效期至", "created_at": "创建时间", "created_by_id": "创建人", "last_used_at": "最近使用",
+                 "revoked_at": "吊销时间"},
     "Setting": {"key": "设置项", "value": "设置值"},
     "UnitSetting": {"unit_id": "单位", "key": "设置项", "value": "设置值"},
     "StageEvent": {"stage": "阶段", "effective_on": "发生日期", "month_only": "仅知月份", "note": "说明",
@@ -102,7 +105,7 @@ FIELDS = {
     "User": {"username": "用户名", "display_name": "姓名", "password_hash": "密码", "role": "角色", "park_id": "绑定园区",
              "password_changed_at": "密码修改时间", "must_change_password": "须修改密码",
              "totp_secret": "双因素密钥", "totp_last_step": "双因素最近验证", "email": "电子邮箱", "digest_sent_on": "每日摘要发送日期",
-             "calendar_token_hash": "日历订阅密钥"},
+             "calendar_token_hash": "日历订阅密钥", "is_service": "服务账号"},
 }
 
 

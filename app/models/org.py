@@ -57,6 +57,8 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
     # step a code was accepted for (a code is good once).
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    # A service account (another system calling the API with its tokens): no password, no login.
+    is_service: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     unit: so.Mapped[OrgUnit] = so.relationship()
     park: so.Mapped["Park | None"] = so.relationship()  # noqa: F821
@@ -85,6 +87,25 @@ class User(UserMixin, Versioned, Audited, Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class ApiToken(Audited, db.Model):
+    """An API token: its user's role and scope, read-only or read-write, until it expires or is
+    revoked. Only its SHA-256 is kept (it is random and long); it is shown once, when made."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(50))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))  # its first characters, to tell tokens apart
+    write: so.Mapped[bool] = so.mapped_column(default=False)
+    expires_on: so.Mapped[date] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
 
 
 class UserPermission(Audited, db.Model):

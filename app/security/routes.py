@@ -1,21 +1,24 @@
 """安全管理: the security admin's pages (三员分立) — roles and permissions, password resets,
 held-back logins, second factors, and the password and session policy. The users it manages
 are those of its unit's subtree; it sees no business record."""
+from datetime import date
+
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth import policy, totp
+from app.admin.services import units_in_scope
+from app.auth import policy, tokens, totp
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.auth.services import unlock
 from app.concurrency import claim_settings, version_of
 from app.extensions import db
-from app.models import LoginAttempt, Setting, User, utcnow
+from app.models import ApiToken, LoginAttempt, Setting, User, utcnow
 from app.models.enums import Role
 from app.security import bp, services
-from app.security.forms import AssignForm, PolicyForm, ResetPasswordForm
+from app.security.forms import AssignForm, PolicyForm, ResetPasswordForm, ServiceAccountForm
 from app.web import paginate, saved
 
 security_only = roles_required(Role.SECURITY_ADMIN)
@@ -100,3 +103,26 @@ def policy_page():
     if not form.is_submitted():  # a refused save keeps the version it was opened with
         form.version.data = version_of(_policy_rows())
     return render_template("security/policy.html", form=form)
+
+
+@bp.route("/services", methods=["GET", "POST"])
+@security_only
+def services_page():
+    """服务账号: other systems (the city's platform, a provincial database) as accounts of a unit
+    and a role, each with its tokens; made here, the token shown once."""
+    form, made = ServiceAccountForm(), {}
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+
+    def create():
+        account = tokens.create_service_account(current_user, form.name.data, form.unit_id.data, form.role.data)
+        made["secret"] = tokens.issue(current_user, account, "初始令牌", form.days.data, form.write.data, date.today())[1]
+
+    if form.validate_on_submit() and saved(create, "已创建服务账号和令牌。请立即复制保存：离开本页后无法再次查看。"):
+        form = ServiceAccountForm(formdata=None)
+        form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    accounts = db.session.scalars(scoped(sa.select(User).where(User.is_service.is_(True)), current_user, User.unit_id)
+                                  .options(selectinload(User.unit)).order_by(User.username)).all()
+    own = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id.in_([a.id for a in accounts]))
+                             .options(selectinload(ApiToken.user)).order_by(ApiToken.id.desc())).all()
+    return render_template("security/services.html", form=form, accounts=accounts, tokens=own,
+                           secret=made.get("secret"), today=date.today(), show_owner=True)
