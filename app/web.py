@@ -27,6 +27,21 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
+TITLES = {400: "请求无效", 401: "未登录或令牌无效", 403: "无权访问", 404: "记录不存在", 405: "不支持此请求方式",
+          409: "数据已被他人修改", 412: "版本已变", 413: "内容过大", 422: "数据未通过校验", 429: "请求过于频繁",
+          500: "服务器内部错误"}
+
+
+def problem(status: int, detail: str, kind: str | None = None, errors: dict | None = None):
+    """An API error as RFC 9457 problem details (application/problem+json): a Chinese title and
+    detail, the kind of problem as its ``type`` where a client may act on it, per-field errors."""
+    body = {"type": f"urn:zhaoshang:problem:{kind}" if kind else "about:blank", "title": TITLES.get(status, "请求出错"),
+            "status": status, "detail": detail, **({"errors": errors} if errors else {})}
+    response = jsonify(body)
+    response.status_code, response.mimetype = status, "application/problem+json"
+    return response
+
+
 class RecordId(IntegerConverter):
     """``<int:…>`` in every route: a positive id that fits the database's INTEGER, else 404."""
 
@@ -153,7 +168,7 @@ def _read_only_token():
     """A read-only token reads: any other method is refused before anything runs."""
     token = g.get("api_token")
     if token is not None and not token.write and request.method not in ("GET", "HEAD", "OPTIONS"):
-        return jsonify(error="forbidden", message="此令牌为只读令牌，不能修改数据。"), 403
+        return problem(403, "此令牌为只读令牌，不能修改数据。", "read_only_token")
     return None
 
 
@@ -202,7 +217,7 @@ def _session_timeouts():
         logout_user()
         session.clear()
         if request.path.startswith("/api/"):
-            return jsonify(error="unauthorized", message="会话已超时，请重新登录。"), 401
+            return problem(401, "会话已超时，请重新登录。", "session_timeout")
         flash("会话已超时，请重新登录。", "warning")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     session["seen"] = int(now)
@@ -221,7 +236,7 @@ def _password_due():
     if reason is None:
         return None
     if request.path.startswith("/api/"):
-        return jsonify(error="password_change_required", message=reason), 403
+        return problem(403, reason, "password_change_required")
     return redirect(url_for("auth.password"))
 
 
@@ -237,14 +252,14 @@ def _second_factor_due():
         return None
     message = "您的角色须使用双因素认证登录，请先绑定动态口令。"
     if request.path.startswith("/api/"):
-        return jsonify(error="second_factor_required", message=message), 403
+        return problem(403, message, "second_factor_required")
     flash(message, "warning")
     return redirect(url_for("auth.totp"))
 
 
 def _unauthorized():
     if request.path.startswith("/api/"):
-        return jsonify(error="unauthorized", message="请先登录。"), 401
+        return problem(401, "请先登录。")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -14,10 +14,10 @@ def test_404_page_is_chinese(client, login):
 
 
 def test_api_errors_are_json(client, login):
-    assert client.get("/api/v1/me").json == {"error": "unauthorized", "message": "请先登录。"}
+    assert client.get("/api/v1/me").json == {"type": "about:blank", "title": "未登录或令牌无效", "status": 401, "detail": "请先登录。"}
     login("officer")
     response = client.get("/api/v1/nothing")
-    assert response.status_code == 404 and response.json["message"].startswith("页面或记录不存在")
+    assert response.status_code == 404 and response.json["detail"].startswith("页面或记录不存在")
 
 
 @pytest.mark.parametrize("url", ["/projects/abc", "/projects/99999999999999999999", "/enterprises/-1",
@@ -42,7 +42,7 @@ def test_500_is_a_chinese_page_and_json_under_api(migrated):
     client = app.test_client()
     response = client.get("/boom")
     assert response.status_code == 500 and "服务器内部错误" in response.get_data(as_text=True)
-    assert client.get("/api/v1/boom").json["error"] == 500
+    assert client.get("/api/v1/boom").json["status"] == 500
 
 
 def test_403_page(client, login):

@@ -28,7 +28,7 @@ def test_every_route_refuses_control_characters(app, client, world, login, char)
             response = client.get(url, query_string={"q": f"甲{char}", "unit": char, "page": "1"})
         else:
             response = client.open(url, method=method, data={"name": f"名称{char}", "notes": "多行\n文字"})
-        text = response.json["message"] if response.is_json else response.get_data(as_text=True)
+        text = response.json["detail"] if response.is_json else response.get_data(as_text=True)
         if response.status_code != 400 or "控制字符" not in text:
             wrong.append((method, rule.rule, response.status_code))
     assert wrong == []
@@ -46,7 +46,7 @@ def test_login_name_and_next_with_control_characters(app, client, world):
 def test_api_json_and_message(app, client, world, login):
     login("manager")
     response = client.get("/api/v1/reports/monthly?unit=%00")
-    assert response.status_code == 400 and "控制字符" in response.json["message"]
+    assert response.status_code == 400 and "控制字符" in response.json["detail"]
 
 
 def test_tab_and_newline_are_text_in_forms(app, client, world, login):

@@ -219,7 +219,7 @@ def test_the_api_serves_the_summary_as_json_within_scope(app, client, scenario, 
     b_user = app.test_client()
     login(Role.MANAGER, unit="b", client=b_user)
     refused = b_user.get("/api/v1/reports/monthly?month=2026-03&unit=C")
-    assert refused.status_code == 404 and "不在您的数据范围内" in refused.json["message"]
+    assert refused.status_code == 404 and "不在您的数据范围内" in refused.json["detail"]
 
 
 def test_months_are_checked():

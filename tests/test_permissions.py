@@ -56,7 +56,7 @@ def test_anonymous_is_sent_to_login(app, client, world):
         url = url_for_rule(rule, world)
         response = call(client, rule, url)
         if rule.rule.startswith("/api/"):
-            ok = response.status_code == 401 and response.json["message"] == "请先登录。"
+            ok = response.status_code == 401 and response.json["detail"] == "请先登录。"
         else:
             ok = response.status_code == 302 and "/auth/login" in response.location
         if not ok:

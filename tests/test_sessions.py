@@ -69,7 +69,7 @@ def test_api_timeout_is_401_json(app, client, world, login):
     with client.session_transaction() as session:
         session["seen"] = 0
     response = client.get("/api/v1/me")
-    assert response.status_code == 401 and response.json["message"] == "会话已超时，请重新登录。"
+    assert response.status_code == 401 and response.json["detail"] == "会话已超时，请重新登录。"
 
 
 def test_pages_are_not_cached_static_files_are(app, client, world, login):

@@ -90,7 +90,7 @@ def test_a_role_that_must_use_it_reaches_only_the_enrolment_page(app, client, wo
         db.session.commit()
     _password(client)
     assert client.get("/projects/").location == "/auth/totp"
-    assert client.get("/api/v1/me").json["error"] == "second_factor_required"
+    assert client.get("/api/v1/me").json["type"] == "urn:zhaoshang:problem:second_factor_required"
     secret, _ = _enrol(client)
     assert client.get("/projects/").status_code == 200
     refused = client.post("/auth/totp/off", data={"password": helpers.PASSWORD}, follow_redirects=True)

@@ -8,6 +8,7 @@ from app.admin.services import units_in_scope
 from app.api import bp
 from app.auth.decorators import roles_required
 from app.reports import monthly
+from app.web import problem
 
 
 @bp.route("/me")
@@ -33,7 +34,7 @@ def monthly_report():
         month = monthly.parse_month(request.args.get("month"), date.today())
         unit = monthly.report_unit(current_user, request.args.get("unit"))
     except monthly.UnknownUnit as error:
-        return {"error": "not_found", "message": str(error)}, 404
+        return problem(404, str(error))
     except monthly.ReportError as error:
-        return {"error": "bad_request", "message": str(error)}, 400
+        return problem(400, str(error))
     return monthly.as_json(monthly.summary(current_user, month, unit, request.args.get("pending") == "1"))

@@ -1,5 +1,5 @@
 """Error pages in Chinese; JSON under /api/."""
-from flask import jsonify, render_template, request
+from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +10,7 @@ from app.errors import bp
 from app.extensions import db
 from app.hygiene import UnsafeInput
 from app.personal import MissingReason
+from app.web import problem
 
 MESSAGES = {
     400: "请求无效。",
@@ -23,9 +24,9 @@ MESSAGES = {
 }
 
 
-def _respond(code: int, message: str, again: str | None = None):
+def _respond(code: int, message: str, again: str | None = None, errors: dict | None = None):
     if request.path.startswith("/api/"):
-        return jsonify(error=code, message=message), code
+        return problem(code, message, errors=errors)
     return render_template("errors/error.html", code=code, message=message, again=again), code
 
 
