@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import audit_trail, cli, jobs, personal, web
     from app.enterprises import search
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import csrf, db, login_manager, migrate, openapi
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
@@ -60,9 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         weekly,
     )
 
+    openapi.ERROR_SCHEMA = api.schemas.Problem
+    openapi.init_app(app)  # before the error pages: their handler of every HTTP error is the one that holds
+    openapi.register_blueprint(api.bp)
+    api.docs.init_app(app)
     for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, assessment, activities,
-                   events, parks, chains, reports, imports, attachments, search, admin, security, audit, api, weekly,
-                   errors):
+                   events, parks, chains, reports, imports, attachments, search, admin, security, audit, weekly, errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
     return app

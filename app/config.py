@@ -38,6 +38,19 @@ class Defaults:
     # Cookies only over HTTPS. `make run` (plain HTTP on 127.0.0.1) and an intranet without TLS
     # turn this off with CRM_SECURE_COOKIES=false; it is off under debug and in tests anyway.
     SECURE_COOKIES = True
+    # The API's description (flask-smorest, app/api): OpenAPI 3.1 at /api/v1/openapi.json, read by
+    # the page at /api/docs (a vendored Swagger UI).
+    API_TITLE = "招商引资项目管理平台 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "上级平台和其他系统按令牌（Authorization: Bearer …）或登录会话调用；数据范围与页面相同。"},
+        "security": [{"bearerAuth": []}],
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                          "description": "在“API 令牌”页面创建的令牌"}}},
+    }
     AUDIT_KEEP_DAYS = 3 * 365  # the audit log is archived no younger than this (never under 180 days)
     # The daily digest goes through the bureau's own SMTP server; no server, no mail (the bell
     # still tells). CRM_MAIL_SERVER, CRM_MAIL_PORT, CRM_MAIL_FROM … set it.

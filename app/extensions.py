@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -38,6 +39,15 @@ class CSRFProtectCookies(CSRFProtect):
 
 
 csrf = CSRFProtectCookies()
+class DescribedApi(Api):
+    """flask-smorest's Api without its page-number pagination, which the API does not use (its
+    lists page by cursor), so that the description holds only what the API does."""
+
+    def _register_pagination_header(self):
+        return None
+
+
+openapi = DescribedApi()  # describes the API blueprint (app/api) as OpenAPI 3.1; errors as app.api.schemas.Problem
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

@@ -215,7 +215,9 @@ def test_the_api_serves_the_summary_as_json_within_scope(app, client, scenario, 
     assert answer["units"][1]["本月"]["新开工项目数"] == 2 and answer["units"][1]["本月"]["到位资金(万元)"] == 500.0
     sectors = {line["name"]: line for line in answer["breakdowns"]["产业"]}
     assert sectors["第三产业"]["本月"]["签约"] == {"count": 1, "amount_wan": 8000.0}
-    assert client.get("/api/v1/reports/monthly?month=2026-13&unit=C").status_code == 400
+    bad = client.get("/api/v1/reports/monthly?month=2026-13&unit=C")
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert bad.json["errors"] == {"query": {"month": ["月份格式应为 YYYY-MM"]}}
     b_user = app.test_client()
     login(Role.MANAGER, unit="b", client=b_user)
     refused = b_user.get("/api/v1/reports/monthly?month=2026-03&unit=C")

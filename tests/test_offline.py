@@ -5,6 +5,8 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.I)
 IMPORTS = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//""", re.I)
+# Matches that load nothing: Swagger UI's link matcher puts a scheme before a URL a user typed.
+NOT_LOADS = {("static/vendor/swagger-ui/swagger-ui-bundle.js", 'this.url="http://"+s')}
 
 
 def files():
@@ -20,8 +22,10 @@ def test_no_template_or_asset_references_another_host():
         # Licence headers and source comments may name a site; only loads matter.
         for match in list(EXTERNAL.finditer(text)) + list(IMPORTS.finditer(text)):
             context = text[max(match.start() - 20, 0):match.end() + 40]
-            if "www.w3.org/2000/svg" not in context:
-                offenders.append((str(path.relative_to(APP)), context))
+            name = str(path.relative_to(APP))
+            if "www.w3.org/2000/svg" not in context and not any(
+                    name == file and snippet in context for file, snippet in NOT_LOADS):
+                offenders.append((name, context))
     assert offenders == []
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from app.models.enums import Role
 
-PUBLIC = {"auth.login", "auth.second_factor", "static", "favicon", "agenda.feed"}
+PUBLIC = {"auth.login", "auth.second_factor", "static", "favicon", "agenda.feed", "api_docs.page"}
 # Every URL argument names a record; its value comes from the `world` fixture (records in 甲市).
 ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "enterprise_id",
              "project_id": "project_id", "park_id": "park_id", "chain_id": "chain_id", "contact_id": "contact_id",

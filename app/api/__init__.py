@@ -1,5 +1,5 @@
-from flask import Blueprint
+from flask_smorest import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="招商引资数据接口")
 
-from app.api import routes  # noqa: E402,F401
+from app.api import docs, routes, schemas  # noqa: E402,F401

@@ -18,7 +18,9 @@ MESSAGES = {
     403: "您没有权限访问此页面。",
     404: "页面或记录不存在，或不在您的数据范围内。",
     405: "不支持此请求方式。",
+    412: "记录已被修改，请按最新版本重新提交。",
     413: "上传的文件过大。",
+    422: "提交的数据未通过校验，见各字段的说明。",
     429: "请求过于频繁，请稍后再试。",
     500: "服务器内部错误，已记录，请稍后再试或联系系统管理员。",
 }
@@ -58,7 +60,9 @@ def lost_race_anywhere(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    return _respond(error.code or 500, MESSAGES.get(error.code, error.description or "请求出错。"))
+    """Every HTTP error; an API call's validation error (422, webargs) says what was wrong with which field."""
+    errors = (getattr(error, "data", None) or {}).get("messages")
+    return _respond(error.code or 500, MESSAGES.get(error.code, error.description or "请求出错。"), errors=errors)
 
 
 @bp.app_errorhandler(500)
