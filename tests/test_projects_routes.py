@@ -70,7 +70,7 @@ def test_officer_moves_with_evidence_and_a_manager_approves(app, client, world, 
 def test_bad_moves_write_nothing(app, client, world, login):
     login("officer", unit="a")
     project_id = create(client, world)
-    cases = [("signed", TODAY + timedelta(days=1), (), "晚于今天"),
+    cases = [("signed", date.today() + timedelta(days=1), (), "晚于今天"),  # today as the app sees it, past midnight too
              ("signed", TODAY - timedelta(days=90), (), "早于在谈日期"),
              ("terminated", TODAY, (), "终止原因"),
              ("signed", TODAY, [(io.BytesIO(b"MZ"), "协议.exe")], "类型不允许"),
