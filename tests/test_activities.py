@@ -75,7 +75,7 @@ def test_dates_out_of_order_are_refused(app, world):
     with app.app_context():
         user = db.session.get(User, world.a_user_id)
         with pytest.raises(services.ActivityError, match="不能晚于今天"):
-            services.log_activity(user, visit(world, occurred_on=TODAY + timedelta(days=1)), [world.enterprise_id])
+            services.log_activity(user, visit(world, occurred_on=date.today() + timedelta(days=1)), [world.enterprise_id])
         with pytest.raises(services.ActivityError, match="不能早于对接日期"):
             services.log_activity(user, visit(world, next_follow_up_on=TODAY - timedelta(days=5)), [world.enterprise_id])
         other = helpers.make_enterprise(world.b_unit_id, "乙市企业")
@@ -202,7 +202,7 @@ def test_a_visit_is_corrected_and_deleted_by_its_author_or_a_manager_audited(app
         assert db.session.get(Enterprise, world.enterprise_id).last_contacted_on == fixed
         assert db.session.get(Project, world.project_id).last_activity_on == fixed
     refused = client.post(f"/activities/{wrong}/edit", data={
-        "kind": "visit", "occurred_on": str(TODAY + timedelta(days=1)), "unit_id": world.a_unit_id,
+        "kind": "visit", "occurred_on": str(date.today() + timedelta(days=1)), "unit_id": world.a_unit_id,
         "summary": "未来", "version": version(Activity, wrong)})
     assert "对接日期不能晚于今天" in refused.get_data(as_text=True)
     # A manager deletes it; the dates go back to the other visit's, and the log keeps both changes.
