@@ -47,17 +47,23 @@ def many_rows(app, world):
         db.session.commit()
 
 
-@pytest.mark.parametrize("url", LISTS)
-def test_query_count_does_not_grow_with_the_page(app, client, login, many_rows, url):
-    login(ROLE_FOR.get(url, "admin"))
-    counts = []
-    for size in (3, 25):
-        app.config["PAGE_SIZE"] = size
-        with counting(app) as statements:
-            assert client.get(url).status_code == 200
-        counts.append(len(statements))
-    assert counts[0] == counts[1], counts
-    assert counts[0] <= 24  # the dashboard's aggregates are the most
+def test_query_count_does_not_grow_with_the_page(app, login, many_rows):
+    """Every list, over one set of rows (made once: it is most of the time)."""
+    clients, grown = {}, {}
+    for url in LISTS:
+        role = ROLE_FOR.get(url, "admin")
+        if role not in clients:
+            clients[role] = app.test_client()
+            login(role, client=clients[role])
+        counts = []
+        for size in (3, 25):
+            app.config["PAGE_SIZE"] = size
+            with counting(app) as statements:
+                assert clients[role].get(url).status_code == 200, url
+            counts.append(len(statements))
+        if counts[0] != counts[1] or counts[0] > 24:  # the dashboard's aggregates are the most
+            grown[url] = counts
+    assert grown == {}
 
 
 def test_sqlite_keeps_planner_statistics_and_never_waits_for_a_writer_to_do_so(app, client, world, login):
