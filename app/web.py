@@ -166,7 +166,7 @@ def _load_token_user(_request) -> User | None:
 
 def _read_only_token():
     """A read-only token reads: any other method is refused before anything runs."""
-    token = g.get("api_token")
+    token = g.get("api_token") if current_user.is_authenticated else None  # loading the user sets it
     if token is not None and not token.write and request.method not in ("GET", "HEAD", "OPTIONS"):
         return problem(403, "此令牌为只读令牌，不能修改数据。", "read_only_token")
     return None
@@ -283,6 +283,11 @@ def saved(action, success, edits=None) -> bool:
         raise lost_race(edits) from error
     flash(success(result) if callable(success) else success, "success")
     return True
+
+
+def flash_errors(form) -> None:
+    """A form refused for its shape: what was wrong with it, in one message."""
+    flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
 
 
 def send_download(path_or_file, mimetype: str, filename: str, ascii_name: str, details: dict | None = None):

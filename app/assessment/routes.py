@@ -2,7 +2,7 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin.services import units_in_scope
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AssessmentScheme
 from app.models.enums import Role
 from app.projects.indicators import STAGE_INDICATORS
-from app.web import saved, send_download
+from app.web import flash_errors, saved, send_download
 
 viewers = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 admins = roles_required(Role.ADMIN)
@@ -103,7 +103,7 @@ def adjust(scheme_id: int):
     if form.validate_on_submit():
         saved(lambda: services.add_adjustment(current_user, scheme, form.data), "已记录加减分。")
     else:
-        flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+        flash_errors(form)
     return redirect(url_for("assessment.detail", scheme_id=scheme.id, month=request.args.get("month")))
 
 

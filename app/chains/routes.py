@@ -1,7 +1,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,7 @@ from app.models.enums import Role, Segment
 from app.personal import export_reason
 from app.projects.indicators import PIPELINE, Scope, stage_figures
 from app.search import services as picker
-from app.web import saved
+from app.web import flash_errors, saved
 
 KEEPERS = (Role.ADMIN, Role.MANAGER)  # of chains they keep (services.may_edit)
 LINKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)  # put enterprises in scope on nodes
@@ -212,7 +212,7 @@ def _back(form, node: ChainNode, enterprise_id: int):
 
 
 def _refused(form):
-    flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+    flash_errors(form)
     return redirect(url_for("chains.index"))
 
 

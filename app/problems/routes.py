@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +15,7 @@ from app.models import Leader, Project, ProjectProblem
 from app.models.enums import Role
 from app.problems import bp, services
 from app.problems.forms import AssignForm, ProblemFilterForm, ProblemForm, ReopenForm, ReplyForm, SolveForm
-from app.web import list_filters, paginate, saved
+from app.web import flash_errors, list_filters, paginate, saved
 
 raisers = roles_required(*services.RAISERS)
 
@@ -55,52 +55,54 @@ def _problem(problem_id: int) -> ProjectProblem:
     return get_scoped_or_404(ProjectProblem, problem_id, current_user)
 
 
+def _assign_form(**data) -> AssignForm:
+    form = AssignForm(data=data) if data else AssignForm()
+    form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    return form
+
+
 @bp.route("/<int:problem_id>")
 @roles_required()
 def detail(problem_id: int):
     problem = _problem(problem_id)
-    assign_form = AssignForm(data={"version": problem.version, "due_on": problem.due_on})
-    assign_form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
     leaders = db.session.scalars(leader_services.in_charge_of(problem.project_id).order_by(Leader.name)).all()
     return render_template(
         "problems/detail.html", problem=problem, steps=services.steps_of(problem), today=date.today(),
         level=services.level_of(problem), leaders=leaders,
         files=files_of({"ProjectProblem": [problem.id]}).get(("ProjectProblem", problem.id), []),
         may_handle=services.may_handle(current_user, problem), may_confirm=services.may_confirm(current_user, problem),
-        reply_form=ReplyForm(data={"version": problem.version}), assign_form=assign_form,
+        reply_form=ReplyForm(data={"version": problem.version}),
+        assign_form=_assign_form(version=problem.version, due_on=problem.due_on),
         solve_form=SolveForm(data={"version": problem.version}), reopen_form=ReopenForm(data={"version": problem.version}))
 
 
-def _act(problem_id: int, form_class, action, success: str):
+def _act(problem_id: int, form, action, success: str):
     """One step on a problem from its page's form, against the version the page showed."""
     problem = _problem(problem_id)
-    form = form_class()
-    if isinstance(form, AssignForm):
-        form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
     if form.validate_on_submit():
         saved(lambda: action(problem, form), success, edits=problem)
     else:
-        flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+        flash_errors(form)
     return redirect(url_for("problems.detail", problem_id=problem.id))
 
 
 @bp.route("/<int:problem_id>/reply", methods=["POST"])
 @roles_required(*services.RAISERS)
 def reply(problem_id: int):
-    return _act(problem_id, ReplyForm, lambda p, f: services.reply(current_user, p, f.text.data), "已回复。")
+    return _act(problem_id, ReplyForm(), lambda p, f: services.reply(current_user, p, f.text.data), "已回复。")
 
 
 @bp.route("/<int:problem_id>/assign", methods=["POST"])
 @roles_required(Role.ADMIN, Role.MANAGER)
 def assign(problem_id: int):
-    return _act(problem_id, AssignForm, lambda p, f: services.assign(
+    return _act(problem_id, _assign_form(), lambda p, f: services.assign(
         current_user, p, f.assignee.data, f.assignee_unit_id.data, f.due_on.data), "已交办。")
 
 
 @bp.route("/<int:problem_id>/solve", methods=["POST"])
 @roles_required(Role.ADMIN, Role.MANAGER)
 def solve(problem_id: int):
-    return _act(problem_id, SolveForm, lambda p, f: services.solve(current_user, p, f.solution.data),
+    return _act(problem_id, SolveForm(), lambda p, f: services.solve(current_user, p, f.solution.data),
                 "已答复解决，等待提出单位确认。")
 
 
@@ -115,5 +117,5 @@ def confirm(problem_id: int):
 @bp.route("/<int:problem_id>/reopen", methods=["POST"])
 @raisers
 def reopen(problem_id: int):
-    return _act(problem_id, ReopenForm, lambda p, f: services.reopen(current_user, p, f.reason.data),
+    return _act(problem_id, ReopenForm(), lambda p, f: services.reopen(current_user, p, f.reason.data),
                 "已重新打开，退回办理单位。")

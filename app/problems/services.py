@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app import unit_settings
+from app import case_steps, unit_settings
 from app.attachments.services import store
 from app.auth.scope import in_subtree, scoped, unit_ids_above, unit_ids_under
 from app.extensions import db
@@ -17,7 +17,7 @@ from app.leaders import services as leader_services  # the module: the packages 
 from app.models import CaseStep, Leader, OrgUnit, Project, ProjectProblem, User
 from app.models.dispatch import OPEN_PROBLEM
 from app.models.enums import CaseAction, NotificationKind, ProblemKind, ProblemLevel, ProblemStatus, Role, UnitKind
-from app.notify import link, notify
+from app.notify import link
 from app.web import list_order
 
 ESCALATE_DAYS = "problem_escalate_days"  # a unit setting: days a problem may stay unsolved there
@@ -76,33 +76,27 @@ def _rung_for(unit: OrgUnit, level: str) -> OrgUnit:
 
 def _step(problem: ProjectProblem, action: str, by: User | None, today: date, text: str | None = None,
           unit_id: int | None = None, due_on: date | None = None) -> CaseStep:
-    step = CaseStep(owner_type="problem", owner_id=problem.id, action=action, text=text, unit_id=unit_id,
-                    due_on=due_on, happened_on=today, by_id=by.id if by else None)
-    db.session.add(step)
-    db.session.flush()
-    return step
+    return case_steps.add("problem", problem.id, action, by, today, text, unit_id, due_on)
 
 
 def handlers_of(problem: ProjectProblem) -> list[int]:
     """Who is told a problem waits for them: the active managers and admins of the handling unit
     (or, where it has none, of the nearest unit above that has), and the project's 包保 leaders
     who have an account."""
-    people: list[int] = []
-    for unit_id in [problem.handler_unit_id, *unit_ids_above(problem.handler_unit_id)]:
-        people = list(db.session.scalars(sa.select(User.id).where(
-            User.unit_id == unit_id, User.role.in_([Role.MANAGER, Role.ADMIN]), User.is_active.is_(True))))
-        if people:
-            break
+    units = [problem.handler_unit_id, *unit_ids_above(problem.handler_unit_id)]
+    by_unit: dict[int, list[int]] = {}
+    for user_id, unit_id in db.session.execute(sa.select(User.id, User.unit_id).where(
+            User.unit_id.in_(units), User.role.in_([Role.MANAGER, Role.ADMIN]), User.is_active.is_(True))):
+        by_unit.setdefault(unit_id, []).append(user_id)
+    people = next((by_unit[unit] for unit in units if unit in by_unit), [])
     leaders = db.session.scalars(leader_services.in_charge_of(problem.project_id).with_only_columns(Leader.user_id)
                                  .where(Leader.user_id.is_not(None), Leader.is_active.is_(True)))
     return [*people, *leaders]
 
 
 def _tell(user_ids, problem: ProjectProblem, text: str, step: CaseStep, by: User | None = None) -> None:
-    """Tell these users (not the one acting) of a step of the problem."""
-    notify([u for u in user_ids if u and (by is None or u != by.id)], NotificationKind.PROBLEM,
-           f"“{problem.project.name}”{problem.kind_label}问题：{text}", link("problems.detail", problem_id=problem.id),
-           f"case-step:{step.id}")
+    case_steps.tell(user_ids, NotificationKind.PROBLEM, f"“{problem.project.name}”{problem.kind_label}问题：{text}",
+                    link("problems.detail", problem_id=problem.id), step, by)
 
 
 def may_handle(by: User, problem: ProjectProblem) -> bool:
@@ -252,10 +246,7 @@ def of_project(by: User, project: Project) -> list[ProjectProblem]:
 
 
 def steps_of(problem: ProjectProblem) -> list[CaseStep]:
-    return list(db.session.scalars(sa.select(CaseStep).where(CaseStep.owner_type == "problem",
-                                                             CaseStep.owner_id == problem.id)
-                                   .options(selectinload(CaseStep.by), selectinload(CaseStep.unit))
-                                   .order_by(CaseStep.at, CaseStep.id)))
+    return case_steps.of("problem", problem.id)
 
 
 # ---------- the 问题台账 ----------

@@ -29,6 +29,7 @@ from app.models import (
 from app.models.enums import Channel, ReviewStatus, Role, Stage
 from app.parks import matching
 from app.problems import services as problem_services
+from app.search import services as picker
 from app.supervision import services as supervision_services
 from app.projects import bp, indicators, services, warnings
 from app.projects.forms import (
@@ -143,11 +144,10 @@ def _project_form(obj=None) -> ProjectForm:
     investors = scoped(sa.select(Enterprise.id, Enterprise.name), current_user, Enterprise.unit_id)
     form.investor_id.choices = _choices(investors.where(Enterprise.is_active.is_(True)).order_by(
         Enterprise.last_contacted_on.desc().nulls_last(), Enterprise.id.desc()).limit(INVESTOR_CHOICES))
-    sent = request.form.get("investor_id", "")
-    wanted = (int(sent) if sent.isdigit() and int(sent) < 2**31 else None) or (
-        obj.investor_id if obj is not None else request.args.get("investor_id", type=int))
-    if wanted and wanted not in {c[0] for c in form.investor_id.choices}:
-        form.investor_id.choices += [tuple(row) for row in db.session.execute(investors.where(Enterprise.id == wanted))]
+    wanted = request.form.get("investor_id", "") or (
+        obj.investor_id if obj is not None else request.args.get("investor_id", ""))
+    listed = {c[0] for c in form.investor_id.choices}
+    form.investor_id.choices += [c for c in picker.picked(Enterprise, current_user, [wanted]) if c[0] not in listed]
     form.officer_id.choices = _choices(scoped(sa.select(User.id, User.display_name).where(User.is_active.is_(True))
                                               .order_by(User.display_name), current_user, User.unit_id))
     form.park_id.choices = _park_choices("待定")

@@ -1,7 +1,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +15,7 @@ from app.models import Project, ProjectProblem, Supervision, User
 from app.projects import warnings
 from app.supervision import bp, services
 from app.supervision.forms import ReplyForm, ReturnForm, SupervisionFilterForm, SupervisionForm
-from app.web import list_filters, paginate, saved
+from app.web import flash_errors, list_filters, paginate, saved
 
 issuers = roles_required(*services.ISSUERS)
 
@@ -89,7 +89,7 @@ def reply(supervision_id: int):
         saved(lambda: services.reply(current_user, order, form.text.data, request.files.getlist(form.attachments.name)),
               "已回复，等待督办单位审核。", edits=order)
     else:
-        flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+        flash_errors(form)
     return redirect(url_for("supervision.detail", supervision_id=order.id))
 
 
@@ -118,5 +118,5 @@ def send_back(supervision_id: int):
         saved(lambda: services.send_back(current_user, order, form.reason.data, form.due_on.data), "已退回重办。",
               edits=order)
     else:
-        flash("；".join(message for errors in form.errors.values() for message in errors), "danger")
+        flash_errors(form)
     return redirect(url_for("supervision.detail", supervision_id=order.id))

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app import unit_settings
+from app import case_steps, unit_settings
 from app.attachments.services import store
 from app.auth.scope import get_scoped_unit, in_subtree, scoped, unit_ids_under
 from app.extensions import db
 from app.models import CaseStep, Project, ProjectProblem, Supervision, User
 from app.models.enums import CaseAction, NotificationKind, Role, SupervisionStatus
-from app.notify import link, notify
+from app.notify import link
 from app.projects import warnings
 from app.web import list_order
 
@@ -40,11 +40,7 @@ def save_remind_days(unit_id: int, days: int | None) -> None:
 
 def _step(order: Supervision, action: str, by: User | None, today: date, text: str | None = None,
           due_on: date | None = None) -> CaseStep:
-    step = CaseStep(owner_type="supervision", owner_id=order.id, action=action, text=text, unit_id=order.unit_id,
-                    due_on=due_on, happened_on=today, by_id=by.id if by else None)
-    db.session.add(step)
-    db.session.flush()
-    return step
+    return case_steps.add("supervision", order.id, action, by, today, text, order.unit_id, due_on)
 
 
 def _assignees(order: Supervision) -> list[int]:
@@ -56,8 +52,8 @@ def _assignees(order: Supervision) -> list[int]:
 
 
 def _tell(user_ids, order: Supervision, text: str, step: CaseStep, by: User | None = None) -> None:
-    notify([u for u in user_ids if u and (by is None or u != by.id)], NotificationKind.SUPERVISION,
-           f"督办：{order.task[:60]}（{text}）", link("supervision.detail", supervision_id=order.id), f"case-step:{step.id}")
+    case_steps.tell(user_ids, NotificationKind.SUPERVISION, f"督办：{order.task[:60]}（{text}）",
+                    link("supervision.detail", supervision_id=order.id), step, by)
 
 
 def issue(by: User, data: dict, project: Project, problem: ProjectProblem | None = None, warning: str | None = None,
@@ -182,9 +178,7 @@ def of_project(by: User, project: Project) -> list[Supervision]:
 
 
 def steps_of(order: Supervision) -> list[CaseStep]:
-    return list(db.session.scalars(sa.select(CaseStep).where(CaseStep.owner_type == "supervision",
-                                                             CaseStep.owner_id == order.id)
-                                   .options(selectinload(CaseStep.by)).order_by(CaseStep.at, CaseStep.id)))
+    return case_steps.of("supervision", order.id)
 
 
 # ---------- the list ----------
