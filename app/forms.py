@@ -1,7 +1,12 @@
 """The base of every form: WTForms' own messages in Chinese."""
+from functools import cached_property
+
+from flask import current_app, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
+
+from app.web import bearer
 
 
 # Messages WTForms' Chinese catalogue leaves untranslated (marked fuzzy, so not compiled).
@@ -31,6 +36,12 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return ChineseMessages(super().get_translations(form))
+
+        @cached_property
+        def csrf(self):
+            """CSRF guards what a cookie session posts; an API call with a token (app.api fills the
+            pages' forms from its body) carries no cookie to be forged with."""
+            return current_app.config.get("WTF_CSRF_ENABLED", True) and not (has_request_context() and bearer())
 
     def valid_data(self) -> dict:
         """Each field's data, leaving out the fields that failed validation: a list ignores a

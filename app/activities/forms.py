@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.activities.services import FIELDS
 from app.forms import Form, optional_int
 from app.models.enums import ActivityKind
 
@@ -31,6 +32,9 @@ class ActivityForm(Form):
     next_follow_up_on = DateField("下次跟进日期", validators=[Optional()])
     attachments = MultipleFileField("附件（pdf、jpg、png、xlsx、docx，单个不超过 20 MB）")
     photos = MultipleFileField("现场照片（手机上可直接拍照）", render_kw={"accept": "image/*", "capture": "environment"})
+
+    def data_for_service(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name in FIELDS}
 
 
 SORTS = {"occurred_on": "对接日期", "next_follow_up_on": "下次跟进日期", "created_at": "录入时间"}

@@ -54,31 +54,43 @@ def stale():
     return render_template("activities/stale.html", days=days, pagination=paginate(stmt))
 
 
+def visit_form(formdata=None) -> ActivityForm:
+    """The visit form as posted (by the page, or an API call's ``formdata``): the user's units, and
+    of the enterprises and project sent those in scope."""
+    form = ActivityForm(**({"formdata": formdata} if formdata is not None else {}))
+    sent = formdata if formdata is not None else request.form
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.enterprise_ids.choices = picker.picked(Enterprise, current_user, sent.getlist("enterprise_ids"))
+    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [sent.get("project_id", "")])
+    return form
+
+
+def log_visit(form: ActivityForm, uploads=()) -> Activity:
+    return services.log_activity(current_user, form.data_for_service(), form.enterprise_ids.data, uploads)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @editors
 def create():
     """Log a visit: from an enterprise's or a project's page (?enterprise_id=, ?project_id=, the
     project's investor with it), or from anywhere with the enterprises and project picked by name."""
-    form = ActivityForm()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
     if request.method == "GET":
+        form = ActivityForm()
+        form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
         enterprise_ids, project_id = request.args.getlist("enterprise_id"), request.args.get("project_id", "")
         if project_id.isdigit():
             project = get_scoped_or_404(Project, int(project_id), current_user)
             enterprise_ids += [project.investor_id] if project.investor_id else []
-    else:
-        enterprise_ids, project_id = request.form.getlist("enterprise_ids"), request.form.get("project_id", "")
-    form.enterprise_ids.choices = picker.picked(Enterprise, current_user, enterprise_ids)
-    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [project_id])
-    if request.method == "GET":
+        form.enterprise_ids.choices = picker.picked(Enterprise, current_user, enterprise_ids)
+        form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [project_id])
         form.unit_id.data, form.occurred_on.data = current_user.unit_id, date.today()
         form.enterprise_ids.data = [c[0] for c in form.enterprise_ids.choices]
         form.project_id.data = form.project_id.choices[-1][0] or None
+    else:
+        form = visit_form()
     if form.validate_on_submit():
-        data = {name: field.data for name, field in form._fields.items() if name in services.FIELDS}
         try:
-            activity = services.log_activity(current_user, data, form.enterprise_ids.data,
-                                             [*(form.attachments.data or []), *(form.photos.data or [])])
+            activity = log_visit(form, [*(form.attachments.data or []), *(form.photos.data or [])])
         except (services.ActivityError, AttachmentError) as error:
             db.session.rollback()
             flash(str(error), "danger")
@@ -105,18 +117,27 @@ def _changeable(activity_id: int) -> Activity:
     return activity if services.may_change(current_user, activity) else abort(403)
 
 
+def correction_form(activity: Activity, formdata=None) -> ActivityForm:
+    """The form that corrects a visit: its enterprises and files stay as logged."""
+    form = ActivityForm(obj=activity, **({"formdata": formdata} if formdata is not None else {}))
+    del form.enterprise_ids, form.attachments, form.photos
+    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    if formdata is not None or request.method == "POST":
+        sent = (formdata if formdata is not None else request.form).get("project_id", "")
+    else:
+        sent = activity.project_id
+    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [sent])
+    return form
+
+
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 @editors
 def edit(activity_id: int):
     """Correct a visit: its author, or a manager (or admin) over it."""
     activity = _changeable(activity_id)
-    form = ActivityForm(obj=activity)
-    del form.enterprise_ids, form.attachments, form.photos  # a visit's enterprises and files stay as logged
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
-    sent = request.form.get("project_id", "") if request.method == "POST" else activity.project_id
-    form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [sent])
+    form = correction_form(activity)
     if form.validate_on_submit() and saved(
-        lambda: services.update_activity(current_user, activity, {name: field.data for name, field in form._fields.items()}),
+        lambda: services.update_activity(current_user, activity, form.data_for_service()),
         "已保存对接记录。", edits=activity,
     ):
         return redirect(url_for("activities.detail", activity_id=activity.id))

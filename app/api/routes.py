@@ -12,8 +12,8 @@ from app.web import problem
 
 
 @bp.route("/me")
-@bp.response(200, Me, description="调用者：用户或服务账号，及其单位")
 @roles_required()
+@bp.response(200, Me, description="调用者：用户或服务账号，及其单位")
 def me():
     """调用者本人"""
     return {"username": current_user.username, "name": current_user.display_name, "role": current_user.role,
@@ -21,17 +21,17 @@ def me():
 
 
 @bp.route("/units")
-@bp.response(200, Units, description="数据范围内的单位")
 @roles_required()
+@bp.response(200, Units, description="数据范围内的单位")
 def units():
     """数据范围内的单位"""
     return {"units": units_in_scope(current_user)}
 
 
 @bp.route("/reports/monthly")
+@roles_required()
 @bp.arguments(MonthlyQuery, location="query", as_kwargs=True)
 @bp.response(200, Monthly, description="月报汇总，与月报工作簿“汇总”表的数字相同")
-@roles_required()
 def monthly_report(month: str | None = None, unit: str | None = None, pending: str | None = None):
     """月报汇总
 

@@ -1,0 +1,114 @@
+"""The records, written: a visit logged, corrected or deleted; a project's stage moved; funds in
+place entered — each through the page's form and service (app/api/writes.py), so the API and the
+pages keep one set of rules."""
+from flask import abort, url_for
+from flask_login import current_user
+
+from app.activities import routes as activity_routes
+from app.activities import services as activity_services
+from app.activities.forms import ActivityForm
+from app.api import bp
+from app.api.records import ActivityOut, FundOut, StageEventOut
+from app.api.schemas import body
+from app.api.writes import checked, commit, etag, formdata, if_match, refusing
+from app.auth.decorators import roles_required
+from app.auth.scope import get_scoped_or_404
+from app.models import Activity, Project
+from app.models.enums import Role, Stage
+from app.projects import services as project_services
+from app.projects.forms import FundForm, MoveForm
+
+editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+VisitIn = body(ActivityForm, "VisitIn")
+VisitChange = body(ActivityForm, "VisitChange", leave_out=("version", "enterprise_ids"))
+MoveIn = body(MoveForm, "StageMoveIn")
+FundIn = body(FundForm, "FundIn")
+CHANGED = {412: {"description": "If-Match 的版本已不是记录的当前版本：记录已被他人修改"},
+           428: {"description": "缺少 If-Match"}}
+
+
+@bp.route("/activities", methods=["POST"])
+@editors
+@bp.arguments(VisitIn)
+@bp.response(201, ActivityOut, description="已记录的对接；Location 为其地址，ETag 为其版本")
+@bp.alt_response(422, description="未通过校验或业务规则：每个字段的说明，或规则的说明")
+@refusing
+def log_visit(data):
+    """记录对接
+
+    与页面“记录对接”相同的校验与规则：对接日期不晚于今天、企业与项目须在数据范围内等。"""
+    form = checked(activity_routes.visit_form(formdata(data)))
+    activity = commit(lambda: activity_routes.log_visit(form))
+    return activity, 201, {**etag(activity), "Location": url_for("api.activity", activity_id=activity.id)}
+
+
+def _changeable(activity_id: int) -> Activity:
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    return activity if activity_services.may_change(current_user, activity) else abort(403)
+
+
+@bp.route("/activities/<int:activity_id>", methods=["PATCH"])
+@editors
+@bp.arguments(VisitChange(partial=True))
+@bp.response(200, ActivityOut)
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def correct_visit(data, activity_id: int):
+    """更正对接记录
+
+    只改所给字段（对接企业不变）；须由记录人或其上级负责人更正，If-Match 带上版本号。"""
+    activity = _changeable(activity_id)
+    form = checked(activity_routes.correction_form(activity, formdata(data, activity, VisitChange().fields)))
+    if_match(activity)
+    commit(lambda: activity_services.update_activity(current_user, activity, form.data_for_service()))
+    return activity, 200, etag(activity)
+
+
+@bp.route("/activities/<int:activity_id>", methods=["DELETE"])
+@editors
+@bp.response(204)
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def delete_visit(activity_id: int):
+    """删除对接记录（误录）"""
+    activity = _changeable(activity_id)
+    if_match(activity)
+    commit(lambda: activity_services.delete_activity(current_user, activity))
+    return "", 204
+
+
+@bp.route("/projects/<int:project_id>/stages", methods=["POST"])
+@editors
+@bp.arguments(MoveIn)
+@bp.response(201, StageEventOut, description="已记录的阶段变动（审核状态见 review_status）")
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def move_stage(data, project_id: int):
+    """项目阶段变动
+
+    与页面相同：只能变为当前阶段之后可达的阶段，发生日期不早于上一阶段、不晚于今天；按审核规则待审或直接生效。
+    If-Match 带上项目的版本号。"""
+    project = get_scoped_or_404(Project, project_id, current_user)
+    form = MoveForm(formdata=formdata(data))
+    form.stage.choices = [(s, Stage.label_of(s)) for s in project_services.next_moves(project)]
+    checked(form)
+    if_match(project)
+    event = commit(lambda: project_services.move(
+        current_user, project, form.stage.data, form.effective_on.data, form.note.data,
+        company_name=form.company_name.data, registered_capital_wan=form.registered_capital_wan.data))
+    return event, 201, etag(project)
+
+
+@bp.route("/projects/<int:project_id>/funds", methods=["POST"])
+@editors
+@bp.arguments(FundIn)
+@bp.response(201, FundOut, description="已登记的到位资金（审核状态见 review_status）")
+@refusing
+def enter_funds(data, project_id: int):
+    """登记到位资金"""
+    project = get_scoped_or_404(Project, project_id, current_user)
+    form = checked(FundForm(formdata=formdata(data)))
+    return commit(lambda: project_services.save_fund(current_user, project, form.data)), 201
