@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # JSON in UTF-8 as it is read: 汾酒, not \u6c7e\u9152
     openapi.ERROR_SCHEMA = api.schemas.Problem
     openapi.init_app(app)  # before the error pages: their handler of every HTTP error is the one that holds
+    openapi.register_field(api.schemas.Amount, "string", "decimal")
     openapi.register_blueprint(api.bp)
     api.docs.init_app(app)
     for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, assessment, activities,

@@ -46,6 +46,14 @@ class DescribedApi(Api):
     def _register_pagination_header(self):
         return None
 
+    def _register_responses(self):
+        """The errors described as what they are: problem details (RFC 9457), app.web.problem."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/problem+json"
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # the class's: records are application/json
+
 
 openapi = DescribedApi()  # describes the API blueprint (app/api) as OpenAPI 3.1; errors as app.api.schemas.Problem
 

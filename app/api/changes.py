@@ -9,7 +9,7 @@ from app.activities import services as activity_services
 from app.activities.forms import ActivityForm
 from app.api import bp
 from app.api.records import ActivityOut, FundOut, StageEventOut
-from app.api.schemas import body
+from app.api.schemas import Problem, body
 from app.api.writes import checked, commit, etag, formdata, if_match, refusing
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
@@ -25,13 +25,16 @@ MoveIn = body(MoveForm, "StageMoveIn")
 FundIn = body(FundForm, "FundIn")
 CHANGED = {412: {"description": "If-Match 的版本已不是记录的当前版本：记录已被他人修改"},
            428: {"description": "缺少 If-Match"}}
+for described_status in CHANGED.values():
+    described_status.update(schema=Problem, content_type="application/problem+json")
 
 
 @bp.route("/activities", methods=["POST"])
 @editors
 @bp.arguments(VisitIn)
 @bp.response(201, ActivityOut, description="已记录的对接；Location 为其地址，ETag 为其版本")
-@bp.alt_response(422, description="未通过校验或业务规则：每个字段的说明，或规则的说明")
+@bp.alt_response(422, schema=Problem, content_type="application/problem+json",
+                 description="未通过校验或业务规则：每个字段的说明，或规则的说明")
 @refusing
 def log_visit(data):
     """记录对接

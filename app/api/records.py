@@ -5,7 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_login import current_user
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from app.activities import services as activity_services
@@ -84,7 +84,8 @@ ProjectQuery = query(ProjectFilterForm, Project, "ProjectQuery")
 ActivityQuery = query(ActivityFilterForm, Activity, "ActivityQuery")
 EventQuery = query(EventFilterForm, Event, "EventQuery")
 ParkQuery = query(None, Park, "ParkQuery")
-TargetQuery = query(None, Target, "TargetQuery", year=described(fields.Integer, "年度"))
+TargetQuery = query(None, Target, "TargetQuery", year=described(
+    fields.Integer, "年度", validate=validate.Range(min=2000, max=2100, error="应在 {min} 到 {max} 之间。")))
 
 
 class EnterpriseDetail(ApiSchema):

@@ -135,10 +135,11 @@ def _form_field(unbound: UnboundField):
             r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$", error="月份格式应为 YYYY-MM"), **common)
     if issubclass(kind, form_fields.DateField):
         return described(fields.Date, f"{label}（YYYY-MM-DD）", **common)
-    if issubclass(kind, form_fields.IntegerField):
-        return described(fields.Integer, label, validate=limits, **common)
-    if issubclass(kind, form_fields.DecimalField):
-        return described(Amount, label, validate=limits, **common)
+    if issubclass(kind, form_fields.IntegerField):  # at most what the database's INTEGER holds
+        return described(fields.Integer, label, validate=limits or [validate.Range(
+            min=-MAX_ID, max=MAX_ID, error="应在 {min} 到 {max} 之间。")], **common)
+    if issubclass(kind, form_fields.DecimalField):  # a string of digits: its range is the form's to check
+        return described(Amount, label, **common)
     return described(fields.String, label, validate=limits, **common)
 
 

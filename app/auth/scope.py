@@ -35,7 +35,10 @@ def in_subtree(unit_column, unit_id: int) -> sa.ColumnElement[bool]:
     """``unit_column`` lies in the subtree of ``unit_id``: no condition under the root, which holds
     every unit. (A list of every unit led SQLite to read a month's visits through the unit index,
     all 300,000 of them, rather than through the date index: 0.26 s instead of 0.03.)"""
-    if db.session.get(OrgUnit, unit_id).parent_id is None:
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None:  # no such unit (an API filter names any id): nothing lies under it
+        return sa.false()
+    if unit.parent_id is None:
         return sa.true()
     return unit_column.in_(unit_ids_under(unit_id))
 
