@@ -181,3 +181,26 @@ def test_a_stage_move_through_the_api_follows_the_pages_rules(app, world, manage
     assert funds.status_code == 201 and funds.json["amount_wan"] == "250.50" and funds.json["month"] == "2026-04-01"
     read_only = api_client(app, manager, write=False)
     assert read_only.post(url, json={"stage": "producing", "effective_on": "2026-05-01"}).status_code == 403
+
+
+def test_review_queue_ranking_and_audit_log_are_the_pages(app, world, manager, version):
+    with app.app_context():
+        officer = helpers.make_user(Role.OFFICER, world.a_zone_unit_id)
+        auditor = helpers.make_user(Role.AUDITOR, world.root_unit_id)
+        db.session.commit()
+        officer_id, auditor_id = officer.id, auditor.id
+    moved = api_client(app, officer_id).post(f"/api/v1/projects/{world.project_id}/stages",
+                                             json={"stage": "started", "effective_on": "2026-03-01"},
+                                             headers={"If-Match": f'"{version(Project, world.project_id)}"'})
+    assert moved.json["review_status"] == "pending"
+    api = api_client(app, manager)
+    queue = api.get("/api/v1/review-queue").json["items"]
+    assert [(q["kind"], q["id"]) for q in queue] == [("fund", world.fund_id), ("stage", moved.json["id"])]
+    assert [q["id"] for q in api.get("/api/v1/review-queue?kind=stage").json["items"]] == [moved.json["id"]]
+    ranking = api.get(f"/api/v1/assessment/{world.scheme_id}/ranking?month=2026-03")
+    assert ranking.status_code == 200 and ranking.json["month"] == "2026-03-01"
+    assert [i["indicator"] for i in ranking.json["indicators"]] == ["signed_count"]
+    assert api.get(f"/api/v1/assessment/{world.scheme_id}/ranking?month=2025-03").status_code == 422
+    assert api.get("/api/v1/audit").status_code == 403  # the auditor's alone
+    log = api_client(app, auditor_id, write=False).get("/api/v1/audit?record_type=Contact").json["items"]
+    assert log and log[0]["changes"]["mobile"] == [None, "138****8000"]

@@ -11,10 +11,13 @@ from sqlalchemy.orm import selectinload
 from app.activities import services as activity_services
 from app.activities.forms import ActivityFilterForm
 from app.api import bp, paging
-from app.api.schemas import ApiSchema, UnitRef, described, page_of, query, record
+from app.api.schemas import Amount, ApiSchema, UtcDateTime, UnitRef, body, described, page_of, query, record
 from app.api.writes import etag
 from app.attachments import routes as attachment_routes
 from app.attachments import services as attachment_services
+from app.assessment import services as assessment_services
+from app.audit import services as audit_services
+from app.audit.forms import AuditFilterForm
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.chains import services as chain_services
@@ -25,7 +28,10 @@ from app.events.forms import EventFilterForm
 from app.extensions import db
 from app.models import (
     Activity,
+    AssessmentItem,
+    AssessmentScheme,
     Attachment,
+    AuditLog,
     CapacityItem,
     Chain,
     ChainNode,
@@ -42,8 +48,9 @@ from app.parks import services as park_services
 from app.personal import MASKS
 from app.projects import services as project_services
 from app.projects import warnings
-from app.projects.forms import ProjectFilterForm
-from app.web import list_order
+from app.models.enums import ReviewStatus, Role
+from app.projects.forms import ProjectFilterForm, QueueFilterForm
+from app.web import list_order, problem
 
 EnterpriseRef = record(Enterprise, "id name uscc", name="EnterpriseRef")
 ProjectRef = record(Project, "id name stage unit_id", name="ProjectRef")
@@ -84,6 +91,11 @@ ProjectQuery = query(ProjectFilterForm, Project, "ProjectQuery")
 ActivityQuery = query(ActivityFilterForm, Activity, "ActivityQuery")
 EventQuery = query(EventFilterForm, Event, "EventQuery")
 ParkQuery = query(None, Park, "ParkQuery")
+AuditOut = record(AuditLog, "id seq at user_id action record_type record_id record_label row_hash", name="AuditEntry",
+                  changes=described(fields.Function, "所改内容：字段 → [原值, 新值]（或说明）；联系人与用户的号码已脱敏",
+                                    serialize=audit_services.shown_changes))
+AuditQuery = query(AuditFilterForm, AuditLog, "AuditQuery")
+QueueQuery = body(QueueFilterForm, "ReviewQueueQuery")
 TargetQuery = query(None, Target, "TargetQuery", year=described(
     fields.Integer, "年度", validate=validate.Range(min=2000, max=2100, error="应在 {min} 到 {max} 之间。")))
 
@@ -295,3 +307,103 @@ def targets(args):
     if args.get("year"):
         stmt = stmt.where(Target.year == args["year"])
     return paging.page(list_order(stmt, Target, f, "id"), Target, f, "id")
+
+
+class QueueItem(ApiSchema):
+    kind = described(fields.String, "类别：stage 阶段变动、fund 到位资金")
+    id = described(fields.Integer, "记录编号（阶段变动或到位资金的）")
+    version = described(fields.Integer, "版本号")
+    project = described(fields.Nested, "项目", nested=ProjectRef)
+    stage = described(fields.String, "阶段（阶段变动）", allow_none=True)
+    effective_on = described(fields.Date, "发生日期（阶段变动）", allow_none=True)
+    month = described(fields.Date, "月份（到位资金，当月 1 日）", allow_none=True)
+    amount_wan = described(Amount, "金额（万元，到位资金）", allow_none=True)
+    review_status = described(fields.String, "审核状态：pending 待审核、rejected 已退回")
+    recorded_at = described(UtcDateTime, "登记时间")
+
+
+class QueueList(ApiSchema):
+    items = described(fields.List, "待审核（或已退回）的记录，先登记的在前；每类至多 500 条", cls_or_instance=fields.Nested(QueueItem))
+
+
+@bp.route("/review-queue")
+@roles_required(Role.ADMIN, Role.MANAGER)
+@bp.arguments(QueueQuery, location="query")
+@bp.response(200, QueueList)
+def review_queue(args):
+    """审核队列
+
+    与“审核”页面相同：数据范围内待审核（或已退回）的阶段变动与到位资金。"""
+    records = project_services.review_queue(
+        current_user, args.get("kind"), args.get("unit_id"), int(args["older_than"]) if args.get("older_than") else None,
+        args.get("status") or ReviewStatus.PENDING, date.today())
+    return {"items": [{"kind": "stage" if isinstance(r, StageEvent) else "fund", "id": r.id, "version": r.version,
+                       "project": r.project, "stage": getattr(r, "stage", None),
+                       "effective_on": getattr(r, "effective_on", None), "month": getattr(r, "month", None),
+                       "amount_wan": getattr(r, "amount_wan", None), "review_status": r.review_status,
+                       "recorded_at": r.recorded_at} for r in records]}
+
+
+class RankingCell(ApiSchema):
+    value = described(Amount, "完成值（比率类指标为比率）", allow_none=True)
+    target = described(Amount, "目标值", allow_none=True)
+    completion = described(Amount, "完成率（小数）", allow_none=True)
+    score = described(Amount, "得分")
+
+
+class RankingLine(ApiSchema):
+    unit_id = described(fields.Integer, "单位编号")
+    unit_name = described(fields.String, "单位名称")
+    rank = described(fields.Integer, "名次")
+    change = described(fields.Integer, "较上月上升的名次（负为下降；1 月为空）", allow_none=True)
+    total = described(Amount, "综合得分")
+    adjustment = described(Amount, "加减分")
+    correction = described(Amount, "上月定稿后的更正（计入本月）", allow_none=True)
+    cells = described(fields.List, "各指标：顺序同 indicators", cls_or_instance=fields.Nested(RankingCell))
+
+
+class RankingOut(ApiSchema):
+    scheme = described(fields.Nested, "考核办法", nested=record(AssessmentScheme, "id unit_id year name"))
+    month = described(fields.Date, "月份（当月 1 日）；得分为当年 1 月至该月")
+    frozen_at = described(UtcDateTime, "定稿时间（未定稿为空，数字为当前计算）", allow_none=True)
+    indicators = described(fields.List, "指标及权重", cls_or_instance=fields.Nested(record(
+        AssessmentItem, "indicator weight method cap", name="RankingIndicator")))
+    lines = described(fields.List, "各单位，按名次", cls_or_instance=fields.Nested(RankingLine))
+    summary = described(fields.List, "通报用语", cls_or_instance=fields.String())
+
+
+class RankingQuery(ApiSchema):
+    month = described(fields.String, "月份 YYYY-MM，须在考核年度内；默认本月（或年度内最近的月份）", validate=validate.Regexp(
+        r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM"))
+
+
+@bp.route("/assessment/<int:scheme_id>/ranking")
+@roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+@bp.arguments(RankingQuery, location="query")
+@bp.response(200, RankingOut)
+def ranking(args, scheme_id: int):
+    """考核排名
+
+    与“考核”页面相同的排名（定稿的月份为定稿数字）。"""
+    scheme = get_scoped_or_404(AssessmentScheme, scheme_id, current_user)
+    if args.get("month"):
+        month = date.fromisoformat(f"{args['month']}-01")
+    else:
+        month = min(max(date.today().replace(day=1), date(scheme.year, 1, 1)), date(scheme.year, 12, 1))
+    if month.year != scheme.year:
+        return problem(422, f"月份应在考核年度 {scheme.year} 年内。", "month", {"query": {"month": ["不在考核年度内。"]}})
+    result = assessment_services.ranking(current_user, scheme, month)
+    return {"scheme": scheme, "month": result.month, "frozen_at": result.frozen_at, "indicators": scheme.items,
+            "lines": result.lines, "summary": assessment_services.summary(result)}
+
+
+@bp.route("/audit")
+@roles_required(Role.AUDITOR)
+@bp.arguments(AuditQuery, location="query")
+@bp.response(200, page_of(AuditOut, "AuditPage"))
+def audit_log(args):
+    """审计日志（仅审计管理员）
+
+    与“审计日志”页面相同的筛选与范围，新的在前，按游标分页；changes 中的个人信息与页面一样已脱敏。"""
+    f = {**_filters(args), "sort": "id"}
+    return paging.page(audit_services.search(current_user, f), AuditLog, f, "id")

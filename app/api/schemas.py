@@ -126,6 +126,8 @@ def _form_field(unbound: UnboundField):
     if issubclass(kind, form_fields.SelectField):
         if kwargs.get("coerce") in (optional_int, int):
             return described(fields.Integer, f"{label}（编号）", validate=id_range(), **common)
+        if not kwargs.get("choices"):  # choices the page fills in for its user
+            return described(fields.String, label, validate=[at_most(100)], **common)
         values = [str(value) for value, _ in kwargs["choices"]]
         return described(fields.String, _choice_text(label, kwargs["choices"]), validate=one_of(values), **common)
     if issubclass(kind, form_fields.BooleanField):

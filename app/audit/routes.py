@@ -1,22 +1,19 @@
 """审计日志: the auditor's pages (and no one else's, 三员分立): the log of its unit's subtree,
 filtered, and exported as it is filtered."""
-from datetime import UTC, datetime, time, timedelta
-
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
 
-from app.audit import bp
+from app.audit import bp, services
 from app.audit.forms import AuditFilterForm
 from app.auth.decorators import roles_required
 from app.auth.scope import scoped
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Audited, AuditLog, User
-from app.models.common import BEIJING, local_time
+from app.models.common import local_time
 from app.models.enums import Role
 from app.models.labels import field_label, value_label
-from app.personal import PERSONAL_FIELDS, masked
 from app.web import paginate
 
 auditor_only = roles_required(Role.AUDITOR)
@@ -26,13 +23,11 @@ EXPORT_HEADERS = ["序号", "时间", "用户名", "姓名", "操作", "记录�
 def change_lines(entry: AuditLog) -> list[str]:
     """An entry's changes in words, field labels and 原值 → 新值; a contact's numbers masked."""
     lines = []
-    for field, change in (entry.changes or {}).items():
+    for field, change in services.shown_changes(entry).items():
         if isinstance(change, str):
             lines.append(f"{field_label(entry.record_type, field)}: {change}")
             continue
-        hide = entry.record_type in ("Contact", "User") and field in PERSONAL_FIELDS
-        old, new = ((masked(v, field) if hide else value_label(entry.record_type, field, v)) if v is not None else "∅"
-                    for v in change)
+        old, new = (value_label(entry.record_type, field, v) if v is not None else "∅" for v in change)
         lines.append(f"{field_label(entry.record_type, field)}: {old} → {new}")
     return lines
 
@@ -41,14 +36,8 @@ def _audited_types() -> list[str]:
     return sorted(m.class_.__name__ for m in db.Model.registry.mappers if issubclass(m.class_, Audited))
 
 
-def _beijing_midnight_utc(day):
-    """Dates in the filter are Beijing dates; the log is stored in UTC."""
-    return datetime.combine(day, time.min, BEIJING).astimezone(UTC)
-
-
 def _filtered() -> tuple[AuditFilterForm, sa.Select]:
-    """The filter form and the log rows it selects, newest first: the trail of the users in the
-    auditor's subtree (and of system jobs only at the root)."""
+    """The filter form and the log rows it selects (app.audit.services.search)."""
     form = AuditFilterForm(request.args)
     users_in_scope = scoped(sa.select(User).order_by(User.username), current_user, User.unit_id)
     form.user_id.choices = [("", "全部")] + [(u.id, f"{u.username} {u.display_name}")
@@ -56,19 +45,7 @@ def _filtered() -> tuple[AuditFilterForm, sa.Select]:
     form.record_type.choices = [("", "全部")] + [(t, AuditLog.RECORD_LABELS.get(t, t)) for t in _audited_types()]
     form.action.choices = [("", "全部")] + list(AuditLog.ACTION_LABELS.items())
     form.validate()
-    stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
-    stmt = scoped(stmt.outerjoin(User, User.id == AuditLog.user_id), current_user, User.unit_id)
-    if form.user_id.data and not form.user_id.errors:
-        stmt = stmt.where(AuditLog.user_id == form.user_id.data)
-    if form.record_type.data and not form.record_type.errors:
-        stmt = stmt.where(AuditLog.record_type == form.record_type.data)
-    if form.action.data and not form.action.errors:
-        stmt = stmt.where(AuditLog.action == form.action.data)
-    if form.date_from.data and not form.date_from.errors:
-        stmt = stmt.where(AuditLog.at >= _beijing_midnight_utc(form.date_from.data))
-    if form.date_to.data and not form.date_to.errors:
-        stmt = stmt.where(AuditLog.at < _beijing_midnight_utc(form.date_to.data + timedelta(days=1)))
-    return form, stmt
+    return form, services.search(current_user, form.valid_data())
 
 
 def _users(ids) -> dict[int, User]:

@@ -85,7 +85,8 @@ class Project(Versioned, Audited, Timestamped, db.Model):
                       # these; scanning this index instead of the wide rows took it from ~200 to ~110 ms.
                       sa.Index("ix_project_approved_dates", "approved_negotiating_on", "approved_signed_on",
                                "approved_started_on", "approved_producing_on", "approved_terminated_on",
-                               "agreed_investment_wan", "chain_node_id", "unit_id", "investor_id"))
+                               "agreed_investment_wan", "chain_node_id", "unit_id", "investor_id"),
+                      sa.Index("ix_project_updated_at_id", "updated_at", "id"))  # the API's updated_since
 
     @property
     def stage_label(self) -> str:
