@@ -21,12 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import audit_trail, cli, jobs, personal, web
     from app.enterprises import search
-    from app.extensions import csrf, db, login_manager, migrate, openapi
+    from app.extensions import csrf, db, limiter, login_manager, migrate, openapi
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     audit_trail.install(app)
     search.install()
     web.init_app(app)

@@ -45,6 +45,9 @@ class Defaults:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    API_RATE_LIMIT = "600 per minute"  # calls to /api/ per token (or address); beyond it 429 with Retry-After
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # per app process; a shared store (redis://…) makes it per installation
     API_SPEC_OPTIONS = {
         "info": {"description": "上级平台和其他系统按令牌（Authorization: Bearer …）或登录会话调用；数据范围与页面相同。"},
         "security": [{"bearerAuth": []}],

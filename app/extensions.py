@@ -1,9 +1,11 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+import hashlib
 import sqlite3
 import time
 
 import sqlalchemy as sa
 from flask import request
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -55,6 +57,18 @@ class DescribedApi(Api):
             del self.DEFAULT_RESPONSE_CONTENT_TYPE  # the class's: records are application/json
 
 
+def _caller() -> str:
+    """Whom a rate limit counts: an API call by its token (a digest of it: no secret kept in the
+    limiter's store), anything else by the client's address."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return request.remote_addr or "?"
+
+
+# Calls counted per token (or address), in memory per process unless RATELIMIT_STORAGE_URI names
+# a shared store; the API's limit is API_RATE_LIMIT (app/api).
+limiter = Limiter(key_func=_caller)
 openapi = DescribedApi()  # describes the API blueprint (app/api) as OpenAPI 3.1; errors as app.api.schemas.Problem
 
 

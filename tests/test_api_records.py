@@ -204,3 +204,16 @@ def test_review_queue_ranking_and_audit_log_are_the_pages(app, world, manager, v
     assert api.get("/api/v1/audit").status_code == 403  # the auditor's alone
     log = api_client(app, auditor_id, write=False).get("/api/v1/audit?record_type=Contact").json["items"]
     assert log and log[0]["changes"]["mobile"] == [None, "138****8000"]
+
+
+def test_too_many_calls_get_429_and_too_large_a_body_413(app, world, manager):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    client, other = api_client(app, manager), api_client(app, manager)
+    answers = [client.get("/api/v1/me") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].mimetype == "application/problem+json" and answers[-1].json["title"] == "请求过于频繁"
+    assert int(answers[-1].headers["Retry-After"]) > 0
+    assert other.get("/api/v1/me").status_code == 200  # counted per token
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    big = other.post("/api/v1/activities", data=b'{"summary": "' + b"x" * 2000 + b'"}', content_type="application/json")
+    assert big.status_code == 413 and big.json["title"] == "内容过大"
