@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         search,
         security,
         supervision,
+        webhooks,
         weekly,
     )
 
@@ -68,7 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     openapi.register_blueprint(api.bp)
     api.docs.init_app(app)
     for module in (auth, agenda, dashboard, enterprises, projects, problems, supervision, leaders, assessment, activities,
-                   events, parks, chains, reports, imports, attachments, search, admin, security, audit, weekly, errors):
+                   events, parks, chains, reports, imports, attachments, search, admin, webhooks, security, audit, weekly,
+                   errors):
         app.register_blueprint(module.bp)
     imports.jobs.init_app(app)
+    webhooks.services.init_app(app)
     return app

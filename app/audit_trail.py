@@ -24,7 +24,7 @@ from app.models.common import as_utc
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens",
              "totp_last_step", "digest_sent_on"}
-MASKED = {"password_hash", "totp_secret", "calendar_token_hash", "token_hash"}
+MASKED = {"password_hash", "totp_secret", "calendar_token_hash", "token_hash", "secret"}
 PLAIN_TYPES = (str, int, bool, float)
 
 

@@ -45,6 +45,9 @@ class Defaults:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Hosts webhooks may call (patterns: "*.gov.cn", "10.12.*", "platform.example"); none by default,
+    # so that no address can be registered until the installation names its partners.
+    WEBHOOK_HOSTS: tuple[str, ...] = ()
     API_RATE_LIMIT = "600 per minute"  # calls to /api/ per token (or address); beyond it 429 with Retry-After
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per app process; a shared store (redis://…) makes it per installation

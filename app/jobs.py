@@ -83,6 +83,11 @@ def enqueue(name: str, *args) -> None:
     current_app.extensions["tasks"][name](*args)
 
 
+def enqueue_later(delay: int, name: str, *args) -> None:
+    """Run a task ``delay`` seconds from now (a worker holds it until then)."""
+    current_app.extensions["tasks"][name].schedule(args=args, delay=delay)
+
+
 def beat(key: str, done: int, total: int) -> None:
     """A task's heartbeat: how far it has got, and when it last said so."""
     current_app.extensions["huey"].put(key, {"done": done, "total": total, "at": time.time()})

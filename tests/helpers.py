@@ -38,6 +38,8 @@ from app.models import (
     Target,
     UsccException,
     User,
+    Webhook,
+    WebhookDelivery,
 )
 from app.models.enums import (
     ActivityKind,
@@ -164,7 +166,11 @@ def build_world() -> dict[str, int]:
     scheme = AssessmentScheme(unit_id=city_a.id, year=2026, name="甲市2026年招商引资考核办法", items=[
         AssessmentItem(indicator=TargetIndicator.SIGNED_COUNT, weight=Decimal(100), method="rate", cap=Decimal(1))])
     token = ApiToken(user_id=a_user.id, name="测试令牌", token_hash="0" * 64, prefix="zsk_test", expires_on=date(2099, 1, 1))
-    db.session.add_all([leader_link, order, scheme, token])
+    hook = Webhook(unit_id=city_a.id, url="http://127.0.0.1:9/hook", secret="0" * 64, events=["stage.approved"])
+    db.session.add_all([leader_link, order, scheme, token, hook])
+    db.session.flush()
+    delivery = WebhookDelivery(webhook_id=hook.id, event="stage.approved", key="test", payload={}, status="failed")
+    db.session.add(delivery)
     db.session.flush()
     return {"root_unit_id": root.id, "a_unit_id": city_a.id, "a_zone_unit_id": zone_a.id, "b_unit_id": city_b.id,
             "park_id": park.id, "enterprise_id": enterprise.id, "project_id": project.id, "chain_id": chain.id,
@@ -174,7 +180,7 @@ def build_world() -> dict[str, int]:
             "capacity_item_id": land.id, "uscc_exception_id": exception.id,
             "notification_id": notification.id, "view_id": view.id, "leader_id": leader.id,
             "leader_link_id": leader_link.id, "problem_id": problem.id, "supervision_id": order.id,
-            "scheme_id": scheme.id, "token_id": token.id}
+            "scheme_id": scheme.id, "token_id": token.id, "webhook_id": hook.id, "delivery_id": delivery.id}
 
 
 def make_uscc_for(seed: str) -> str:

@@ -13,7 +13,7 @@ ARGUMENTS = {"unit_id": "a_unit_id", "user_id": "a_user_id", "enterprise_id": "e
              "target_id": "target_id", "item_id": "capacity_item_id", "notification_id": "notification_id", "view_id": "view_id",
              "node_id": "node_id", "exception_id": "uscc_exception_id", "problem_id": "problem_id",
              "leader_id": "leader_id", "link_id": "leader_link_id", "supervision_id": "supervision_id",
-             "scheme_id": "scheme_id", "token_id": "token_id"}
+             "scheme_id": "scheme_id", "token_id": "token_id", "webhook_id": "webhook_id", "delivery_id": "delivery_id"}
 # Pages whose record decides who of the allowed roles may open them, the others getting 403: a visit
 # (its author, or a manager), a park's list (its own park admin; the attempt is logged,
 # tests/test_parks_routes.py) and an import of a kind the role may not use (park admins import

@@ -14,14 +14,16 @@ from sqlalchemy.orm import selectinload
 from app.agenda.services import open_follow_ups
 from app.extensions import db
 from app.models import Activity, Notification, Project, User
-from app.models.enums import NotificationKind, Role
+from app.models.enums import NotificationKind, Role, WebhookEvent
 from app.notify import link, notify_many
 from app.projects import warnings
 from app.projects.services import waiting_for_review
+from app.webhooks import services as webhooks
 
 
 def tell(today: date) -> int:
-    """Notifications for follow-ups due by today and for projects' warnings (once a month each)."""
+    """Notifications for follow-ups due by today and for projects' warnings (once a month each);
+    the warnings also to the webhooks that want them."""
     due = db.session.scalars(sa.select(Activity).where(
         Activity.next_follow_up_on <= today, Activity.follow_up_done_at.is_(None), Activity.follow_up_by_id.is_not(None))
         .options(selectinload(Activity.enterprises)))
@@ -30,10 +32,15 @@ def tell(today: date) -> int:
               link("activities.detail", activity_id=a.id), f"follow-up:{a.id}:{a.next_follow_up_on}") for a in due]
     rules = warnings.conditions(today)
     for key, condition in rules.items():
-        for ident, name, officer in db.session.execute(sa.select(Project.id, Project.name, Project.officer_id).where(
-                condition, Project.officer_id.is_not(None))):
-            items.append((officer, NotificationKind.WARNING, f"“{name}”：{warnings.LABELS[key]}",
-                          link("projects.detail", project_id=ident), f"warning:{ident}:{key}:{today:%Y-%m}"))
+        for ident, name, officer, unit_id in db.session.execute(
+                sa.select(Project.id, Project.name, Project.officer_id, Project.unit_id).where(condition)):
+            once = f"warning:{ident}:{key}:{today:%Y-%m}"
+            if officer is not None:
+                items.append((officer, NotificationKind.WARNING, f"“{name}”：{warnings.LABELS[key]}",
+                              link("projects.detail", project_id=ident), once))
+            webhooks.emit(WebhookEvent.WARNING_RAISED, unit_id, once, {
+                "project": {"id": ident, "name": name, "unit_id": unit_id, "url": f"/api/v1/projects/{ident}"},
+                "warning": {"key": key, "label": warnings.LABELS[key]}})
     return notify_many(items)
 
 

@@ -31,8 +31,9 @@ from app.models import (
     User,
 )
 from app.models.common import BEIJING, as_utc
-from app.models.enums import ProblemStatus, Role, SupervisionStatus, TargetIndicator
+from app.models.enums import ProblemStatus, Role, SupervisionStatus, TargetIndicator, WebhookEvent
 from app.projects.indicators import Scope, actual_by_unit, add_months, month_end
+from app.webhooks import services as webhooks
 
 RATES = {"supervision_on_time": "督办按期办结率", "problems_solved": "问题解决率", "reporting_timely": "数据报送及时率"}
 INDICATORS = {**{t.value: t.label for t in TargetIndicator}, "activities": "对接次数", **RATES}
@@ -351,6 +352,11 @@ def freeze(by: User, scheme: AssessmentScheme, month: date, today: date) -> Rank
                 [None if v is None else str(v) for v in (c.value, c.target, c.completion, c.score)]
                 + [list(c.parts) if c.parts else None] for c in line.cells]}))
     db.session.flush()
+    webhooks.emit(WebhookEvent.ASSESSMENT_FROZEN, scheme.unit_id, f"assessment:{scheme.id}:{month:%Y-%m}", {
+        "scheme": {"id": scheme.id, "name": scheme.name, "year": scheme.year, "unit_id": scheme.unit_id},
+        "month": f"{month:%Y-%m}", "url": f"/api/v1/assessment/{scheme.id}/ranking?month={month:%Y-%m}",
+        "lines": [{"unit_id": line.unit_id, "unit_name": line.unit_name, "rank": line.rank, "score": str(line.total)}
+                  for line in current.lines]})
     return ranking(by, scheme, month)
 
 

@@ -33,5 +33,5 @@ class AuditLog(db.Model):
         "Activity": "对接记录", "Attachment": "附件", "CapacityItem": "要素保障项", "Chain": "产业链", "ChainNode": "产业链环节",
         "Contact": "联系人", "Enterprise": "企业", "EnterpriseNode": "企业—环节关联", "EnterpriseTag": "企业标签",
         "Event": "招商活动", "EventProject": "活动—项目关联", "FundEntry": "到位资金", "OrgUnit": "单位",
-        "Park": "园区", "Project": "招商项目", "Setting": "系统设置", "StageEvent": "阶段变动", "Target": "目标任务", "UnitSetting": "单位设置", "User": "用户", "UserPermission": "用户权限",
+        "Park": "园区", "Project": "招商项目", "Setting": "系统设置", "StageEvent": "阶段变动", "Target": "目标任务", "UnitSetting": "单位设置", "User": "用户", "UserPermission": "用户权限", "Webhook": "回调通知",
     }

@@ -242,3 +242,11 @@ class CaseAction(Choice):
     ACCEPT = ("accept", "审核办结")
     RETURN = ("return", "退回重办")
     REMIND = ("remind", "催办")
+
+
+class WebhookEvent(Choice):
+    STAGE_APPROVED = ("stage.approved", "项目阶段变动审核通过")
+    FUND_APPROVED = ("fund.approved", "到位资金审核通过")
+    WARNING_RAISED = ("warning.raised", "项目出现预警")
+    PROBLEM_ESCALATED = ("problem.escalated", "项目问题逾期上报")
+    ASSESSMENT_FROZEN = ("assessment.frozen", "月度考核结果定稿")

@@ -95,6 +95,8 @@ FIELDS = {
                  "expires_on": "有效期至", "created_at": "创建时间", "created_by_id": "创建人", "last_used_at": "最近使用",
                  "revoked_at": "吊销时间"},
     "Setting": {"key": "设置项", "value": "设置值"},
+    "Webhook": {"unit_id": "所属单位", "url": "回调地址", "secret": "签名密钥", "events": "通知的事件", "is_active": "启用",
+                "created_by_id": "登记人"},
     "UnitSetting": {"unit_id": "单位", "key": "设置项", "value": "设置值"},
     "StageEvent": {"stage": "阶段", "effective_on": "发生日期", "month_only": "仅知月份", "note": "说明",
                    "supersedes_id": "更正的记录", "withdrawn": "撤回", "company_name": "注册名称",

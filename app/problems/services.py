@@ -16,9 +16,19 @@ from app.extensions import db
 from app.leaders import services as leader_services  # the module: the packages import each other
 from app.models import CaseStep, Leader, OrgUnit, Project, ProjectProblem, User
 from app.models.dispatch import OPEN_PROBLEM
-from app.models.enums import CaseAction, NotificationKind, ProblemKind, ProblemLevel, ProblemStatus, Role, UnitKind
+from app.models.enums import (
+    CaseAction,
+    NotificationKind,
+    ProblemKind,
+    ProblemLevel,
+    ProblemStatus,
+    Role,
+    UnitKind,
+    WebhookEvent,
+)
 from app.notify import link
 from app.web import list_order
+from app.webhooks import services as webhooks
 
 ESCALATE_DAYS = "problem_escalate_days"  # a unit setting: days a problem may stay unsolved there
 DEFAULT_ESCALATE_DAYS = 15
@@ -234,6 +244,11 @@ def escalate_overdue(today: date) -> int:
         step = _step(problem, CaseAction.ESCALATE, None, today, f"办理期限 {was} 已过仍未解决，自动上报{above.name}",
                      above.id, problem.due_on)
         _tell([*handlers_of(problem), problem.raised_by_id], problem, f"逾期未解决，已上报{above.name}", step)
+        webhooks.emit(WebhookEvent.PROBLEM_ESCALATED, problem.unit_id, f"problem:{problem.id}:{problem.escalations}", {
+            "problem": {"id": problem.id, "kind": problem.kind, "description": problem.description,
+                        "handler_unit_id": above.id, "due_on": problem.due_on.isoformat(),
+                        "escalations": problem.escalations},
+            "project": {"id": problem.project_id, "name": problem.project.name, "url": f"/api/v1/projects/{problem.project_id}"}})
         moved += 1
     return moved
 

@@ -27,7 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.models.common import as_utc
-from app.models.enums import FundOrigin, NotificationKind, ReviewStatus, Role, Stage, TargetIndicator
+from app.models.enums import FundOrigin, NotificationKind, ReviewStatus, Role, Stage, TargetIndicator, WebhookEvent
 from app.models.labels import field_label
 from app.names import normalize_name
 from app.notify import link, notify, reviewers_of
@@ -45,6 +45,7 @@ from app.projects.stages import (
 from app.projects.warnings import any_warning
 from app.projects.warnings import conditions as warning_conditions
 from app.web import list_order
+from app.webhooks import services as webhooks
 
 # The fields a form or an import row may set on a project, with the labels users know them by.
 FIELDS = ("name", "investor_id", "content", "park_id", "chain_node_id", "unit_id", "responsible_person", "officer_id",
@@ -138,15 +139,26 @@ def _record(by: User, project: Project, event: StageEvent, uploads, today: date 
     store(list(uploads or ()), "StageEvent", event.id, by)
     derive(project, events_of(project))
     db.session.flush()
-    _tell_reviewers(event, project)
+    _announce(event, project)
     return event
 
 
-def _tell_reviewers(record, project: Project) -> None:
-    """A record waiting for review: its reviewers' bell says so, once a day per unit."""
+def _announce(record, project: Project) -> None:
+    """A record waiting for review: its reviewers' bell says so, once a day per unit. An approved
+    one: the webhooks that want it are called."""
     if record.review_status == ReviewStatus.PENDING:
         notify(reviewers_of(project.unit_id), NotificationKind.REVIEW, f"{project.unit.name}有新提交的待审核记录",
                link("projects.queue", unit_id=project.unit_id), f"review:{project.unit_id}:{date.today()}")
+    elif record.review_status == ReviewStatus.APPROVED:
+        data = {"project": {"id": project.id, "name": project.name, "unit_id": project.unit_id, "stage": project.stage,
+                            "url": f"/api/v1/projects/{project.id}"}}
+        if isinstance(record, StageEvent):
+            data["stage_event"] = {"id": record.id, "stage": record.stage, "effective_on": record.effective_on.isoformat()}
+        else:
+            data["fund"] = {"id": record.id, "month": f"{record.month:%Y-%m}", "origin": record.origin,
+                            "amount_wan": str(record.amount_wan)}
+        event = WebhookEvent.STAGE_APPROVED if isinstance(record, StageEvent) else WebhookEvent.FUND_APPROVED
+        webhooks.emit(event, project.unit_id, f"{type(record).__name__}:{record.id}:{record.version}", data)
 
 
 def move(by: User, project: Project, stage: str, effective_on: date, note: str | None = None, uploads=(),
@@ -222,6 +234,8 @@ def review(by: User, record: StageEvent | FundEntry, approve: bool, opinion: str
         db.session.flush()
         refresh_facts([project.id])
     db.session.flush()
+    if approve:
+        _announce(record, project)
 
 
 def similar_open_projects(by: User, investor_id: int | None, name: str, exclude_id: int | None = None) -> list[Project]:
@@ -302,7 +316,7 @@ def save_fund(by: User, project: Project, data: dict, entry: FundEntry | None = 
     db.session.flush()
     store(list(uploads or ()), "FundEntry", entry.id, by)
     refresh_facts([project.id])
-    _tell_reviewers(entry, project)
+    _announce(entry, project)
     return entry
 
 
