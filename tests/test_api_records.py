@@ -217,3 +217,32 @@ def test_too_many_calls_get_429_and_too_large_a_body_413(app, world, manager):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     big = other.post("/api/v1/activities", data=b'{"summary": "' + b"x" * 2000 + b'"}', content_type="application/json")
     assert big.status_code == 413 and big.json["title"] == "内容过大"
+
+
+def test_a_ledger_is_imported_through_the_api_as_on_the_pages(app, world, tmp_path):
+    from tests.workbooks import messy_enterprises
+
+    with app.app_context():
+        officer = helpers.make_user(Role.OFFICER, world.a_unit_id)
+        db.session.commit()
+        officer_id = officer.id
+    api = api_client(app, officer_id)
+    with open(messy_enterprises(tmp_path / "台账.xlsx"), "rb") as ledger:
+        sent = api.post("/api/v1/imports/enterprises", data={"file": (ledger, "台账.xlsx")},
+                        content_type="multipart/form-data")
+    assert sent.status_code == 202 and sent.headers["Location"] == f"/api/v1/imports/{sent.json['id']}"
+    batch = api.get(sent.headers["Location"]).json  # the queue runs at once in the tests
+    assert batch["status"] == "previewed" and batch["total_rows"] == 6 and batch["progress"]["label"] == "待确认"
+    errors = api.get(f"/api/v1/imports/{batch['id']}/rows?action=error").json["items"]
+    assert [r["row_number"] for r in errors] == [8, 9, 10] and errors[0]["message"] == "企业名称为空"
+    refused = api.post(f"/api/v1/imports/{batch['id']}/commit", json={})
+    assert refused.status_code == 409 and "共 3 行有错误，未导入任何数据" in refused.json["detail"]
+    done = api.post(f"/api/v1/imports/{batch['id']}/commit", json={"skip_errors": True})
+    assert done.status_code == 202 and api.get(f"/api/v1/imports/{batch['id']}").json["status"] == "committed"
+    names = [e["name"] for e in api.get("/api/v1/enterprises?sort=name&desc=false").json["items"]]
+    assert "山西示例酒业有限公司" in names
+    assert api.post(f"/api/v1/imports/{batch['id']}/commit", json={"skip_errors": True}).status_code == 409
+    assert api.post(f"/api/v1/imports/{batch['id']}/undo").status_code == 202
+    assert api.get(f"/api/v1/imports/{batch['id']}").json["status"] == "undone"
+    assert api.post("/api/v1/imports/nonsense", data={"file": (open(tmp_path / "台账.xlsx", "rb"), "x.xlsx")},
+                    content_type="multipart/form-data").status_code == 404

@@ -6,4 +6,4 @@ from app.extensions import limiter
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="招商引资数据接口")
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
-from app.api import changes, docs, records, routes, schemas  # noqa: E402,F401
+from app.api import changes, docs, imports, records, routes, schemas  # noqa: E402,F401

@@ -83,6 +83,11 @@ def after(model, sort: str, descending: bool, value, ident: int) -> sa.ColumnEle
     return sa.or_(beyond(column, value), sa.and_(column == value, beyond(model.id, ident)), column.is_(None))
 
 
+def filters(args: dict) -> dict:
+    """A list's query as the pages' search takes it (their 顺序 field is "1" or empty)."""
+    return {**args, "desc": "1" if args.get("desc", True) else ""}
+
+
 def page(stmt: sa.Select, model, args: dict, default_sort: str) -> dict:
     """One page of ``stmt`` (already filtered, scoped and ordered by ``args``' sort and desc) from
     ``args['cursor']``, with the cursor of the next page (None at the end); ``updated_since`` keeps

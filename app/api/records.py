@@ -142,11 +142,6 @@ class AsOf(ApiSchema):
     as_of = described(fields.Date, "截至日期（YYYY-MM-DD）：该日的清单；不带则为当前清单")
 
 
-def _filters(args: dict) -> dict:
-    """A query as the pages' search takes it (their 顺序 field is "1" or empty)."""
-    return {**args, "desc": "1" if args.get("desc", True) else ""}
-
-
 @bp.route("/enterprises")
 @roles_required()
 @bp.arguments(EnterpriseQuery, location="query")
@@ -155,7 +150,7 @@ def enterprises(args):
     """企业列表
 
     与“招商目标企业库”页面相同的筛选、范围与排序，按游标分页。"""
-    f = _filters(args)
+    f = paging.filters(args)
     stmt = enterprise_services.search(current_user, f, for_page=True).options(selectinload(Enterprise.tags))
     return paging.page(stmt, Enterprise, f, "created_at")
 
@@ -179,7 +174,7 @@ def projects(args):
     """项目列表
 
     与“招商项目”页面相同的筛选、范围与排序，按游标分页；每个项目带其投资方与责任单位。"""
-    f = _filters(args)
+    f = paging.filters(args)
     stmt = project_services.search(current_user, f, date.today()).options(
         selectinload(Project.investor), selectinload(Project.unit))
     return paging.page(stmt, Project, f, "stage_on")
@@ -217,7 +212,7 @@ def warning_list(args):
 
     有预警的项目及原因（筛选同项目列表；warning 为某一类预警时只列该类），以及各类预警的项目数。"""
     today = date.today()
-    f = {**_filters(args), "warning": args.get("warning") or "1"}
+    f = {**paging.filters(args), "warning": args.get("warning") or "1"}
     listed = paging.page(project_services.search(current_user, f, today), Project, f, "stage_on")
     reasons = warnings.of_projects([p.id for p in listed["items"]], today)
     counts = warnings.counts(project_services.search(current_user, {**f, "warning": None}, today), today)
@@ -232,7 +227,7 @@ def warning_list(args):
 @bp.response(200, page_of(ActivityOut, "ActivityPage"))
 def activities(args):
     """对接记录列表"""
-    f = _filters(args)
+    f = paging.filters(args)
     stmt = activity_services.search(current_user, f).options(selectinload(Activity.enterprises))
     return paging.page(stmt, Activity, f, "occurred_on")
 
@@ -252,7 +247,7 @@ def activity(activity_id: int):
 @bp.response(200, page_of(EventOut, "EventPage"))
 def events(args):
     """招商活动列表"""
-    f = _filters(args)
+    f = paging.filters(args)
     return paging.page(event_services.search(current_user, f), Event, f, "starts_on")
 
 
@@ -262,7 +257,7 @@ def events(args):
 @bp.response(200, page_of(ParkOut, "ParkPage"))
 def parks(args):
     """园区列表"""
-    f = _filters(args)
+    f = paging.filters(args)
     stmt = scoped(sa.select(Park), current_user, Park.unit_id)
     return paging.page(list_order(stmt, Park, f, "id"), Park, f, "id")
 
@@ -302,7 +297,7 @@ def chain(chain_id: int):
 @bp.response(200, page_of(TargetOut, "TargetPage"))
 def targets(args):
     """目标任务"""
-    f = _filters(args)
+    f = paging.filters(args)
     stmt = scoped(sa.select(Target), current_user, Target.unit_id)
     if args.get("year"):
         stmt = stmt.where(Target.year == args["year"])
@@ -405,5 +400,5 @@ def audit_log(args):
     """审计日志（仅审计管理员）
 
     与“审计日志”页面相同的筛选与范围，新的在前，按游标分页；changes 中的个人信息与页面一样已脱敏。"""
-    f = {**_filters(args), "sort": "id"}
+    f = {**paging.filters(args), "sort": "id"}
     return paging.page(audit_services.search(current_user, f), AuditLog, f, "id")

@@ -160,10 +160,10 @@ def body(form_class, name: str, leave_out=("version",)) -> type[Schema]:
                                name=name)
 
 
-def query(form_class, model, name: str, **extra) -> type[Schema]:
+def query(form_class, model, name: str, descending: bool = True, **extra) -> type[Schema]:
     """A list's query: the page's filters (``form_class``; None where the page has none), its
     sorts (and the last change), a cursor and a limit; ``updated_since`` where records carry their
-    last change; ``extra`` fields."""
+    last change; ``extra`` fields; ``descending``: the order unless told."""
     filters = form_fields_of(form_class) if form_class is not None else {}
     sorts = list(filters.pop("sort").kwargs["choices"]) if "sort" in filters else [("id", "编号")]
     filters.pop("desc", None)
@@ -174,7 +174,7 @@ def query(form_class, model, name: str, **extra) -> type[Schema]:
     return ApiSchema.from_dict({
         **own, **extra,
         "sort": described(fields.String, _choice_text("排序", sorts), validate=one_of(value for value, _ in sorts)),
-        "desc": described(fields.Boolean, "是否降序，默认是", load_default=True),
+        "desc": described(fields.Boolean, f"是否降序，默认{'是' if descending else '否'}", load_default=descending),
         "cursor": described(fields.String, "上一页返回的 next_cursor；不带则从第一页起", validate=at_most(500)),
         "limit": described(fields.Integer, "每页条数，1–500，默认 100",
                            validate=validate.Range(min=1, max=500, error="应在 {min} 到 {max} 之间。")),

@@ -19,7 +19,7 @@ from app.web import paginate
 importers = roles_required()  # and each kind of import names the roles that may use it
 
 
-def _kind_or_404(kind: str):
+def kind_or_404(kind: str):
     if kind not in services.IMPORTERS:
         abort(404)
     return _allowed(services.IMPORTERS[kind])
@@ -32,7 +32,7 @@ def _allowed(importer):
     return importer
 
 
-def _batch_or_404(batch_id: int) -> ImportBatch:
+def batch_or_404(batch_id: int) -> ImportBatch:
     batch = get_scoped_or_404(ImportBatch, batch_id, current_user)
     _allowed(services.importer_for(batch.kind))
     return batch
@@ -40,7 +40,7 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
 
 def _previewed_or_400(batch_id: int) -> ImportBatch:
     """A batch still in preview, whose file can be read again with other choices."""
-    batch = _batch_or_404(batch_id)
+    batch = batch_or_404(batch_id)
     if not CommitForm().validate_on_submit() or batch.status != "previewed" or not batch.file_path:
         abort(400)
     return batch
@@ -60,7 +60,7 @@ def index():
 @bp.route("/<kind>/upload", methods=["GET", "POST"])
 @importers
 def upload(kind: str):
-    importer = _kind_or_404(kind)
+    importer = kind_or_404(kind)
     form = UploadForm()
     if form.validate_on_submit():
         filename = form.file.data.filename or "upload.xlsx"
@@ -69,24 +69,29 @@ def upload(kind: str):
     return render_template("imports/upload.html", form=form, importer=importer)
 
 
-def _read(kind: str, path: Path, filename: str, mapping: dict):
+def start_reading(kind: str, path: Path, filename: str, mapping: dict) -> ImportBatch:
+    """A batch for the file, committed, and the task that reads it queued (page and API)."""
     batch = services.new_batch(kind, path, filename, current_user, mapping)
     db.session.commit()
     queue.enqueue("import.read", batch.id, current_user.id)
-    return _to_batch(batch.id)
+    return batch
+
+
+def _read(kind: str, path: Path, filename: str, mapping: dict):
+    return _to_batch(start_reading(kind, path, filename, mapping).id)
 
 
 @bp.route("/<kind>/template.xlsx")
 @importers
 def template(kind: str):
-    importer = _kind_or_404(kind)
+    importer = kind_or_404(kind)
     return xlsx_response(f"{importer.label}导入模板.xlsx", f"import-template-{importer.kind}.xlsx", services.template(importer, current_user))
 
 
 @bp.route("/<int:batch_id>")
 @importers
 def detail(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = batch_or_404(batch_id)
     action = request.args.get("action", "")
     stmt = sa.select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.id)
     if action in ImportRow.ACTION_LABELS:
@@ -102,7 +107,7 @@ def detail(batch_id: int):
 @bp.route("/<int:batch_id>/progress")
 @importers
 def progress(batch_id: int):
-    return jsonify(jobs.progress(_batch_or_404(batch_id)))
+    return jsonify(jobs.progress(batch_or_404(batch_id)))
 
 
 @bp.route("/<int:batch_id>/mapping", methods=["POST"])
@@ -149,39 +154,50 @@ def _read_again(batch: ImportBatch, mapping: dict):
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
 @importers
 def commit(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = batch_or_404(batch_id)
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    return _start(batch_id, "import.commit", lambda: services.claim(
-        batch.id, form.skip_errors.data, form.confirm_unmapped.data,
-        dead=batch.status == "committing" and not jobs.alive(batch)))
+    return _start(batch_id, "import.commit", lambda: take_for_commit(batch, form))
+
+
+def take_for_commit(batch: ImportBatch, form: CommitForm) -> None:
+    services.claim(batch.id, form.skip_errors.data, form.confirm_unmapped.data,
+                   dead=batch.status == "committing" and not jobs.alive(batch))
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])
 @importers
 def undo(batch_id: int):
-    batch = _batch_or_404(batch_id)
-    return _start(batch_id, "import.undo", lambda: services.claim_undo(
-        batch.id, dead=batch.status == "undoing" and not jobs.alive(batch)))
+    batch = batch_or_404(batch_id)
+    return _start(batch_id, "import.undo", lambda: take_for_undo(batch))
+
+
+def take_for_undo(batch: ImportBatch) -> None:
+    services.claim_undo(batch.id, dead=batch.status == "undoing" and not jobs.alive(batch))
+
+
+def start(batch_id: int, task: str, take) -> None:
+    """Claim the batch (``take``: a BatchError if refused), commit the claim, queue the task that
+    works it (page and API)."""
+    take()
+    db.session.commit()
+    queue.enqueue(task, batch_id, current_user.id)
 
 
 def _start(batch_id: int, task: str, take):
-    """Claim the batch (refused: back to its page, saying why), then queue the task that works it."""
+    """``start``; refused: back to the batch's page, saying why."""
     try:
-        take()
+        start(batch_id, task, take)
     except services.BatchError as error:
         db.session.rollback()
         flash(str(error), "danger")
-        return _to_batch(batch_id)
-    db.session.commit()
-    queue.enqueue(task, batch_id, current_user.id)
     return _to_batch(batch_id)
 
 
 @bp.route("/<int:batch_id>/errors.xlsx")
 @importers
 def errors(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = batch_or_404(batch_id)
     return xlsx_response(f"导入错误行-{batch.filename.rsplit('.', 1)[0]}.xlsx", f"import-errors-{batch.id}.xlsx",
                          services.error_sheets(batch))
