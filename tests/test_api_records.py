@@ -197,6 +197,13 @@ def test_review_queue_ranking_and_audit_log_are_the_pages(app, world, manager, v
     queue = api.get("/api/v1/review-queue").json["items"]
     assert [(q["kind"], q["id"]) for q in queue] == [("fund", world.fund_id), ("stage", moved.json["id"])]
     assert [q["id"] for q in api.get("/api/v1/review-queue?kind=stage").json["items"]] == [moved.json["id"]]
+    review = f"/api/v1/projects/{world.project_id}/stages/{moved.json['id']}/review"
+    assert api.post(review, json={"decision": "reject"}, headers={"If-Match": f'"{queue[1]["version"]}"'}).json["detail"] \
+        == "退回须填写审核意见。"
+    approved = api.post(review, json={"decision": "approve"}, headers={"If-Match": f'"{queue[1]["version"]}"'})
+    assert approved.status_code == 200 and approved.json["review_status"] == "approved"
+    assert api.post(review, json={"decision": "approve"}, headers={"If-Match": approved.headers["ETag"]}).json["detail"] \
+        == "该记录已审核过，不能重复审核。"
     ranking = api.get(f"/api/v1/assessment/{world.scheme_id}/ranking?month=2026-03")
     assert ranking.status_code == 200 and ranking.json["month"] == "2026-03-01"
     assert [i["indicator"] for i in ranking.json["indicators"]] == ["signed_count"]

@@ -27,7 +27,8 @@ OWN = {"agenda.open_notification", "auth.revoke_token"}
 CONSTANTS = {"kind": "enterprises", "what": "codes", "action": "done"}
 # API writes get a body that passes its schema, so that what the matrix meets is the scope check.
 BODIES = {"api.move_stage": {"stage": "signed", "effective_on": "2026-01-02"},
-          "api.enter_funds": {"month": "2026-01", "origin": "local", "amount_wan": "1"}}
+          "api.enter_funds": {"month": "2026-01", "origin": "local", "amount_wan": "1"},
+          "api.review_stage": {"decision": "approve"}, "api.review_fund": {"decision": "approve"}}
 
 
 def rules(app):

@@ -2,6 +2,7 @@
 place entered — each through the page's form and service (app/api/writes.py), so the API and the
 pages keep one set of rules."""
 from flask import abort, url_for
+from marshmallow import fields
 from flask_login import current_user
 
 from app.activities import routes as activity_routes
@@ -9,20 +10,28 @@ from app.activities import services as activity_services
 from app.activities.forms import ActivityForm
 from app.api import bp
 from app.api.records import ActivityOut, FundOut, StageEventOut
-from app.api.schemas import Problem, body
+from app.api.schemas import ApiSchema, Problem, body, described, one_of
 from app.api.writes import checked, commit, etag, formdata, if_match, refusing
 from app.auth.decorators import roles_required
-from app.auth.scope import get_scoped_or_404
-from app.models import Activity, Project
+from app.auth.scope import get_child_or_404, get_scoped_or_404
+from app.models import Activity, FundEntry, Project, StageEvent
 from app.models.enums import Role, Stage
 from app.projects import services as project_services
-from app.projects.forms import FundForm, MoveForm
+from app.projects.forms import FundForm, MoveForm, ReviewForm
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 VisitIn = body(ActivityForm, "VisitIn")
 VisitChange = body(ActivityForm, "VisitChange", leave_out=("version", "enterprise_ids"))
 MoveIn = body(MoveForm, "StageMoveIn")
 FundIn = body(FundForm, "FundIn")
+class ReviewOut(ApiSchema):
+    kind = described(fields.String, "类别：stage 阶段变动、fund 到位资金")
+    id = described(fields.Integer, "记录编号")
+    version = described(fields.Integer, "版本号")
+    review_status = described(fields.String, "审核状态：approved 审核通过、rejected 已退回")
+    review_opinion = described(fields.String, "审核意见", allow_none=True)
+
+
 CHANGED = {412: {"description": "If-Match 的版本已不是记录的当前版本：记录已被他人修改"},
            428: {"description": "缺少 If-Match"}}
 for described_status in CHANGED.values():
@@ -115,3 +124,47 @@ def enter_funds(data, project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
     form = checked(FundForm(formdata=formdata(data)))
     return commit(lambda: project_services.save_fund(current_user, project, form.data)), 201
+
+
+class ReviewIn(ApiSchema):
+    decision = described(fields.String, "approve 审核通过、reject 退回", required=True, validate=one_of(["approve", "reject"]))
+    opinion = described(fields.String, "审核意见（退回时必填）", allow_none=True)
+
+
+def _review(data: dict, project_id: int, model, ident: int):
+    project = get_scoped_or_404(Project, project_id, current_user)
+    record = get_child_or_404(model, ident, project_id=project.id)
+    form = checked(ReviewForm(formdata=formdata(data)))
+    if_match(record)
+    commit(lambda: project_services.review(current_user, record, data["decision"] == "approve", form.opinion.data))
+    return {"kind": "stage" if model is StageEvent else "fund", "id": record.id, "version": record.version,
+            "review_status": record.review_status, "review_opinion": record.review_opinion}, 200, etag(record)
+
+
+@bp.route("/projects/<int:project_id>/stages/<int:stage_event_id>/review", methods=["POST"])
+@roles_required(Role.ADMIN, Role.MANAGER)
+@bp.arguments(ReviewIn)
+@bp.response(200, ReviewOut, description="审核后的记录")
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def review_stage(data, project_id: int, stage_event_id: int):
+    """审核阶段变动
+
+    与“审核”页面相同：只有该单位或上级单位的负责人可以审核，须按先后审核，退回须写明意见。
+    If-Match 带上记录的版本号（审核队列中的 version）。"""
+    return _review(data, project_id, StageEvent, stage_event_id)
+
+
+@bp.route("/projects/<int:project_id>/funds/<int:fund_id>/review", methods=["POST"])
+@roles_required(Role.ADMIN, Role.MANAGER)
+@bp.arguments(ReviewIn)
+@bp.response(200, ReviewOut, description="审核后的记录")
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def review_fund(data, project_id: int, fund_id: int):
+    """审核到位资金
+
+    与“审核”页面相同；退回须写明意见。If-Match 带上记录的版本号。"""
+    return _review(data, project_id, FundEntry, fund_id)
