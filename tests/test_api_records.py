@@ -253,3 +253,19 @@ def test_a_ledger_is_imported_through_the_api_as_on_the_pages(app, world, tmp_pa
     assert api.get(f"/api/v1/imports/{batch['id']}").json["status"] == "undone"
     assert api.post("/api/v1/imports/nonsense", data={"file": (open(tmp_path / "台账.xlsx", "rb"), "x.xlsx")},
                     content_type="multipart/form-data").status_code == 404
+
+
+def test_an_enterprise_is_added_and_changed_through_the_api_under_the_pages_rules(app, world, manager):
+    api = api_client(app, manager)
+    bad = api.post("/api/v1/enterprises", json={"name": "乙示例企业", "unit_id": world.a_unit_id, "uscc": "91110000600037341M"})
+    assert bad.status_code == 422 and "uscc" in bad.json["errors"]["json"]
+    twin = api.post("/api/v1/enterprises", json={"name": "甲市示例企业有限公司", "unit_id": world.a_unit_id})
+    assert twin.status_code == 409, twin.json
+    assert f"编号 {world.enterprise_id}" in twin.json["detail"]
+    made = api.post("/api/v1/enterprises", json={"name": "甲市示例企业有限公司", "unit_id": world.a_unit_id,
+                                                 "confirm_duplicate": True, "tags": ["上市公司"]})
+    assert made.status_code == 201 and made.json["tags"] == ["上市公司"]
+    url = made.headers["Location"]
+    changed = api.patch(url, json={"employees": 120}, headers={"If-Match": made.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["employees"] == 120 and changed.json["tags"] == ["上市公司"]
+    assert api.patch(url, json={"tags": ["火星企业"]}, headers={"If-Match": changed.headers["ETag"]}).status_code == 422

@@ -1,6 +1,6 @@
-"""The records, written: a visit logged, corrected or deleted; a project's stage moved; funds in
-place entered — each through the page's form and service (app/api/writes.py), so the API and the
-pages keep one set of rules."""
+"""The records, written: an enterprise added or changed; a visit logged, corrected or deleted; a
+project's stage moved; funds in place entered; a stage move or funds reviewed — each through the
+page's form and service (app/api/writes.py), so the API and the pages keep one set of rules."""
 from flask import abort, url_for
 from marshmallow import fields
 from flask_login import current_user
@@ -9,17 +9,24 @@ from app.activities import routes as activity_routes
 from app.activities import services as activity_services
 from app.activities.forms import ActivityForm
 from app.api import bp
-from app.api.records import ActivityOut, FundOut, StageEventOut
+from app.api.records import ActivityOut, EnterpriseOut, FundOut, StageEventOut
 from app.api.schemas import ApiSchema, Problem, body, described, one_of
-from app.api.writes import checked, commit, etag, formdata, if_match, refusing
+from app.api.writes import Refused, checked, commit, etag, formdata, if_match, refusing
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404
-from app.models import Activity, FundEntry, Project, StageEvent
+from app.enterprises import routes as enterprise_routes
+from app.enterprises import services as enterprise_services
+from app.enterprises.forms import EnterpriseForm
+from app.models import Activity, Enterprise, FundEntry, Project, StageEvent
 from app.models.enums import Role, Stage
+from app.web import problem
 from app.projects import services as project_services
 from app.projects.forms import FundForm, MoveForm, ReviewForm
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+EnterpriseIn = body(EnterpriseForm, "EnterpriseIn", confirm_duplicate=described(
+    fields.Boolean, "已核对库中名称相近的企业，确认不是同一家（否则有相近企业时返回 409 并列出它们）"))
+EnterpriseChange = body(EnterpriseForm, "EnterpriseChange")
 VisitIn = body(ActivityForm, "VisitIn")
 VisitChange = body(ActivityForm, "VisitChange", leave_out=("version", "enterprise_ids"))
 MoveIn = body(MoveForm, "StageMoveIn")
@@ -36,6 +43,45 @@ CHANGED = {412: {"description": "If-Match 的版本已不是记录的当前版�
            428: {"description": "缺少 If-Match"}}
 for described_status in CHANGED.values():
     described_status.update(schema=Problem, content_type="application/problem+json")
+
+
+@bp.route("/enterprises", methods=["POST"])
+@editors
+@bp.arguments(EnterpriseIn)
+@bp.response(201, EnterpriseOut, description="已新建的企业；Location 为其地址，ETag 为其版本")
+@bp.alt_response(409, schema=Problem, content_type="application/problem+json",
+                 description="库中已有名称相近的企业（detail 列出），核对后以 confirm_duplicate 确认")
+@refusing
+def add_enterprise(data):
+    """新建企业
+
+    与页面相同：信用代码校验、同一代码只能对应一家企业、名称相近的企业须先核对。"""
+    form = checked(enterprise_routes.editor_form(formdata=formdata(data)))
+    duplicates = enterprise_services.likely_duplicates(current_user, form.name.data)
+    if duplicates and not data.get("confirm_duplicate"):
+        named = "、".join(f"{e.name}（编号 {e.id}）" for e in duplicates)
+        raise Refused(problem(409, f"库中已有名称相近的企业：{named}。请先核对，确认不是同一家再新建。", "likely_duplicate"))
+    enterprise = commit(lambda: enterprise_services.create_enterprise(current_user, form.data_for_service(), form.tags.data))
+    return enterprise, 201, {**etag(enterprise), "Location": url_for("api.enterprise", enterprise_id=enterprise.id)}
+
+
+@bp.route("/enterprises/<int:enterprise_id>", methods=["PATCH"])
+@editors
+@bp.arguments(EnterpriseChange(partial=True))
+@bp.response(200, EnterpriseOut)
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def change_enterprise(data, enterprise_id: int):
+    """修改企业
+
+    只改所给字段；If-Match 带上企业的版本号。"""
+    enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
+    form = checked(enterprise_routes.editor_form(enterprise, formdata(
+        data, enterprise, EnterpriseChange().fields, tags=enterprise.tag_names)))
+    if_match(enterprise)
+    commit(lambda: enterprise_services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data))
+    return enterprise, 200, etag(enterprise)
 
 
 @bp.route("/activities", methods=["POST"])

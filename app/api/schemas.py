@@ -121,14 +121,21 @@ def _form_field(unbound: UnboundField):
     limits += [at_most(v.max) for v in checks if isinstance(v, form_validators.Length) and v.max > 0]
     common = {"required": required, "allow_none": not required}
     if issubclass(kind, form_fields.SelectMultipleField):
-        return described(fields.List, f"{label}（编号，可多个）", cls_or_instance=fields.Integer(
-            validate=id_range(), error_messages=MESSAGES), **common)
+        if kwargs.get("coerce") is int:
+            return described(fields.List, f"{label}（编号，可多个）", cls_or_instance=fields.Integer(
+                validate=id_range(), error_messages=MESSAGES), **common)
+        return described(fields.List, _choice_text(f"{label}（可多个）", kwargs["choices"]), cls_or_instance=fields.String(
+            validate=one_of(str(value) for value, _ in kwargs["choices"]), error_messages=MESSAGES), **common)
     if issubclass(kind, form_fields.SelectField):
         if kwargs.get("coerce") in (optional_int, int):
             return described(fields.Integer, f"{label}（编号）", validate=id_range(), **common)
         if not kwargs.get("choices"):  # choices the page fills in for its user
             return described(fields.String, label, validate=[at_most(100)], **common)
         values = [str(value) for value, _ in kwargs["choices"]]
+        if "" not in values and not required:  # a browser posts the option shown selected
+            first = str(kwargs.get("default") or values[0])
+            return described(fields.String, _choice_text(label, kwargs["choices"]) + f"；默认 {first}",
+                             validate=one_of(values), load_default=first)
         return described(fields.String, _choice_text(label, kwargs["choices"]), validate=one_of(values), **common)
     if issubclass(kind, form_fields.BooleanField):
         return described(fields.Boolean, label, **common)
@@ -151,13 +158,14 @@ def form_fields_of(form_class, leave_out=()) -> dict:
     return {name: value for name, value in sorted(unbound, key=lambda item: item[1].creation_counter)}
 
 
-def body(form_class, name: str, leave_out=("version",)) -> type[Schema]:
+def body(form_class, name: str, leave_out=("version",), **extra) -> type[Schema]:
     """What a write takes: the page's form's fields (files and the version aside: the version comes
-    as If-Match), typed and described from it. The form itself then checks it as on the page."""
+    as If-Match), typed and described from it, and ``extra`` fields. The form itself then checks
+    it as on the page."""
     skipped = {n for n, f in form_fields_of(form_class).items()
                if issubclass(f.field_class, form_fields.FileField)} | set(leave_out)
-    return ApiSchema.from_dict({key: _form_field(f) for key, f in form_fields_of(form_class, skipped).items()},
-                               name=name)
+    return ApiSchema.from_dict({**{key: _form_field(f) for key, f in form_fields_of(form_class, skipped).items()},
+                                **extra}, name=name)
 
 
 def query(form_class, model, name: str, descending: bool = True, **extra) -> type[Schema]:

@@ -37,10 +37,11 @@ def _posted(value) -> list[str]:
     return [value]
 
 
-def formdata(body: dict, record=None, names=()) -> MultiDict:
+def formdata(body: dict, record=None, names=(), **current) -> MultiDict:
     """The form data a browser would post: for a change (``record``) the record's current values of
-    the form's fields ``names``, under what the body sets."""
+    the form's fields ``names`` (or as ``current`` gives them), under what the body sets."""
     values = {name: getattr(record, name) for name in names if hasattr(record, name)} if record is not None else {}
+    values.update(current)
     values.update(body)
     return MultiDict([(key, item) for key, value in values.items() for item in _posted(value)])
 

@@ -84,8 +84,9 @@ def export():
     return xlsx_response("企业库.xlsx", "enterprises.xlsx", [Sheet("企业库", EXPORT_HEADERS, rows)], personal=reason)
 
 
-def _editor_form(obj=None) -> EnterpriseForm:
-    form = EnterpriseForm(obj=obj)
+def editor_form(obj=None, formdata=None) -> EnterpriseForm:
+    """The enterprise form (page, or an API call's ``formdata``): the user's units and officers."""
+    form = EnterpriseForm(obj=obj, **({"formdata": formdata} if formdata is not None else {}))
     form.unit_id.choices = _unit_choices(blank=None)
     form.officer_id.choices = _officer_choices()
     if obj is not None and request.method == "GET":
@@ -97,7 +98,7 @@ def _editor_form(obj=None) -> EnterpriseForm:
 @bp.route("/new", methods=["GET", "POST"])
 @editors
 def create():
-    form = _editor_form()
+    form = editor_form()
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
         form.officer_id.data = current_user.id
@@ -148,7 +149,7 @@ def detail(enterprise_id: int):
 @editors
 def edit(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id, current_user)
-    form = _editor_form(enterprise)
+    form = editor_form(enterprise)
     if form.validate_on_submit() and saved(
         lambda: services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data),
         f"已保存企业“{form.name.data}”。", edits=enterprise,
