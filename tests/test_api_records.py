@@ -269,3 +269,23 @@ def test_an_enterprise_is_added_and_changed_through_the_api_under_the_pages_rule
     changed = api.patch(url, json={"employees": 120}, headers={"If-Match": made.headers["ETag"]})
     assert changed.status_code == 200 and changed.json["employees"] == 120 and changed.json["tags"] == ["上市公司"]
     assert api.patch(url, json={"tags": ["火星企业"]}, headers={"If-Match": changed.headers["ETag"]}).status_code == 422
+
+
+def test_a_project_is_added_and_changed_through_the_api_under_the_pages_rules(app, world, manager, version):
+    api = api_client(app, manager)
+    new = {"name": "焦化副产品综合利用项目", "unit_id": world.a_zone_unit_id, "channel": "team", "investor_id": world.enterprise_id,
+           "park_id": world.park_id, "land_mu": "500", "agreed_investment_wan": "30000", "negotiating_on": "2026-03-01"}
+    short = api.post("/api/v1/projects", json=new)
+    assert short.status_code == 409 and short.json["type"] == "urn:zhaoshang:problem:capacity_shortfall"
+    twin = api.post("/api/v1/projects", json={**new, "name": "甲园区示例项目", "confirm_capacity": True})
+    assert twin.status_code == 409 and f"编号 {world.project_id}" in twin.json["detail"]
+    made = api.post("/api/v1/projects", json={**new, "confirm_capacity": True})
+    assert made.status_code == 201 and made.json["stage"] == "negotiating" and made.json["negotiating_on"] == "2026-03-01"
+    assert made.json["investor"]["id"] == world.enterprise_id and made.json["agreed_investment_wan"] == "30000.00"
+    url = made.headers["Location"]
+    refused = api.patch(url, json={"is_key": True}, headers={"If-Match": made.headers["ETag"]})
+    assert refused.status_code == 409  # still more than the park has: confirmed again, as on the page
+    changed = api.patch(url, json={"is_key": True, "confirm_capacity": True}, headers={"If-Match": made.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["is_key"] is True and changed.json["land_mu"] == "500.00"
+    assert api.patch(url, json={"unit_id": world.b_unit_id}, headers={"If-Match": changed.headers["ETag"]}).status_code == 422
+    assert api.patch(url, json={"stage": "started"}, headers={"If-Match": changed.headers["ETag"]}).status_code == 422

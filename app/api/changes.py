@@ -1,6 +1,8 @@
 """The records, written: an enterprise added or changed; a visit logged, corrected or deleted; a
 project's stage moved; funds in place entered; a stage move or funds reviewed — each through the
 page's form and service (app/api/writes.py), so the API and the pages keep one set of rules."""
+from datetime import date
+
 from flask import abort, url_for
 from marshmallow import fields
 from flask_login import current_user
@@ -9,7 +11,7 @@ from app.activities import routes as activity_routes
 from app.activities import services as activity_services
 from app.activities.forms import ActivityForm
 from app.api import bp
-from app.api.records import ActivityOut, EnterpriseOut, FundOut, StageEventOut
+from app.api.records import ActivityOut, EnterpriseOut, FundOut, ProjectOut, StageEventOut
 from app.api.schemas import ApiSchema, Problem, body, described, one_of
 from app.api.writes import Refused, checked, commit, etag, formdata, if_match, refusing
 from app.auth.decorators import roles_required
@@ -21,12 +23,18 @@ from app.models import Activity, Enterprise, FundEntry, Project, StageEvent
 from app.models.enums import Role, Stage
 from app.web import problem
 from app.projects import services as project_services
-from app.projects.forms import FundForm, MoveForm, ReviewForm
+from app.projects import routes as project_routes
+from app.projects.forms import FundForm, MoveForm, ProjectForm, ReviewForm
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 EnterpriseIn = body(EnterpriseForm, "EnterpriseIn", confirm_duplicate=described(
     fields.Boolean, "已核对库中名称相近的企业，确认不是同一家（否则有相近企业时返回 409 并列出它们）"))
 EnterpriseChange = body(EnterpriseForm, "EnterpriseChange")
+CONFIRM_CAPACITY = described(fields.Boolean, "已知悉园区要素不足（超占），仍然保存（否则返回 409 并说明不足之处）")
+ProjectIn = body(ProjectForm, "ProjectIn", confirm_capacity=CONFIRM_CAPACITY, confirm_twin=described(
+    fields.Boolean, "已核对该投资方名称相近的在建项目，确认是另一个项目（否则返回 409 并列出它们）"))
+ProjectChange = body(ProjectForm, "ProjectChange", leave_out=("version", "negotiating_on"),
+                     confirm_capacity=CONFIRM_CAPACITY)
 VisitIn = body(ActivityForm, "VisitIn")
 VisitChange = body(ActivityForm, "VisitChange", leave_out=("version", "enterprise_ids"))
 MoveIn = body(MoveForm, "StageMoveIn")
@@ -82,6 +90,58 @@ def change_enterprise(data, enterprise_id: int):
     if_match(enterprise)
     commit(lambda: enterprise_services.update_enterprise(current_user, enterprise, form.data_for_service(), form.tags.data))
     return enterprise, 200, etag(enterprise)
+
+
+def _unconfirmed(form, project: Project | None, data: dict) -> None:
+    """Refused (409) until the caller confirms what the page asks to confirm: a park's capacity
+    exceeded, another project of the investor under way with a like name."""
+    short = project_routes.unconfirmed_shortfalls(form, project, bool(data.get("confirm_capacity")))
+    if short:
+        raise Refused(problem(409, "园区要素不足：" + "；".join(fit.text for fit in short) + "。确认仍然保存请带 confirm_capacity。",
+                              "capacity_shortfall"))
+    twins = [] if project is not None else project_routes.unconfirmed_twins(form, bool(data.get("confirm_twin")))
+    if twins:
+        named = "、".join(f"{p.name}（编号 {p.id}）" for p in twins)
+        raise Refused(problem(409, f"该投资方已有名称相近的在建项目：{named}。确认是另一个项目请带 confirm_twin。",
+                              "likely_duplicate"))
+
+
+@bp.route("/projects", methods=["POST"])
+@editors
+@bp.arguments(ProjectIn)
+@bp.response(201, ProjectOut, description="已新建的项目（在谈）；Location 为其地址，ETag 为其版本")
+@bp.alt_response(409, schema=Problem, content_type="application/problem+json",
+                 description="园区要素不足，或投资方已有名称相近的在建项目：核对后确认")
+@refusing
+def add_project(data):
+    """新建项目
+
+    与页面相同的校验与规则；项目以在谈阶段开始（negotiating_on，默认今天），其后的阶段以阶段变动记录。"""
+    form = checked(project_routes.project_form(formdata=formdata(data)))
+    _unconfirmed(form, None, data)
+    project = commit(lambda: project_services.create_project(current_user, form.data_for_service(),
+                                                             form.negotiating_on.data or date.today()))
+    return project, 201, {**etag(project), "Location": url_for("api.project", project_id=project.id)}
+
+
+@bp.route("/projects/<int:project_id>", methods=["PATCH"])
+@editors
+@bp.arguments(ProjectChange(partial=True))
+@bp.response(200, ProjectOut)
+@bp.alt_response(412, **CHANGED[412])
+@bp.alt_response(428, **CHANGED[428])
+@refusing
+def change_project(data, project_id: int):
+    """修改项目
+
+    只改所给字段（阶段与日期只由阶段变动改变）；If-Match 带上项目的版本号。"""
+    project = get_scoped_or_404(Project, project_id, current_user)
+    names = [n for n in ProjectChange().fields if n != "confirm_capacity"]
+    form = checked(project_routes.project_form(project, formdata(data, project, names)))
+    _unconfirmed(form, project, data)
+    if_match(project)
+    commit(lambda: project_services.update_project(current_user, project, form.data_for_service()))
+    return project, 200, etag(project)
 
 
 @bp.route("/activities", methods=["POST"])

@@ -135,8 +135,9 @@ def export():
     return xlsx_response("招商项目.xlsx", "projects.xlsx", [Sheet("招商项目", EXPORT_HEADERS, rows())])
 
 
-def _project_form(obj=None) -> ProjectForm:
-    form = ProjectForm(obj=obj)
+def project_form(obj=None, formdata=None) -> ProjectForm:
+    """The project form (page, or an API call's ``formdata``) with the user's choices."""
+    form = ProjectForm(obj=obj, **({"formdata": formdata} if formdata is not None else {}))
     form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
     # A province has 100,000 enterprises: the list offers the most recently contacted ones, and a
     # type-ahead finds any other (search.enterprises); plus the one chosen (sent, the project's
@@ -144,7 +145,7 @@ def _project_form(obj=None) -> ProjectForm:
     investors = scoped(sa.select(Enterprise.id, Enterprise.name), current_user, Enterprise.unit_id)
     form.investor_id.choices = _choices(investors.where(Enterprise.is_active.is_(True)).order_by(
         Enterprise.last_contacted_on.desc().nulls_last(), Enterprise.id.desc()).limit(INVESTOR_CHOICES))
-    wanted = request.form.get("investor_id", "") or (
+    wanted = (formdata if formdata is not None else request.form).get("investor_id", "") or (
         obj.investor_id if obj is not None else request.args.get("investor_id", ""))
     listed = {c[0] for c in form.investor_id.choices}
     form.investor_id.choices += [c for c in picker.picked(Enterprise, current_user, [wanted]) if c[0] not in listed]
@@ -155,22 +156,25 @@ def _project_form(obj=None) -> ProjectForm:
     current = obj.chain_node if obj is not None else None
     if current is not None and current.id not in {c[0] for c in form.chain_node_id.choices}:
         form.chain_node_id.choices.append((current.id, f"{current.chain.name} · {current.name}"))
-    if obj is not None and request.method == "GET":
-        form.version.data = obj.version
+    if obj is not None:
+        del form.negotiating_on  # dates change only through stage moves
+        if request.method == "GET":
+            form.version.data = obj.version
     return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @editors
 def create():
-    form = _project_form()
+    form = project_form()
     if request.method == "GET":
         form.unit_id.data, form.officer_id.data = current_user.unit_id, current_user.id
         form.negotiating_on.data = date.today()
         form.investor_id.data = request.args.get("investor_id", type=int)
     made, short, twins = {}, [], []
-    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, None)) and \
-            not (twins := _unconfirmed_twins(form)) and saved(
+    confirmed = {key: bool(request.form.get(key)) for key in ("confirm_capacity", "confirm_twin")}
+    if form.validate_on_submit() and not (short := unconfirmed_shortfalls(form, None, confirmed["confirm_capacity"])) \
+            and not (twins := unconfirmed_twins(form, confirmed["confirm_twin"])) and saved(
         lambda: made.setdefault("project", services.create_project(
             current_user, form.data_for_service(), form.negotiating_on.data or date.today())),
         f"已新建项目“{form.name.data}”。",
@@ -179,10 +183,10 @@ def create():
     return render_template("projects/form.html", form=form, project=None, shortfalls=short, twins=twins)
 
 
-def _unconfirmed_twins(form: ProjectForm) -> list[Project]:
+def unconfirmed_twins(form: ProjectForm, confirmed: bool) -> list[Project]:
     """The investor's projects under way with a name like this one, unless the user has seen them
     and confirmed that this is another project."""
-    if request.form.get("confirm_twin"):
+    if confirmed:
         return []
     return services.similar_open_projects(current_user, form.investor_id.data, form.name.data or "")
 
@@ -191,10 +195,10 @@ def _unconfirmed_twins(form: ProjectForm) -> list[Project]:
 @editors
 def edit(project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
-    form = _project_form(project)
-    del form.negotiating_on  # dates change only through stage moves
+    form = project_form(project)
     short = []
-    if form.validate_on_submit() and not (short := _unconfirmed_shortfalls(form, project)) and saved(
+    confirmed = bool(request.form.get("confirm_capacity"))
+    if form.validate_on_submit() and not (short := unconfirmed_shortfalls(form, project, confirmed)) and saved(
         lambda: services.update_project(current_user, project, form.data_for_service()),
         f"已保存项目“{form.name.data}”。", edits=project,
     ):
@@ -202,10 +206,10 @@ def edit(project_id: int):
     return render_template("projects/form.html", form=form, project=project, shortfalls=short)
 
 
-def _unconfirmed_shortfalls(form: ProjectForm, project: Project | None) -> list:
+def unconfirmed_shortfalls(form: ProjectForm, project: Project | None, confirmed: bool) -> list:
     """The needs that exceed what the chosen park has available, unless the user has seen them and
     confirmed (over-commitment is shown before saving, never silently allowed)."""
-    if not form.park_id.data or request.form.get("confirm_capacity"):
+    if not form.park_id.data or confirmed:
         return []
     amounts = {kind: getattr(form, column).data for kind, column in matching.NEED_FIELDS.items()
                if getattr(form, column).data}
