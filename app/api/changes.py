@@ -3,7 +3,7 @@ project's stage moved; funds in place entered; a stage move or funds reviewed �
 page's form and service (app/api/writes.py), so the API and the pages keep one set of rules."""
 from datetime import date
 
-from flask import abort, url_for
+from flask import abort
 from marshmallow import fields
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.activities.forms import ActivityForm
 from app.api import bp
 from app.api.records import ActivityOut, EnterpriseOut, FundOut, ProjectOut, StageEventOut
 from app.api.schemas import ApiSchema, Problem, body, described, one_of
-from app.api.writes import Refused, checked, commit, etag, formdata, if_match, refusing
+from app.api.writes import Refused, checked, commit, created, etag, formdata, if_match, refusing
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404
 from app.enterprises import routes as enterprise_routes
@@ -47,10 +47,12 @@ class ReviewOut(ApiSchema):
     review_opinion = described(fields.String, "审核意见", allow_none=True)
 
 
-CHANGED = {412: {"description": "If-Match 的版本已不是记录的当前版本：记录已被他人修改"},
-           428: {"description": "缺少 If-Match"}}
-for described_status in CHANGED.values():
-    described_status.update(schema=Problem, content_type="application/problem+json")
+def versioned(view):
+    """A change based on a version (If-Match): its 412 and 428 described, its refusals answered."""
+    for status, description in ((412, "If-Match 的版本已不是记录的当前版本：记录已被他人修改"), (428, "缺少 If-Match")):
+        view = bp.alt_response(status, schema=Problem, content_type="application/problem+json",
+                               description=description)(view)
+    return refusing(view)
 
 
 @bp.route("/enterprises", methods=["POST"])
@@ -70,16 +72,14 @@ def add_enterprise(data):
         named = "、".join(f"{e.name}（编号 {e.id}）" for e in duplicates)
         raise Refused(problem(409, f"库中已有名称相近的企业：{named}。请先核对，确认不是同一家再新建。", "likely_duplicate"))
     enterprise = commit(lambda: enterprise_services.create_enterprise(current_user, form.data_for_service(), form.tags.data))
-    return enterprise, 201, {**etag(enterprise), "Location": url_for("api.enterprise", enterprise_id=enterprise.id)}
+    return created(enterprise, "api.enterprise", enterprise_id=enterprise.id)
 
 
 @bp.route("/enterprises/<int:enterprise_id>", methods=["PATCH"])
 @editors
 @bp.arguments(EnterpriseChange(partial=True))
 @bp.response(200, EnterpriseOut)
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def change_enterprise(data, enterprise_id: int):
     """修改企业
 
@@ -121,16 +121,14 @@ def add_project(data):
     _unconfirmed(form, None, data)
     project = commit(lambda: project_services.create_project(current_user, form.data_for_service(),
                                                              form.negotiating_on.data or date.today()))
-    return project, 201, {**etag(project), "Location": url_for("api.project", project_id=project.id)}
+    return created(project, "api.project", project_id=project.id)
 
 
 @bp.route("/projects/<int:project_id>", methods=["PATCH"])
 @editors
 @bp.arguments(ProjectChange(partial=True))
 @bp.response(200, ProjectOut)
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def change_project(data, project_id: int):
     """修改项目
 
@@ -157,7 +155,7 @@ def log_visit(data):
     与页面“记录对接”相同的校验与规则：对接日期不晚于今天、企业与项目须在数据范围内等。"""
     form = checked(activity_routes.visit_form(formdata(data)))
     activity = commit(lambda: activity_routes.log_visit(form))
-    return activity, 201, {**etag(activity), "Location": url_for("api.activity", activity_id=activity.id)}
+    return created(activity, "api.activity", activity_id=activity.id)
 
 
 def _changeable(activity_id: int) -> Activity:
@@ -169,9 +167,7 @@ def _changeable(activity_id: int) -> Activity:
 @editors
 @bp.arguments(VisitChange(partial=True))
 @bp.response(200, ActivityOut)
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def correct_visit(data, activity_id: int):
     """更正对接记录
 
@@ -186,9 +182,7 @@ def correct_visit(data, activity_id: int):
 @bp.route("/activities/<int:activity_id>", methods=["DELETE"])
 @editors
 @bp.response(204)
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def delete_visit(activity_id: int):
     """删除对接记录（误录）"""
     activity = _changeable(activity_id)
@@ -201,9 +195,7 @@ def delete_visit(activity_id: int):
 @editors
 @bp.arguments(MoveIn)
 @bp.response(201, StageEventOut, description="已记录的阶段变动（审核状态见 review_status）")
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def move_stage(data, project_id: int):
     """项目阶段变动
 
@@ -251,9 +243,7 @@ def _review(data: dict, project_id: int, model, ident: int):
 @roles_required(Role.ADMIN, Role.MANAGER)
 @bp.arguments(ReviewIn)
 @bp.response(200, ReviewOut, description="审核后的记录")
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def review_stage(data, project_id: int, stage_event_id: int):
     """审核阶段变动
 
@@ -266,9 +256,7 @@ def review_stage(data, project_id: int, stage_event_id: int):
 @roles_required(Role.ADMIN, Role.MANAGER)
 @bp.arguments(ReviewIn)
 @bp.response(200, ReviewOut, description="审核后的记录")
-@bp.alt_response(412, **CHANGED[412])
-@bp.alt_response(428, **CHANGED[428])
-@refusing
+@versioned
 def review_fund(data, project_id: int, fund_id: int):
     """审核到位资金
 

@@ -136,6 +136,7 @@ class ParkDetail(ApiSchema):
 class ChainDetail(ApiSchema):
     chain = described(fields.Nested, "产业链", nested=ChainOut)
     nodes = described(fields.List, "环节（以 parent_id 构成树）", cls_or_instance=fields.Nested(NodeOut))
+    targets = described(fields.List, "数据范围内各单位该产业链的目标任务", cls_or_instance=fields.Nested(TargetOut))
 
 
 class AsOf(ApiSchema):
@@ -286,9 +287,11 @@ def chains():
 @roles_required()
 @bp.response(200, ChainDetail)
 def chain(chain_id: int):
-    """产业链及其环节"""
+    """产业链及其环节、目标任务"""
     found = get_scoped_or_404(Chain, chain_id, current_user, inherited=True)
-    return {"chain": found, "nodes": found.nodes}
+    targets = db.session.scalars(scoped(sa.select(Target).where(Target.chain_id == found.id), current_user, Target.unit_id)
+                                 .order_by(Target.year.desc(), Target.unit_id, Target.indicator)).all()
+    return {"chain": found, "nodes": found.nodes, "targets": targets}
 
 
 @bp.route("/targets")

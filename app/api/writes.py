@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from functools import wraps
 
-from flask import request
+from flask import request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -67,6 +67,11 @@ def if_match(record) -> None:
 
 def etag(record) -> dict:
     return {"ETag": f'"{record.version}"'}
+
+
+def created(record, endpoint: str, **values):
+    """A 201 with the new record, its address and its version."""
+    return record, 201, {**etag(record), "Location": url_for(endpoint, **values)}
 
 
 def commit(action):
