@@ -240,6 +240,8 @@ def test_a_ledger_is_imported_through_the_api_as_on_the_pages(app, world, tmp_pa
     assert sent.status_code == 202 and sent.headers["Location"] == f"/api/v1/imports/{sent.json['id']}"
     batch = api.get(sent.headers["Location"]).json  # the queue runs at once in the tests
     assert batch["status"] == "previewed" and batch["total_rows"] == 6 and batch["progress"]["label"] == "待确认"
+    first = api.get(f"/api/v1/imports/{batch['id']}/rows?limit=1").json["items"][0]
+    assert first["data"]["phone"] == "138****8000"  # personal data masked, as everywhere by default
     errors = api.get(f"/api/v1/imports/{batch['id']}/rows?action=error").json["items"]
     assert [r["row_number"] for r in errors] == [8, 9, 10] and errors[0]["message"] == "企业名称为空"
     refused = api.post(f"/api/v1/imports/{batch['id']}/commit", json={})

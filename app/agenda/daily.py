@@ -30,17 +30,19 @@ def tell(today: date) -> int:
     items = [(a.follow_up_by_id, NotificationKind.FOLLOW_UP,
               f"{a.next_follow_up_on} 应跟进：{'、'.join(e.name for e in a.enterprises) or a.summary or ''}",
               link("activities.detail", activity_id=a.id), f"follow-up:{a.id}:{a.next_follow_up_on}") for a in due]
-    rules = warnings.conditions(today)
-    for key, condition in rules.items():
+    hooked = webhooks.listening(WebhookEvent.WARNING_RAISED)
+    told = sa.true() if hooked else Project.officer_id.is_not(None)  # projects someone is to hear of
+    for key, condition in warnings.conditions(today).items():
         for ident, name, officer, unit_id in db.session.execute(
-                sa.select(Project.id, Project.name, Project.officer_id, Project.unit_id).where(condition)):
+                sa.select(Project.id, Project.name, Project.officer_id, Project.unit_id).where(condition, told)):
             once = f"warning:{ident}:{key}:{today:%Y-%m}"
             if officer is not None:
                 items.append((officer, NotificationKind.WARNING, f"“{name}”：{warnings.LABELS[key]}",
                               link("projects.detail", project_id=ident), once))
-            webhooks.emit(WebhookEvent.WARNING_RAISED, unit_id, once, {
-                "project": {"id": ident, "name": name, "unit_id": unit_id, "url": f"/api/v1/projects/{ident}"},
-                "warning": {"key": key, "label": warnings.LABELS[key]}})
+            if hooked:
+                webhooks.emit(WebhookEvent.WARNING_RAISED, unit_id, once, {
+                    "project": {"id": ident, "name": name, "unit_id": unit_id, "url": f"/api/v1/projects/{ident}"},
+                    "warning": {"key": key, "label": warnings.LABELS[key]}})
     return notify_many(items)
 
 

@@ -19,6 +19,7 @@ from app.imports import routes as import_routes
 from app.imports import services as import_services
 from app.imports.forms import CommitForm
 from app.models import ImportBatch, ImportRow
+from app.personal import MASKS
 from app.web import list_order, problem
 
 BatchOut = record(
@@ -27,7 +28,10 @@ BatchOut = record(
     progress=described(fields.Function, "进度：status 状态、label 状态说明、done 已处理行数、total 总行数、"
                                         "working 是否有任务在处理、alive 处理中的任务是否仍有心跳",
                        serialize=import_jobs.progress))
-RowOut = record(ImportRow, "id sheet row_number action message data record_id", name="ImportRowOut")
+RowOut = record(ImportRow, "id sheet row_number action message record_id", name="ImportRowOut", data=described(
+    fields.Function, "该行清洗后的各字段值（电话、邮箱等个人信息已脱敏）",
+    serialize=lambda row: {key: MASKS[key](value) if key in MASKS and isinstance(value, str) else value
+                           for key, value in (row.data or {}).items()}))
 BatchQuery = query(None, ImportBatch, "ImportBatchQuery")
 RowQuery = query(None, ImportRow, "ImportRowQuery", descending=False, action=described(
     fields.String, "只列某类行：" + "、".join(f"{k} {v}" for k, v in ImportRow.ACTION_LABELS.items())))

@@ -68,6 +68,12 @@ def register(by: User, url: str, events: list[str], unit_id: int) -> Webhook:
     return hook
 
 
+def listening(event: WebhookEvent) -> bool:
+    """Whether any active webhook wants ``event`` (a daily run of thousands of warnings asks once)."""
+    return any(event.value in events for events in db.session.scalars(
+        sa.select(Webhook.events).where(Webhook.is_active.is_(True))))
+
+
 def emit(event: WebhookEvent, unit_id: int, key: str, data: dict) -> None:
     """Tell ``event`` about a record of ``unit_id`` to the active webhooks of that unit and the
     units above it that want it — once per webhook and ``key``."""
