@@ -1,12 +1,10 @@
 """The base of every form: WTForms' own messages in Chinese."""
 from functools import cached_property
 
-from flask import current_app, has_request_context
+from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
-
-from app.web import bearer
 
 
 # Messages WTForms' Chinese catalogue leaves untranslated (marked fuzzy, so not compiled).
@@ -39,9 +37,11 @@ class Form(FlaskForm):
 
         @cached_property
         def csrf(self):
-            """CSRF guards what a cookie session posts; an API call with a token (app.api fills the
-            pages' forms from its body) carries no cookie to be forged with."""
-            return current_app.config.get("WTF_CSRF_ENABLED", True) and not (has_request_context() and bearer())
+            """A page's form carries its CSRF token. An API call fills the pages' forms from its JSON
+            body (app.api) and has passed the app-wide check already: a token's call needs none (no
+            cookie to forge with), a cookie session's sends it as X-CSRFToken."""
+            return current_app.config.get("WTF_CSRF_ENABLED", True) and not (
+                has_request_context() and request.path.startswith("/api/"))
 
     def valid_data(self) -> dict:
         """Each field's data, leaving out the fields that failed validation: a list ignores a

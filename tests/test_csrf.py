@@ -67,3 +67,30 @@ def test_an_api_call_with_a_token_needs_no_csrf_token_and_a_page_post_with_one_s
     assert client.post("/api/v1/me", headers=headers).status_code == 405  # past CSRF: the method is what is wrong
     page = client.post("/auth/logout", headers=headers)  # outside /api/ a bearer header counts for nothing
     assert page.status_code == 400 and CSRF_MESSAGE in page.get_data(as_text=True)
+
+
+def test_api_writes_take_a_token_or_a_sessions_csrf_header(world, migrated):
+    """A token's write needs no CSRF token; a cookie session's write through the API needs its
+    X-CSRFToken header (the app-wide check), and the page's form it fills asks nothing more."""
+    from datetime import date
+
+    from app.auth import tokens
+    from app.models import User
+
+    app = make_app(migrated, WTF_CSRF_ENABLED=True)
+    visit = {"kind": "visit", "occurred_on": "2026-03-05", "unit_id": world.a_unit_id, "summary": "走访",
+             "enterprise_ids": [world.enterprise_id]}
+    with app.app_context():
+        user = db.session.get(User, world.a_user_id)
+        _, secret = tokens.issue(user, user, "写入", 30, True, date.today())
+        db.session.commit()
+    assert app.test_client().post("/api/v1/activities", json=visit,
+                                  headers={"Authorization": f"Bearer {secret}"}).status_code == 201
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/auth/login", data={"username": "a_officer", "password": helpers.PASSWORD,
+                                            "csrf_token": token}).status_code == 302
+    refused = client.post("/api/v1/activities", json=visit)
+    assert refused.status_code == 400 and refused.json["detail"] == CSRF_MESSAGE
+    assert client.post("/api/v1/activities", json=visit, headers={"X-CSRFToken": token}).status_code == 201
