@@ -209,8 +209,11 @@ def test_review_queue_ranking_and_audit_log_are_the_pages(app, world, manager, v
     assert [i["indicator"] for i in ranking.json["indicators"]] == ["signed_count"]
     assert api.get(f"/api/v1/assessment/{world.scheme_id}/ranking?month=2025-03").status_code == 422
     assert api.get("/api/v1/audit").status_code == 403  # the auditor's alone
-    log = api_client(app, auditor_id, write=False).get("/api/v1/audit?record_type=Contact").json["items"]
+    auditing = api_client(app, auditor_id, write=False)
+    log = auditing.get("/api/v1/audit?record_type=Contact").json["items"]
     assert log and log[0]["changes"]["mobile"] == [None, "138****8000"]
+    newest_first = walk(auditing, "/api/v1/audit?limit=7")
+    assert newest_first == sorted(newest_first, reverse=True) == walk(auditing, "/api/v1/audit?limit=5&desc=false")[::-1]
 
 
 def test_too_many_calls_get_429_and_too_large_a_body_413(app, world, manager):

@@ -11,11 +11,22 @@ from sqlalchemy.orm import selectinload
 from app.activities import services as activity_services
 from app.activities.forms import ActivityFilterForm
 from app.api import bp, paging
-from app.api.schemas import Amount, ApiSchema, UtcDateTime, UnitRef, body, described, page_of, query, record
+from app.api.schemas import (
+    Amount,
+    ApiSchema,
+    UnitRef,
+    UtcDateTime,
+    body,
+    described,
+    month_field,
+    page_of,
+    query,
+    record,
+)
 from app.api.writes import etag
+from app.assessment import services as assessment_services
 from app.attachments import routes as attachment_routes
 from app.attachments import services as attachment_services
-from app.assessment import services as assessment_services
 from app.audit import services as audit_services
 from app.audit.forms import AuditFilterForm
 from app.auth.decorators import roles_required
@@ -44,11 +55,11 @@ from app.models import (
     StageEvent,
     Target,
 )
+from app.models.enums import ReviewStatus, Role
 from app.parks import services as park_services
 from app.personal import MASKS
 from app.projects import services as project_services
 from app.projects import warnings
-from app.models.enums import ReviewStatus, Role
 from app.projects.forms import ProjectFilterForm, QueueFilterForm
 from app.web import list_order, problem
 
@@ -371,8 +382,7 @@ class RankingOut(ApiSchema):
 
 
 class RankingQuery(ApiSchema):
-    month = described(fields.String, "月份 YYYY-MM，须在考核年度内；默认本月（或年度内最近的月份）", validate=validate.Regexp(
-        r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM"))
+    month = month_field("月份 YYYY-MM，须在考核年度内；默认本月（或年度内最近的月份）")
 
 
 @bp.route("/assessment/<int:scheme_id>/ranking")
@@ -384,10 +394,8 @@ def ranking(args, scheme_id: int):
 
     与“考核”页面相同的排名（定稿的月份为定稿数字）。"""
     scheme = get_scoped_or_404(AssessmentScheme, scheme_id, current_user)
-    if args.get("month"):
-        month = date.fromisoformat(f"{args['month']}-01")
-    else:
-        month = min(max(date.today().replace(day=1), date(scheme.year, 1, 1)), date(scheme.year, 12, 1))
+    month = date.fromisoformat(f"{args['month']}-01") if args.get("month") else \
+        assessment_services.nearest_month(scheme, date.today())
     if month.year != scheme.year:
         return problem(422, f"月份应在考核年度 {scheme.year} 年内。", "month", {"query": {"month": ["不在考核年度内。"]}})
     result = assessment_services.ranking(current_user, scheme, month)
@@ -404,4 +412,5 @@ def audit_log(args):
 
     与“审计日志”页面相同的筛选与范围，新的在前，按游标分页；changes 中的个人信息与页面一样已脱敏。"""
     f = {**paging.filters(args), "sort": "id"}
-    return paging.page(audit_services.search(current_user, f), AuditLog, f, "id")
+    return paging.page(list_order(audit_services.search(current_user, f).order_by(None), AuditLog, f, "id"),
+                       AuditLog, f, "id")

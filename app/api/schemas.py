@@ -230,9 +230,13 @@ class Units(ApiSchema):
     units = described(fields.List, "数据范围内的单位，按代码排序", cls_or_instance=fields.Nested(Unit))
 
 
-class MonthlyQuery(ApiSchema):
-    month = described(fields.String, "月份 YYYY-MM，默认上月", validate=validate.Regexp(
+def month_field(description: str):
+    return described(fields.String, description, validate=validate.Regexp(
         r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM"))
+
+
+class MonthlyQuery(ApiSchema):
+    month = month_field("月份 YYYY-MM，默认上月")
     unit = described(fields.String, "单位代码，默认本人单位；须在数据范围内", validate=validate.Length(max=20))
     pending = described(fields.String, "1：同时计入待审核记录（结果中注明）", validate=validate.OneOf(["", "0", "1"]))
 

@@ -74,7 +74,7 @@ def _month(scheme: AssessmentScheme) -> date:
     try:
         month = date.fromisoformat(f"{request.args.get('month', '')}-01")
     except ValueError:
-        month = min(max(date.today().replace(day=1), date(scheme.year, 1, 1)), date(scheme.year, 12, 1))
+        month = services.nearest_month(scheme, date.today())
     if month.year != scheme.year:
         abort(404)
     return month

@@ -305,6 +305,11 @@ def _from_results(results: list[AssessmentResult], names: dict[int, str]) -> lis
     return sorted(lines, key=lambda line: (line.rank, line.unit_name))
 
 
+def nearest_month(scheme: AssessmentScheme, today: date) -> date:
+    """The scheme's month nearest today: this month within its year, else its first or last."""
+    return min(max(today.replace(day=1), date(scheme.year, 1, 1)), date(scheme.year, 12, 1))
+
+
 def ranking(by: User, scheme: AssessmentScheme, month: date) -> Ranking:
     """The month's ranking (year to date by its end): as finalised, or computed now; with each
     unit's change of place since last month and the correction of a finalised last month."""
