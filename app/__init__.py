@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from app import audit_trail, cli, jobs, personal, web
+    from app import audit_trail, cli, jobs, personal, storage, web
     from app.enterprises import search
     from app.extensions import csrf, db, limiter, login_manager, migrate, openapi
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     personal.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    storage.init_app(app)
 
     from app import (
         activities,

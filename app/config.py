@@ -67,6 +67,11 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_FROM = "zhaoshang@localhost"
+    # Files (app/storage.py): the folder instance/uploads (or UPLOAD_FOLDER), or an S3-compatible
+    # store (MinIO) shared by every node: s3://BUCKET[/PREFIX]?endpoint=http://HOST:9000.
+    STORAGE_URL = None
+    S3_ACCESS_KEY = None
+    S3_SECRET_KEY = None
     QUEUE_WORKERS = 2  # queue worker threads in each web process; 0 when `flask jobs worker` runs them
 
 

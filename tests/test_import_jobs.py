@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Enterprise, ImportBatch
-from tests.conftest import make_app
+from tests.conftest import UPLOADS, make_app
 from tests.workbooks import simple
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ def queued(migrated, tmp_path):
 
 
 def worker(database_url: str, queue: str) -> subprocess.Popen:
-    env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_QUEUE_URL": queue}
+    env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_QUEUE_URL": queue, "CRM_UPLOAD_FOLDER": UPLOADS}  # the app's store
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "1"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -11,6 +11,7 @@ from app.enterprises.services import search
 from app.extensions import db
 from app.models import AuditLog, Contact, Enterprise, EnterpriseTag, Event, ImportBatch, ImportRow, User, utcnow
 from tests import helpers
+from tests.conftest import UPLOADS
 from tests.workbooks import CODE_1, messy_enterprises, simple
 
 
@@ -195,20 +196,25 @@ def test_an_undo_takes_back_what_it_created_unless_something_was_linked_to_it_si
         assert removed.changes["tags"] == [["上市公司", "瞪羚企业"], None]
 
 
+def kept(batch) -> Path:
+    """Where the embedded store (the uploads folder) keeps a batch's upload."""
+    return Path(UPLOADS) / batch.file_path.removeprefix("store:")
+
+
 def test_an_upload_is_let_go_once_it_cannot_be_read_again(app, client, runner, world, login, tmp_path):
     login("officer", unit="a")
     upload(client, simple(tmp_path / "a.xlsx", ["企业名称"], [["文件清理甲企业"]]))
     committed = latest_batch(app)
-    assert Path(committed.file_path).exists()
+    assert kept(committed).exists()
     client.post(f"/imports/{committed.id}/commit", data={}, follow_redirects=True)
-    assert not Path(committed.file_path).exists() and latest_batch(app).file_path is None
+    assert not kept(committed).exists() and latest_batch(app).file_path is None
     upload(client, simple(tmp_path / "b.xlsx", ["企业名称"], [["文件清理乙企业"]]))
     left = latest_batch(app)
     with app.app_context():
         db.session.get(ImportBatch, left.id).created_at = utcnow() - timedelta(days=31)
         db.session.commit()
     upload(client, simple(tmp_path / "c.xlsx", ["企业名称"], [["文件清理丙企业"]]))  # lets stale files go
-    assert not Path(left.file_path).exists()
+    assert not kept(left).exists()
     page = client.get(f"/imports/{left.id}").get_data(as_text=True)
     assert "已清理" in page and "按所选列重新预览" not in page and "确认导入" in page
     own = simple(tmp_path / "d.xlsx", ["企业名称"], [["文件清理丁企业"]])

@@ -5,7 +5,7 @@ from flask import abort, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.attachments import bp
-from app.attachments.services import VIEWABLE, path_of
+from app.attachments.services import VIEWABLE, source_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.extensions import db
@@ -38,7 +38,7 @@ def view(attachment_id: int):
     attachment = _visible(attachment_id)
     if attachment.content_type not in VIEWABLE:
         return redirect(url_for("attachments.download", attachment_id=attachment.id))
-    response = send_file(path_of(attachment), mimetype=attachment.content_type, download_name=attachment.name)
+    response = send_file(source_of(attachment), mimetype=attachment.content_type, download_name=attachment.name)
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'"
     return response
 
@@ -48,4 +48,4 @@ def view(attachment_id: int):
 def download(attachment_id: int):
     attachment = _visible(attachment_id)
     suffix = re.sub(r"[^0-9A-Za-z.]", "", Path(attachment.name).suffix)
-    return send_download(path_of(attachment), attachment.content_type, attachment.name, f"attachment-{attachment.id}{suffix}")
+    return send_download(source_of(attachment), attachment.content_type, attachment.name, f"attachment-{attachment.id}{suffix}")

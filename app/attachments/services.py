@@ -1,14 +1,14 @@
-"""Attachments: the type is checked from the content, files get random names under
-UPLOAD_FOLDER, and a file is served only to whoever may see the record it belongs to."""
+"""Attachments: the type is checked from the content, files get random names in the store
+(app/storage.py), and a file is served only to whoever may see the record it belongs to."""
 import io
 import secrets
 import zipfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from app import storage
 from app.extensions import db
 from app.models import Attachment, User
 
@@ -28,12 +28,6 @@ PACKAGE_PART = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 
 class AttachmentError(ValueError):
     pass
-
-
-def folder() -> Path:
-    path = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _check(upload: FileStorage, data: bytes) -> str:
@@ -73,7 +67,7 @@ def store(uploads: list[FileStorage], owner_type: str, owner_id: int, by: User) 
     attachments = []
     for upload, data, content_type in checked:
         stored_name = secrets.token_hex(16)
-        (folder() / stored_name).write_bytes(data)
+        storage.files().put(stored_name, data)
         attachment = Attachment(owner_type=owner_type, owner_id=owner_id, name=Path(upload.filename).name[:200],
                                 stored_name=stored_name, content_type=content_type, size=len(data),
                                 uploaded_by_id=by.id)
@@ -83,8 +77,9 @@ def store(uploads: list[FileStorage], owner_type: str, owner_id: int, by: User) 
     return attachments
 
 
-def path_of(attachment: Attachment) -> Path:
-    return folder() / attachment.stored_name
+def source_of(attachment: Attachment):
+    """The file, as ``send_file`` takes it."""
+    return storage.files().source(attachment.stored_name)
 
 
 VIEWABLE = {"image/png", "image/jpeg", "application/pdf"}  # shown in the browser as evidence, not downloaded

@@ -1,7 +1,5 @@
 """Upload → preview → commit → undo, for every kind of import. Reading, committing and undoing
 run on the task queue (app/imports/jobs.py); the batch page shows their progress."""
-from pathlib import Path
-
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -69,7 +67,7 @@ def upload(kind: str):
     return render_template("imports/upload.html", form=form, importer=importer)
 
 
-def start_reading(kind: str, path: Path, filename: str, mapping: dict) -> ImportBatch:
+def start_reading(kind: str, path: str, filename: str, mapping: dict) -> ImportBatch:
     """A batch for the file, committed, and the task that reads it queued (page and API)."""
     batch = services.new_batch(kind, path, filename, current_user, mapping)
     db.session.commit()
@@ -77,7 +75,7 @@ def start_reading(kind: str, path: Path, filename: str, mapping: dict) -> Import
     return batch
 
 
-def _read(kind: str, path: Path, filename: str, mapping: dict):
+def _read(kind: str, path: str, filename: str, mapping: dict):
     return _to_batch(start_reading(kind, path, filename, mapping).id)
 
 
@@ -146,7 +144,7 @@ def values(batch_id: int):
 
 def _read_again(batch: ImportBatch, mapping: dict):
     """The batch's file read anew in place of the batch (a preview only: nothing else to undo)."""
-    path, filename, kind = Path(batch.file_path), batch.filename, batch.kind
+    path, filename, kind = batch.file_path, batch.filename, batch.kind
     db.session.delete(batch)
     return _read(kind, path, filename, mapping)
 

@@ -10,6 +10,7 @@ a concurrent commit is refused instead of writing the rows twice.
 import functools
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
-from app.attachments.services import folder
+from app import storage
 from app.bulk import collector_paused, insert_rows, update_rows
 from app.excel import FieldSpec, Matcher, Sheet, Source, column_letter, fold, header_key, read_source
 from app.extensions import db
@@ -214,17 +215,25 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def uploads() -> Path:
-    return folder() / "imports"
+STORED = "store:"  # a batch's file that the app keeps (app.storage), not the CLI user's own file
 
 
-def save_upload(data: bytes, filename: str) -> Path:
-    path = uploads()
-    path.mkdir(exist_ok=True)
+def save_upload(data: bytes, filename: str) -> str:
+    """Keep an uploaded ledger (every node and worker reads it from the store); its reference."""
     suffix = Path(filename).suffix.lower()
-    target = path / (secrets.token_hex(16) + (suffix if suffix in (".xlsx", ".xls", ".csv", ".txt") else ".xlsx"))
-    target.write_bytes(data)
-    return target
+    key = f"imports/{secrets.token_hex(16)}{suffix if suffix in ('.xlsx', '.xls', '.csv', '.txt') else '.xlsx'}"
+    storage.files().put(key, data)
+    return STORED + key
+
+
+@contextmanager
+def readable(reference: str) -> Iterator[Path]:
+    """A batch's file as a file to read: an upload fetched from the store, or the CLI's own file."""
+    if reference.startswith(STORED):
+        with storage.files().local_copy(reference.removeprefix(STORED)) as path:
+            yield path
+    else:
+        yield Path(reference)
 
 
 def parse_mapping(importer: Importer, pairs: list[str]) -> dict[str, str | None]:
@@ -330,9 +339,8 @@ def _drop_file(batch: ImportBatch) -> None:
     """The upload is let go once it cannot be read again: committed, refused, or left too long.
     Only the app's own copies are deleted; a batch of the CLI names the user's file."""
     if batch.file_path:
-        path = Path(batch.file_path).resolve()
-        if path.is_relative_to(uploads().resolve()):
-            path.unlink(missing_ok=True)
+        if batch.file_path.startswith(STORED):
+            storage.files().delete(batch.file_path.removeprefix(STORED))
         batch.file_path = None
 
 
@@ -342,7 +350,7 @@ def _drop_stale_files() -> None:
         _drop_file(batch)
 
 
-def new_batch(kind: str, path: Path, filename: str, by: User, mapping: dict[str, str | None] | None = None
+def new_batch(kind: str, path: Path | str, filename: str, by: User, mapping: dict[str, str | None] | None = None
               ) -> ImportBatch:
     """A batch for an uploaded file, to be read (``read``); nothing else written. Files of
     previews left unfinished for ``KEEP_UPLOADS`` are let go."""
@@ -362,8 +370,9 @@ def read(batch: ImportBatch, by: User) -> Iterator:
     """Read the batch's file and plan every row: the preview. Without the required columns the
     batch holds the file's columns only, to be mapped."""
     importer = importer_for(batch.kind)
-    source = read_source(Path(batch.file_path), batch.filename, importer.spec, importer.required,
-                         Matcher(importer.spec, batch.mapping, remembered(batch.kind, by)))
+    with readable(batch.file_path) as path:
+        source = read_source(path, batch.filename, importer.spec, importer.required,
+                             Matcher(importer.spec, batch.mapping, remembered(batch.kind, by)))
     summary = _columns_summary(importer, source)
     batch.sheet = "、".join(t.name for t in source.sheets)[:100]
     batch.header_row = source.sheets[0].header_row if source.sheets else None
