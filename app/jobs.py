@@ -20,6 +20,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
 from flask import Flask, current_app
 from huey import MemoryHuey, PostgresHuey, SqliteHuey
 from huey.consumer import Consumer
@@ -47,8 +48,21 @@ def make_huey(config, instance_path: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey("crm", filename=str(path))
     if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-        return PostgresHuey("crm", dsn=url.replace("postgresql+psycopg://", "postgresql://"))
+        return _postgres_huey(url.replace("postgresql+psycopg://", "postgresql://"))
     raise ValueError(f"CRM_QUEUE_URL: unknown queue {url!r} (sqlite:///…, postgresql://… or immediate)")
+
+
+def _postgres_huey(dsn: str) -> PostgresHuey:
+    """Huey creates its tables if they are missing. Nodes and workers started at once race to
+    create them, and PostgreSQL's CREATE TABLE IF NOT EXISTS lets all but one fail: the loser
+    finds them made and tries again (a worker once died of it at a cluster's first start)."""
+    for attempt in range(3):
+        try:
+            return PostgresHuey("crm", dsn=dsn)
+        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
+            if attempt == 2:
+                raise
+            time.sleep(0.1)
 
 
 def init_app(app: Flask) -> None:

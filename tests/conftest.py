@@ -7,7 +7,11 @@ every test.
 import atexit
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +24,37 @@ from tests import helpers
 
 UPLOADS = tempfile.mkdtemp(prefix="crm-test-uploads-")
 atexit.register(shutil.rmtree, UPLOADS, ignore_errors=True)
+
+S3_KEYS = {"aws_access_key_id": "crm", "aws_secret_access_key": "crm-secret", "region_name": "us-east-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's standalone S3 server on the loopback (a real HTTP endpoint), with the bucket "crm"."""
+    import boto3
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=endpoint, **S3_KEYS).create_bucket(Bucket="crm")
+    yield endpoint
+    server.terminate()
+    server.wait()
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):

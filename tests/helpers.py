@@ -2,6 +2,7 @@
 import io
 import itertools
 import re
+import time
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -199,3 +200,15 @@ def undo_batch(batch, user):
     """Undo a committed import batch as the web page does: claim it, then take its rows back."""
     claim_undo(batch.id)
     return undo(batch, user)
+
+
+def wait_for(condition, seconds: float = 60, what: str = "it"):
+    """``condition()``'s first truthy result, asked every tenth of a second; AssertionError after
+    ``seconds`` (work done by other processes: a queue worker, an app node)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Enterprise, ImportBatch
 from tests.conftest import UPLOADS, make_app
+from tests.helpers import wait_for
 from tests.workbooks import simple
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,16 +39,6 @@ def worker(database_url: str, queue: str) -> subprocess.Popen:
     env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_QUEUE_URL": queue, "CRM_UPLOAD_FOLDER": UPLOADS}  # the app's store
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "1"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def status(app, batch_id):

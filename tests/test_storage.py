@@ -3,10 +3,6 @@ intranet): tested against moto's standalone S3 server, a real HTTP endpoint on t
 attachment is written to the bucket and served from it; an uploaded ledger is kept there, read
 from there by the import, and let go once committed."""
 import io
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
 
 import boto3
@@ -18,35 +14,9 @@ from app.extensions import db
 from app.models import Attachment, ImportBatch
 from app.models.enums import Role
 from tests import helpers
+from tests.conftest import S3_KEYS as KEYS
 from tests.conftest import empty_database, make_app
 from tests.workbooks import simple
-
-KEYS = {"aws_access_key_id": "crm", "aws_secret_access_key": "crm-secret", "region_name": "us-east-1"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    boto3.client("s3", endpoint_url=endpoint, **KEYS).create_bucket(Bucket="crm")
-    yield endpoint
-    server.terminate()
-    server.wait()
 
 
 @pytest.fixture
