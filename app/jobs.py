@@ -52,6 +52,12 @@ def make_huey(config, instance_path: str):
     raise ValueError(f"CRM_QUEUE_URL: unknown queue {url!r} (sqlite:///…, postgresql://… or immediate)")
 
 
+def outside_the_models(name: str | None) -> bool:
+    """The queue's own tables (huey_*, when the queue lives in the app's database): Huey makes
+    them, not the migrations, and autogenerate leaves them be."""
+    return (name or "").startswith("huey_")
+
+
 def _postgres_huey(dsn: str) -> PostgresHuey:
     """Huey creates its tables if they are missing. Nodes and workers started at once race to
     create them, and PostgreSQL's CREATE TABLE IF NOT EXISTS lets all but one fail: the loser

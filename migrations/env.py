@@ -94,12 +94,11 @@ def run_migrations_online():
     with connectable.connect() as connection:
         # Batch mode lets later ALTERs run on SQLite; the same script then runs on PostgreSQL.
         conf_args.setdefault("render_as_batch", True)
-        # The full-text search structures and the task queue's tables (huey_*, when the queue lives
-        # in the same database) are not in the metadata; autogenerate leaves them be.
+        # The full-text search structures and the task queue's tables are not in the metadata;
+        # autogenerate leaves them be.
         from app.enterprises.search import include_name
 
-        conf_args.setdefault("include_name", lambda name, type_, parents: include_name(name, type_, parents)
-                             and not (type_ == "table" and (name or "").startswith("huey_")))
+        conf_args.setdefault("include_name", include_name)
         conf_args.setdefault("compare_type", True)
         context.configure(
             connection=connection,

@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.jobs import outside_the_models
 from app.models import Enterprise
 from app.names import CJK_ONLY, pinyin_phrases, query_tokens
 
@@ -25,9 +26,11 @@ FTS_TABLE = "enterprise_name_fts"
 PG_COLUMN, PG_INDEX = "name_tsv", "ix_enterprise_name_tsv"
 
 
-def include_name(name, _type, _parents) -> bool:
-    """For Alembic autogenerate: the search structures are created by migration, outside the metadata."""
-    return not (name or "").startswith((FTS_TABLE, PG_COLUMN, PG_INDEX))
+def include_name(name, type_, _parents) -> bool:
+    """For Alembic autogenerate, what the models describe: not the search structures (made by a
+    migration, outside the metadata), nor the task queue's tables (app.jobs)."""
+    return not (name or "").startswith((FTS_TABLE, PG_COLUMN, PG_INDEX)) and not (
+        type_ == "table" and outside_the_models(name))
 
 
 def id_in(column, ids: sa.Select) -> sa.ColumnElement[bool]:
