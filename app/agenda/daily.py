@@ -40,7 +40,7 @@ def tell(today: date) -> int:
                 items.append((officer, NotificationKind.WARNING, f"“{name}”：{warnings.LABELS[key]}",
                               link("projects.detail", project_id=ident), once))
             if hooked:
-                webhooks.emit(WebhookEvent.WARNING_RAISED, unit_id, once, {
+                webhooks.emit(WebhookEvent.WARNING_RAISED, unit_id, once, hooks=hooked, data={
                     "project": {"id": ident, "name": name, "unit_id": unit_id, "url": f"/api/v1/projects/{ident}"},
                     "warning": {"key": key, "label": warnings.LABELS[key]}})
     return notify_many(items)

@@ -78,8 +78,6 @@ def after(model, sort: str, descending: bool, value, ident: int) -> sa.ColumnEle
     beyond = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
     if value is None:
         return sa.and_(column.is_(None), beyond(model.id, ident))
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC)
     return sa.or_(beyond(column, value), sa.and_(column == value, beyond(model.id, ident)), column.is_(None))
 
 

@@ -412,5 +412,4 @@ def audit_log(args):
 
     与“审计日志”页面相同的筛选与范围，新的在前，按游标分页；changes 中的个人信息与页面一样已脱敏。"""
     f = {**paging.filters(args), "sort": "id"}
-    return paging.page(list_order(audit_services.search(current_user, f).order_by(None), AuditLog, f, "id"),
-                       AuditLog, f, "id")
+    return paging.page(audit_services.search(current_user, f), AuditLog, f, "id")

@@ -11,6 +11,7 @@ from wtforms import validators as form_validators
 from wtforms.fields.core import UnboundField
 
 from app.forms import optional_int
+from app.models import OrgUnit
 from app.models.common import BEIJING, Timestamped, as_utc
 from app.models.labels import CHOICES, field_label
 
@@ -206,9 +207,7 @@ class Problem(ApiSchema):
     errors = described(fields.Dict, "各字段的错误（校验未通过时）：位置 → 字段 → 说明")
 
 
-class UnitRef(ApiSchema):
-    code = described(fields.String, "单位代码")
-    name = described(fields.String, "单位名称")
+UnitRef = record(OrgUnit, "code name", name="UnitRef")
 
 
 class Me(ApiSchema):
@@ -218,12 +217,7 @@ class Me(ApiSchema):
     unit = described(fields.Nested, "所属单位：其本身及下级即数据范围", nested=UnitRef)
 
 
-class Unit(ApiSchema):
-    id = described(fields.Integer, "单位编号")
-    code = described(fields.String, "单位代码")
-    name = described(fields.String, "单位名称")
-    kind = described(fields.String, "单位类型：province 省、city 市、county 县区、zone 开发区·园区、department 处室")
-    parent_id = described(fields.Integer, "上级单位编号（根单位为空）", allow_none=True)
+Unit = record(OrgUnit, "id code name kind parent_id", name="Unit")
 
 
 class Units(ApiSchema):

@@ -7,6 +7,7 @@ from app.auth.scope import scoped
 from app.models import AuditLog, User
 from app.models.common import BEIJING
 from app.personal import PERSONAL_FIELDS, masked
+from app.web import list_order
 
 
 def _beijing_midnight_utc(day):
@@ -15,9 +16,9 @@ def _beijing_midnight_utc(day):
 
 
 def search(by: User, f: dict) -> sa.Select:
-    """The log rows the filters ``f`` select, newest first: the trail of the users in the auditor's
-    subtree (and of system jobs only at the root)."""
-    stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
+    """The log rows the filters ``f`` select, newest first unless ``f`` says otherwise: the trail of
+    the users in the auditor's subtree (and of system jobs only at the root)."""
+    stmt = sa.select(AuditLog)
     stmt = scoped(stmt.outerjoin(User, User.id == AuditLog.user_id), by, User.unit_id)
     for key in ("user_id", "record_type", "action"):
         if f.get(key):
@@ -26,7 +27,7 @@ def search(by: User, f: dict) -> sa.Select:
         stmt = stmt.where(AuditLog.at >= _beijing_midnight_utc(f["date_from"]))
     if f.get("date_to"):
         stmt = stmt.where(AuditLog.at < _beijing_midnight_utc(f["date_to"] + timedelta(days=1)))
-    return stmt
+    return list_order(stmt, AuditLog, {**f, "sort": "id"}, "id")
 
 
 def shown_changes(entry: AuditLog) -> dict:

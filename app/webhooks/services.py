@@ -68,19 +68,17 @@ def register(by: User, url: str, events: list[str], unit_id: int) -> Webhook:
     return hook
 
 
-def listening(event: WebhookEvent) -> bool:
-    """Whether any active webhook wants ``event`` (a daily run of thousands of warnings asks once)."""
-    return any(event.value in events for events in db.session.scalars(
-        sa.select(Webhook.events).where(Webhook.is_active.is_(True))))
+def listening(event: WebhookEvent) -> list[Webhook]:
+    """The active webhooks that want ``event`` (a daily run of thousands of warnings reads them once)."""
+    return [h for h in db.session.scalars(sa.select(Webhook).where(Webhook.is_active.is_(True)))
+            if event.value in h.events]
 
 
-def emit(event: WebhookEvent, unit_id: int, key: str, data: dict) -> None:
-    """Tell ``event`` about a record of ``unit_id`` to the active webhooks of that unit and the
-    units above it that want it — once per webhook and ``key``."""
-    units = [unit_id, *unit_ids_above(unit_id)]
-    hooks = [h for h in db.session.scalars(sa.select(Webhook).where(Webhook.is_active.is_(True),
-                                                                     Webhook.unit_id.in_(units)))
-             if event.value in h.events]
+def emit(event: WebhookEvent, unit_id: int, key: str, data: dict, hooks: list[Webhook] | None = None) -> None:
+    """Tell ``event`` about a record of ``unit_id`` to the webhooks (``hooks``, read here if not
+    given) of that unit and the units above it — once per webhook and ``key``."""
+    units = {unit_id, *unit_ids_above(unit_id)}
+    hooks = [h for h in (listening(event) if hooks is None else hooks) if h.unit_id in units]
     if not hooks:
         return
     told = set(db.session.scalars(sa.select(WebhookDelivery.webhook_id).where(
