@@ -26,11 +26,16 @@ FTS_TABLE = "enterprise_name_fts"
 PG_COLUMN, PG_INDEX = "name_tsv", "ix_enterprise_name_tsv"
 
 
+NULLS_LAST = "_nulls_last"  # PostgreSQL's indexes in a list's order "newest first, empty last"
+
+
 def include_name(name, type_, _parents) -> bool:
     """For Alembic autogenerate, what the models describe: not the search structures (made by a
-    migration, outside the metadata), nor the task queue's tables (app.jobs)."""
-    return not (name or "").startswith((FTS_TABLE, PG_COLUMN, PG_INDEX)) and not (
-        type_ == "table" and outside_the_models(name))
+    migration, outside the metadata), nor the task queue's tables (app.jobs), nor PostgreSQL's
+    indexes that walk a list in descending order with empty values last (``…_nulls_last``,
+    made by a migration: SQLite has no such index, and walks its plain one backwards in that order)."""
+    return not (name or "").startswith((FTS_TABLE, PG_COLUMN, PG_INDEX)) and not (name or "").endswith(NULLS_LAST) \
+        and not (type_ == "table" and outside_the_models(name))
 
 
 def id_in(column, ids: sa.Select) -> sa.ColumnElement[bool]:
