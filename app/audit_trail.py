@@ -20,6 +20,7 @@ from app.bulk import insert_rows
 from app.extensions import db
 from app.models import Audited, AuditLog, Setting, User, utcnow
 from app.models.common import as_utc
+from app.revision import READS_NO_FIGURE
 
 # Bookkeeping and columns derived from others (the name keys follow the name) are not changes.
 UNTRACKED = {"version", "created_at", "updated_at", "last_login_at", "session_version", "normalized_name", "name_tokens",
@@ -263,9 +264,12 @@ def seal(session: Session, limit: int | None = None) -> int:
 
 
 def _keep(session: Session, key: str, value: str) -> None:
-    """A chain setting, written past the flush (so that it is no audited change of its own)."""
-    if session.execute(sa.update(Setting).where(Setting.key == key).values(value=value)).rowcount == 0:
-        session.execute(sa.insert(Setting).values(key=key, value=value, version=1))
+    """A chain setting, written past the flush (so that it is no audited change of its own, nor
+    a change of the records that kept figures count)."""
+    options = {READS_NO_FIGURE: True}
+    if session.execute(sa.update(Setting).where(Setting.key == key).values(value=value),
+                       execution_options=options).rowcount == 0:
+        session.execute(sa.insert(Setting).values(key=key, value=value, version=1), execution_options=options)
 
 
 def verify(session: Session) -> str | None:

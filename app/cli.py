@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import audit_trail
+from app import audit_trail, revision
 from app.admin.services import create_user as create_account
 from app.agenda import daily
 from app.auth import totp
@@ -265,6 +265,18 @@ def jobs_worker(workers):
     huey.create_consumer(workers=workers, periodic=False, max_delay=POLL_AT_MOST).run()
 
 
+figures_cli = AppGroup("figures", help="页面与统计数字的缓存")
+
+
+@figures_cli.command("refresh")
+def figures_refresh():
+    """After records were changed in SQL by hand (outside the app): every node computes its kept
+    figures and pages again (app/revision.py)."""
+    revision.replace(db.session)
+    db.session.commit()
+    click.echo("已更新数据版本，各节点将重新计算统计数字和页面。")
+
+
 report_cli = AppGroup("report", help="报表")
 
 
@@ -332,3 +344,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(import_file)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(figures_cli)

@@ -10,6 +10,7 @@ from app.auth.scope import unit_ids_above
 from app.extensions import db
 from app.models import Notification, User
 from app.models.enums import Role
+from app.revision import kept
 
 
 def notify(user_ids: Iterable[int | None], kind: str, text: str, url: str, key: str) -> None:
@@ -47,5 +48,6 @@ def reviewers_of(unit_id: int) -> list[int]:
 
 
 def unread(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    """Beside the bell on every page: kept until a record changes (a notification is one)."""
+    return kept(("unread", user.id), lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))))

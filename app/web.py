@@ -21,6 +21,7 @@ from app.hygiene import refuse_unsafe
 from app.models import User
 from app.models.common import local_time
 from app.models.enums import CAPACITY_UNITS, Channel, NotificationKind, Permission, Role, TargetIndicator
+from app.revision import kept, statement_key
 
 # Scripts, styles, fonts and images only from the app itself; no inline script or style attribute.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -331,7 +332,8 @@ class _Pagination(SelectPagination):
     only up to a bound (``total_text`` then reads "1000+")."""
 
     def _query_count(self) -> int:
-        return count_rows(self._query_args["count_select"], self._query_args["bound"])
+        stmt, bound = self._query_args["count_select"], self._query_args["bound"]
+        return kept(("count", *statement_key(stmt), bound), lambda: count_rows(stmt, bound))
 
     @property
     def more(self) -> bool:
@@ -356,10 +358,10 @@ def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | No
 def list_filters(form_class):
     """A list's filter form read from the query string, its 单位 choices the user's units. Fields
     that fail validation are left out of ``valid_data()``: a malformed filter is ignored."""
-    from app.admin.services import units_in_scope  # app.admin's routes import this module
+    from app.admin.services import unit_choices  # app.admin's routes import this module
 
     form = form_class(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
     form.validate()
     return form
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.activities import bp, services
 from app.activities.forms import ActivityFilterForm, ActivityForm
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.attachments.services import AttachmentError
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
@@ -15,6 +15,7 @@ from app.excel import Sheet, xlsx_response
 from app.extensions import db
 from app.models import Activity, Attachment, Enterprise, Project
 from app.models.enums import Role
+from app.revision import kept_page
 from app.search import services as picker
 from app.web import back_to, list_filters, paginate, saved
 
@@ -23,6 +24,7 @@ editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
 @bp.route("/")
 @roles_required()
+@kept_page
 def index():
     form = list_filters(ActivityFilterForm)
     stmt = services.search(current_user, form.valid_data()).options(
@@ -59,7 +61,7 @@ def visit_form(formdata=None) -> ActivityForm:
     of the enterprises and project sent those in scope."""
     form = ActivityForm(**({"formdata": formdata} if formdata is not None else {}))
     sent = formdata if formdata is not None else request.form
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     form.enterprise_ids.choices = picker.picked(Enterprise, current_user, sent.getlist("enterprise_ids"))
     form.project_id.choices = [("", "—")] + picker.picked(Project, current_user, [sent.get("project_id", "")])
     return form
@@ -76,7 +78,7 @@ def create():
     project's investor with it), or from anywhere with the enterprises and project picked by name."""
     if request.method == "GET":
         form = ActivityForm()
-        form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+        form.unit_id.choices = unit_choices(current_user)
         enterprise_ids, project_id = request.args.getlist("enterprise_id"), request.args.get("project_id", "")
         if project_id.isdigit():
             project = get_scoped_or_404(Project, int(project_id), current_user)
@@ -121,7 +123,7 @@ def correction_form(activity: Activity, formdata=None) -> ActivityForm:
     """The form that corrects a visit: its enterprises and files stay as logged."""
     form = ActivityForm(obj=activity, **({"formdata": formdata} if formdata is not None else {}))
     del form.enterprise_ids, form.attachments, form.photos
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     if formdata is not None or request.method == "POST":
         sent = (formdata if formdata is not None else request.form).get("project_id", "")
     else:

@@ -6,6 +6,7 @@ from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
+from app.revision import kept
 
 
 class AdminError(ValueError):
@@ -15,6 +16,12 @@ class AdminError(ValueError):
 def units_in_scope(by: User) -> list[OrgUnit]:
     stmt = scoped(sa.select(OrgUnit).order_by(OrgUnit.code), by, OrgUnit.id)
     return list(db.session.scalars(stmt))
+
+
+def unit_choices(by: User) -> list[tuple[int, str]]:
+    """(id, name) of the units in scope, for a choice list: every filter bar has one, hundreds of
+    units at a province, kept until a record changes."""
+    return list(kept(("unit_choices", by.unit_id), lambda: [(unit.id, unit.name) for unit in units_in_scope(by)]))
 
 
 def _unit_for(by: User, unit_id: int | None, what: str) -> OrgUnit:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.assessment import bp, notice, services
 from app.assessment.forms import AdjustmentForm, SchemeForm
 from app.auth.decorators import roles_required
@@ -37,7 +37,7 @@ def _scheme_form(scheme: AssessmentScheme | None = None) -> SchemeForm:
             data |= {f"weight_{item.indicator}": item.weight, f"method_{item.indicator}": item.method,
                      f"cap_{item.indicator}": item.cap * 100}
     form = SchemeForm(data=data) if data else SchemeForm()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     if scheme is None and request.method == "GET":
         form.unit_id.data, form.year.data = current_user.unit_id, date.today().year
     return form

@@ -10,6 +10,7 @@ from flask import current_app, g, has_request_context
 from app.extensions import db
 from app.models import Setting
 from app.models.enums import Role
+from app.revision import kept
 
 PREFIX = "policy."
 
@@ -51,8 +52,8 @@ def _stored() -> dict[str, str]:
 
     if not has_request_context():
         return read()
-    if "security_policy" not in g:
-        g.security_policy = read()
+    if "security_policy" not in g:  # every request asks (the session's timeouts): kept until a record changes
+        g.security_policy = kept(("security_policy",), read)
     return g.security_policy
 
 

@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
@@ -129,7 +129,7 @@ def export_nodes(chain_id: int | None = None):
 
 def _chain_form(chain: Chain | None) -> ChainForm:
     form = ChainForm(obj=chain)
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     if chain is not None and request.method == "GET":
         form.version.data = chain.version
     return form

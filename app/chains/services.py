@@ -32,6 +32,7 @@ from app.models import (
 from app.models.enums import GapMark, NodeRole, Role, Segment, SourceRegion, Stage
 from app.personal import shown_phone
 from app.projects.indicators import Scope, StageFigures, chain_figures
+from app.revision import kept
 
 NODE_FIELDS = ("segment", "name", "industry_codes", "description", "key_technologies", "gap")
 PATH_SEPARATOR = " / "
@@ -422,7 +423,12 @@ def tree_sheet(chains: list[Chain]) -> Sheet:
 
 def node_options(user: User) -> list[tuple[int, str]]:
     """Every node of the chains the user sees, labelled "产业链 · 上级 / 环节", for a choice list.
-    Read as plain rows: every list's filter bar asks for these, hundreds of nodes at a province."""
+    Read as plain rows and kept until a record changes: every list's filter bar asks for these,
+    hundreds of nodes at a province."""
+    return list(kept(("node_options", user.unit_id), lambda: _node_options(user)))  # a copy: callers add to it
+
+
+def _node_options(user: User) -> list[tuple[int, str]]:
     chains = visible_chains(user)
     nodes: dict[int, list] = {}
     for row in db.session.execute(sa.select(ChainNode.id, ChainNode.parent_id, ChainNode.segment, ChainNode.name,
@@ -442,8 +448,8 @@ def node_options(user: User) -> list[tuple[int, str]]:
 
 
 def chain_options(user: User) -> list[tuple[int, str]]:
-    return [tuple(row) for row in db.session.execute(
-        visible_chains(user).with_only_columns(Chain.id, Chain.name).order_by(Chain.name))]
+    return list(kept(("chain_options", user.unit_id), lambda: [tuple(row) for row in db.session.execute(
+        visible_chains(user).with_only_columns(Chain.id, Chain.name).order_by(Chain.name))]))
 
 
 def chains_with_nodes(stmt: sa.Select) -> list[Chain]:
@@ -451,11 +457,12 @@ def chains_with_nodes(stmt: sa.Select) -> list[Chain]:
                                    .order_by(Chain.cluster, Chain.name)))
 
 
-def statistics(scope: Scope, start: date, end: date, active_only: bool = False) -> list[tuple[Chain, dict]]:
+def statistics(scope: Scope, start: date, end: date, active_only: bool = False,
+               figures: dict | None = None) -> list[tuple[Chain, dict]]:
     """Per chain the user sees: projects that first reached each stage within [start, end] and their
-    协议投资, from dated records. Chains with figures first, by signed amount; ``active_only`` leaves
-    out the chains with none."""
-    figures = chain_figures(scope, start, end)
+    协议投资, from dated records (``figures``: their ``chain_figures``, where they were kept).
+    Chains with figures first, by signed amount; ``active_only`` leaves out the chains with none."""
+    figures = chain_figures(scope, start, end) if figures is None else figures
     chains = db.session.scalars(visible_chains(scope.user).order_by(Chain.cluster, Chain.name)).all()
     empty = {stage: StageFigures() for stage in Stage}
     rows = [(chain, figures.get(chain.id, empty)) for chain in chains

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.audit_trail import log_event
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.enums import Permission, Role
 from app.personal import PERSONAL_FIELDS, export_reason
+from app.revision import kept_page, kept_rows
 from app.web import paginate, saved
 
 editors = roles_required(Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -39,13 +40,13 @@ EXPORT_HEADERS = ["企业名称", "统一社会信用代码", "状态", "来源�
 
 
 def _officer_choices():
-    users = db.session.scalars(scoped(sa.select(User).where(User.is_active.is_(True)).order_by(User.display_name),
-                                      current_user, User.unit_id))
-    return [("", "—")] + [(u.id, u.display_name) for u in users]
+    officers = scoped(sa.select(User.id, User.display_name).where(User.is_active.is_(True)).order_by(User.display_name),
+                      current_user, User.unit_id)
+    return [("", "—")] + kept_rows(officers)
 
 
 def _unit_choices(blank="—"):
-    return ([("", blank)] if blank else []) + [(u.id, u.name) for u in units_in_scope(current_user)]
+    return ([("", blank)] if blank else []) + unit_choices(current_user)
 
 
 def _node_choices():
@@ -63,6 +64,7 @@ def _filter_form() -> EnterpriseFilterForm:
 
 @bp.route("/")
 @roles_required()
+@kept_page
 def index():
     form = _filter_form()
     filters = form.valid_data()

@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
 from app.events import bp, services
@@ -37,7 +37,7 @@ def index():
 
 def _form(event=None) -> EventForm:
     form = EventForm(obj=event)
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     if event is None and request.method == "GET":
         form.unit_id.data = current_user.unit_id
     return form

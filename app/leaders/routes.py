@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.extensions import db
@@ -31,7 +31,7 @@ def index():
 
 def _form(leader: Leader | None = None) -> LeaderForm:
     form = LeaderForm(obj=leader)
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     form.user_id.choices = [("", "—")] + [tuple(row) for row in db.session.execute(scoped(
         sa.select(User.id, User.display_name).where(User.is_active.is_(True)).order_by(User.display_name),
         current_user, User.unit_id))]

@@ -27,3 +27,10 @@ class UnitSetting(Versioned, Audited, Timestamped, db.Model):
     @property
     def name(self) -> str:
         return self.key
+
+
+class DataRevision(db.Model):
+    """One row: a token every commit that changes records replaces (app/revision.py)."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token: so.Mapped[str] = so.mapped_column(sa.String(32))

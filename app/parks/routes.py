@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.audit_trail import log_denied
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
@@ -123,7 +123,7 @@ def _chain_choices() -> list:
 def create():
     form = NewParkForm()
     form.chain_ids.choices = _chain_choices()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     made = {}
     if form.validate_on_submit() and saved(
             lambda: made.setdefault("park", services.create_park(current_user, form.data, form.chain_ids.data)),

@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.attachments.services import files_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404
@@ -57,7 +57,7 @@ def _problem(problem_id: int) -> ProjectProblem:
 
 def _assign_form(**data) -> AssignForm:
     form = AssignForm(data=data) if data else AssignForm()
-    form.assignee_unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.assignee_unit_id.choices = [("", "—")] + unit_choices(current_user)
     return form
 
 

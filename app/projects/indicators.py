@@ -329,19 +329,31 @@ class TargetProgress:
         return self.half_year_actual * 2 >= self.target.value
 
 
-def target_progress(user: User, year: int, today: date, include_pending: bool = False,
-                    unit_id: int | None = None) -> list[TargetProgress]:
-    """The targets of ``year`` set for units in the user's scope, each against the actual of that
-    unit's subtree (and chain), up to ``today`` within the year."""
+def _targets(user: User, year: int, unit_id: int | None) -> list[Target]:
     stmt = scoped(sa.select(Target).where(Target.year == year), user, Target.unit_id)
     if unit_id:
         stmt = stmt.where(Target.unit_id == unit_id)
+    return db.session.scalars(stmt.order_by(Target.unit_id, Target.chain_id.nulls_first(), Target.indicator)).all()
+
+
+def target_actuals(user: User, year: int, today: date, include_pending: bool = False,
+                   unit_id: int | None = None) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """Per target of ``year`` set for units in the user's scope: the actual of that unit's subtree
+    (and chain) up to ``today`` within the year, and by 30 June once it has passed."""
     end = min(today, date(year, 12, 31))
     june = date(year, 6, 30)
-    progress = []
-    for target in db.session.scalars(stmt.order_by(Target.unit_id, Target.chain_id.nulls_first(), Target.indicator)):
+    actuals = {}
+    for target in _targets(user, year, unit_id):
         scope = Scope(user, target.unit_id, target.chain_id, include_pending)
         values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
-        progress.append(TargetProgress(target, values[0], values[1] if len(values) > 1 else None))
-    return progress
+        actuals[target.id] = (values[0], values[1] if len(values) > 1 else None)
+    return actuals
 
+
+def target_progress(user: User, year: int, today: date, include_pending: bool = False,
+                    unit_id: int | None = None, actuals: dict | None = None) -> list[TargetProgress]:
+    """The targets of ``year`` set for units in the user's scope with their ``target_actuals``
+    (given, where they were kept)."""
+    if actuals is None:
+        actuals = target_actuals(user, year, today, include_pending, unit_id)
+    return [TargetProgress(target, *actuals[target.id]) for target in _targets(user, year, unit_id)]

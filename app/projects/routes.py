@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.attachments import services as attachments
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
@@ -29,6 +29,7 @@ from app.models import (
 from app.models.enums import Channel, ReviewStatus, Role, Stage
 from app.parks import matching
 from app.problems import services as problem_services
+from app.revision import kept, kept_page, kept_rows, statement_key
 from app.search import services as picker
 from app.supervision import services as supervision_services
 from app.projects import bp, indicators, services, warnings
@@ -55,7 +56,7 @@ EXPORT_HEADERS = ["项目名称", "投资方", "统一社会信用代码", "阶�
 
 
 def _choices(stmt, blank="—") -> list:
-    return ([("", blank)] if blank is not None else []) + [tuple(row) for row in db.session.execute(stmt)]
+    return ([("", blank)] if blank is not None else []) + kept_rows(stmt)
 
 
 def _chain_choices(blank="全部"):
@@ -68,7 +69,7 @@ def _park_choices(blank="—"):
 
 def _filter_form() -> ProjectFilterForm:
     form = ProjectFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
     form.park_id.choices = _park_choices("全部")
     form.chain_id.choices = _chain_choices()
     form.validate()
@@ -77,11 +78,13 @@ def _filter_form() -> ProjectFilterForm:
 
 @bp.route("/")
 @roles_required()
+@kept_page
 def index():
     form = _filter_form()
     stmt = services.search(current_user, form.valid_data(), date.today())
     # the list's own total of 协议投资, which a figure linking here (驾驶舱, 报表) must equal
-    agreed = db.session.scalar(stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None))
+    total = stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None)
+    agreed = kept(("sum", *statement_key(total)), lambda: db.session.scalar(total))
     pagination = paginate(stmt.options(selectinload(Project.unit), selectinload(Project.investor),
                                        selectinload(Project.park)))
     return render_template("projects/index.html", form=form, pagination=pagination, agreed=agreed or 0)
@@ -138,7 +141,7 @@ def export():
 def project_form(obj=None, formdata=None) -> ProjectForm:
     """The project form (page, or an API call's ``formdata``) with the user's choices."""
     form = ProjectForm(obj=obj, **({"formdata": formdata} if formdata is not None else {}))
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     # A province has 100,000 enterprises: the list offers the most recently contacted ones, and a
     # type-ahead finds any other (search.enterprises); plus the one chosen (sent, the project's
     # investor, or the one whose page the project was started from, ?investor_id=) if in scope.
@@ -239,6 +242,7 @@ def _timeline(project: Project, events: list, funds: list, files: list) -> list[
 
 @bp.route("/<int:project_id>")
 @roles_required()
+@kept_page
 def detail(project_id: int):
     project = get_scoped_or_404(Project, project_id, current_user)
     events = services.events_of(project)
@@ -327,7 +331,7 @@ def fund(project_id: int, fund_id: int | None = None):
 @reviewers
 def queue():
     form = QueueFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
     form.validate()
     f = form.valid_data()
     records = services.review_queue(current_user, f.get("kind"), f.get("unit_id"),
@@ -439,7 +443,7 @@ def targets():
     raw = request.args.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
     form = TargetForm()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     form.chain_id.choices = _chain_choices("—")
     may_set = current_user.role in (Role.MANAGER, Role.ADMIN)
     if request.method == "GET":

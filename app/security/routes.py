@@ -8,7 +8,7 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.auth import policy, tokens, totp
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
@@ -111,7 +111,7 @@ def services_page():
     """服务账号: other systems (the city's platform, a provincial database) as accounts of a unit
     and a role, each with its tokens; made here, the token shown once."""
     form, made = ServiceAccountForm(), {}
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
 
     def create():
         account = tokens.create_service_account(current_user, form.name.data, form.unit_id.data, form.role.data)
@@ -119,7 +119,7 @@ def services_page():
 
     if form.validate_on_submit() and saved(create, "已创建服务账号和令牌。请立即复制保存：离开本页后无法再次查看。"):
         form = ServiceAccountForm(formdata=None)
-        form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+        form.unit_id.choices = unit_choices(current_user)
     accounts = db.session.scalars(scoped(sa.select(User).where(User.is_service.is_(True)), current_user, User.unit_id)
                                   .options(selectinload(User.unit)).order_by(User.username)).all()
     own = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id.in_([a.id for a in accounts]))

@@ -5,7 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.attachments.services import files_of
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
@@ -47,7 +47,7 @@ def create(project_id: int):
         if request.args.get("problem_id") else None
     warning = request.args.get("warning") or None
     form = SupervisionForm()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     form.assignee_id.choices = [("", "—（交承办单位负责人）")] + [tuple(row) for row in db.session.execute(scoped(
         sa.select(User.id, User.display_name).where(User.is_active.is_(True)).order_by(User.display_name),
         current_user, User.unit_id))]

@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import units_in_scope
+from app.admin.services import unit_choices
 from app.auth.decorators import roles_required
 from app.auth.scope import get_scoped_or_404, scoped
 from app.extensions import db
@@ -26,7 +26,7 @@ def _hooks():
 def index():
     """The unit's webhooks; a new one's secret is shown once, on the page that made it."""
     form = WebhookForm()
-    form.unit_id.choices = [(u.id, u.name) for u in units_in_scope(current_user)]
+    form.unit_id.choices = unit_choices(current_user)
     if request.method == "GET":
         form.unit_id.data, form.events.data = current_user.unit_id, [e.value for e in WebhookEvent]
     made = {}
