@@ -24,6 +24,7 @@ from flask import Response, current_app, g, has_app_context, make_response, requ
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from app.extensions import db
 from app.models import DataRevision
@@ -148,13 +149,16 @@ def kept_page(view):
     return serve
 
 
+def kept_result(stmt: sa.Select, compute, *key):
+    """``compute()``, a figure over ``stmt`` (its count, its sum), kept under the statement's SQL
+    and parameters (its scope is in its WHERE clause) and ``key``; computed every time where the
+    statement reads rows whose writes keep the revision (the audit log's list)."""
+    if any(getattr(table, "name", None) in UNREAD for table in find_tables(stmt, include_joins=True)):
+        return compute()
+    compiled = stmt.compile(db.engine)
+    return kept((str(compiled), repr(sorted(compiled.params.items())), *key), compute)
+
+
 def kept_rows(stmt: sa.Select) -> list[tuple]:
     """The statement's rows as tuples (a choice list's), kept; a copy the caller may add to."""
-    return list(kept(("rows", *statement_key(stmt)), lambda: [tuple(row) for row in db.session.execute(stmt)]))
-
-
-def statement_key(stmt: sa.Select) -> tuple:
-    """A statement's SQL and parameters, as a key: the same key, the same rows (its scope is in
-    its WHERE clause)."""
-    compiled = stmt.compile(db.engine)
-    return str(compiled), repr(sorted(compiled.params.items()))
+    return list(kept_result(stmt, lambda: [tuple(row) for row in db.session.execute(stmt)], "rows"))

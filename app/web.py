@@ -21,7 +21,7 @@ from app.hygiene import refuse_unsafe
 from app.models import User
 from app.models.common import local_time
 from app.models.enums import CAPACITY_UNITS, Channel, NotificationKind, Permission, Role, TargetIndicator
-from app.revision import kept, statement_key
+from app.revision import kept_result
 
 # Scripts, styles, fonts and images only from the app itself; no inline script or style attribute.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -333,7 +333,7 @@ class _Pagination(SelectPagination):
 
     def _query_count(self) -> int:
         stmt, bound = self._query_args["count_select"], self._query_args["bound"]
-        return kept(("count", *statement_key(stmt), bound), lambda: count_rows(stmt, bound))
+        return kept_result(stmt, lambda: count_rows(stmt, bound), "count", bound)
 
     @property
     def more(self) -> bool:

@@ -135,3 +135,17 @@ def test_a_page_viewed_again_reads_two_rows(app, client, world, login):
         with counting(app, anew=False) as statements:
             assert client.get(url).status_code == 200
         assert len(statements) == 2, (url, statements)
+
+
+def test_the_audit_logs_total_is_never_kept(app, client, world, login):
+    """Writing the audit trail keeps the revision: a figure over it is computed every time."""
+    login("auditor")
+
+    def shown() -> int:
+        return int(re.search(r"共 (\d+) 条", client.get("/audit/").get_data(as_text=True)).group(1))
+
+    first = shown()
+    with app.app_context():
+        db.session.add(AuditLog(at=utcnow(), action="login", record_type="User", record_id=world.a_user_id, changes={}))
+        db.session.commit()
+    assert shown() == first + 1

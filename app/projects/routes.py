@@ -29,7 +29,7 @@ from app.models import (
 from app.models.enums import Channel, ReviewStatus, Role, Stage
 from app.parks import matching
 from app.problems import services as problem_services
-from app.revision import kept, kept_page, kept_rows, statement_key
+from app.revision import kept_page, kept_result, kept_rows
 from app.search import services as picker
 from app.supervision import services as supervision_services
 from app.projects import bp, indicators, services, warnings
@@ -84,7 +84,7 @@ def index():
     stmt = services.search(current_user, form.valid_data(), date.today())
     # the list's own total of 协议投资, which a figure linking here (驾驶舱, 报表) must equal
     total = stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None)
-    agreed = kept(("sum", *statement_key(total)), lambda: db.session.scalar(total))
+    agreed = kept_result(total, lambda: db.session.scalar(total), "sum")
     pagination = paginate(stmt.options(selectinload(Project.unit), selectinload(Project.investor),
                                        selectinload(Project.park)))
     return render_template("projects/index.html", form=form, pagination=pagination, agreed=agreed or 0)
