@@ -61,7 +61,9 @@ def test_a_search_is_counted_up_to_a_bound_in_the_box_and_the_list(app, client, 
     assert "在企业库中查看全部 2+ 个" in page
     listed = client.get("/enterprises/?q=汾河").get_data(as_text=True)  # the list is counted as far too
     assert "全部 2+ 条" in listed and "共 2+ 条" in listed and "结果较多" in listed
-    assert "共 5 条" in client.get("/enterprises/?tag=").get_data(as_text=True)  # no search: counted exactly
+    assert "共 5 条" in client.get("/enterprises/?tag=").get_data(as_text=True)  # no search: counted further,
+    monkeypatch.setattr(routes, "LIST_BOUND", 3)  # but not all the way (no figure drills down to the library)
+    assert "共 3+ 条" in client.get("/enterprises/?tag=&page=1").get_data(as_text=True)
 
 
 def test_the_event_and_chain_node_finders_use_the_pickers_search(app, client, world, login):

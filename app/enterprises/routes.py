@@ -9,7 +9,7 @@ from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.chains import services as chain_services
 from app.chains.forms import LinkForm, UnlinkForm
-from app.counting import SEARCH_BOUND
+from app.counting import LIST_BOUND, SEARCH_BOUND
 from app.enterprises import bp, services
 from app.enterprises.forms import (
     ContactForm,
@@ -71,7 +71,7 @@ def index():
     page = services.search(current_user, filters, for_page=True).options(
         selectinload(Enterprise.unit), selectinload(Enterprise.tags), selectinload(Enterprise.officer))
     pagination = paginate(page, count_stmt=services.search(current_user, filters),
-                          bound=SEARCH_BOUND if filters.get("q") else None)
+                          bound=SEARCH_BOUND if filters.get("q") else LIST_BOUND)
     return render_template("enterprises/index.html", form=form, pagination=pagination)
 
 
