@@ -34,7 +34,7 @@ class Enterprise(Versioned, Audited, Timestamped, db.Model):
     last_contacted_on: so.Mapped[date | None] = so.mapped_column()
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     # A record merged into another stays, inactive, with its own audit trail.
-    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"))
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
 
     unit: so.Mapped["OrgUnit"] = so.relationship()  # noqa: F821
     officer: so.Mapped["User | None"] = so.relationship()  # noqa: F821
