@@ -353,7 +353,8 @@ def target_actuals(user: User, year: int, today: date, include_pending: bool = F
 def target_progress(user: User, year: int, today: date, include_pending: bool = False,
                     unit_id: int | None = None, actuals: dict | None = None) -> list[TargetProgress]:
     """The targets of ``year`` set for units in the user's scope with their ``target_actuals``
-    (given, where they were kept)."""
+    (given, where they were kept; a target set since, in another request, shows on the next view)."""
     if actuals is None:
         actuals = target_actuals(user, year, today, include_pending, unit_id)
-    return [TargetProgress(target, *actuals[target.id]) for target in _targets(user, year, unit_id)]
+    return [TargetProgress(target, *actuals[target.id]) for target in _targets(user, year, unit_id)
+            if target.id in actuals]
