@@ -50,6 +50,13 @@ def install(app) -> None:
         event.listen(Session, "after_soft_rollback", _rolled_back)
 
 
+def forget(app) -> None:
+    """Drop all this process keeps: the next request computes and renders as on a first view
+    (what the query-count tests and bench/scale.py measure)."""
+    for store in ("kept_figures", "kept_pages"):
+        app.extensions[store].clear()
+
+
 def _flushed(session: Session, _context) -> None:
     if any(obj.__table__.name not in UNREAD for obj in (*session.new, *session.deleted)) or any(
             obj.__table__.name not in UNREAD and _changed(obj) for obj in session.dirty):

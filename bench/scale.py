@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+from app import revision  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.seed.demo import DEMO_PASSWORD  # noqa: E402
 from bench.timing import bare_sql, served_app, timed  # noqa: E402
@@ -53,8 +54,7 @@ def main() -> None:
         url = path.format(project=project)
 
         def anew(url=url):
-            for store in ("kept_pages", "kept_figures"):
-                app.extensions[store].clear()
+            revision.forget(app)
             return url
 
         first, first_queries = timed(client, anew, n, statements)

@@ -16,9 +16,9 @@ demo province manager unless --user says otherwise. Needs wrk (Debian's package)
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +26,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 AGENT = "bench-throughput"
+
+from tests.helpers import free_port  # noqa: E402
 
 PAGES = {
     "驾驶舱 (dashboard)": "/",
@@ -35,12 +38,6 @@ PAGES = {
     "project list": "/projects/",
     "project page": "/projects/{project}",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(target: str, port: int, workers: int) -> subprocess.Popen:

@@ -94,8 +94,8 @@ def run_migrations_online():
     with connectable.connect() as connection:
         # Batch mode lets later ALTERs run on SQLite; the same script then runs on PostgreSQL.
         conf_args.setdefault("render_as_batch", True)
-        # The full-text search structures and the task queue's tables are not in the metadata;
-        # autogenerate leaves them be.
+        # What the models do not describe (the search structures, the queue's tables, PostgreSQL's
+        # …_nulls_last indexes) autogenerate leaves be.
         from app.enterprises.search import include_name
 
         conf_args.setdefault("include_name", include_name)

@@ -28,18 +28,12 @@ atexit.register(shutil.rmtree, UPLOADS, ignore_errors=True)
 S3_KEYS = {"aws_access_key_id": "crm", "aws_secret_access_key": "crm-secret", "region_name": "us-east-1"}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's standalone S3 server on the loopback (a real HTTP endpoint), with the bucket "crm"."""
     import boto3
 
-    port = free_port()
+    port = helpers.free_port()
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20

@@ -2,6 +2,7 @@
 import io
 import itertools
 import re
+import socket
 import time
 from datetime import date
 from decimal import Decimal
@@ -212,3 +213,10 @@ def wait_for(condition, seconds: float = 60, what: str = "it"):
             return result
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def free_port() -> int:
+    """A port on the loopback that nothing listens on now (for a server a test or bench starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

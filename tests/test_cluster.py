@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Enterprise, ImportBatch
 from app.models.enums import Role
 from tests import helpers
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.helpers import wait_for
 from tests.workbooks import simple
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
+from app import revision
 from app.extensions import db
 from app.models import Activity, EnterpriseTag, Event, Leader, ProjectProblem, Supervision
 from tests import helpers
@@ -19,8 +20,8 @@ ROLE_FOR = {"/audit/": "auditor", "/security/users": "security_admin"}  # 三员
 def counting(app, anew: bool = True):
     """The SQL statements run within; ``anew``: the page is rendered anew (nothing kept from
     before: app/revision.py), as on its first view."""
-    for store in ("kept_pages", "kept_figures") if anew else ():
-        app.extensions[store].clear()
+    if anew:
+        revision.forget(app)
     with app.app_context():
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731

@@ -6,7 +6,7 @@ from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
-from app.revision import kept
+from app.revision import kept_rows
 
 
 class AdminError(ValueError):
@@ -21,7 +21,7 @@ def units_in_scope(by: User) -> list[OrgUnit]:
 def unit_choices(by: User) -> list[tuple[int, str]]:
     """(id, name) of the units in scope, for a choice list: every filter bar has one, hundreds of
     units at a province, kept until a record changes."""
-    return list(kept(("unit_choices", by.unit_id), lambda: [(unit.id, unit.name) for unit in units_in_scope(by)]))
+    return kept_rows(scoped(sa.select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.code), by, OrgUnit.id))
 
 
 def _unit_for(by: User, unit_id: int | None, what: str) -> OrgUnit:

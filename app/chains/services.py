@@ -32,7 +32,7 @@ from app.models import (
 from app.models.enums import GapMark, NodeRole, Role, Segment, SourceRegion, Stage
 from app.personal import shown_phone
 from app.projects.indicators import Scope, StageFigures, chain_figures
-from app.revision import kept
+from app.revision import kept, kept_rows
 
 NODE_FIELDS = ("segment", "name", "industry_codes", "description", "key_technologies", "gap")
 PATH_SEPARATOR = " / "
@@ -448,8 +448,7 @@ def _node_options(user: User) -> list[tuple[int, str]]:
 
 
 def chain_options(user: User) -> list[tuple[int, str]]:
-    return list(kept(("chain_options", user.unit_id), lambda: [tuple(row) for row in db.session.execute(
-        visible_chains(user).with_only_columns(Chain.id, Chain.name).order_by(Chain.name))]))
+    return kept_rows(visible_chains(user).with_only_columns(Chain.id, Chain.name).order_by(Chain.name))
 
 
 def chains_with_nodes(stmt: sa.Select) -> list[Chain]:

@@ -340,10 +340,14 @@ def target_actuals(user: User, year: int, today: date, include_pending: bool = F
                    unit_id: int | None = None) -> dict[int, tuple[Decimal, Decimal | None]]:
     """Per target of ``year`` set for units in the user's scope: the actual of that unit's subtree
     (and chain) up to ``today`` within the year, and by 30 June once it has passed."""
+    return _actuals(user, _targets(user, year, unit_id), year, today, include_pending)
+
+
+def _actuals(user: User, targets: list[Target], year: int, today: date, include_pending: bool) -> dict:
     end = min(today, date(year, 12, 31))
     june = date(year, 6, 30)
     actuals = {}
-    for target in _targets(user, year, unit_id):
+    for target in targets:
         scope = Scope(user, target.unit_id, target.chain_id, include_pending)
         values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
         actuals[target.id] = (values[0], values[1] if len(values) > 1 else None)
@@ -354,7 +358,7 @@ def target_progress(user: User, year: int, today: date, include_pending: bool = 
                     unit_id: int | None = None, actuals: dict | None = None) -> list[TargetProgress]:
     """The targets of ``year`` set for units in the user's scope with their ``target_actuals``
     (given, where they were kept; a target set since, in another request, shows on the next view)."""
+    targets = _targets(user, year, unit_id)
     if actuals is None:
-        actuals = target_actuals(user, year, today, include_pending, unit_id)
-    return [TargetProgress(target, *actuals[target.id]) for target in _targets(user, year, unit_id)
-            if target.id in actuals]
+        actuals = _actuals(user, targets, year, today, include_pending)
+    return [TargetProgress(target, *actuals[target.id]) for target in targets if target.id in actuals]
