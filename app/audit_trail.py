@@ -7,6 +7,7 @@ by CLI commands.
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
+from app import audit_partitions
 from app.bulk import insert_rows
 from app.extensions import db
 from app.models import Audited, AuditLog, Setting, User, utcnow
@@ -203,6 +205,7 @@ def log_event(session: Session, action: str, user: User | None, details: dict[st
 GENESIS = "0" * 64
 SEAL_BATCH = 5000
 HEAD, ANCHOR = "audit_chain_head", "audit_chain_anchor"  # Setting keys: "seq:hash"
+CHAIN_LOCK = 0x4155_4449  # PostgreSQL's advisory lock the seal holds ("AUDI")
 
 
 def _content(row) -> dict:
@@ -218,8 +221,10 @@ def _digest(previous: str, row) -> str:
 
 
 def _sealed_rows(session: Session):
-    return session.execute(sa.select(AuditLog).where(AuditLog.seq.is_not(None))
-                           .order_by(AuditLog.seq)).scalars().yield_per(SEAL_BATCH)
+    """The chain in order, streamed (plain rows, a batch at a time: ten million of them pass in
+    the memory of one batch)."""
+    return session.execute(sa.select(AuditLog.__table__).where(AuditLog.seq.is_not(None)).order_by(AuditLog.seq),
+                           execution_options={"yield_per": SEAL_BATCH})
 
 
 def _anchor(session: Session) -> tuple[int, str]:
@@ -235,13 +240,25 @@ def _last_sealed(session: Session) -> tuple[int, str]:
     return tuple(last) if last else _anchor(session)
 
 
+def _hold_the_chain(session: Session) -> None:
+    """One seal at a time, the later one waiting for the earlier to commit: PostgreSQL's advisory
+    lock for the transaction; on SQLite the write lock, which a write that changes nothing takes."""
+    if audit_partitions.partitioned(session):
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    else:
+        session.execute(sa.update(AuditLog).where(sa.false()).values(seq=AuditLog.seq))
+
+
 def seal(session: Session, limit: int | None = None) -> int:
     """Give the rows written since the last seal their place in the chain (in the order of their
     ids) and their hash, and commit; returns how many. Runs after each request that wrote to the
-    log. Two seals at once: the later one's numbers collide (seq is unique) and it leaves the rows
-    to the one that won."""
+    log, and on PostgreSQL makes the month partitions the log is about to need."""
     done = 0
     try:
+        _hold_the_chain(session)
+        if audit_partitions.partitioned(session):
+            this_month = utcnow().date().replace(day=1)
+            audit_partitions.ensure_months(session, this_month, audit_partitions.next_month(this_month))
         seq, previous = _last_sealed(session)
         while limit is None or done < limit:
             rows = session.scalars(sa.select(AuditLog).where(AuditLog.seq.is_(None)).order_by(AuditLog.id)
@@ -257,9 +274,40 @@ def seal(session: Session, limit: int | None = None) -> int:
         if done:  # the head, kept apart from the rows, shows when the newest ones are cut off
             _keep(session, HEAD, f"{seq}:{previous}")
         session.commit()
-    except (sa.exc.IntegrityError, sa.exc.OperationalError):  # another seal won, or the database is busy: the next seal takes these rows
+    except sa.exc.OperationalError:  # SQLite busy past its timeout: the next seal takes these rows
         session.rollback()
         return 0
+    return done
+
+
+def insert_sealed(session: Session, rows: Iterable[dict]) -> int:
+    """Write log rows made in bulk (the synthetic data's: dicts with their ids, oldest first),
+    each sealed as it goes, continuing the chain; the head moves to the last. On PostgreSQL the
+    rows' months get their partitions first (ten million rows in one default partition would
+    have to be moved row by row later)."""
+    seq, previous = _last_sealed(session)
+    done, batch = 0, []
+
+    def write():
+        if audit_partitions.partitioned(session):
+            audit_partitions.ensure_months(session, as_utc(batch[0]["at"]).date(), as_utc(batch[-1]["at"]).date())
+        insert_rows(AuditLog, batch, analyze=False)  # a partitioned table's ANALYZE reads every month
+        batch.clear()
+
+    for row in rows:
+        seq += 1
+        row["seq"] = seq
+        row["row_hash"] = previous = _digest(previous, SimpleNamespace(**row))
+        batch.append(row)
+        done += 1
+        if len(batch) == SEAL_BATCH * 10:
+            write()
+    if batch:
+        write()
+    if done:
+        _keep(session, HEAD, f"{seq}:{previous}")
+        if audit_partitions.partitioned(session):
+            session.execute(sa.text("ANALYZE audit_log"))
     return done
 
 
@@ -272,21 +320,24 @@ def _keep(session: Session, key: str, value: str) -> None:
         session.execute(sa.insert(Setting).values(key=key, value=value, version=1), execution_options=options)
 
 
-def verify(session: Session) -> str | None:
-    """Recompute the chain; None when every row is as it was sealed, else what is wrong with the
-    first row that is not (altered, removed, or the newest rows cut off)."""
+def verify(session: Session) -> tuple[int, str | None]:
+    """Recompute the chain: how many rows were checked, and None when every row is as it was
+    sealed, else what is wrong with the first row that is not (altered, removed, or the newest rows
+    cut off)."""
     seal(session)
-    seq, previous = _anchor(session)
-    for row in _sealed_rows(session):
-        if row.seq != seq + 1:
-            return f"审计日志第 {seq + 1} 条（序号）缺失：记录被删除。"
-        if _digest(previous, row) != row.row_hash:
-            return f"审计日志第 {row.seq} 条（编号 {row.id}）与封存时不一致：记录被改动。"
-        seq, previous = row.seq, row.row_hash
+    start, previous = _anchor(session)
+    seq = start
+    with _sealed_rows(session) as rows:
+        for row in rows:
+            if row.seq != seq + 1:
+                return seq - start, f"审计日志第 {seq + 1} 条（序号）缺失：记录被删除。"
+            if _digest(previous, row) != row.row_hash:
+                return seq - start, f"审计日志第 {row.seq} 条（编号 {row.id}）与封存时不一致：记录被改动。"
+            seq, previous = row.seq, row.row_hash
     head = session.scalar(sa.select(Setting.value).where(Setting.key == HEAD))
     if head and head != f"{seq}:{previous}":
-        return f"审计日志最后 {int(head.partition(':')[0]) - seq} 条缺失：记录被删除。"
-    return None
+        return seq - start, f"审计日志最后 {int(head.partition(':')[0]) - seq} 条缺失：记录被删除。"
+    return seq - start, None
 
 
 class ArchiveError(ValueError):
@@ -304,22 +355,25 @@ def archive(session: Session, before: date, out, key: str, keep_days: int) -> in
     ``verify`` still checks it whole. Rows younger than ``keep_days`` are never archived."""
     if before > date.today() - timedelta(days=keep_days):
         raise ArchiveError(f"审计日志至少保留 {keep_days} 天：只能归档 {date.today() - timedelta(days=keep_days)} 之前的记录。")
-    problem = verify(session)
+    problem = verify(session)[1]
     if problem:
         raise ArchiveError(f"审计日志校验未通过，不能归档：{problem}")
     start = _anchor(session)
     cutoff = datetime.combine(before, datetime.min.time(), tzinfo=UTC)
     lines, last = [json.dumps({"anchor": f"{start[0]}:{start[1]}"})], None
-    for row in _sealed_rows(session):
-        if as_utc(row.at) >= cutoff:
-            break
-        lines.append(json.dumps({**_content(row), "row_hash": row.row_hash}, ensure_ascii=False, sort_keys=True,
-                                default=str))
-        last = row
+    with _sealed_rows(session) as rows:  # closed before its partitions are dropped
+        for row in rows:
+            if as_utc(row.at) >= cutoff:
+                break
+            lines.append(json.dumps({**_content(row), "row_hash": row.row_hash}, ensure_ascii=False, sort_keys=True,
+                                    default=str))
+            last = row
     if last is None:
         return 0
     body = ("\n".join(lines) + "\n").encode()
     out.write(body + json.dumps({"signature": _signature(key, body)}).encode() + b"\n")
+    if audit_partitions.partitioned(session):  # whole months go at once
+        audit_partitions.drop_archived(session, last.seq, cutoff)
     session.execute(sa.delete(AuditLog).where(AuditLog.seq <= last.seq))
     _keep(session, ANCHOR, f"{last.seq}:{last.row_hash}")
     session.commit()

@@ -30,14 +30,15 @@ def reserve_ids(model, count: int) -> list[int]:
 ANALYZE_AFTER = 5000  # rows; see insert_rows
 
 
-def insert_rows(target, rows: list[dict]) -> int:
+def insert_rows(target, rows: list[dict], analyze: bool = True) -> int:
     """Insert plain rows (dicts with the same keys) into a model's table or a table, in bulk.
 
     Both go to the driver directly, each value through its column type's own bind processor:
     PostgreSQL through COPY (psycopg sends an executemany as one INSERT a row), SQLite through
     the driver's executemany (Core's per-row parameter handling cost more than the insert).
     Columns a row leaves out take their Python-side default, as in a Core insert. Writes in the
-    session's transaction.
+    session's transaction. ``analyze``: give PostgreSQL the table's statistics after a big insert
+    (see below); a caller writing many batches does it once at the end.
     """
     if not rows:
         return 0
@@ -59,7 +60,7 @@ def insert_rows(target, rows: list[dict]) -> int:
             for row in rows:
                 values = [row[c.key] for c in given]
                 copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + default_values)
-        if len(rows) >= ANALYZE_AFTER:
+        if analyze and len(rows) >= ANALYZE_AFTER:
             # The planner takes a table it has no statistics for as nearly empty; the foreign-key
             # checks of the next COPY and the UPDATEs that follow then scanned it once per row.
             cursor.execute(f'ANALYZE "{table.name}"')

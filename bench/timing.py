@@ -58,13 +58,14 @@ def print_line(label, times, counts=None, width=48):
     print(f"{label:{width}} {statistics.median(times):7.1f} {percentile(times, .95):7.1f} {queries}")
 
 
-def print_pages(app, statements, pages, n, width=48):
-    """For the demo manager (root unit) and the demo officer (大同市): a no-op view as the baseline,
-    then each page of ``pages`` (label → function giving a URL): p50, p95 and queries per request."""
+def print_pages(app, statements, pages, n, width=48, usernames=("manager", "officer")):
+    """For each user (by default the demo manager, root unit, and the demo officer, 大同市): a no-op
+    view as the baseline, then each page of ``pages`` (label → function giving a URL): p50, p95 and
+    queries per request."""
     from app.seed.demo import DEMO_PASSWORD
 
     print(f"{'page':{width}} {'p50':>7} {'p95':>7} {'queries':>8}")
-    for username in ("manager", "officer"):
+    for username in usernames:
         client = app.test_client()
         client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
         print_line(f"no-op Flask view ({username})", timed(client, lambda: "/bench-noop", n, statements)[0],

@@ -73,10 +73,13 @@ def test_the_auditor_browses_and_filters_the_log(app, client, world, login):
     with app.app_context():
         db.session.info["actor_id"] = None
         helpers.make_enterprise(world.a_unit_id, "系统导入企业")
+        db.session.get(User, admin.id).display_name = "赵管理"
         db.session.commit()
     login("auditor")
-    page = client.get(f"/audit/?user_id={admin.id}").get_data(as_text=True)
-    assert "丙市" in page and "系统导入企业" not in page
+    for named in (admin.username, "赵管理"):  # typed: a username or a name
+        page = client.get(f"/audit/?user={named}").get_data(as_text=True)
+        assert "丙市" in page and "系统导入企业" not in page
+    assert "丙市" not in client.get("/audit/?user=nobody").get_data(as_text=True)
     page = client.get("/audit/?record_type=Enterprise").get_data(as_text=True)
     assert "系统导入企业" in page and "丙市" not in page
     today = datetime.now(BEIJING).date()  # the filter takes Beijing dates

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from app import audit_partitions, audit_trail
 from app.extensions import db
 from app.models import (
     Activity,
@@ -151,3 +152,20 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
     assert runner.invoke(args=args).exit_code == 0
     with app.app_context():
         assert synthetic_snapshot() == first
+
+
+def test_synthetic_users_and_audit_log_are_a_sealed_chain_in_their_months(app, runner):
+    args = ["seed", "synthetic", "--enterprises", "50", "--projects", "20", "--activities", "30", "--parks", "3",
+            "--users", "40", "--audit", "3000"]
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        made = User.username.regexp_match("^(officer|auditor)[0-9]+$")
+        roles = dict(db.session.execute(sa.select(User.role, sa.func.count()).where(made).group_by(User.role)).all())
+        audited = db.session.scalar(sa.select(sa.func.count()).where(OrgUnit.kind.in_(["city", "county"])))
+        assert roles == {Role.OFFICER: 40, Role.AUDITOR: audited}  # an auditor in each city and county
+        assert audit_trail.verify(db.session) == (db.session.scalar(sa.select(sa.func.count(AuditLog.id))), None)
+        times = list(db.session.scalars(sa.select(AuditLog.at).order_by(AuditLog.seq)))
+        assert times == sorted(times) and len(times) > 3000
+        if audit_partitions.partitioned(db.session):  # every row in its month's partition
+            assert db.session.scalar(sa.text(f"SELECT count(*) FROM {audit_partitions.DEFAULT}")) == 0
+            assert len(audit_partitions.months(db.session)) >= 35

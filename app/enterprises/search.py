@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.audit_partitions import is_partition
 from app.extensions import db
 from app.jobs import outside_the_models
 from app.models import Enterprise
@@ -33,9 +34,10 @@ def include_name(name, type_, _parents) -> bool:
     """For Alembic autogenerate, what the models describe: not the search structures (made by a
     migration, outside the metadata), nor the task queue's tables (app.jobs), nor PostgreSQL's
     indexes that walk a list in descending order with empty values last (``…_nulls_last``,
-    made by a migration: SQLite has no such index, and walks its plain one backwards in that order)."""
+    made by a migration: SQLite has no such index, and walks its plain one backwards in that order),
+    nor the audit log's month partitions (app.audit_partitions; the parent table is compared)."""
     return not (name or "").startswith((FTS_TABLE, PG_COLUMN, PG_INDEX)) and not (name or "").endswith(NULLS_LAST) \
-        and not (type_ == "table" and outside_the_models(name))
+        and not (type_ == "table" and (outside_the_models(name) or is_partition(name)))
 
 
 def id_in(column, ids: sa.Select) -> sa.ColumnElement[bool]:

@@ -12,11 +12,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
+from app.audit_trail import insert_sealed
 from app.bulk import insert_rows
 from app.enterprises.search import index_new
 from app.extensions import db
 from app.models import (
     Activity,
+    AuditLog,
     CapacityItem,
     CapacityRevision,
     CaseStep,
@@ -54,6 +56,7 @@ from app.models.enums import (
     ProblemKind,
     ProblemStatus,
     ReviewStatus,
+    Role,
     Segment,
     SourceRegion,
     Stage,
@@ -63,7 +66,7 @@ from app.models.enums import (
 from app.names import name_keys
 from app.projects.services import refresh_facts
 from app.projects.stages import DATE_COLUMNS, FORWARD
-from app.seed.demo import load_demo
+from app.seed.demo import DEMO_PASSWORD, load_demo
 from app.standards import USCC_ALPHABET, make_uscc
 
 MARKER_CODE = "SYN-Z001"
@@ -87,7 +90,8 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
 
 
-def generate(*, enterprises: int, projects: int, activities: int, parks: int, seed: int) -> dict:
+def generate(*, enterprises: int, projects: int, activities: int, parks: int, seed: int, users: int = 0,
+             audit: int = 0) -> dict:
     started = time.perf_counter()
     if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == MARKER_CODE)):
         raise ValueError("合成数据已存在；请在空数据库上生成。")
@@ -95,18 +99,27 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
     db.session.flush()
     rng = random.Random(seed)
     gen = _Generator(rng)
-    rows = gen.chain(CHAIN_NODES)
+    rows = gen.users(users)
+    rows += gen.chain(CHAIN_NODES)
     rows += gen.parks(parks)
     rows += gen.enterprises(enterprises)
     rows += gen.projects(projects)
     rows += gen.activities(activities)
     rows += gen.cases()
+    rows += gen.audit_log(audit)
     refresh_last_contacted()
     refresh_facts()
     _reset_sequences()
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),
-            "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks}
+            "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks,
+            "users": users, "audit": audit}
+
+
+def _password_hash(password: str) -> str:
+    user = User()
+    user.set_password(password)
+    return user.password_hash
 
 
 def _next_id(model) -> int:
@@ -117,7 +130,7 @@ def _reset_sequences() -> None:
     """Explicit ids bypass PostgreSQL's sequences; move them past the rows just written."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry,
+    for model in (AuditLog, User, OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry,
                   Activity, ProjectProblem, Supervision, CaseStep, Leader, LeaderLink):
         table = model.__tablename__
         db.session.execute(sa.text(
@@ -141,6 +154,23 @@ class _Generator:
 
     def _day(self, start: date = START, end: date = END) -> date:
         return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
+
+    def users(self, count: int) -> int:
+        """Officers spread over the units below the province, and an auditor in each city and
+        county (``auditor`` + its code) to read its subtree's log; all with the demo password."""
+        if not count:
+            return 0
+        first, hashed = _next_id(User), _password_hash(DEMO_PASSWORD)
+        units = db.session.execute(sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.kind)
+                                   .where(OrgUnit.id.in_(self.units))).all()
+        rows = [{"username": f"officer{n:05d}", "display_name": f"{self.rng.choice(SURNAMES)}{self.rng.choice(GIVEN)}",
+                 "role": Role.OFFICER, "unit_id": self.rng.choice(units).id} for n in range(count)]
+        rows += [{"username": f"auditor{u.code}", "display_name": "审计管理员", "role": Role.AUDITOR, "unit_id": u.id}
+                 for u in units if u.kind in (UnitKind.CITY, UnitKind.COUNTY)]
+        for n, row in enumerate(rows):
+            row.update(id=first + n, password_hash=hashed, password_changed_at=self.now)
+        self.officer_ids += [row["id"] for row in rows if row["role"] == Role.OFFICER]
+        return insert_rows(User, rows)
 
     def chain(self, count: int) -> int:
         """A province's chain of ``count`` nodes, three levels deep: 4 per segment at the top, 4 under
@@ -365,3 +395,29 @@ class _Generator:
                           "created_at": self.now})
         return (insert_rows(ProjectProblem, problems) + insert_rows(Supervision, orders) + insert_rows(CaseStep, steps)
                 + insert_rows(Leader, leaders) + insert_rows(LeaderLink, links))
+
+    def audit_log(self, count: int) -> int:
+        """The trail of years of work, oldest first and sealed as a chain: the officers' edits of
+        projects, enterprises and visits, their logins and exports, now and then a denied attempt."""
+        if not count:
+            return 0
+        rng, first = self.rng, _next_id(AuditLog)
+        step = (datetime.combine(END, datetime.min.time(), UTC) - datetime.combine(START, datetime.min.time(), UTC)) / count
+        started = datetime.combine(START, datetime.min.time(), UTC)
+        kinds = [("update", "Project", {"stage": ["signed", "started"], "remark": [None, "已落实用地"]}),
+                 ("create", "Activity", {"kind": [None, "visit"], "summary": [None, "对接洽谈投资意向"]}),
+                 ("update", "Enterprise", {"phone": ["0351-1234567", "0351-7654321"]}),
+                 ("create", "FundEntry", {"amount_wan": [None, "1200.00"], "month": [None, "2025-06-01"]}),
+                 ("delete", "Contact", {"name": ["王伟", None], "mobile": ["13800000000", None]}),
+                 ("login", "User", {"ip": "10.1.2.3"}), ("export", "Project", {"rows": "1200"}),
+                 ("denied", "Project", {"attempt": "修改其他单位的项目"})]
+        weights = [40, 25, 15, 8, 2, 6, 3, 1]
+
+        def rows():
+            for n in range(count):
+                action, record_type, changes = rng.choices(kinds, weights)[0]
+                yield {"id": first + n, "at": started + step * (n + rng.random()), "user_id": rng.choice(self.officer_ids),
+                       "action": action, "record_type": record_type, "record_id": rng.randrange(1, 100_000),
+                       "record_label": f"{rng.choice(PLACES)}{rng.choice(TRADES)}项目", "changes": changes}
+
+        return insert_sealed(db.session, rows())
