@@ -38,7 +38,7 @@ from app.supervision import services as supervision
 from app.reports import monthly
 from app.seed.demo import DEMO_LOGINS, load_demo
 from app.security.services import SecurityError, set_permissions
-from app.seed.synthetic import generate
+from app.seed.synthetic import SCALES, generate
 
 users_cli = AppGroup("users", help="用户管理")
 audit_cli = AppGroup("audit", help="审计日志：校验与归档")
@@ -131,21 +131,23 @@ def seed_demo():
 
 
 @seed_cli.command("synthetic")
-@click.option("--enterprises", default=100_000, show_default=True)
-@click.option("--projects", default=20_000, show_default=True)
-@click.option("--activities", default=300_000, show_default=True)
-@click.option("--parks", default=60, show_default=True)
-@click.option("--users", default=2000, show_default=True, help="各单位的招商专员（另有每个市、县一名审计管理员）")
+@click.option("--scale", type=click.Choice(list(SCALES)), default="province", show_default=True,
+              help="省级（一个省）或全国（31 个省，省以下按 GB/T 2260 的市、县）；下列各项默认按此")
+@click.option("--enterprises", type=int, help="企业数（省级 100000，全国 3000000）")
+@click.option("--projects", type=int, help="项目数（省级 20000，全国 1000000）")
+@click.option("--activities", type=int, help="对接记录数（省级 300000，全国 5000000）")
+@click.option("--parks", type=int, help="园区数（省级 60，全国 1860）")
+@click.option("--users", type=int, help="各单位的招商专员（省级 2000，全国 62000；另有每个市、县一名审计管理员）")
 @click.option("--audit", default=0, show_default=True, help="审计日志条数（按时间先后，已封存成链）")
 @click.option("--seed", "seed_value", default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
-def seed_synthetic(enterprises, projects, activities, parks, users, audit, seed_value, as_json):
-    """Deterministic province-scale data for benchmarks (bulk inserts, not audited; --audit adds a
-    sealed trail of its own)."""
+def seed_synthetic(scale, audit, seed_value, as_json, **sizes):
+    """Deterministic province- or country-scale data for benchmarks (bulk inserts, not audited;
+    --audit adds a sealed trail of its own)."""
 
+    sizes = {**SCALES[scale], **{name: value for name, value in sizes.items() if value is not None}}
     try:
-        stats = generate(enterprises=enterprises, projects=projects, activities=activities, parks=parks,
-                         users=users, audit=audit, seed=seed_value)
+        stats = generate(**sizes, audit=audit, seed=seed_value)
     except ValueError as error:
         raise click.ClickException(str(error))
     db.session.commit()

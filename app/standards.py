@@ -84,7 +84,14 @@ def sector_of(code: str | None) -> str | None:
 # 内蒙古, 昆山); both name one code.
 _REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治县", "自治旗", "省", "市",
                     "地区", "盟", "县", "区", "旗")
-_NOT_PLACES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@functools.cache
+def region_names() -> list[tuple[str, str]]:
+    """GB/T 2260: every province, prefecture and county as (code, name), in the order of codes."""
+    with (Path(__file__).parent / "gb2260.csv").open(encoding="utf-8") as handle:
+        return [(row["code"], row["name"]) for row in csv.DictReader(line for line in handle if not line.startswith("#"))]
 
 
 @functools.cache
@@ -94,17 +101,15 @@ def _region_codes() -> dict[str, str]:
     a short name two places share, are left out."""
     full: tuple[dict, dict] = ({}, {})  # counties', then provinces' and prefectures': name → codes
     short: tuple[dict, dict] = ({}, {})
-    with (Path(__file__).parent / "gb2260.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
-            code, name = row["code"], row["name"]
-            if name in _NOT_PLACES:
-                continue
-            upper = code.endswith("00")
-            full[upper].setdefault(name, set()).add(code)
-            for suffix in _REGION_SUFFIXES:
-                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                    short[upper].setdefault(name[: -len(suffix)], set()).add(code)
-                    break
+    for code, name in region_names():
+        if name in PLACEHOLDER_NAMES:
+            continue
+        upper = code.endswith("00")
+        full[upper].setdefault(name, set()).add(code)
+        for suffix in _REGION_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                short[upper].setdefault(name[: -len(suffix)], set()).add(code)
+                break
     # a name is decided by the first table that has it: full names of provinces and prefectures,
     # their short names, then counties' (a name a table holds twice names no place)
     codes: dict[str, str | None] = {}

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from app import audit_partitions, audit_trail
+from app.auth.scope import unit_subtree
 from app.extensions import db
 from app.models import (
     Activity,
@@ -26,6 +27,7 @@ from app.models import (
     park_chain,
 )
 from app.models.enums import Role, Segment, Stage
+from app.projects.services import refresh_facts
 from app.projects.stages import derive
 from app.seed.demo import CITIES, PARKS
 from app.seed.synthetic import REACHED_COLUMNS
@@ -102,11 +104,22 @@ def synthetic_snapshot():
     )
 
 
+def schema_of(tables):
+    inspector = sa.inspect(db.engine)
+    return {t: (sorted(i["name"] for i in inspector.get_indexes(t)),
+                sorted(k["name"] for k in inspector.get_foreign_keys(t))) for t in tables}
+
+
 def test_synthetic_is_deterministic_valid_and_sized(app, runner):
     args = ["seed", "synthetic", "--enterprises", "600", "--projects", "200", "--activities", "900",
             "--parks", "15", "--seed", "7", "--json"]
+    loaded_in_bulk = ["enterprise", "contact", "project", "stage_event", "fund_entry", "activity", "activity_enterprise"]
+    with app.app_context():
+        schema = schema_of(loaded_in_bulk)
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
+    with app.app_context():  # the indexes and keys dropped for the load are all back
+        assert schema_of(loaded_in_bulk) == schema and schema["enterprise"][0] and schema["activity"][1]
     stats = json.loads(result.output)
     with app.app_context():
         first = synthetic_snapshot()
@@ -142,6 +155,12 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
             expected = SimpleNamespace()
             derive(expected, events.get(project.id, []))
             assert [getattr(project, c) for c in columns] == [getattr(expected, c) for c in columns], project.id
+        # The facts written for every project at once are what each project's own refresh makes.
+        facts = sa.select(Project.id, Project.last_activity_on, Project.follow_up_due_on, Project.funds_wan)
+        every = db.session.execute(facts.order_by(Project.id)).all()
+        assert any(row.funds_wan for row in every) and any(row.follow_up_due_on for row in every)
+        refresh_facts(list(db.session.scalars(sa.select(Project.id))))
+        assert db.session.execute(facts.order_by(Project.id)).all() == every
     refused = runner.invoke(args=args)
     assert refused.exit_code != 0 and "合成数据已存在" in refused.output
     # Same seed on an empty database gives the same rows.
@@ -169,3 +188,23 @@ def test_synthetic_users_and_audit_log_are_a_sealed_chain_in_their_months(app, r
         if audit_partitions.partitioned(db.session):  # every row in its month's partition
             assert db.session.scalar(sa.text(f"SELECT count(*) FROM {audit_partitions.DEFAULT}")) == 0
             assert len(audit_partitions.months(db.session)) >= 35
+
+
+def test_national_scale_puts_the_demo_province_and_30_more_under_the_country(app, runner):
+    args = ["seed", "synthetic", "--scale", "national", "--enterprises", "300", "--projects", "200",
+            "--activities", "300", "--parks", "40", "--users", "100", "--json"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["provinces"] == 31
+    with app.app_context():
+        root = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+        assert (root.code, root.name, root.kind) == ("000000", "全国", "nation")
+        provinces = dict(db.session.execute(sa.select(OrgUnit.name, OrgUnit.kind).where(OrgUnit.parent_id == root.id)).all())
+        assert len(provinces) == 31 and {"山西省", "北京市", "新疆维吾尔自治区"} <= set(provinces)
+        assert set(provinces.values()) == {"province"}
+        # every prefecture and county of GB/T 2260 once, under its province; the projects spread over them
+        kinds = dict(db.session.execute(sa.select(OrgUnit.kind, sa.func.count()).group_by(OrgUnit.kind)).all())
+        assert kinds["city"] > 300 and kinds["county"] > 2500
+        shanxi = db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == "140000"))
+        in_shanxi = sa.select(sa.func.count()).select_from(Project).where(Project.unit_id.in_(unit_subtree(shanxi)))
+        assert 0 < db.session.scalar(in_shanxi) < db.session.scalar(sa.select(sa.func.count()).select_from(Project)) / 2

@@ -208,6 +208,7 @@ def refresh_last_contacted(enterprise_ids: list[int] | None = None) -> None:
               .join(Activity, Activity.id == activity_enterprise.c.activity_id)
               .group_by(activity_enterprise.c.enterprise_id).subquery())
     # One aggregate pass (UPDATE … FROM), not a subquery per enterprise.
-    db.session.execute(sa.update(Enterprise).values(last_contacted_on=None))
+    db.session.execute(sa.update(Enterprise).where(Enterprise.last_contacted_on.is_not(None))
+                       .values(last_contacted_on=None))
     db.session.execute(sa.update(Enterprise).where(Enterprise.id == latest.c.enterprise_id)
                        .values(last_contacted_on=latest.c.day))

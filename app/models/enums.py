@@ -44,6 +44,7 @@ class Permission(Choice):
 
 
 class UnitKind(Choice):
+    NATION = ("nation", "全国")  # the root of a national install, above the provinces
     PROVINCE = ("province", "省")
     CITY = ("city", "市")
     COUNTY = ("county", "县区")

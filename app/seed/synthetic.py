@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.activities.services import refresh_last_contacted
 from app.audit_trail import insert_sealed
-from app.bulk import insert_rows
+from app.bulk import collector_off, indexes_deferred, insert_rows
 from app.enterprises.search import index_new
 from app.extensions import db
 from app.models import (
@@ -67,9 +67,19 @@ from app.names import name_keys
 from app.projects.services import refresh_facts
 from app.projects.stages import DATE_COLUMNS, FORWARD
 from app.seed.demo import DEMO_PASSWORD, load_demo
-from app.standards import USCC_ALPHABET, make_uscc
+from app.standards import PLACEHOLDER_NAMES, USCC_ALPHABET, make_uscc, region_names
 
 MARKER_CODE = "SYN-Z001"
+NATION_CODE = "000000"
+# What `flask seed synthetic --scale` writes unless an option says otherwise: a province (issue
+# 19's figures: ~30k projects over five years, 100–400k enterprises, ~2,000 users) and 31 of them.
+SCALES = {
+    "province": {"provinces": 1, "enterprises": 100_000, "projects": 20_000, "activities": 300_000, "parks": 60,
+                 "users": 2000},
+    "national": {"provinces": 31, "enterprises": 3_000_000, "projects": 1_000_000, "activities": 5_000_000,
+                 "parks": 1860, "users": 62_000},
+}
+CHUNK = 100_000  # records made and written at a time: a national run stays in the memory of one chunk
 START, END = date(2024, 1, 1), date(2026, 11, 20)
 # Where projects stand today, as shares.
 REACHED_COLUMNS = [prefix + column for prefix in ("", "approved_") for column in DATE_COLUMNS.values()]
@@ -91,29 +101,33 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
 
 
 def generate(*, enterprises: int, projects: int, activities: int, parks: int, seed: int, users: int = 0,
-             audit: int = 0) -> dict:
+             audit: int = 0, provinces: int = 1) -> dict:
     started = time.perf_counter()
     if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == MARKER_CODE)):
         raise ValueError("合成数据已存在；请在空数据库上生成。")
     load_demo()
     db.session.flush()
-    rng = random.Random(seed)
-    gen = _Generator(rng)
-    rows = gen.users(users)
-    rows += gen.chain(CHAIN_NODES)
-    rows += gen.parks(parks)
-    rows += gen.enterprises(enterprises)
-    rows += gen.projects(projects)
-    rows += gen.activities(activities)
-    rows += gen.cases()
-    rows += gen.audit_log(audit)
-    refresh_last_contacted()
-    refresh_facts()
+    with collector_off():  # millions of rows made and dropped, no cycles among them
+        rng = random.Random(seed)
+        gen = _Generator(rng)
+        rows = gen.provinces(provinces)
+        rows += gen.users(users)
+        rows += gen.chain(CHAIN_NODES)
+        rows += gen.parks(parks)
+        with indexes_deferred(Enterprise, Contact, EnterpriseTag, EnterpriseNode, Project, StageEvent, FundEntry,
+                              Activity, activity_enterprise):
+            rows += gen.enterprises(enterprises)
+            rows += gen.projects(projects)
+            rows += gen.activities(activities)
+            refresh_last_contacted()  # aggregate passes: cheaper before the indexes are made again
+            refresh_facts()
+        rows += gen.cases()
+        rows += gen.audit_log(audit)
     _reset_sequences()
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds, 1),
             "enterprises": enterprises, "projects": projects, "activities": activities, "parks": parks,
-            "users": users, "audit": audit}
+            "users": users, "audit": audit, "provinces": provinces}
 
 
 def _password_hash(password: str) -> str:
@@ -141,22 +155,57 @@ class _Generator:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.now = datetime(2026, 11, 20, tzinfo=UTC)
-        units = db.session.execute(sa.select(OrgUnit.id, OrgUnit.kind, OrgUnit.code)).all()
-        self.city_units = [u.id for u in units if u.kind == UnitKind.CITY]
-        self.units = [u.id for u in units if u.kind != UnitKind.PROVINCE]
+        self._read_units()
         self.node_ids = list(db.session.scalars(sa.select(ChainNode.id)))
         self.officer_ids = list(db.session.scalars(sa.select(User.id)))
-        self.enterprise_ids: list[int] = []
+        self.enterprise_ids: range | list[int] = []
         self.park_units: list[tuple[int, int]] = []  # (park id, unit id)
-        self.project_ids: list[int] = []
+        self.project_ids: range | list[int] = []
         self.project_units: dict[int, int] = {}
-        self.parents = dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.parent_id)).all())
+
+    def _read_units(self) -> None:
+        units = db.session.execute(sa.select(OrgUnit.id, OrgUnit.kind, OrgUnit.parent_id)).all()
+        self.city_units = [u.id for u in units if u.kind == UnitKind.CITY]
+        self.units = [u.id for u in units if u.kind not in (UnitKind.NATION, UnitKind.PROVINCE)]
+        self.parents = {u.id: u.parent_id for u in units}
 
     def _day(self, start: date = START, end: date = END) -> date:
         return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
 
+    def provinces(self, count: int) -> int:
+        """A national install: the country at the root, above the demo's province and ``count - 1``
+        more, each with its prefectures (as cities) and counties from GB/T 2260."""
+        if count <= 1:
+            return 0
+        demo = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+        places = [(code, name) for code, name in region_names() if code < "710000" and code[:2] != demo.code[:2]]
+        provinces = dict([(code, name) for code, name in places if code.endswith("0000")][: count - 1])
+        ids = {NATION_CODE: _next_id(OrgUnit)}
+        rows = [{"id": ids[NATION_CODE], "code": NATION_CODE, "name": "全国", "kind": UnitKind.NATION, "parent_id": None}]
+        for code, name in places:  # parents first: each prefecture and county follows its province
+            province = code[:2] + "0000"
+            if province not in provinces or code in ids:  # 东莞市 is listed as its own county too
+                continue
+            if code == province:
+                kind, parent = UnitKind.PROVINCE, NATION_CODE
+            elif code.endswith("00"):
+                kind, parent = UnitKind.CITY, province
+            else:
+                kind, parent = UnitKind.COUNTY, code[:4] + "00" if code[:4] + "00" in ids else province
+            if name in PLACEHOLDER_NAMES:  # 市辖区: the municipality's own districts
+                name = provinces[province] + name
+            ids[code] = ids[NATION_CODE] + len(rows)
+            rows.append({"id": ids[code], "code": code, "name": name, "kind": kind, "parent_id": ids[parent]})
+        for row in rows:
+            row.update(is_active=True, created_at=self.now, updated_at=self.now)
+        written = insert_rows(OrgUnit, rows)
+        demo.parent_id = ids[NATION_CODE]
+        db.session.flush()
+        self._read_units()
+        return written
+
     def users(self, count: int) -> int:
-        """Officers spread over the units below the province, and an auditor in each city and
+        """Officers spread over the units below the provinces, and an auditor in each city and
         county (``auditor`` + its code) to read its subtree's log; all with the demo password."""
         if not count:
             return 0
@@ -234,9 +283,19 @@ class _Generator:
         return (rng.choice(PLACES) + rng.choice(WORDS) + rng.choice(WORDS) + rng.choice(TRADES)
                 + rng.choice(SUFFIXES))
 
+    def _in_chunks(self, count: int, first: int, make) -> int:
+        """``make(first_id, count)`` a chunk of CHUNK records at a time, each written before the next."""
+        return sum(make(first + start, min(CHUNK, count - start)) for start in range(0, count, CHUNK))
+
     def enterprises(self, count: int) -> int:
-        rng = self.rng
         first = _next_id(Enterprise)
+        written = self._in_chunks(count, first, self._enterprises)
+        self.enterprise_ids = (range(first, first + count) if count
+                               else list(db.session.scalars(sa.select(Enterprise.id))))
+        return written
+
+    def _enterprises(self, first: int, count: int) -> int:
+        rng = self.rng
         regions = [r for r in SourceRegion if r != SourceRegion.OUT_OF_PROVINCE]  # as ledgers spread them
         statuses = [EnterpriseStatus.TARGET] * 5 + [EnterpriseStatus.CONTACTING] * 3 + [
             EnterpriseStatus.LANDED, EnterpriseStatus.ABANDONED]
@@ -275,15 +334,20 @@ class _Generator:
             if rng.random() < NODE_LINK_SHARE:
                 links.append({"enterprise_id": ident, "node_id": rng.choice(self.node_ids),
                               "role": rng.choices(roles, list(ROLE_WEIGHTS.values()))[0]})
-        self.enterprise_ids = [e["id"] for e in enterprises] or list(db.session.scalars(sa.select(Enterprise.id)))
         written = insert_rows(Enterprise, enterprises)
         index_new(db.session, [e["id"] for e in enterprises])
         return (written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
                 + insert_rows(EnterpriseNode, links))
 
     def projects(self, count: int) -> int:
+        first = _next_id(Project)
+        written = self._in_chunks(count, first, self._projects)
+        self.project_ids = range(first, first + count)
+        return written
+
+    def _projects(self, first: int, count: int) -> int:
         rng = self.rng
-        first, event_id, fund_id = _next_id(Project), _next_id(StageEvent), _next_id(FundEntry)
+        event_id, fund_id = _next_id(StageEvent), _next_id(FundEntry)
         stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
         channels, origins = list(Channel), list(FundOrigin)
         projects, events, funds = [], [], []
@@ -331,13 +395,14 @@ class _Generator:
                                   "review_status": ReviewStatus.APPROVED, "recorded_at": stamp})
                     fund_id += 1
                     month = (month + timedelta(days=32)).replace(day=1)
-        self.project_ids = [p["id"] for p in projects]
-        self.project_units = {p["id"]: p["unit_id"] for p in projects}
+        self.project_units.update((p["id"], p["unit_id"]) for p in projects)
         return insert_rows(Project, projects) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
 
     def activities(self, count: int) -> int:
+        return self._in_chunks(count, _next_id(Activity), self._activities)
+
+    def _activities(self, first: int, count: int) -> int:
         rng = self.rng
-        first = _next_id(Activity)
         kinds = list(ActivityKind)
         activities, links = [], []
         for n in range(count):
