@@ -199,6 +199,7 @@ def test_national_scale_puts_the_demo_province_and_30_more_under_the_country(app
     with app.app_context():
         root = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
         assert (root.code, root.name, root.kind) == ("000000", "全国", "nation")
+        assert db.session.scalar(sa.select(User.unit_id).where(User.username == "manager000000")) == root.id
         provinces = dict(db.session.execute(sa.select(OrgUnit.name, OrgUnit.kind).where(OrgUnit.parent_id == root.id)).all())
         assert len(provinces) == 31 and {"山西省", "北京市", "新疆维吾尔自治区"} <= set(provinces)
         assert set(provinces.values()) == {"province"}

@@ -205,8 +205,9 @@ class _Generator:
         return written
 
     def users(self, count: int) -> int:
-        """Officers spread over the units below the provinces, and an auditor in each city and
-        county (``auditor`` + its code) to read its subtree's log; all with the demo password."""
+        """Officers spread over the units below the provinces, an auditor in each city and county
+        (``auditor`` + its code) to read its subtree's log, and at a national install a manager of
+        the country (``manager000000``); all with the demo password."""
         if not count:
             return 0
         first, hashed = _next_id(User), _password_hash(DEMO_PASSWORD)
@@ -216,6 +217,10 @@ class _Generator:
                  "role": Role.OFFICER, "unit_id": self.rng.choice(units).id} for n in range(count)]
         rows += [{"username": f"auditor{u.code}", "display_name": "审计管理员", "role": Role.AUDITOR, "unit_id": u.id}
                  for u in units if u.kind in (UnitKind.CITY, UnitKind.COUNTY)]
+        nation = db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == NATION_CODE))
+        if nation:  # the one who sees the whole country
+            rows.append({"username": f"manager{NATION_CODE}", "display_name": "全国管理员", "role": Role.MANAGER,
+                         "unit_id": nation})
         for n, row in enumerate(rows):
             row.update(id=first + n, password_hash=hashed, password_changed_at=self.now)
         self.officer_ids += [row["id"] for row in rows if row["role"] == Role.OFFICER]
