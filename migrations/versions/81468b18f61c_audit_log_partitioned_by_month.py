@@ -4,7 +4,7 @@ month's partition for each month that has rows, this month's and the next, and a
 A primary or unique key of a partitioned table must hold the month: the key is (id, at), and the
 chain's ``seq`` stays unique by the seal, which now runs one at a time (a lock), on both
 databases. Indexes for the auditor's filters in the list's order (user, action), on PostgreSQL
-holding the user too (a scoped count reads only the index).
+holding the user and the other filters' columns too (a scoped count reads only the index).
 
 Revision ID: 81468b18f61c
 Revises: 1dd1722e86d1
@@ -71,10 +71,10 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         _rebuild(_partitioned, [
             "ALTER TABLE audit_log ADD CONSTRAINT pk_audit_log PRIMARY KEY (id, at)",
-            "CREATE INDEX ix_audit_log_at ON audit_log (at) INCLUDE (user_id)",
-            "CREATE INDEX ix_audit_log_record ON audit_log (record_type, record_id) INCLUDE (user_id)",
-            "CREATE INDEX ix_audit_log_user ON audit_log (user_id, id) INCLUDE (action, record_type)",
-            "CREATE INDEX ix_audit_log_action ON audit_log (action, id) INCLUDE (user_id)",
+            "CREATE INDEX ix_audit_log_at ON audit_log (at) INCLUDE (user_id, action, record_type)",
+            "CREATE INDEX ix_audit_log_record ON audit_log (record_type, record_id) INCLUDE (user_id, action, at)",
+            "CREATE INDEX ix_audit_log_user ON audit_log (user_id, id) INCLUDE (action, record_type, at)",
+            "CREATE INDEX ix_audit_log_action ON audit_log (action, id) INCLUDE (user_id, record_type, at)",
             "CREATE INDEX ix_audit_log_seq ON audit_log (seq)",
         ])
         return
