@@ -144,8 +144,8 @@ def _reset_sequences() -> None:
     """Explicit ids bypass PostgreSQL's sequences; move them past the rows just written."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (AuditLog, User, OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project, StageEvent, FundEntry,
-                  Activity, ProjectProblem, Supervision, CaseStep, Leader, LeaderLink):
+    for model in (AuditLog, User, OrgUnit, Chain, ChainNode, Park, CapacityItem, Enterprise, Contact, Project,
+                  StageEvent, FundEntry, Activity, ProjectProblem, Supervision, CaseStep, Leader, LeaderLink):
         table = model.__tablename__
         db.session.execute(sa.text(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"))
@@ -191,7 +191,8 @@ class _Generator:
             elif code.endswith("00"):
                 kind, parent = UnitKind.CITY, province
             else:
-                kind, parent = UnitKind.COUNTY, code[:4] + "00" if code[:4] + "00" in ids else province
+                prefecture = code[:4] + "00"
+                kind, parent = UnitKind.COUNTY, (prefecture if prefecture in ids else province)
             if name in PLACEHOLDER_NAMES:  # 市辖区: the municipality's own districts
                 name = provinces[province] + name
             ids[code] = ids[NATION_CODE] + len(rows)
@@ -472,8 +473,8 @@ class _Generator:
         if not count:
             return 0
         rng, first = self.rng, _next_id(AuditLog)
-        step = (datetime.combine(END, datetime.min.time(), UTC) - datetime.combine(START, datetime.min.time(), UTC)) / count
         started = datetime.combine(START, datetime.min.time(), UTC)
+        step = (datetime.combine(END, datetime.min.time(), UTC) - started) / count
         kinds = [("update", "Project", {"stage": ["signed", "started"], "remark": [None, "已落实用地"]}),
                  ("create", "Activity", {"kind": [None, "visit"], "summary": [None, "对接洽谈投资意向"]}),
                  ("update", "Enterprise", {"phone": ["0351-1234567", "0351-7654321"]}),
