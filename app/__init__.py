@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from app import audit_trail, cli, jobs, personal, revision, storage, web
+    from app import audit_trail, cli, jobs, personal, revision, storage, tally, web
     from app.enterprises import search
     from app.extensions import csrf, db, limiter, login_manager, migrate, openapi
 
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     audit_trail.install(app)
+    tally.install(app)  # before revision's: its writes belong to a commit that changed records
     revision.install(app)
     search.install()
     web.init_app(app)

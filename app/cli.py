@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import audit_trail, revision
+from app import audit_trail, revision, tally
 from app.admin.services import create_user as create_account
 from app.agenda import daily
 from app.auth import totp
@@ -276,8 +276,10 @@ figures_cli = AppGroup("figures", help="页面与统计数字的缓存")
 
 @figures_cli.command("refresh")
 def figures_refresh():
-    """After records were changed in SQL by hand (outside the app): every node computes its kept
-    figures and pages again (app/revision.py)."""
+    """After records were changed in SQL by hand (outside the app): the figures kept per unit and
+    month are counted again (app/tally.py) and every node computes its kept figures and pages
+    again (app/revision.py)."""
+    tally.rebuild(db.session)
     revision.replace(db.session)
     db.session.commit()
     click.echo("已更新数据版本，各节点将重新计算统计数字和页面。")

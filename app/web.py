@@ -333,6 +333,8 @@ class _Pagination(SelectPagination):
 
     def _query_count(self) -> int:
         stmt, bound = self._query_args["count_select"], self._query_args["bound"]
+        if self._query_args["total"] is not None:
+            return self._query_args["total"]
         return kept_result(stmt, lambda: count_rows(stmt, bound), "count", bound)
 
     @property
@@ -345,12 +347,14 @@ class _Pagination(SelectPagination):
         return count_text(self.total, self._query_args["bound"])
 
 
-def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | None = None):
+def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | None = None,
+             total: int | None = None):
     """One page and the total: two statements, each able to walk an index (ordered lists stop
     after a page; counts read no rows). ``count_stmt`` selects the same rows as ``stmt`` written
     for counting, where the best plan for a page is not the best for a total; ``bound``: count no
-    further than this (a free-text search, which no figure elsewhere drills down to)."""
-    return _Pagination(select=stmt, count_select=stmt if count_stmt is None else count_stmt, bound=bound,
+    further than this (a free-text search, which no figure elsewhere drills down to); ``total``:
+    the total, already known (kept figures)."""
+    return _Pagination(select=stmt, count_select=stmt if count_stmt is None else count_stmt, bound=bound, total=total,
                        session=db.session, page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"],
                        error_out=False, count=True)
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import tally
 from app.attachments.services import store
 from app.auth.scope import get_scoped_unit, in_subtree, scoped
 from app.extensions import db
@@ -200,6 +201,7 @@ def refresh_last_contacted(enterprise_ids: list[int] | None = None) -> None:
                 .join(activity_enterprise, activity_enterprise.c.activity_id == Activity.id)
                 .where(activity_enterprise.c.enterprise_id == Enterprise.id).scalar_subquery()),
                 execution_options={"synchronize_session": False})
+            tally.note(db.session, enterprises=enterprise_ids)  # their projects' 在谈久未对接
             for record in list(db.session.identity_map.values()):
                 if isinstance(record, Enterprise) and record.id in enterprise_ids:
                     db.session.expire(record, ["last_contacted_on"])
@@ -208,6 +210,7 @@ def refresh_last_contacted(enterprise_ids: list[int] | None = None) -> None:
               .join(Activity, Activity.id == activity_enterprise.c.activity_id)
               .group_by(activity_enterprise.c.enterprise_id).subquery())
     # One aggregate pass (UPDATE … FROM), not a subquery per enterprise.
+    tally.note(db.session, everything=True)
     db.session.execute(sa.update(Enterprise).where(Enterprise.last_contacted_on.is_not(None))
                        .values(last_contacted_on=None))
     db.session.execute(sa.update(Enterprise).where(Enterprise.id == latest.c.enterprise_id)

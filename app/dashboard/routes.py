@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.auth.decorators import roles_required
 from app.chains import services as chain_services
 from app.dashboard import bp, services
+from app.extensions import db
 from app.projects import indicators
 from app.projects import services as project_services
 from app.projects import warnings
@@ -21,6 +22,7 @@ def index():
     today = date.today()
     include_pending = request.args.get("pending") == "1"
     figures = services.figures(current_user, include_pending, today)
+    db.session.commit()  # the day's warnings, where this was the first read of the day to count them
     year_start = date(today.year, 1, 1)
     chain_rows = chain_services.statistics(Scope(current_user, include_pending=include_pending), year_start, today,
                                            active_only=True, figures=figures["chain_figures"])

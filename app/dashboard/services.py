@@ -1,18 +1,21 @@
-"""The dashboard's figures for a user's scope: this month and the year to date, from dated records.
-They are plain values, kept (app/revision.py) per unit, review view and day until a record
-changes: a dashboard viewed again costs one read, not a pass over every project in scope."""
+"""The dashboard's figures for a user's scope: this month and the year to date. They are read from
+the figures kept per unit and month (app/tally.py), so a county's and a country's dashboard read
+about as many rows (the warnings too, counted for every unit by the first read of a day).
+The values are plain and kept (app/revision.py) per unit, review view and day until a record changes."""
 import json
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.auth.scope import scoped
+from app import tally
 from app.extensions import db
-from app.models import BIG_PROJECT_WAN, Project, User
-from app.models.enums import Stage
+from app.models import FigureTally, Park, User
+from app.models.enums import FundOrigin, Stage
 from app.projects import indicators, warnings
-from app.projects.indicators import Scope
-from app.projects.stages import CURRENT
+from app.projects.indicators import CHAIN_STAGES, Funds, Rates, StageFigures
+from app.projects.stages import CURRENT, DATE_COLUMNS
 from app.revision import kept
 
 
@@ -23,24 +26,78 @@ def figures(user: User, include_pending: bool, today: date) -> dict:
 
 
 def _figures(user: User, include_pending: bool, today: date) -> dict:
-    scope = Scope(user, include_pending=include_pending)
-    month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
-    periods = [(month_start, today), (year_start, today)]
-    month, year = indicators.stage_figures_over(scope, periods)
-    (big_month,), (big_year,) = indicators.tier_counts(scope, periods, [BIG_PROJECT_WAN])
-    funds_month, funds_year = indicators.funds_over(scope, periods)
-    trend = indicators.monthly_trend(scope, today.year, today)
-    pipeline = dict(db.session.execute(scoped(sa.select(Project.stage, sa.func.count()).group_by(Project.stage),
-                                              user, Project.unit_id)).all())
-    chart = {"months": [f"{row['month']}月" for row in trend], "signed": [row["counts"][Stage.SIGNED] for row in trend],
-             "started": [row["counts"][Stage.STARTED] for row in trend], "funds": [float(row["funds_wan"]) for row in trend]}
+    units = tally.scope_units(db.session, user.unit_id)
+    year_start = date(today.year, 1, 1)
+    monthly: dict[str, dict[date, tuple]] = defaultdict(dict)
+    for measure, month, *sums in tally.sums(db.session, units, include_pending, ["reached:", "cohort:", "funds:"],
+                                            year_start, today, by=(FigureTally.measure, FigureTally.month)):
+        monthly[measure][month] = sums
+    this_month = today.replace(day=1)
+
+    def total(measure: str, first: date = year_start, field: int = 0):
+        return sum((sums[field] or 0 for month, sums in monthly[measure].items() if month >= first), 0)
+
+    def stages(first: date) -> dict[str, StageFigures]:
+        return {stage: StageFigures(total(f"reached:{stage}", first), Decimal(total(f"reached:{stage}", first, 1)))
+                for stage in Stage if stage in DATE_COLUMNS} | {stage: StageFigures() for stage in Stage
+                                                                if stage not in DATE_COLUMNS}
+
+    def funds(first: date) -> Funds:
+        return Funds({origin: Decimal(total(f"funds:{origin}", first, 1)) for origin in FundOrigin
+                      if any(month >= first for month in monthly[f"funds:{origin}"])},
+                     Decimal(total(f"funds:{FundOrigin.FOREIGN}", first, 3)))
+
+    funds_month, funds_year = funds(this_month), funds(year_start)
+    trend = [date(today.year, m, 1) for m in range(1, today.month + 1)]
+    chart = {"months": [f"{month.month}月" for month in trend],
+             "signed": [(monthly[f"reached:{Stage.SIGNED}"].get(month) or (0,))[0] for month in trend],
+             "started": [(monthly[f"reached:{Stage.STARTED}"].get(month) or (0,))[0] for month in trend],
+             "funds": [float(sum((monthly[f"funds:{origin}"].get(month) or (0, 0))[1] or 0 for origin in FundOrigin))
+                       for month in trend]}
+    signed = f"reached:{Stage.SIGNED}"
     return {
-        "month": month, "year": year, "big_month": big_month, "big_year": big_year,
+        "month": stages(this_month), "year": stages(year_start),
+        "big_month": total(signed, this_month, 2), "big_year": total(signed, year_start, 2),
         "funds_month": funds_month.total, "funds_year": funds_year.by_origin, "funds_year_total": funds_year.total,
-        "rates": indicators.rates(scope, year_start, today), "chart": json.dumps(chart, ensure_ascii=False),
-        "pipeline": [(stage, pipeline.get(stage.value, 0)) for stage in CURRENT],
+        "rates": Rates(total(signed), total(f"cohort:{Stage.STARTED}"), total(f"cohort:{Stage.TERMINATED}"),
+                       Decimal(total(signed, field=1)), Decimal(total("cohort:funds", field=1))),
+        "chart": json.dumps(chart, ensure_ascii=False),
+        "pipeline": _pipeline(units, today),
         "target_actuals": indicators.target_actuals(user, today.year, today, include_pending, user.unit_id),
-        "warning_counts": warnings.counts(scoped(sa.select(Project.id), user, Project.unit_id), today),
-        "chain_figures": indicators.chain_figures(scope, year_start, today),
-        "top_parks": indicators.top_parks_by_signed(scope, year_start, today),
+        "warning_counts": dict.fromkeys(warnings.LABELS, 0) | tally.warnings_on(db.session, units, today),
+        "chain_figures": _chain_figures(units, include_pending, year_start, today),
+        "top_parks": _top_parks(units, include_pending, year_start, today),
     }
+
+
+def _pipeline(units: list[int], today: date) -> list[tuple[str, int]]:
+    """Projects in each stage now."""
+    counts = {measure: projects for measure, projects, *_ in tally.sums(db.session, units, False, ["current:"],
+                                                                         tally.NEVER, today)}
+    return [(stage, counts.get(f"current:{stage}", 0)) for stage in CURRENT]
+
+
+def _chain_figures(units: list[int], include_pending: bool, start: date, end: date) -> dict:
+    """签约, 开工 and 投产 within the months from ``start`` to ``end`` per chain (indicators.chain_figures)."""
+    found: dict[int, dict[str, StageFigures]] = {}
+    for measure, chain_id, projects, amount, *_ in tally.sums(
+            db.session, units, include_pending, [f"reached:{stage}" for stage in CHAIN_STAGES], start, end,
+            by=(FigureTally.measure, FigureTally.key_id), where=[FigureTally.key_id != 0]):
+        figures = found.setdefault(chain_id, {stage: StageFigures() for stage in Stage})
+        figures[measure.removeprefix("reached:")] = StageFigures(projects, Decimal(amount or 0))
+    return found
+
+
+def _top_parks(units: list[int], include_pending: bool, start: date, end: date,
+               limit: int = 5) -> list[tuple[int, str, int, Decimal]]:
+    """Parks ranked by 协议投资 signed within the months from ``start`` to ``end``: (id, name, count, amount)."""
+    amount = sa.func.sum(FigureTally.amount_wan)
+    tally.settle(db.session)
+    stmt = (sa.select(Park.id, Park.name, sa.func.sum(FigureTally.projects), amount)
+            .join(Park, Park.id == FigureTally.key_id)
+            .where(FigureTally.unit_id.in_(units), sa.not_(FigureTally.own),
+                   FigureTally.with_pending == include_pending, FigureTally.measure == "park:signed",
+                   FigureTally.month.between(start.replace(day=1), end))
+            .group_by(Park.id, Park.name).having(sa.func.sum(FigureTally.projects) != 0)
+            .order_by(amount.desc(), Park.name).limit(limit))
+    return [(i, n, c, Decimal(a or 0)) for i, n, c, a in db.session.execute(stmt)]

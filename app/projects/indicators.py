@@ -19,15 +19,16 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app import tally
 from app.auth.scope import in_subtree, scoped, sees_everything
 from app.extensions import db
 from app.models import (
     ChainNode,
     EnterpriseTag,
     Event,
+    FigureTally,
     FundEntry,
     OrgUnit,
-    Park,
     Project,
     Target,
     User,
@@ -250,15 +251,6 @@ def monthly_trend(scope: Scope, year: int, through: date) -> list[dict]:
     return list(months.values())
 
 
-def top_parks_by_signed(scope: Scope, start: date, end: date, limit: int = 5) -> list[tuple[int, str, int, Decimal]]:
-    """Parks ranked by 协议投资 signed within [start, end]: (id, name, count, amount)."""
-    stmt = (sa.select(Park.id, Park.name, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
-            .select_from(Project).join(Park, Park.id == Project.park_id)
-            .where(scope.first(Stage.SIGNED).between(start, end)).group_by(Park.id, Park.name)
-            .order_by(sa.func.sum(Project.agreed_investment_wan).desc(), Park.name).limit(limit))
-    return [(i, n, c, Decimal(a or 0)) for i, n, c, a in db.session.execute(scope.projects(stmt))]
-
-
 STAGE_INDICATORS = {TargetIndicator.SIGNED_COUNT: Stage.SIGNED, TargetIndicator.SIGNED_AMOUNT: Stage.SIGNED,
                     TargetIndicator.STARTED_COUNT: Stage.STARTED, TargetIndicator.PRODUCING_COUNT: Stage.PRODUCING}
 
@@ -343,14 +335,44 @@ def target_actuals(user: User, year: int, today: date, include_pending: bool = F
     return _actuals(user, _targets(user, year, unit_id), year, today, include_pending)
 
 
+# The indicators read from the figures kept per unit and month (app/tally.py): measure, and
+# whether the count (0) or the amount (1) is the value.
+TALLIED = {TargetIndicator.SIGNED_COUNT: (f"reached:{Stage.SIGNED}", 0),
+           TargetIndicator.SIGNED_AMOUNT: (f"reached:{Stage.SIGNED}", 1),
+           TargetIndicator.STARTED_COUNT: (f"reached:{Stage.STARTED}", 0),
+           TargetIndicator.PRODUCING_COUNT: (f"reached:{Stage.PRODUCING}", 0),
+           TargetIndicator.FUNDS: ("funds:", 1)}
+
+
 def _actuals(user: User, targets: list[Target], year: int, today: date, include_pending: bool) -> dict:
+    """The targets' actuals: those tallied in one read of the kept figures (whole months: no record
+    is dated after today), the others each in one query."""
     end = min(today, date(year, 12, 31))
     june = date(year, 6, 30)
+    tallied = [target for target in targets if target.indicator in TALLIED]
+    tally.settle(db.session)
+    units = {target.unit_id: tally.scope_units(db.session, target.unit_id) for target in tallied}
+    rows = db.session.execute(sa.select(
+        FigureTally.unit_id, FigureTally.key_id, FigureTally.measure,
+        *(sa.func.sum(sa.case((FigureTally.month <= through, column), else_=0))
+          for through in (end, june) for column in (FigureTally.projects, FigureTally.amount_wan)))
+        .where(FigureTally.unit_id.in_({unit for found in units.values() for unit in found}),
+               sa.not_(FigureTally.own), FigureTally.with_pending == include_pending,
+               sa.or_(FigureTally.measure.startswith("reached:"), FigureTally.measure.startswith("funds:")),
+               FigureTally.month.between(date(year, 1, 1), end))
+        .group_by(FigureTally.unit_id, FigureTally.key_id, FigureTally.measure)).all() if tallied else []
     actuals = {}
     for target in targets:
-        scope = Scope(user, target.unit_id, target.chain_id, include_pending)
-        values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
-        actuals[target.id] = (values[0], values[1] if len(values) > 1 else None)
+        if target.indicator not in TALLIED:
+            scope = Scope(user, target.unit_id, target.chain_id, include_pending)
+            values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
+            actuals[target.id] = (values[0], values[1] if len(values) > 1 else None)
+            continue
+        measure, field = TALLIED[target.indicator]
+        found = [row for row in rows if row.unit_id in units[target.unit_id] and row.measure.startswith(measure)
+                 and (target.chain_id is None or row.key_id == target.chain_id)]
+        actuals[target.id] = (Decimal(sum((row[3 + field] or 0 for row in found), 0)),
+                              Decimal(sum((row[5 + field] or 0 for row in found), 0)) if end >= june else None)
     return actuals
 
 

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -83,10 +84,14 @@ def index():
     form = _filter_form()
     stmt = services.search(current_user, form.valid_data(), date.today())
     # the list's own total of 协议投资, which a figure linking here (驾驶舱, 报表) must equal
-    total = stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None)
-    agreed = kept_result(total, lambda: db.session.scalar(total), "sum")
+    kept = services.kept_stage_totals(current_user, form.valid_data())
+    if kept is None:
+        total = stmt.with_only_columns(sa.func.sum(Project.agreed_investment_wan)).order_by(None)
+        count, agreed = None, kept_result(total, lambda: db.session.scalar(total), "sum")
+    else:
+        count, agreed = sum(n for n, _ in kept.values()), sum((amount for _, amount in kept.values()), Decimal(0))
     pagination = paginate(stmt.options(selectinload(Project.unit), selectinload(Project.investor),
-                                       selectinload(Project.park)))
+                                       selectinload(Project.park)), total=count)
     return render_template("projects/index.html", form=form, pagination=pagination, agreed=agreed or 0)
 
 
@@ -97,9 +102,11 @@ def board():
     form = _filter_form()
     filters = {k: v for k, v in form.valid_data().items() if k != "stage"}
     stmt = services.search(current_user, filters, date.today())
-    totals = dict((stage, (count, amount)) for stage, count, amount in db.session.execute(
-        stmt.with_only_columns(Project.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
-        .order_by(None).group_by(Project.stage)))
+    totals = services.kept_stage_totals(current_user, filters)
+    if totals is None:
+        totals = dict((stage, (count, amount)) for stage, count, amount in db.session.execute(
+            stmt.with_only_columns(Project.stage, sa.func.count(), sa.func.sum(Project.agreed_investment_wan))
+            .order_by(None).group_by(Project.stage)))
     # The latest cards of every column in one statement (each part walks the stage index), then
     # the cards themselves with their investors and units.
     parts = [stmt.where(Project.stage == stage).with_only_columns(Project.id).limit(BOARD_CARDS).subquery()

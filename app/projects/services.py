@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from app import tally
 from app.attachments.services import store
 from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
 from app.concurrency import claim
@@ -18,6 +19,7 @@ from app.models import (
     Activity,
     ChainNode,
     Enterprise,
+    FigureTally,
     FundEntry,
     Park,
     Project,
@@ -387,6 +389,23 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     return list_order(stmt, Project, f, "stage_on")
 
 
+KEPT_FILTERS = {"stage", "unit_id", "chain_id"}  # filters the figures kept per unit can answer
+
+
+def kept_stage_totals(by: User, f: dict) -> dict[str, tuple[int, Decimal]] | None:
+    """Per current stage, the count and 协议投资 of the projects ``search(by, f)`` finds, read from
+    the figures kept per unit (app/tally.py) where its filters are among ``KEPT_FILTERS``: the
+    totals of a whole province's or country's list without reading its projects. None otherwise."""
+    if any(value not in (None, "") for key, value in f.items() if key not in KEPT_FILTERS | {"sort", "desc"}):
+        return None
+    where = [] if not f.get("chain_id") else [FigureTally.key_id == f["chain_id"]]
+    if f.get("stage"):
+        where.append(FigureTally.measure == f"current:{f['stage']}")
+    rows = tally.sums(db.session, tally.scope_units(db.session, f.get("unit_id") or by.unit_id), False,
+                      ["current:"], tally.NEVER, date.today(), where=where)
+    return {measure.removeprefix("current:"): (projects, Decimal(amount or 0)) for measure, projects, amount, *_ in rows}
+
+
 QUEUE_SHOWN = 500  # records of each kind the review queue lists
 
 
@@ -465,7 +484,8 @@ def refresh_facts(project_ids: list[int] | None = None) -> None:
                 Activity.project_id == Project.id, Activity.follow_up_done_at.is_(None)).scalar_subquery(),
             funds_wan=sa.select(sa.func.coalesce(sa.func.sum(FundEntry.amount_wan), 0)).where(
                 FundEntry.project_id == Project.id, FundEntry.review_status != ReviewStatus.REJECTED)
-            .scalar_subquery()), execution_options={"synchronize_session": False})
+            .scalar_subquery()), execution_options={"synchronize_session": False, tally.NOTED: True})
+        tally.note(db.session, projects=ids)
     for record in list(db.session.identity_map.values()):
         if isinstance(record, Project) and (project_ids is None or record.id in ids):
             db.session.expire(record, ["last_activity_on", "follow_up_due_on", "funds_wan"])
@@ -480,7 +500,8 @@ def _refresh_all_facts() -> None:
               .where(Activity.project_id.is_not(None)).group_by(Activity.project_id).subquery())
     funds = (sa.select(FundEntry.project_id, sa.func.sum(FundEntry.amount_wan).label("total"))
              .where(FundEntry.review_status != ReviewStatus.REJECTED).group_by(FundEntry.project_id).subquery())
-    options = {"synchronize_session": False}
+    tally.note(db.session, everything=True)
+    options = {"synchronize_session": False, tally.NOTED: True}
     db.session.execute(sa.update(Project).where(sa.or_(Project.last_activity_on.is_not(None),
                                                        Project.follow_up_due_on.is_not(None), Project.funds_wan != 0))
                        .values(last_activity_on=None, follow_up_due_on=None, funds_wan=0), execution_options=options)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app import tally
 from app.activities.services import refresh_last_contacted
 from app.audit_trail import insert_sealed
 from app.bulk import collector_off, indexes_deferred, insert_rows
@@ -121,6 +122,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
             rows += gen.activities(activities)
             refresh_last_contacted()  # aggregate passes: cheaper before the indexes are made again
             refresh_facts()
+        tally.rebuild(db.session)
         rows += gen.cases()
         rows += gen.audit_log(audit)
     _reset_sequences()
