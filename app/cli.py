@@ -49,9 +49,11 @@ notify_cli = AppGroup("notify", help="通知与每日提醒邮件")
 @notify_cli.command("daily")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="按哪一天运行（默认今天）")
 def notify_daily(day):
-    """Escalate problems unsolved past their deadline, remind overdue 督办, tell follow-ups due and
-    warnings raised, then mail each user its digest (once a day)."""
+    """Count the day's warnings for the dashboards (app/tally.py; else their first view does), escalate
+    problems unsolved past their deadline, remind overdue 督办, tell follow-ups due and warnings
+    raised, then mail each user its digest (once a day)."""
     today = day.date() if day else date.today()
+    tally.count_warnings(db.session, today)
     escalated, reminded = problems.escalate_overdue(today), supervision.remind_overdue(today)
     told = daily.tell(today)
     db.session.commit()

@@ -39,8 +39,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from app.models import BIG_PROJECT_WAN, ChainNode, Enterprise, FigureTally, FundEntry, OrgUnit, Project, UnitSetting
-from app.models.enums import Stage
-from app.projects.stages import DATE_COLUMNS, first_reached, statuses
+from app.models.enums import FundOrigin, Stage
+from app.projects.stages import CURRENT, DATE_COLUMNS, first_reached, statuses
 from app.revision import READS_NO_FIGURE
 
 EVERYTHING = "*"  # noted instead of units: build it all again
@@ -56,6 +56,11 @@ TALLIED = {Project: {"unit_id", "chain_node_id", "park_id", "agreed_investment_w
 REBUILT_ON = {OrgUnit: "parent_id", ChainNode: "chain_id"}
 WATCHED_TABLES = {"project", "fund_entry", "org_unit", "chain_node"}
 KEY = ("unit_id", "own", "with_pending", "measure", "month", "key_id")
+# The measures' names, for reading: a list of names walks the index, a prefix (LIKE) would not.
+REACHED = [f"reached:{stage}" for stage in DATE_COLUMNS]
+COHORT = [f"cohort:{Stage.STARTED}", f"cohort:{Stage.TERMINATED}", "cohort:funds"]
+FUNDS = [f"funds:{origin}" for origin in FundOrigin]
+CURRENT_STAGES = [f"current:{stage}" for stage in CURRENT]
 SUMS = ("projects", "amount_wan", "big", "usd_wan")
 
 
@@ -310,13 +315,11 @@ def scope_units(session: Session, unit_id: int) -> list[int]:
 def sums(session: Session, units: list[int], with_pending: bool, measures, first: date, last: date,
          by=(FigureTally.measure,), where=()) -> list[tuple]:
     """Rows of ``by`` with the sums of projects, amount, big and usd over the subtree rows of
-    ``units`` for ``measures`` (names; a name ending in ':' takes every measure it starts) in the
-    months from ``first`` to ``last``."""
+    ``units`` for ``measures`` (names) in the months from ``first`` to ``last``."""
     settle(session)
-    names = [FigureTally.measure.startswith(m) if m.endswith(":") else FigureTally.measure == m for m in measures]
     stmt = (sa.select(*by, *(sa.func.sum(getattr(FigureTally, s)) for s in SUMS))
             .where(FigureTally.unit_id.in_(units), sa.not_(FigureTally.own),
-                   FigureTally.with_pending == with_pending, sa.or_(*names),
+                   FigureTally.with_pending == with_pending, FigureTally.measure.in_(measures),
                    FigureTally.month.between(first.replace(day=1), last), *where)
             .group_by(*by).having(sa.func.sum(FigureTally.projects) != 0))  # a row that went back to nothing
     return session.execute(stmt).all()
@@ -327,5 +330,6 @@ def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]
     settle(session)
     if counted_on(session) != day:
         count_warnings(session, day)
+    from app.projects.warnings import RULES  # it reads app.projects.indicators, which reads this
     return {measure.removeprefix("warning:"): projects for measure, projects, *_ in
-            sums(session, units, False, ["warning:"], day, day, where=[FigureTally.month == day])}
+            sums(session, units, False, [f"warning:{rule.key}" for rule in RULES], day, day)}

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from app import tally
 from app.extensions import db
 from app.models import Activity, Notification, Project, User
 from app.models.enums import Stage
@@ -60,6 +61,9 @@ def test_the_daily_run_tells_once_and_mails_once(app, runner, world, smtp_server
         told = db.session.execute(sa.select(Notification.kind, Notification.text).where(Notification.user_id == officer)
                                   .order_by(Notification.kind)).all()
     assert [k for k, _ in told] == ["follow_up", "warning"]
+    with app.app_context():  # and the dashboards' warnings are counted for the day
+        assert tally.counted_on(db.session) == TODAY
+        assert tally.warnings_on(db.session, [world.root_unit_id], TODAY)["signed_idle"] == 1
     assert "甲市示例企业有限公司" in told[0][1] and "久签未建项目" in told[1][1] and "签约未落地" in told[1][1]
     assert len(inbox.messages) == 1  # the quiet one has nothing waiting
     recipients, content = inbox.messages[0]

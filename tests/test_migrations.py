@@ -96,3 +96,26 @@ def test_system_wide_thresholds_become_the_root_units_and_come_back(tmp_path):
             assert sorted(conn.execute(sa.text("SELECT key FROM setting")).scalars()) == [
                 "audit_chain_head", "report_tiers_wan", "signed_idle_days"]
         db.engine.dispose()
+
+
+def test_the_figure_tally_migration_counts_the_projects_there_are(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'tally.sqlite'}")
+    with app.app_context():
+        upgrade(revision="81468b18f61c")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, version, created_at, updated_at)"
+                                 " VALUES (1, '省', 'P', 'province', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
+                                 " (2, '市', 'C', 'city', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text("UPDATE org_unit SET parent_id = 1 WHERE id = 2"))
+            conn.execute(sa.text(
+                "INSERT INTO project (name, unit_id, channel, stage, stage_on, signed_on, approved_signed_on, "
+                "agreed_investment_wan, is_foreign, is_key, funds_wan, version, created_at, updated_at) "
+                "VALUES ('项目', 2, 'other', 'signed', '2026-03-02', '2026-03-02', '2026-03-02', 12000, 0, 0, 0, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT unit_id, own, projects, amount_wan, big FROM figure_tally "
+                                        "WHERE measure = 'reached:signed' AND NOT with_pending ORDER BY unit_id, own"))
+            assert [tuple(row) for row in rows] == [(1, 0, 1, 12000, 1), (2, 0, 1, 12000, 1), (2, 1, 1, 12000, 1)]
+        downgrade(revision="81468b18f61c")
+        db.engine.dispose()

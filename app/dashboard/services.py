@@ -29,7 +29,7 @@ def _figures(user: User, include_pending: bool, today: date) -> dict:
     units = tally.scope_units(db.session, user.unit_id)
     year_start = date(today.year, 1, 1)
     monthly: dict[str, dict[date, tuple]] = defaultdict(dict)
-    for measure, month, *sums in tally.sums(db.session, units, include_pending, ["reached:", "cohort:", "funds:"],
+    for measure, month, *sums in tally.sums(db.session, units, include_pending, tally.REACHED + tally.COHORT + tally.FUNDS,
                                             year_start, today, by=(FigureTally.measure, FigureTally.month)):
         monthly[measure][month] = sums
     this_month = today.replace(day=1)
@@ -72,7 +72,7 @@ def _figures(user: User, include_pending: bool, today: date) -> dict:
 
 def _pipeline(units: list[int], today: date) -> list[tuple[str, int]]:
     """Projects in each stage now."""
-    counts = {measure: projects for measure, projects, *_ in tally.sums(db.session, units, False, ["current:"],
+    counts = {measure: projects for measure, projects, *_ in tally.sums(db.session, units, False, tally.CURRENT_STAGES,
                                                                          tally.NEVER, today)}
     return [(stage, counts.get(f"current:{stage}", 0)) for stage in CURRENT]
 

@@ -335,13 +335,16 @@ def target_actuals(user: User, year: int, today: date, include_pending: bool = F
     return _actuals(user, _targets(user, year, unit_id), year, today, include_pending)
 
 
-# The indicators read from the figures kept per unit and month (app/tally.py): measure, and
-# whether the count (0) or the amount (1) is the value.
-TALLIED = {TargetIndicator.SIGNED_COUNT: (f"reached:{Stage.SIGNED}", 0),
-           TargetIndicator.SIGNED_AMOUNT: (f"reached:{Stage.SIGNED}", 1),
-           TargetIndicator.STARTED_COUNT: (f"reached:{Stage.STARTED}", 0),
-           TargetIndicator.PRODUCING_COUNT: (f"reached:{Stage.PRODUCING}", 0),
-           TargetIndicator.FUNDS: ("funds:", 1)}
+# The indicators read from the figures kept per unit and month (app/tally.py): the stage reached
+# (None: funds in place), and whether the count (0) or the amount (1) is the value.
+TALLIED = {TargetIndicator.SIGNED_COUNT: (Stage.SIGNED, 0), TargetIndicator.SIGNED_AMOUNT: (Stage.SIGNED, 1),
+           TargetIndicator.STARTED_COUNT: (Stage.STARTED, 0), TargetIndicator.PRODUCING_COUNT: (Stage.PRODUCING, 0),
+           TargetIndicator.FUNDS: (None, 1)}
+
+
+def _tallied_measures(indicator: str) -> list[str]:
+    stage = TALLIED[indicator][0]
+    return tally.FUNDS if stage is None else [f"reached:{stage}"]
 
 
 def _actuals(user: User, targets: list[Target], year: int, today: date, include_pending: bool) -> dict:
@@ -358,7 +361,7 @@ def _actuals(user: User, targets: list[Target], year: int, today: date, include_
           for through in (end, june) for column in (FigureTally.projects, FigureTally.amount_wan)))
         .where(FigureTally.unit_id.in_({unit for found in units.values() for unit in found}),
                sa.not_(FigureTally.own), FigureTally.with_pending == include_pending,
-               sa.or_(FigureTally.measure.startswith("reached:"), FigureTally.measure.startswith("funds:")),
+               FigureTally.measure.in_([name for indicator in TALLIED for name in _tallied_measures(indicator)]),
                FigureTally.month.between(date(year, 1, 1), end))
         .group_by(FigureTally.unit_id, FigureTally.key_id, FigureTally.measure)).all() if tallied else []
     actuals = {}
@@ -368,8 +371,8 @@ def _actuals(user: User, targets: list[Target], year: int, today: date, include_
             values = actual(scope, target.indicator, date(year, 1, 1), [end, june] if end >= june else [end])
             actuals[target.id] = (values[0], values[1] if len(values) > 1 else None)
             continue
-        measure, field = TALLIED[target.indicator]
-        found = [row for row in rows if row.unit_id in units[target.unit_id] and row.measure.startswith(measure)
+        field, measures = TALLIED[target.indicator][1], _tallied_measures(target.indicator)
+        found = [row for row in rows if row.unit_id in units[target.unit_id] and row.measure in measures
                  and (target.chain_id is None or row.key_id == target.chain_id)]
         actuals[target.id] = (Decimal(sum((row[3 + field] or 0 for row in found), 0)),
                               Decimal(sum((row[5 + field] or 0 for row in found), 0)) if end >= june else None)

@@ -402,7 +402,7 @@ def kept_stage_totals(by: User, f: dict) -> dict[str, tuple[int, Decimal]] | Non
     if f.get("stage"):
         where.append(FigureTally.measure == f"current:{f['stage']}")
     rows = tally.sums(db.session, tally.scope_units(db.session, f.get("unit_id") or by.unit_id), False,
-                      ["current:"], tally.NEVER, date.today(), where=where)
+                      tally.CURRENT_STAGES, tally.NEVER, date.today(), where=where)
     return {measure.removeprefix("current:"): (projects, Decimal(amount or 0)) for measure, projects, amount, *_ in rows}
 
 
