@@ -401,8 +401,8 @@ def kept_stage_totals(by: User, f: dict) -> dict[str, tuple[int, Decimal]] | Non
     where = [] if not f.get("chain_id") else [FigureTally.key_id == f["chain_id"]]
     if f.get("stage"):
         where.append(FigureTally.measure == f"current:{f['stage']}")
-    rows = tally.sums(db.session, tally.scope_units(db.session, f.get("unit_id") or by.unit_id), False,
-                      tally.CURRENT_STAGES, tally.NEVER, date.today(), where=where)
+    units = [f["unit_id"]] if f.get("unit_id") else tally.scope_units(db.session, by.unit_id)  # as search() reads them
+    rows = tally.sums(db.session, units, False, tally.CURRENT_STAGES, tally.NEVER, date.today(), where=where)
     return {measure.removeprefix("current:"): (projects, Decimal(amount or 0)) for measure, projects, amount, *_ in rows}
 
 
