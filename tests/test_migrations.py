@@ -72,15 +72,20 @@ def test_the_pair_migration_reindexes_existing_names(tmp_path):
         db.engine.dispose()
 
 
+def a_province_and_its_city(conn) -> None:
+    """Units 1 (省) and 2 (市, under it), written in SQL at an older revision."""
+    conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, version, created_at, updated_at) "
+                         "VALUES (1, '省', 'P', 'province', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                         "(2, '市', 'C', 'city', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    conn.execute(sa.text("UPDATE org_unit SET parent_id = 1 WHERE id = 2"))
+
+
 def test_system_wide_thresholds_become_the_root_units_and_come_back(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'unit-settings.sqlite'}")
     with app.app_context():
         upgrade(revision="280e42a5b691")
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, version, created_at, updated_at) "
-                                 "VALUES (1, '省', 'P', 'province', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
-                                 "(2, '市', 'C', 'city', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-            conn.execute(sa.text("UPDATE org_unit SET parent_id = 1 WHERE id = 2"))
+            a_province_and_its_city(conn)
             conn.execute(sa.text("INSERT INTO setting (key, value, version, created_at, updated_at) VALUES "
                                  "('signed_idle_days', '200', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
                                  "('report_tiers_wan', '5000,20000', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
@@ -103,10 +108,7 @@ def test_the_figure_tally_migration_counts_the_projects_there_are(tmp_path):
     with app.app_context():
         upgrade(revision="81468b18f61c")
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO org_unit (id, name, code, kind, is_active, version, created_at, updated_at)"
-                                 " VALUES (1, '省', 'P', 'province', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
-                                 " (2, '市', 'C', 'city', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-            conn.execute(sa.text("UPDATE org_unit SET parent_id = 1 WHERE id = 2"))
+            a_province_and_its_city(conn)
             conn.execute(sa.text(
                 "INSERT INTO project (name, unit_id, channel, stage, stage_on, signed_on, approved_signed_on, "
                 "agreed_investment_wan, is_foreign, is_key, funds_wan, version, created_at, updated_at) "
