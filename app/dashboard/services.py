@@ -39,8 +39,7 @@ def _figures(user: User, include_pending: bool, today: date) -> dict:
 
     def stages(first: date) -> dict[str, StageFigures]:
         return {stage: StageFigures(total(f"reached:{stage}", first), Decimal(total(f"reached:{stage}", first, 1)))
-                for stage in Stage if stage in DATE_COLUMNS} | {stage: StageFigures() for stage in Stage
-                                                                if stage not in DATE_COLUMNS}
+                if stage in DATE_COLUMNS else StageFigures() for stage in Stage}
 
     def funds(first: date) -> Funds:
         return Funds({origin: Decimal(total(f"funds:{origin}", first, 1)) for origin in FundOrigin
