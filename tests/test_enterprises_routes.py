@@ -128,6 +128,29 @@ def test_list_search_filters_and_bookmarkable_state(app, client, world, login):
     assert client.get("/enterprises/?contacted_after=not-a-date").status_code == 200
 
 
+def test_the_officer_filter_is_typed_a_username_or_a_name(app, client, world, login):
+    with app.app_context():
+        li = helpers.make_user("officer", world.a_unit_id, username="lihua", display_name="李华")
+        namesake = helpers.make_user("officer", world.a_zone_unit_id, display_name="李华")
+        helpers.make_enterprise(world.a_unit_id, "汾酒集团", officer_id=li.id)
+        helpers.make_enterprise(world.a_zone_unit_id, "紫林醋业", officer_id=namesake.id)
+        helpers.make_enterprise(world.a_unit_id, "东湖醋园")
+        db.session.commit()
+        li_id = li.id
+    login("manager", unit="a")
+
+    def found(query):
+        page = client.get(f"/enterprises/?{query}").get_data(as_text=True)
+        return sorted(n for n in ("汾酒集团", "紫林醋业", "东湖醋园") if n in page)
+
+    assert found("officer=lihua") == ["汾酒集团"]
+    assert found("officer=李华") == ["汾酒集团", "紫林醋业"]  # two officers share the name
+    assert found("officer=nobody") == []
+    assert found(f"officer_id={li_id}") == ["汾酒集团"]  # a view saved before the filter was typed
+    page = client.get("/enterprises/").get_data(as_text=True)
+    assert 'name="officer"' in page and 'placeholder="用户名或姓名"' in page and "<select" not in page.split('name="officer"')[0][-200:]
+
+
 def test_pinyin_and_initials_find_a_name(app, client, world, login):
     with app.app_context():
         for name in ("山西汾酒集团有限公司", "重庆啤酒股份有限公司", "紫林醋业", "FJ Trading 汾阳贸易"):

@@ -90,7 +90,9 @@ class EnterpriseFilterForm(Form):
     status = SelectField("状态", choices=[("", "全部")] + EnterpriseStatus.choices(), validators=[Optional()])
     node_id = SelectField("产业链环节", coerce=optional_int, validators=[Optional()])
     unit_id = SelectField("所属单位", coerce=optional_int, validators=[Optional()])
-    officer_id = SelectField("跟进人", coerce=optional_int, validators=[Optional()])
+    # Typed, not a select of every officer in scope: a country's 62,000 cost more than the page.
+    officer = StringField("跟进人", validators=[Optional(), Length(max=50)], render_kw={"placeholder": "用户名或姓名"})
+    officer_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])  # saved views made before
     contacted_after = DateField("最近联系不早于", validators=[Optional()])
     contacted_before = DateField("最近联系早于", validators=[Optional()])
     inactive = SelectField("范围", choices=[("", "在用"), ("1", "含已停用")], validators=[Optional()])

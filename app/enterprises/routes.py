@@ -57,7 +57,6 @@ def _filter_form() -> EnterpriseFilterForm:
     form = EnterpriseFilterForm(request.args)
     form.node_id.choices = _node_choices()
     form.unit_id.choices = _unit_choices("全部")
-    form.officer_id.choices = [("", "全部")] + _officer_choices()[1:]
     form.validate()
     return form
 

@@ -284,6 +284,9 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
     for key in ("source_region", "status", "officer_id"):
         if f.get(key):
             stmt = stmt.where(getattr(Enterprise, key) == f[key])
+    if f.get("officer"):  # a username or a name (several users may share it), read first: see unit_ids_under
+        named = sa.select(User.id).where(sa.or_(User.username == f["officer"], User.display_name == f["officer"]))
+        stmt = stmt.where(Enterprise.officer_id.in_(list(db.session.scalars(named))))
     if f.get("unit_id"):
         stmt = stmt.where(Enterprise.unit_id.in_(unit_ids_under(f["unit_id"])))
     if f.get("contacted_after"):
