@@ -27,7 +27,7 @@ class Enterprise(Versioned, Audited, Timestamped, db.Model):
     revenue_wan: so.Mapped[Decimal | None] = so.mapped_column(Money)
     employees: so.Mapped[int | None] = so.mapped_column()
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=EnterpriseStatus.TARGET)
-    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # owner unit
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"))  # owner unit
     officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # Latest activity date, kept in step by the activity services (the list filters on it).
@@ -53,7 +53,10 @@ class Enterprise(Versioned, Audited, Timestamped, db.Model):
                       sa.Index("ix_enterprise_last_contacted_on_id", "last_contacted_on", "id"),
                       sa.Index("ix_enterprise_name_id", "name", "id"),
                       # Counts of linked enterprises still active, in a user's scope, read this, not the rows.
-                      sa.Index("ix_enterprise_id_is_active_unit_id", "id", "is_active", "unit_id"))
+                      sa.Index("ix_enterprise_id_is_active_unit_id", "id", "is_active", "unit_id"),
+                      # A scope's count to 10,000 (the list's total) reads its units' entries only: with
+                      # the unit alone it walked the index above, a province inside a country 82 ms.
+                      sa.Index("ix_enterprise_unit_id_is_active", "unit_id", "is_active"))
 
     @so.validates("name")
     def _derive_name_keys(self, _key, name: str) -> str:
