@@ -326,10 +326,12 @@ def sums(session: Session, units: list[int], with_pending: bool, measures, first
 
 
 def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]:
-    """Per warning rule, the projects of these units' subtrees that have it on ``day``."""
+    """Per warning rule (every one), the projects of these units' subtrees that have it on ``day``.
+    The first read of a day counts them for every unit: its caller commits."""
     settle(session)
     if counted_on(session) != day:
         count_warnings(session, day)
     from app.projects.warnings import RULES  # it reads app.projects.indicators, which reads this
-    return {measure.removeprefix("warning:"): projects for measure, projects, *_ in
-            sums(session, units, False, [f"warning:{rule.key}" for rule in RULES], day, day)}
+    found = {measure: projects for measure, projects, *_ in
+             sums(session, units, False, [f"warning:{rule.key}" for rule in RULES], day, day)}
+    return {rule.key: found.get(f"warning:{rule.key}", 0) for rule in RULES}

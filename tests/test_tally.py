@@ -175,8 +175,7 @@ def test_warnings_are_counted_again_on_a_new_day_and_when_thresholds_change(app,
         db.session.commit()
         scope = scoped(sa.select(Project.id), people["root"], Project.unit_id)
         for day in (TODAY, date(2027, 11, 23)):  # a year on, every signing is idle
-            assert tally.warnings_on(db.session, [world.root_unit_id], day) == \
-                {rule: n for rule, n in warnings.counts(scope, day).items() if n}
+            assert tally.warnings_on(db.session, [world.root_unit_id], day) == warnings.counts(scope, day)
             assert tally.counted_on(db.session) == day
         assert tally.warnings_on(db.session, [world.root_unit_id], day)["signed_idle"] == 2
         warnings.save_thresholds(world.b_unit_id, {"signed_idle_days": 3650})
@@ -213,3 +212,21 @@ def test_the_project_list_and_board_totals_read_from_kept_figures_equal_their_ro
         signed = db.session.scalar(sa.select(sa.func.count()).where(
             Project.stage == S, Project.unit_id.in_([world.a_unit_id, world.a_zone_unit_id])))
     assert signed and f'data-testid="count-signed">{signed}<' in board
+
+
+def test_the_warning_lists_counts_read_from_kept_figures_equal_its_rows(app, client, world, people, login):
+    with app.app_context():
+        some_projects(world, people)
+        helpers.make_project(world.a_zone_unit_id, "久谈项目", stage=N, stage_on=date(2025, 1, 1),
+                             negotiating_on=date(2025, 1, 1), approved_negotiating_on=date(2025, 1, 1))  # 在谈久未对接
+        db.session.commit()
+    login(Role.MANAGER, "root")
+    seen = 0
+    for query in ("", f"unit_id={world.a_unit_id}", "stage=signed"):  # kept, kept, counted
+        text = client.get(f"/projects/warnings?{query}").get_data(as_text=True)
+        for rule in warnings.RULES:
+            count = int(re.search(rf'data-testid="warning-{rule.key}">(\d+)<', text).group(1))
+            listed = client.get(f"/projects/warnings?{query}&warning={rule.key}").get_data(as_text=True)
+            assert f"导出 Excel（全部 {count} 个）" in listed, (query, rule.key)
+            seen += count
+    assert seen

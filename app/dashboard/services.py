@@ -13,7 +13,7 @@ from app import tally
 from app.extensions import db
 from app.models import FigureTally, Park, User
 from app.models.enums import FundOrigin, Stage
-from app.projects import indicators, warnings
+from app.projects import indicators
 from app.projects.indicators import CHAIN_STAGES, Funds, Rates, StageFigures
 from app.projects.stages import CURRENT, DATE_COLUMNS
 from app.revision import kept
@@ -63,7 +63,7 @@ def _figures(user: User, include_pending: bool, today: date) -> dict:
         "chart": json.dumps(chart, ensure_ascii=False),
         "pipeline": _pipeline(units, today),
         "target_actuals": indicators.target_actuals(user, today.year, today, include_pending, user.unit_id),
-        "warning_counts": dict.fromkeys(warnings.LABELS, 0) | tally.warnings_on(db.session, units, today),
+        "warning_counts": tally.warnings_on(db.session, units, today),
         "chain_figures": _chain_figures(units, include_pending, year_start, today),
         "top_parks": _top_parks(units, include_pending, year_start, today),
     }

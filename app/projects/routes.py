@@ -433,7 +433,11 @@ def warning_list():
     stmt = services.search(current_user, filters, today).options(selectinload(Project.unit), selectinload(Project.investor))
     pagination = paginate(stmt)
     reasons = warnings.of_projects([p.id for p in pagination.items], today)
-    counts = warnings.counts(services.search(current_user, {**filters, "warning": None}, today), today)
+    unfiltered = {**filters, "warning": None}
+    counts = services.kept_warning_counts(current_user, unfiltered, today)
+    if counts is None:
+        counts = warnings.counts(services.search(current_user, unfiltered, today), today)
+    db.session.commit()  # the day's warnings, where this was the first read of the day to count them
     parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
     return render_template("projects/warnings.html", form=form, warning=filters["warning"], pagination=pagination,
                            reasons=reasons, counts=counts, rules=warnings.RULES, parks=parks,

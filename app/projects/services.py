@@ -406,6 +406,15 @@ def kept_stage_totals(by: User, f: dict) -> dict[str, tuple[int, Decimal]] | Non
     return {measure.removeprefix("current:"): (projects, Decimal(amount or 0)) for measure, projects, amount, *_ in rows}
 
 
+def kept_warning_counts(by: User, f: dict, today: date) -> dict[str, int] | None:
+    """Per warning rule, how many projects ``search(by, f)`` finds have it today, read from the
+    figures kept per unit (app/tally.py) where the only filter is the unit. None otherwise."""
+    if any(value not in (None, "") for key, value in f.items() if key not in {"unit_id", "sort", "desc"}):
+        return None
+    units = [f["unit_id"]] if f.get("unit_id") else tally.scope_units(db.session, by.unit_id)  # as search() reads them
+    return tally.warnings_on(db.session, units, today)
+
+
 QUEUE_SHOWN = 500  # records of each kind the review queue lists
 
 
