@@ -389,30 +389,33 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     return list_order(stmt, Project, f, "stage_on")
 
 
-KEPT_FILTERS = {"stage", "unit_id", "chain_id"}  # filters the figures kept per unit can answer
+def _kept_units(by: User, f: dict, answerable: set[str]) -> list[int] | None:
+    """The units whose kept figures (app/tally.py) make ``search(by, f)``'s scope, where every
+    filter set is ``answerable`` from them; None where one is not (the rows are counted instead)."""
+    if any(value not in (None, "") for key, value in f.items() if key not in answerable | {"sort", "desc"}):
+        return None
+    return [f["unit_id"]] if f.get("unit_id") else tally.scope_units(db.session, by.unit_id)  # as search() reads them
 
 
 def kept_stage_totals(by: User, f: dict) -> dict[str, tuple[int, Decimal]] | None:
     """Per current stage, the count and 协议投资 of the projects ``search(by, f)`` finds, read from
-    the figures kept per unit (app/tally.py) where its filters are among ``KEPT_FILTERS``: the
-    totals of a whole province's or country's list without reading its projects. None otherwise."""
-    if any(value not in (None, "") for key, value in f.items() if key not in KEPT_FILTERS | {"sort", "desc"}):
+    the figures kept per unit where its filters are only stage, unit and chain: the totals of a
+    whole province's or country's list without reading its projects. None otherwise."""
+    units = _kept_units(by, f, {"stage", "unit_id", "chain_id"})
+    if units is None:
         return None
     where = [] if not f.get("chain_id") else [FigureTally.key_id == f["chain_id"]]
     if f.get("stage"):
         where.append(FigureTally.measure == f"current:{f['stage']}")
-    units = [f["unit_id"]] if f.get("unit_id") else tally.scope_units(db.session, by.unit_id)  # as search() reads them
     rows = tally.sums(db.session, units, False, tally.CURRENT_STAGES, tally.NEVER, date.today(), where=where)
     return {measure.removeprefix("current:"): (projects, Decimal(amount or 0)) for measure, projects, amount, *_ in rows}
 
 
 def kept_warning_counts(by: User, f: dict, today: date) -> dict[str, int] | None:
     """Per warning rule, how many projects ``search(by, f)`` finds have it today, read from the
-    figures kept per unit (app/tally.py) where the only filter is the unit. None otherwise."""
-    if any(value not in (None, "") for key, value in f.items() if key not in {"unit_id", "sort", "desc"}):
-        return None
-    units = [f["unit_id"]] if f.get("unit_id") else tally.scope_units(db.session, by.unit_id)  # as search() reads them
-    return tally.warnings_on(db.session, units, today)
+    figures kept per unit where the only filter is the unit. None otherwise."""
+    units = _kept_units(by, f, {"unit_id"})
+    return None if units is None else tally.warnings_on(db.session, units, today)
 
 
 QUEUE_SHOWN = 500  # records of each kind the review queue lists
