@@ -4,7 +4,7 @@ instead of every project in scope.
 
 A row holds one measure of one unit's own projects (``own``) or of its whole subtree, in one
 review view (approved records only, or with pending ones), one month and one key (the projects'
-chain, or for ``park:signed`` their park; 0 for none):
+chain, or for ``park:signed`` and ``needs:…`` their park; 0 for none):
 
 - ``reached:<stage>``: projects that first reached the stage that month, their 协议投资, how many
   of them 亿元以上;
@@ -14,9 +14,12 @@ chain, or for ``park:signed`` their park; 0 for none):
   month, those started or terminated since, and all their funds in place (开工率, 履约率,
   资金到位率 of the projects signed in a period);
 - ``current:<stage>``: projects in that stage now, by the month they entered it;
-- ``warning:<rule>``: projects with that warning (app/projects/warnings.py) on the day in
-  ``month``. Warnings depend on the day: the first read of a day (or the daily job) counts them
-  for every unit, once; changes that day keep them like the rest.
+- ``needs:<capacity kind>``: what the projects signed (or later) into a park (the key) need of
+  it (land, power …), whatever the month (``NEVER``);
+- ``warning:<rule>`` (and ``warning:any``): projects with that warning (with any;
+  app/projects/warnings.py) on the day in ``month``. Warnings depend on the day: the first read
+  of a day (or the daily job) counts them for every unit, once; changes that day keep them like
+  the rest.
 
 Dates are never in the future (stage events and fund months are refused after today), so a
 period from the first of a month to today is whole months here.
@@ -38,7 +41,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from app.models import BIG_PROJECT_WAN, ChainNode, Enterprise, FigureTally, FundEntry, OrgUnit, Project, UnitSetting
+from app.models import (BIG_PROJECT_WAN, COMMITTING, NEEDS, ChainNode, Enterprise, FigureTally, FundEntry, OrgUnit,
+                        Project, UnitSetting)
 from app.models.enums import FundOrigin, Stage
 from app.projects.stages import CURRENT, DATE_COLUMNS, first_reached, statuses
 from app.revision import READS_NO_FIGURE
@@ -49,6 +53,7 @@ LOCK = 0x5441_4C59  # PostgreSQL advisory lock namespace ("TALY"), one lock per 
 NEVER = date(1970, 1, 1)  # the month of a current stage with no date
 COUNTED_ON = "warnings:day"  # a row (unit 0) whose month is the day the warnings were counted for
 TALLIED = {Project: {"unit_id", "chain_node_id", "park_id", "agreed_investment_wan", "stage", "stage_on",
+                     *(column.key for column in NEEDS.values()),
                      "investor_id", "funds_wan", "last_activity_on", "follow_up_due_on",
                      *DATE_COLUMNS.values(), *("approved_" + column for column in DATE_COLUMNS.values())},
            FundEntry: {"project_id", "month", "origin", "amount_wan", "amount_usd_wan", "review_status"},
@@ -61,6 +66,7 @@ REACHED = [f"reached:{stage}" for stage in DATE_COLUMNS]
 COHORT = [f"cohort:{Stage.STARTED}", f"cohort:{Stage.TERMINATED}", "cohort:funds"]
 FUNDS = [f"funds:{origin}" for origin in FundOrigin]
 CURRENT_STAGES = [f"current:{stage}" for stage in CURRENT]
+NEEDED = [f"needs:{kind}" for kind in NEEDS]
 SUMS = ("projects", "amount_wan", "big", "usd_wan")
 
 
@@ -170,11 +176,16 @@ def _own_rows(session: Session, units: list[int] | None, figures: bool = True,
     selects = []
     if warnings_on is not None:
         from app.projects.warnings import conditions  # it reads app.projects.indicators, which reads this
-        for rule, condition in conditions(warnings_on).items():
+        rules = conditions(warnings_on)
+        for rule, condition in [*rules.items(), ("any", sa.or_(*rules.values()))]:
             selects.append(rows(False, f"warning:{rule}", sa.literal(warnings_on, sa.Date), zero,
                                 (sa.func.count(), none, zero, none), condition))
     if not figures:
         return sa.union_all(*selects)
+    for kind, need in NEEDS.items():
+        selects.append(rows(False, f"needs:{kind}", sa.literal(NEVER, sa.Date), Project.park_id,
+                            (sa.func.count(), sa.func.sum(sa.func.coalesce(need, 0)), zero, none),
+                            Project.stage.in_(COMMITTING), Project.park_id.is_not(None)))
     selects.append(rows(False, sa.literal("current:") + Project.stage,
                         month(sa.func.coalesce(Project.stage_on, NEVER)), chain,
                         (sa.func.count(), sa.func.sum(agreed), big, none)))
@@ -308,30 +319,43 @@ def scope_units(session: Session, unit_id: int) -> list[int]:
     every record (app.auth.scope), so every root."""
     unit = session.get(OrgUnit, unit_id)
     if unit.parent_id is None:
-        return list(session.scalars(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))))
+        return list(session.scalars(roots()))
     return [unit_id]
 
 
-def sums(session: Session, units: list[int], with_pending: bool, measures, first: date, last: date,
-         by=(FigureTally.measure,), where=()) -> list[tuple]:
-    """Rows of ``by`` with the sums of projects, amount, big and usd over the subtree rows of
-    ``units`` for ``measures`` (names) in the months from ``first`` to ``last``."""
+def summed(session: Session, units, with_pending: bool, measures, first: date, last: date,
+           by=(FigureTally.measure,), where=()) -> sa.Select:
+    """A SELECT of ``by`` with the sums of projects, amount, big and usd over the subtree rows of
+    ``units`` (ids, or a SELECT of them) for ``measures`` (names) in the months from ``first`` to
+    ``last``, to run or to join (what the session wrote is counted first)."""
     settle(session)
-    stmt = (sa.select(*by, *(sa.func.sum(getattr(FigureTally, s)) for s in SUMS))
+    return (sa.select(*by, *(sa.func.sum(getattr(FigureTally, s)).label(s) for s in SUMS))
             .where(FigureTally.unit_id.in_(units), sa.not_(FigureTally.own),
                    FigureTally.with_pending == with_pending, FigureTally.measure.in_(measures),
                    FigureTally.month.between(first.replace(day=1), last), *where)
             .group_by(*by).having(sa.func.sum(FigureTally.projects) != 0))  # a row that went back to nothing
-    return session.execute(stmt).all()
+
+
+def sums(session: Session, units, with_pending: bool, measures, first: date, last: date,
+         by=(FigureTally.measure,), where=()) -> list[tuple]:
+    """The rows of ``summed``."""
+    return session.execute(summed(session, units, with_pending, measures, first, last, by, where)).all()
 
 
 def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]:
-    """Per warning rule (every one), the projects of these units' subtrees that have it on ``day``.
+    """Per warning rule (every one, and ``any``), the projects of these units' subtrees that have
+    it on ``day``.
     The first read of a day counts them for every unit: its caller commits."""
     settle(session)
     if counted_on(session) != day:
         count_warnings(session, day)
     from app.projects.warnings import RULES  # it reads app.projects.indicators, which reads this
+    keys = [rule.key for rule in RULES] + ["any"]
     found = {measure: projects for measure, projects, *_ in
-             sums(session, units, False, [f"warning:{rule.key}" for rule in RULES], day, day)}
-    return {rule.key: found.get(f"warning:{rule.key}", 0) for rule in RULES}
+             sums(session, units, False, [f"warning:{key}" for key in keys], day, day)}
+    return {key: found.get(f"warning:{key}", 0) for key in keys}
+
+
+def roots() -> sa.Select:
+    """The units at the top of the tree: their subtree rows hold every project."""
+    return sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))

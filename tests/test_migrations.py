@@ -121,3 +121,28 @@ def test_the_figure_tally_migration_counts_the_projects_there_are(tmp_path):
             assert [tuple(row) for row in rows] == [(1, 0, 1, 12000, 1), (2, 0, 1, 12000, 1), (2, 1, 1, 12000, 1)]
         downgrade(revision="81468b18f61c")
         db.engine.dispose()
+
+
+def test_the_tally_is_counted_again_for_parks_needs_and_any_warning(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'needs.sqlite'}")
+    with app.app_context():
+        upgrade(revision="3593fc7d6057")
+        with db.engine.begin() as conn:
+            a_province_and_its_city(conn)
+            conn.execute(sa.text("INSERT INTO park (name, level, unit_id, version, created_at, updated_at) "
+                                 "VALUES ('园区', 'provincial', 2, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text(
+                "INSERT INTO project (name, unit_id, park_id, land_mu, channel, stage, stage_on, signed_on, "
+                "approved_signed_on, agreed_investment_wan, is_foreign, is_key, funds_wan, version, created_at, "
+                "updated_at) VALUES ('项目', 2, 1, 40, 'other', 'signed', '2020-03-02', '2020-03-02', '2020-03-02', "
+                "12000, 0, 0, 0, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))  # signed long ago, not started
+            # As kept before this revision (its rebuild is today's code): without the new measures.
+            conn.execute(sa.text("DELETE FROM figure_tally WHERE measure LIKE 'needs:%' OR measure = 'warning:any'"))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT unit_id, own, key_id, projects, amount_wan FROM figure_tally "
+                                        "WHERE measure = 'needs:land' ORDER BY unit_id, own"))
+            assert [tuple(row) for row in rows] == [(1, 0, 1, 1, 40), (2, 0, 1, 1, 40), (2, 1, 1, 1, 40)]
+            assert conn.scalar(sa.text("SELECT count(*) FROM figure_tally WHERE measure = 'warning:any'"))
+        downgrade(revision="3593fc7d6057")
+        db.engine.dispose()

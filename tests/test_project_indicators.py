@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.activities.services import close_follow_up, log_activity
 from app.extensions import db
-from app.models import EnterpriseTag, Event, Park, Project, Target
+from app.models import CapacityItem, EnterpriseTag, Event, Park, Project, Target
 from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicator
 from app.projects import services, warnings
 from app.projects.indicators import (
@@ -217,21 +217,29 @@ def test_warning_funds_beyond_the_agreed_investment(manager, world):
     assert "到位资金超过协议投资" in flagged(made)
 
 
-def test_warning_counts_and_overcommitted_parks(manager, world):
+def test_warning_counts_and_overcommitted_parks(manager, world, monkeypatch):
     manager = helpers.make_user(Role.MANAGER, world.root_unit_id)  # sees 甲园区's park
     park = db.session.get(Park, world.park_id)  # 100 亩 of land in build_world
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
             park_id=park.id, land_mu=Decimal(60), unit="a_zone_unit_id")
-    assert warnings.overcommitted_parks(sa.select(Park.id)) == []
+    assert warnings.overcommitted_parks(sa.select(Park.id)) == (0, [])
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1)}, park_id=park.id, land_mu=Decimal(60),
             unit="a_zone_unit_id")
-    assert warnings.overcommitted_parks(sa.select(Park.id)) == []  # 在谈 commits nothing
+    assert warnings.overcommitted_parks(sa.select(Park.id)) == (0, [])  # 在谈 commits nothing
     project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 2, 1)},
             park_id=park.id, land_mu=Decimal(41), unit="a_zone_unit_id")
-    [over] = warnings.overcommitted_parks(sa.select(Park.id))
+    total, [over] = warnings.overcommitted_parks(sa.select(Park.id))
+    assert total == 1
     assert over.park.id == park.id and over.committed == Decimal(101)
     counts = warnings.counts(sa.select(Project.id), TODAY)
     assert counts["signed_idle"] == 1 and counts["stale_talks"] == 1 and counts["no_funds"] == 0
+    db.session.add(CapacityItem(park=park, kind="power", name="供电容量", total=Decimal(10), unit="kVA",
+                                as_of=date(2026, 1, 1)))
+    project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 3, 1)},
+            park_id=park.id, power_kva=Decimal(11), unit="a_zone_unit_id")
+    monkeypatch.setattr(warnings, "OVERCOMMITTED_SHOWN", 1)  # a country has thousands: the first shown
+    total, [first] = warnings.overcommitted_parks(sa.select(Park.id))
+    assert total == 2 and first.item.kind == "land" and first.committed == Decimal(101)
 
 
 def test_thresholds_are_checked(manager):

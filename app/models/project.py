@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.common import Audited, Money, Timestamped, Versioned, utcnow
-from app.models.enums import Channel, FundOrigin, ReviewStatus, Stage
+from app.models.enums import CapacityKind, Channel, FundOrigin, ReviewStatus, Stage
 
 BIG_PROJECT_WAN = Decimal(10000)  # 亿元以上: 协议投资 ≥ 10000 万元
 
@@ -95,6 +95,14 @@ class Project(Versioned, Audited, Timestamped, db.Model):
     @property
     def is_big(self) -> bool:
         return (self.agreed_investment_wan or 0) >= BIG_PROJECT_WAN
+
+
+# What a project signed (or later) into a park commits of each capacity kind it needs.
+NEEDS = {CapacityKind.LAND: Project.land_mu, CapacityKind.FACTORY: Project.factory_m2,
+         CapacityKind.ENERGY: Project.energy_tce, CapacityKind.POWER: Project.power_kva,
+         CapacityKind.WATER: Project.water_t_per_day, CapacityKind.COD: Project.cod_t,
+         CapacityKind.AMMONIA: Project.ammonia_t, CapacityKind.SO2: Project.so2_t, CapacityKind.NOX: Project.nox_t}
+COMMITTING = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
 
 
 class Reviewed:

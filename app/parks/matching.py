@@ -11,10 +11,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.models import Park, Project
+from app.models import COMMITTING, NEEDS, Park, Project
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel
 from app.parks import services  # the module: parks and projects import each other
-from app.projects.warnings import COMMITTING, NEEDS
 
 LEVEL_POINTS = {ParkLevel.NATIONAL: 20, ParkLevel.PROVINCIAL: 10}
 NEED_FIELDS = {kind.value: column.key for kind, column in NEEDS.items()}  # land → land_mu …

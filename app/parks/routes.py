@@ -12,11 +12,10 @@ from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
 from app.chains import services as chain_services
 from app.excel import Sheet, xlsx_response
 from app.extensions import db
-from app.models import CapacityItem, ChainNode, Park, Project
+from app.models import COMMITTING, NEEDS, CapacityItem, ChainNode, Park, Project
 from app.models.enums import CAPACITY_UNITS, CapacityKind, Role
 from app.parks import bp, matching, services
 from app.parks.forms import CapacityItemForm, NeedsForm, NewParkForm, ParkForm
-from app.projects.warnings import COMMITTING, NEEDS
 from app.web import saved
 
 keepers = roles_required(Role.ADMIN, Role.PARK_ADMIN)

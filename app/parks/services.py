@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.scope import get_scoped_unit, scoped
 from app.extensions import db
-from app.models import CapacityItem, CapacityRevision, Chain, Park, User
+from app.models import NEEDS, CapacityItem, CapacityRevision, Chain, Park, User
 from app.models.enums import CAPACITY_UNITS, CapacityKind, ParkLevel, Role
-from app.projects.warnings import NEEDS, committed_by_park
+from app.projects.warnings import committed_by_park
 
 REVISED = ("kind", "name", "total", "unit", "as_of", "notes", "standard_land_mu", "floor_height_m", "floor_load_kn_m2")
 # Attributes that belong to one kind of item: label, the kind.

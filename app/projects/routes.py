@@ -431,16 +431,17 @@ def warning_list():
     form = _filter_form()
     filters = {**form.valid_data(), "warning": form.warning.data if not form.warning.errors and form.warning.data else "1"}
     stmt = services.search(current_user, filters, today).options(selectinload(Project.unit), selectinload(Project.investor))
-    pagination = paginate(stmt)
-    reasons = warnings.of_projects([p.id for p in pagination.items], today)
     unfiltered = {**filters, "warning": None}
-    counts = services.kept_warning_counts(current_user, unfiltered, today)
+    counts = kept = services.kept_warning_counts(current_user, unfiltered, today)
     if counts is None:
         counts = warnings.counts(services.search(current_user, unfiltered, today), today)
     db.session.commit()  # the day's warnings, where this was the first read of the day to count them
-    parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
+    pagination = paginate(stmt, total=None if kept is None else kept.get(filters["warning"], kept["any"]))
+    reasons = warnings.of_projects([p.id for p in pagination.items], today)
+    overcommitted, parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
     return render_template("projects/warnings.html", form=form, warning=filters["warning"], pagination=pagination,
                            reasons=reasons, counts=counts, rules=warnings.RULES, parks=parks,
+                           overcommitted=overcommitted,
                            thresholds=warnings.thresholds(current_user.unit_id),
                            chip_args={k: v for k, v in request.args.items() if k not in ("page", "warning")})
 

@@ -12,16 +12,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app import unit_settings
+from app import tally, unit_settings
 from app.extensions import db
 from app.models import (
+    NEEDS,
     CapacityItem,
     Enterprise,
+    FigureTally,
     FundEntry,
     Park,
     Project,
 )
-from app.models.enums import CapacityKind, ReviewStatus, Stage
+from app.models.enums import ReviewStatus, Stage
 from app.projects.indicators import add_months
 
 
@@ -139,8 +141,10 @@ def any_warning(today: date) -> sa.ColumnElement:
 
 
 def counts(scoped_projects: sa.Select, today: date) -> dict[str, int]:
-    """How many projects of ``scoped_projects`` (a SELECT of Project ids) have each warning."""
+    """How many projects of ``scoped_projects`` (a SELECT of Project ids) have each warning, and
+    how many have any (``any``)."""
     rules = conditions(today)
+    rules["any"] = sa.or_(*rules.values())
     ids = scoped_projects.subquery()
     stmt = (sa.select(*[sa.func.coalesce(sa.func.sum(sa.case((c, 1), else_=0)), 0) for c in rules.values()])
             .select_from(Project).where(Project.id.in_(sa.select(ids.c.id))))
@@ -158,14 +162,6 @@ def of_project(project: Project, today: date) -> list[str]:
     return of_projects([project.id], today).get(project.id, [])
 
 
-# Project needs against the capacity kinds they commit (the park issue extends this).
-NEEDS = {CapacityKind.LAND: Project.land_mu, CapacityKind.FACTORY: Project.factory_m2,
-         CapacityKind.ENERGY: Project.energy_tce, CapacityKind.POWER: Project.power_kva,
-         CapacityKind.WATER: Project.water_t_per_day, CapacityKind.COD: Project.cod_t,
-         CapacityKind.AMMONIA: Project.ammonia_t, CapacityKind.SO2: Project.so2_t, CapacityKind.NOX: Project.nox_t}
-COMMITTING = (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)
-
-
 @dataclass
 class Overcommitment:
     park: Park
@@ -173,21 +169,39 @@ class Overcommitment:
     committed: Decimal
 
 
+def _committed(park_ids) -> sa.Subquery:
+    """Per park of these (a list or a SELECT of ids) and capacity kind: what projects signed (or
+    later) into it need (``amount_wan``), whichever unit keeps them — read from the figures kept
+    per unit, whose roots' subtree rows hold every project."""
+    kind = sa.func.substr(FigureTally.measure, len("needs:") + 1).label("kind")
+    return tally.summed(db.session, tally.roots(), False, tally.NEEDED, tally.NEVER, tally.NEVER,
+                        by=(FigureTally.key_id, kind), where=[FigureTally.key_id.in_(park_ids)]).subquery()
+
+
 def committed_by_park(park_ids) -> dict[int, dict[str, Decimal]]:
     """What projects signed (or later) into each of these parks (a list or a SELECT of ids) need,
     by capacity kind; parks without such projects are left out."""
-    rows = db.session.execute(sa.select(Project.park_id, *[sa.func.sum(need) for need in NEEDS.values()])
-                              .where(Project.stage.in_(COMMITTING), Project.park_id.in_(park_ids))
-                              .group_by(Project.park_id))
-    return {row[0]: {kind.value: Decimal(amount or 0) for kind, amount in zip(NEEDS, row[1:])} for row in rows}
+    committed = _committed(park_ids)
+    found: dict[int, dict[str, Decimal]] = {}
+    for park_id, kind, amount in db.session.execute(sa.select(committed.c.key_id, committed.c.kind,
+                                                              committed.c.amount_wan)):
+        if park_id not in found:
+            found[park_id] = {need.value: Decimal(0) for need in NEEDS}
+        found[park_id][kind] = Decimal(amount)
+    return found
 
 
-def overcommitted_parks(scoped_parks: sa.Select) -> list[Overcommitment]:
-    """Capacity items whose total is below what signed (or later) projects in the park need."""
-    parks = scoped_parks.subquery()
-    committed = committed_by_park(sa.select(parks.c.id))
-    items = db.session.scalars(sa.select(CapacityItem).where(CapacityItem.kind.in_(list(NEEDS)),
-                                                             CapacityItem.park_id.in_(list(committed)))
-                               .options(selectinload(CapacityItem.park)).order_by(CapacityItem.park_id, CapacityItem.id))
-    return [Overcommitment(item.park, item, committed[item.park_id][item.kind])
-            for item in items if committed[item.park_id][item.kind] > item.total]
+OVERCOMMITTED_SHOWN = 100  # capacity items the warning list shows; a country has thousands
+
+
+def overcommitted_parks(scoped_parks: sa.Select) -> tuple[int, list[Overcommitment]]:
+    """Capacity items of these parks whose total is below what signed (or later) projects in
+    the park need: how many, and the first ``OVERCOMMITTED_SHOWN`` by park."""
+    committed = _committed(scoped_parks)
+    rows = db.session.execute(
+        sa.select(CapacityItem, committed.c.amount_wan, sa.func.count().over())
+        .join(committed, sa.and_(committed.c.key_id == CapacityItem.park_id, committed.c.kind == CapacityItem.kind))
+        .where(committed.c.amount_wan > CapacityItem.total)
+        .options(selectinload(CapacityItem.park)).order_by(CapacityItem.park_id, CapacityItem.id)
+        .limit(OVERCOMMITTED_SHOWN)).all()
+    return (rows[0][2] if rows else 0), [Overcommitment(item.park, item, Decimal(amount)) for item, amount, _ in rows]
