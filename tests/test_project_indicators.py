@@ -183,6 +183,27 @@ def test_warning_talks_without_contact_and_overdue_follow_ups(manager, world):
     assert flagged(stale) == []
 
 
+def test_a_page_of_projects_is_flagged_as_the_lists_count_them(manager, world):
+    """The labels of a page's projects (written for a few projects) and the lists' counts
+    (written for many) find the same projects under every rule."""
+    n, s, st = Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED
+    contacted = helpers.make_enterprise(world.b_unit_id, last_contacted_on=date(2026, 11, 1))
+    never = helpers.make_enterprise(world.b_unit_id)
+    for investor in (contacted, never, None):
+        project(world, manager, {n: date(2026, 1, 5)}, investor_id=investor and investor.id)
+    for funded in (False, True):
+        made = project(world, manager, {n: date(2026, 1, 1), s: date(2026, 2, 1), st: date(2026, 3, 1)})
+        if funded:
+            fund(manager, made, date(2026, 9, 1), 10)
+    ids = list(db.session.scalars(sa.select(Project.id)))
+    labels = warnings.of_projects(ids, TODAY)
+    for key, condition in warnings.conditions(TODAY).items():
+        counted = set(db.session.scalars(sa.select(Project.id).where(condition)))
+        assert counted == {i for i in ids if warnings.LABELS[key] in labels.get(i, [])}, key
+    assert len(set(db.session.scalars(sa.select(Project.id).where(warnings.conditions(TODAY)["stale_talks"])))) == 2
+    assert len(set(db.session.scalars(sa.select(Project.id).where(warnings.conditions(TODAY)["no_funds"])))) == 1
+
+
 def test_the_facts_kept_on_projects_match_their_records(manager, world):
     """Last activity, earliest open follow-up and funds, as the services keep them, equal what the
     migration computes from the records."""

@@ -95,22 +95,32 @@ RULES = (
 LABELS = {r.key: r.label for r in RULES}
 
 
-def conditions(today: date) -> dict[str, sa.ColumnElement]:
+def conditions(today: date, few: bool = False) -> dict[str, sa.ColumnElement]:
     """Rule key → the condition under which a project has that warning on ``today``, with the
     thresholds of the project's unit: mostly on the project's own row (its stage dates, last
-    activity, earliest open follow-up, funds in place)."""
+    activity, earliest open follow-up, funds in place). ``few``: written for a handful of
+    projects (a page's), which look up their own fund entries and investor."""
     groups = threshold_groups()
     if len(groups) == 1:
-        return _conditions(today, groups[0][0])
+        return _conditions(today, groups[0][0], few)
     # The largest group is "every unit not in another", which keeps the statement short.
     groups.sort(key=lambda group: len(group[1]))
     elsewhere = [unit for _, units in groups[:-1] for unit in units]
-    parts = [(Project.unit_id.in_(units), _conditions(today, limits)) for limits, units in groups[:-1]]
-    parts.append((Project.unit_id.not_in(elsewhere), _conditions(today, groups[-1][0])))
+    parts = [(Project.unit_id.in_(units), _conditions(today, limits, few)) for limits, units in groups[:-1]]
+    parts.append((Project.unit_id.not_in(elsewhere), _conditions(today, groups[-1][0], few)))
     return {key: sa.or_(*(sa.and_(where, rules[key]) for where, rules in parts)) for key in parts[0][1]}
 
 
-def _conditions(today: date, limits: dict[str, int]) -> dict[str, sa.ColumnElement]:
+def _not_among(column: sa.ColumnElement, ids: sa.Select, few: bool) -> sa.ColumnElement:
+    """``column`` is not one of ``ids`` (a SELECT of one column, never null). For many projects
+    NOT IN an uncorrelated set, built once from the index, where EXISTS would run once a project;
+    for a few, NOT EXISTS, which reads their own rows, where the set is a country's."""
+    if few:
+        return ~sa.exists(ids.where(ids.selected_columns[0] == column))
+    return column.not_in(ids)
+
+
+def _conditions(today: date, limits: dict[str, int], few: bool) -> dict[str, sa.ColumnElement]:
     this_month = today.replace(day=1)
     quiet_since = add_months(this_month, -limits["no_funds_months"])
     stale_since = today - timedelta(days=limits["stale_talks_days"])
@@ -119,17 +129,16 @@ def _conditions(today: date, limits: dict[str, int]) -> dict[str, sa.ColumnEleme
                                Project.signed_on < today - timedelta(days=limits["signed_idle_days"])),
         # The whole months before this one; the project had started before the first of them.
         "no_funds": sa.and_(Project.stage == Stage.STARTED, Project.started_on < quiet_since,
-                            Project.id.not_in(sa.select(FundEntry.project_id).where(
-                                COUNTED_FUNDS, FundEntry.month >= quiet_since, FundEntry.month < this_month))),
+                            _not_among(Project.id, sa.select(FundEntry.project_id).where(
+                                COUNTED_FUNDS, FundEntry.month >= quiet_since, FundEntry.month < this_month), few)),
         "low_funds": sa.and_(Project.stage.in_([Stage.STARTED, Stage.PRODUCING]),
                              Project.started_on <= add_months(today, -limits["low_funds_months"]),
                              Project.funds_wan * 100 < Project.agreed_investment_wan * limits["low_funds_percent"]),
         "stale_talks": sa.and_(
             Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
             sa.or_(Project.last_activity_on.is_(None), Project.last_activity_on < stale_since),
-            # NOT IN an uncorrelated set: built once from the index, where EXISTS ran once a project.
-            sa.or_(Project.investor_id.is_(None), Project.investor_id.not_in(
-                sa.select(Enterprise.id).where(Enterprise.last_contacted_on >= stale_since)))),
+            sa.or_(Project.investor_id.is_(None), _not_among(
+                Project.investor_id, sa.select(Enterprise.id).where(Enterprise.last_contacted_on >= stale_since), few))),
         "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]),
                                      Project.follow_up_due_on < today),
         "funds_over_agreed": Project.funds_wan > Project.agreed_investment_wan,
@@ -152,8 +161,8 @@ def counts(scoped_projects: sa.Select, today: date) -> dict[str, int]:
 
 
 def of_projects(ids: list[int], today: date) -> dict[int, list[str]]:
-    """The labels of the warnings each of these projects has on ``today`` (one query)."""
-    rules = conditions(today)
+    """The labels of the warnings each of these projects (a page's) has on ``today`` (one query)."""
+    rules = conditions(today, few=True)
     stmt = sa.select(Project.id, *[sa.case((c, 1), else_=0) for c in rules.values()]).where(Project.id.in_(ids))
     return {ident: [LABELS[key] for key, on in zip(rules, flags) if on] for ident, *flags in db.session.execute(stmt)}
 
