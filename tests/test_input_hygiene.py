@@ -1,11 +1,14 @@
 """Control characters and bidirectional overrides are refused in one place (app/hygiene.py): every
 query parameter and form field of every route the permission matrix walks gets a Chinese 400 and
 nothing is written — on SQLite, which would store them, and on PostgreSQL, which refused NUL with
-a 500."""
+a 500. And what the app writes of a name is escaped."""
 import pytest
 import sqlalchemy as sa
+from flask import request
+from wtforms import SelectField, widgets
 
 from app.extensions import db
+from app.forms import Form, optional_int
 from app.models import AuditLog, LoginAttempt
 from tests.test_permissions import method_of, rules, url_for_rule
 
@@ -60,3 +63,20 @@ def test_a_choice_not_offered_is_refused_in_chinese(app, client, world, login):
     page = client.post(f"/parks/{world.park_id}/edit", data={"level": "provincial", "chain_ids": ["999998", "999999"],
                                                             "version": 1}).get_data(as_text=True)
     assert "&#39;999998&#39;, &#39;999999&#39; 不是有效的选择。" in page and "valid choice" not in page
+
+
+def test_a_select_writes_its_options_as_wtforms_does(app):
+    """Selects render their options in one step (app/forms.py): the same markup as WTForms',
+    names escaped, the chosen one selected."""
+    class Filters(Form):
+        unit_id = SelectField("单位", coerce=optional_int)
+
+    with app.test_request_context("/?unit_id=2"):
+        form = Filters(request.args, meta={"csrf": False})  # as a list reads its filters
+        form.unit_id.choices = [("", "全部"), (1, '<script>"甲" & \'乙\'</script>'), (2, "第二"),
+                                (3, "带属性", {"disabled": True})]
+        form.validate()
+        ours = str(form.unit_id())
+        theirs = str(widgets.Select()(form.unit_id))  # the same entities, written differently
+        assert ours.replace("&quot;", "&#34;").replace("&#x27;", "&#39;") == theirs
+        assert '<option selected value="2">第二</option>' in ours and "<script>" not in ours
