@@ -2,6 +2,9 @@
 import re
 from datetime import date
 
+import pytest
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import Contact
 from tests import helpers
@@ -76,3 +79,13 @@ def test_the_event_and_chain_node_finders_use_the_pickers_search(app, client, wo
     event = client.get(f"/events/{world.event_id}?q=fj").get_data(as_text=True)
     assert "企业：山西汾酒集团有限公司" in event
     assert "项目：甲园区示例项目" in client.get(f"/events/{world.event_id}?q=%23{world.project_id}").get_data(as_text=True)
+
+
+def test_postgresql_connections_run_with_the_apps_settings(app):
+    """Whatever the server's defaults (app/config.py): no JIT for short queries, and work memory
+    enough for a common term's index bitmap to stay exact."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's settings")
+        assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+        assert db.session.execute(sa.text("SHOW work_mem")).scalar() == "32MB"
