@@ -1,12 +1,13 @@
 """The base of every form: WTForms' own messages in Chinese."""
-from functools import cached_property
+import functools
+from html import escape
 
 from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
-from html import escape
-
 from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
+
+from app import revision
 
 
 # Messages WTForms' Chinese catalogue leaves untranslated (marked fuzzy, so not compiled).
@@ -31,8 +32,23 @@ class ChineseMessages:
 
 
 class Select(widgets.Select):
-    """WTForms' select, each plain option written in one step: a country's unit and park choices
-    are thousands of options, which WTForms' general attribute writer took tens of ms to render."""
+    """WTForms' select, each plain option written in one step, and a large one rendered once for
+    its choices and value: a country's unit and park choices are thousands of options, which
+    WTForms' general attribute writer took tens of ms to render on every page."""
+
+    MANY = 200  # options from which a rendered select is kept
+
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        if not isinstance(choices, list) or len(choices) < self.MANY:
+            return super().__call__(field, **kwargs)
+        key = (tuple(choices), field.data, field.coerce, field.id, field.name, tuple(sorted(kwargs.items())),
+               tuple(getattr(field.flags, name, None) for name in self.validation_attrs))
+        try:
+            hash(key)
+        except TypeError:  # a choice or attribute that is no key
+            return super().__call__(field, **kwargs)
+        return revision.kept_rendered(key, functools.partial(super().__call__, field, **kwargs))
 
     @classmethod
     def render_option(cls, value, label, selected, **kwargs):
@@ -57,7 +73,7 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return ChineseMessages(super().get_translations(form))
 
-        @cached_property
+        @functools.cached_property
         def csrf(self):
             """A page's form carries its CSRF token. An API call fills the pages' forms from its JSON
             body (app.api) and has passed the app-wide check already: a token's call needs none (no

@@ -31,6 +31,7 @@ from app.models import DataRevision
 
 KEPT = 2048  # figures per process; the least recently used go first
 PAGES_KEPT = 256  # pages per process (tens of kB each)
+RENDERED_KEPT = 16  # large selects per process (a country's units: ~350 kB)
 # Rows no kept figure reads: writing them (a login, the audit trail) keeps every figure; so does a
 # statement run with this execution option (the audit trail's seal keeping its head in a setting).
 UNREAD = {"audit_log", "login_attempt", DataRevision.__tablename__}
@@ -43,6 +44,7 @@ _stores = threading.Lock()  # `flask run` serves requests in threads
 def install(app) -> None:
     app.extensions["kept_figures"] = OrderedDict()
     app.extensions["kept_pages"] = OrderedDict()
+    app.extensions["kept_rendered"] = OrderedDict()
     if not event.contains(Session, "before_commit", _replace_revision):
         event.listen(Session, "after_flush", _flushed)
         event.listen(Session, "do_orm_execute", _executed)
@@ -53,7 +55,7 @@ def install(app) -> None:
 def forget(app) -> None:
     """Drop all this process keeps: the next request computes and renders as on a first view
     (what the query-count tests and bench/scale.py measure)."""
-    for store in ("kept_figures", "kept_pages"):
+    for store in ("kept_figures", "kept_pages", "kept_rendered"):
         app.extensions[store].clear()
 
 
@@ -114,6 +116,14 @@ def kept(key: tuple, compute):
     full = (token, date.today(), *key)
     found = _recall(current_app.extensions["kept_figures"], full)
     return found if found is not None else _keep(current_app.extensions["kept_figures"], full, compute(), KEPT)
+
+
+def kept_rendered(key: tuple, render):
+    """``render()``, or what it gave for the same ``key``: markup that depends on ``key`` alone
+    (a large select, rendered from its choices and its value), whatever the revision or day."""
+    store = current_app.extensions["kept_rendered"]
+    found = _recall(store, key)
+    return found if found is not None else _keep(store, key, render(), RENDERED_KEPT)
 
 
 def _recall(store: OrderedDict, key: tuple):

@@ -80,3 +80,29 @@ def test_a_select_writes_its_options_as_wtforms_does(app):
         theirs = str(widgets.Select()(form.unit_id))  # the same entities, written differently
         assert ours.replace("&quot;", "&#34;").replace("&#x27;", "&#39;") == theirs
         assert '<option selected value="2">第二</option>' in ours and "<script>" not in ours
+
+
+def test_a_large_select_kept_as_rendered_follows_its_value_and_choices(app):
+    """A large select (a country's units) is rendered once for its choices and value; another
+    value or a renamed choice renders anew."""
+
+    class Filters(Form):
+        unit_id = SelectField("单位", coerce=optional_int)
+
+    units = [("", "全部")] + [(i, f"第{i}单位&") for i in range(1, 500)]
+
+    def rendered(query: str, choices: list) -> str:
+        with app.test_request_context(query):
+            form = Filters(request.args, meta={"csrf": False})
+            form.unit_id.choices = list(choices)
+            form.validate()
+            ours = str(form.unit_id(class_="form-select"))
+            theirs = str(widgets.Select()(form.unit_id, class_="form-select"))
+            assert ours.replace("&quot;", "&#34;").replace("&#x27;", "&#39;") == theirs
+            return ours
+
+    first = rendered("/?unit_id=7", units)
+    assert rendered("/?unit_id=7", units) == first and '<option selected value="7">第7单位&amp;</option>' in first
+    assert '<option selected value="8">' in rendered("/?unit_id=8", units)
+    renamed = units[:7] + [(7, "改名单位")] + units[8:]
+    assert '<option selected value="7">改名单位</option>' in rendered("/?unit_id=7", renamed)
