@@ -39,11 +39,11 @@ class Select(widgets.Select):
     MANY = 200  # options from which a rendered select is kept
 
     def __call__(self, field, **kwargs):
-        choices = field.choices
+        choices = getattr(field, "choices", None)
         if not isinstance(choices, list) or len(choices) < self.MANY:
             return super().__call__(field, **kwargs)
-        key = (tuple(choices), field.data, field.coerce, field.id, field.name, tuple(sorted(kwargs.items())),
-               tuple(getattr(field.flags, name, None) for name in self.validation_attrs))
+        key = (tuple(choices), field.data, getattr(field, "coerce", None), field.id, field.name,
+               tuple(sorted(kwargs.items())), tuple(getattr(field.flags, name, None) for name in self.validation_attrs))
         try:
             hash(key)
         except TypeError:  # a choice or attribute that is no key

@@ -137,8 +137,8 @@ def _conditions(today: date, limits: dict[str, int], few: bool) -> dict[str, sa.
         "stale_talks": sa.and_(
             Project.stage == Stage.NEGOTIATING, Project.stage_on < stale_since,
             sa.or_(Project.last_activity_on.is_(None), Project.last_activity_on < stale_since),
-            sa.or_(Project.investor_id.is_(None), _not_among(
-                Project.investor_id, sa.select(Enterprise.id).where(Enterprise.last_contacted_on >= stale_since), few))),
+            sa.or_(Project.investor_id.is_(None), _not_among(Project.investor_id, sa.select(Enterprise.id).where(
+                Enterprise.last_contacted_on >= stale_since), few))),
         "follow_up_overdue": sa.and_(Project.stage.not_in([Stage.TERMINATED, Stage.PRODUCING]),
                                      Project.follow_up_due_on < today),
         "funds_over_agreed": Project.funds_wan > Project.agreed_investment_wan,
