@@ -32,6 +32,7 @@ PAGES = {
     "2-char search, rare name (恒达)": "/enterprises/?q=恒达",
     "2-char search, common term (苏州)": "/enterprises/?q=苏州",
     "enterprise list": "/enterprises/",
+    "warning list": "/projects/warnings",
 }
 
 

@@ -130,7 +130,8 @@ def test_a_page_viewed_again_reads_two_rows(app, client, world, login):
     """The session's user and the revision: the page itself is kept."""
     login("manager")
     client.get("/")  # shows the login's welcome once
-    for url in ("/", "/projects/", "/enterprises/?q=示例", "/activities/", f"/projects/{world.project_id}"):
+    for url in ("/", "/projects/", "/projects/warnings", "/enterprises/?q=示例", "/activities/",
+                f"/projects/{world.project_id}"):
         client.get(url)
         with counting(app, anew=False) as statements:
             assert client.get(url).status_code == 200

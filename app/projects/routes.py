@@ -424,6 +424,7 @@ def fund_list():
 
 @bp.route("/warnings")
 @roles_required()
+@kept_page
 def warning_list():
     """预警: the projects with a warning (one rule, or any), filtered like the project list; each
     rule's count is a link to its projects, and the export is the project list's with this filter."""
