@@ -344,8 +344,7 @@ def sums(session: Session, units, with_pending: bool, measures, first: date, las
 
 def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]:
     """Per warning rule (every one, and ``any``), the projects of these units' subtrees that have
-    it on ``day``.
-    The first read of a day counts them for every unit: its caller commits."""
+    it on ``day``. The first read of a day counts them for every unit: its caller commits."""
     settle(session)
     if counted_on(session) != day:
         count_warnings(session, day)

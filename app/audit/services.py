@@ -4,11 +4,10 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.auth.scope import scoped
-from app.extensions import db
 from app.models import AuditLog, User
 from app.models.common import BEIJING
 from app.personal import PERSONAL_FIELDS, masked
-from app.web import list_order
+from app.web import list_order, typed_user
 
 
 def _beijing_midnight_utc(day):
@@ -24,9 +23,8 @@ def search(by: User, f: dict) -> sa.Select:
     for key in ("user_id", "record_type", "action"):
         if f.get(key):
             stmt = stmt.where(getattr(AuditLog, key) == f[key])
-    if f.get("user"):  # a username or a name (several users may share it), read first: see unit_ids_under
-        named = sa.select(User.id).where(sa.or_(User.username == f["user"], User.display_name == f["user"]))
-        stmt = stmt.where(AuditLog.user_id.in_(list(db.session.scalars(named))))
+    if f.get("user"):
+        stmt = stmt.where(typed_user(AuditLog.user_id, f["user"]))
     if f.get("date_from"):
         stmt = stmt.where(AuditLog.at >= _beijing_midnight_utc(f["date_from"]))
     if f.get("date_to"):

@@ -31,7 +31,7 @@ from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
 from app.personal import shown_phone
 from app.standards import USCC_CHECK_FAILED, uscc_error
-from app.web import list_order
+from app.web import list_order, typed_user
 
 # The fields a form or an import row may set on an enterprise.
 FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -284,9 +284,8 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
     for key in ("source_region", "status", "officer_id"):
         if f.get(key):
             stmt = stmt.where(getattr(Enterprise, key) == f[key])
-    if f.get("officer"):  # a username or a name (several users may share it), read first: see unit_ids_under
-        named = sa.select(User.id).where(sa.or_(User.username == f["officer"], User.display_name == f["officer"]))
-        stmt = stmt.where(Enterprise.officer_id.in_(list(db.session.scalars(named))))
+    if f.get("officer"):
+        stmt = stmt.where(typed_user(Enterprise.officer_id, f["officer"]))
     if f.get("unit_id"):
         stmt = stmt.where(Enterprise.unit_id.in_(unit_ids_under(f["unit_id"])))
     if f.get("contacted_after"):
