@@ -28,6 +28,7 @@ from huey.consumer import Consumer
 from app.models.common import as_utc
 
 HEARTBEAT_STALE = 120  # seconds without a heartbeat after which a task is taken as dead
+QUEUE_TABLES_LOCK = 0x6875_6579  # the advisory lock under which a process makes the queue's tables
 POLL_AT_MOST = 1.0  # seconds an idle worker waits between looks at a polled queue (SQLite)
 
 
@@ -60,15 +61,13 @@ def outside_the_models(name: str | None) -> bool:
 
 def _postgres_huey(dsn: str) -> PostgresHuey:
     """Huey creates its tables if they are missing. Nodes and workers started at once race to
-    create them, and PostgreSQL's CREATE TABLE IF NOT EXISTS lets all but one fail: the loser
-    finds them made and tries again (a worker once died of it at a cluster's first start)."""
-    for attempt in range(3):
-        try:
-            return PostgresHuey("crm", dsn=dsn)
-        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
-            if attempt == 2:
-                raise
-            time.sleep(0.1)
+    create them, and PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one
+    (the loser fails on the table's name or its row type: a worker once died of it at a cluster's
+    first start), so each process makes its queue holding one advisory lock, released when its
+    connection closes."""
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (QUEUE_TABLES_LOCK,))
+        return PostgresHuey("crm", dsn=dsn)
 
 
 def init_app(app: Flask) -> None:

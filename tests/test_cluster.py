@@ -199,10 +199,11 @@ def test_processes_started_at_once_all_get_the_queue(migrated):
     from app.jobs import make_huey
 
     engine = sa.create_engine(migrated)
-    with engine.begin() as connection:
-        for table in ("huey_kv", "huey_schedule", "huey_task", "huey_counter"):
-            connection.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    for _ in range(5):  # the race is lost now and then, not every time: several first starts
+        with engine.begin() as connection:
+            for table in ("huey_kv", "huey_schedule", "huey_task", "huey_counter"):
+                connection.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+        with ThreadPoolExecutor(8) as pool:
+            made = list(pool.map(lambda _: make_huey({"QUEUE_URL": migrated}, "/tmp"), range(8)))
+        assert len(made) == 8
     engine.dispose()
-    with ThreadPoolExecutor(8) as pool:
-        made = list(pool.map(lambda _: make_huey({"QUEUE_URL": migrated}, "/tmp"), range(8)))
-    assert len(made) == 8
