@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from app import audit_partitions, audit_trail
+from app.activities.services import refresh_last_contacted
 from app.auth.scope import unit_subtree
 from app.extensions import db
 from app.models import (
@@ -107,13 +108,15 @@ def synthetic_snapshot():
 def schema_of(tables):
     inspector = sa.inspect(db.engine)
     return {t: (sorted(i["name"] for i in inspector.get_indexes(t)),
-                sorted(k["name"] for k in inspector.get_foreign_keys(t))) for t in tables}
+                sorted(k["name"] for k in inspector.get_foreign_keys(t)),
+                inspector.get_pk_constraint(t)["constrained_columns"]) for t in tables}
 
 
 def test_synthetic_is_deterministic_valid_and_sized(app, runner):
     args = ["seed", "synthetic", "--enterprises", "600", "--projects", "200", "--activities", "900",
             "--parks", "15", "--seed", "7", "--json"]
-    loaded_in_bulk = ["enterprise", "contact", "project", "stage_event", "fund_entry", "activity", "activity_enterprise"]
+    loaded_in_bulk = ["enterprise", "contact", "project", "stage_event", "fund_entry", "activity", "activity_enterprise",
+                      "figure_tally"]
     with app.app_context():
         schema = schema_of(loaded_in_bulk)
     result = runner.invoke(args=args)
@@ -161,6 +164,12 @@ def test_synthetic_is_deterministic_valid_and_sized(app, runner):
         assert any(row.funds_wan for row in every) and any(row.follow_up_due_on for row in every)
         refresh_facts(list(db.session.scalars(sa.select(Project.id))))
         assert db.session.execute(facts.order_by(Project.id)).all() == every
+        # Each enterprise's last contact, written with it, is what the visit log makes of it.
+        contacted = sa.select(Enterprise.id, Enterprise.last_contacted_on).order_by(Enterprise.id)
+        seeded = db.session.execute(contacted).all()
+        assert any(day for _, day in seeded) and any(day is None for _, day in seeded)
+        refresh_last_contacted()
+        assert db.session.execute(contacted).all() == seeded
     refused = runner.invoke(args=args)
     assert refused.exit_code != 0 and "合成数据已存在" in refused.output
     # Same seed on an empty database gives the same rows.
