@@ -3,6 +3,8 @@ inserts and updates that take the fastest path each database offers."""
 import contextlib
 import functools
 import gc
+import itertools
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from psycopg.types.json import Json
@@ -31,41 +33,48 @@ def reserve_ids(model, count: int) -> list[int]:
 ANALYZE_AFTER = 5000  # rows; see insert_rows
 
 
-def insert_rows(target, rows: list[dict], analyze: bool = True) -> int:
+def insert_rows(target, rows: Iterable[dict], analyze: bool = True) -> int:
     """Insert plain rows (dicts with the same keys) into a model's table or a table, in bulk.
 
     Both go to the driver directly, each value through its column type's own bind processor:
     PostgreSQL through COPY (psycopg sends an executemany as one INSERT a row), SQLite through
     the driver's executemany (Core's per-row parameter handling cost more than the insert).
     Columns a row leaves out take their Python-side default, as in a Core insert. Writes in the
-    session's transaction. ``analyze``: give PostgreSQL the table's statistics after a big insert
-    (see below); a caller writing many batches does it once at the end.
+    session's transaction. ``rows`` may be a generator: each row is then sent as it is made, and
+    the server writes those sent while the next are made. ``analyze``: give PostgreSQL the
+    table's statistics after a big insert (see below); a caller writing many batches does it
+    once at the end.
     """
-    if not rows:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return 0
+    rows, written = itertools.chain([first], rows), itertools.count()
     table = getattr(target, "__table__", target)
     connection = db.session.connection()
     dialect = connection.dialect
-    given = [c for c in table.columns if c.key in rows[0]]
-    defaults = [c for c in table.columns if c.key not in rows[0] and c.default is not None]
+    given = [c for c in table.columns if c.key in first]
+    defaults = [c for c in table.columns if c.key not in first and c.default is not None]
     default_values = [c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults]
     names = ", ".join(f'"{c.name}"' for c in given + defaults)
     if dialect.name != "postgresql":
         default_values = [p(v) if p else v for p, v in zip(_processors(defaults, dialect), default_values)]
         statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * (len(given) + len(defaults)))})'
-        _executemany(connection, statement, ([*values, *default_values] for values in _bound(given, dialect, rows)))
-        return len(rows)
+        _executemany(connection, statement, ([*values, *default_values] for values, _ in
+                                             zip(_bound(given, dialect, rows), written)))
+        return next(written)
     wrap = [Json if isinstance(c.type, sa.JSON) else None for c in given]
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
+            for row, _ in zip(rows, written):
                 values = [row[c.key] for c in given]
                 copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + default_values)
-        if analyze and len(rows) >= ANALYZE_AFTER:
+        count = next(written)
+        if analyze and count >= ANALYZE_AFTER:
             # The planner takes a table it has no statistics for as nearly empty; the foreign-key
             # checks of the next COPY and the UPDATEs that follow then scanned it once per row.
             cursor.execute(f'ANALYZE "{table.name}"')
-    return len(rows)
+    return count
 
 
 def _processors(columns, dialect) -> list:

@@ -320,45 +320,48 @@ class _Generator:
         regions = [r for r in SourceRegion if r != SourceRegion.OUT_OF_PROVINCE]  # as ledgers spread them
         statuses = [EnterpriseStatus.TARGET] * 5 + [EnterpriseStatus.CONTACTING] * 3 + [
             EnterpriseStatus.LANDED, EnterpriseStatus.ABANDONED]
-        enterprises, contacts, tags, links = [], [], [], []
+        contacts, tags, links = [], [], []
         roles = list(ROLE_WEIGHTS)
         contact_id = _next_id(Contact)
-        for n in range(count):
-            ident = first + n
-            name = self._company_name()
-            contacted = self.last_contact[ident - self.enterprise_ids[0]]
-            # Four in five have a code; the body encodes the row number, so codes never repeat.
-            uscc = None
-            if rng.random() < 0.8:
-                body, k = "", ident
-                for _ in range(9):
-                    body, k = USCC_ALPHABET[k % 31] + body, k // 31
-                uscc = make_uscc("91" + "14" + f"{rng.randrange(100, 9999):04d}" + body)
-            stamp = datetime.combine(self._day(), datetime.min.time(), UTC)
-            enterprises.append({
-                "id": ident, "name": name, **name_keys(name), "uscc": uscc,
-                "source_region": rng.choice(regions), "status": rng.choice(statuses),
-                "unit_id": rng.choice(self.units), "officer_id": rng.choice(self.officer_ids),
-                "revenue_wan": Decimal(int(math.exp(rng.uniform(math.log(100), math.log(5_000_000))))),
-                "employees": rng.randrange(10, 20000), "is_active": True, "version": 1,
-                "last_contacted_on": date.fromordinal(contacted) if contacted else None,
-                "created_at": stamp, "updated_at": stamp,
-            })
-            if rng.random() < 0.6:
-                contacts.append({"id": contact_id, "enterprise_id": ident,
-                                 "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
-                                 "title": rng.choice(["总经理", "董事长", "投资总监", "副总经理"]),
-                                 "mobile": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-                                 "created_at": stamp, "updated_at": stamp})
-                contact_id += 1
-            if rng.random() < 0.12:
-                for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
-                    tags.append({"enterprise_id": ident, "tag": tag})
-            if rng.random() < NODE_LINK_SHARE:
-                links.append({"enterprise_id": ident, "node_id": rng.choice(self.node_ids),
-                              "role": rng.choices(roles, list(ROLE_WEIGHTS.values()))[0]})
-        written = insert_rows(Enterprise, enterprises)
-        index_new(db.session, [e["id"] for e in enterprises])
+
+        def made():
+            """Each enterprise as the COPY takes it; its contacts, tags and chain links gathered."""
+            nonlocal contact_id
+            for ident in range(first, first + count):
+                name = self._company_name()
+                contacted = self.last_contact[ident - self.enterprise_ids[0]]
+                # Four in five have a code; the body encodes the row number, so codes never repeat.
+                uscc = None
+                if rng.random() < 0.8:
+                    body, k = "", ident
+                    for _ in range(9):
+                        body, k = USCC_ALPHABET[k % 31] + body, k // 31
+                    uscc = make_uscc("91" + "14" + f"{rng.randrange(100, 9999):04d}" + body)
+                stamp = datetime.combine(self._day(), datetime.min.time(), UTC)
+                yield {
+                    "id": ident, "name": name, **name_keys(name), "uscc": uscc,
+                    "source_region": rng.choice(regions), "status": rng.choice(statuses),
+                    "unit_id": rng.choice(self.units), "officer_id": rng.choice(self.officer_ids),
+                    "revenue_wan": Decimal(int(math.exp(rng.uniform(math.log(100), math.log(5_000_000))))),
+                    "employees": rng.randrange(10, 20000), "is_active": True, "version": 1,
+                    "last_contacted_on": date.fromordinal(contacted) if contacted else None,
+                    "created_at": stamp, "updated_at": stamp,
+                }
+                if rng.random() < 0.6:
+                    contacts.append({"id": contact_id, "enterprise_id": ident,
+                                     "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+                                     "title": rng.choice(["总经理", "董事长", "投资总监", "副总经理"]),
+                                     "mobile": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                                     "created_at": stamp, "updated_at": stamp})
+                    contact_id += 1
+                if rng.random() < 0.12:
+                    for tag in rng.sample(ENTERPRISE_TAGS, rng.choice([1, 1, 2])):
+                        tags.append({"enterprise_id": ident, "tag": tag})
+                if rng.random() < NODE_LINK_SHARE:
+                    links.append({"enterprise_id": ident, "node_id": rng.choice(self.node_ids),
+                                  "role": rng.choices(roles, list(ROLE_WEIGHTS.values()))[0]})
+        written = insert_rows(Enterprise, made())
+        index_new(db.session, list(range(first, first + count)))
         return (written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
                 + insert_rows(EnterpriseNode, links))
 
@@ -373,53 +376,62 @@ class _Generator:
         event_id, fund_id = _next_id(StageEvent), _next_id(FundEntry)
         stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
         channels, origins = list(Channel), list(FundOrigin)
-        projects, events, funds = [], [], []
-        for n in range(count):
-            ident = first + n
-            final = rng.choices(stages, weights)[0]
-            reached = FORWARD[: FORWARD.index(final) + 1] if final in FORWARD else FORWARD[: rng.randrange(1, 3)]
-            moves, day = [], self._day(START, END - timedelta(days=400))
-            for stage in reached:
-                moves.append((stage, day))
-                day = min(day + timedelta(days=rng.randrange(20, 200)), END)
-            if final not in FORWARD:
-                moves.append((final, day))
-            agreed = Decimal(int(math.exp(rng.uniform(math.log(500), math.log(500_000)))))
-            park_id, park_unit = rng.choice(self.park_units)
-            in_park = final != Stage.NEGOTIATING or rng.random() < 0.3
-            stamp = datetime.combine(moves[0][1], datetime.min.time(), UTC)
-            # Some moves of the last 30 days wait for review; moves are approved in order.
-            waiting = next((i for i, (_, day) in enumerate(moves) if day > END - timedelta(days=30)
-                            and rng.random() < 0.5), len(moves))
-            projects.append({
-                "id": ident, "name": f"{rng.choice(TRADES)}项目{ident}", "investor_id": rng.choice(self.enterprise_ids),
-                "unit_id": park_unit if in_park else rng.choice(self.units), "park_id": park_id if in_park else None,
-                "chain_node_id": rng.choice(self.node_ids) if self.node_ids else None,
-                "channel": rng.choice(channels), "agreed_investment_wan": agreed,
-                "total_investment_wan": agreed * Decimal("1.2"), "land_mu": (agreed / 300).quantize(Decimal("0.01")),
-                "is_foreign": rng.random() < 0.05, "is_key": agreed >= 50000, "stage": final,
-                "source_region": rng.choice(PLACES), "version": 1, "created_at": stamp, "updated_at": stamp,
-                "stage_on": moves[-1][1], **dict.fromkeys(REACHED_COLUMNS),
-                **{DATE_COLUMNS[s]: day for s, day in moves if s in DATE_COLUMNS},
-                **{"approved_" + DATE_COLUMNS[s]: day for s, day in moves[:waiting] if s in DATE_COLUMNS},
-            })
-            for index, (stage, effective_on) in enumerate(moves):
-                events.append({"id": event_id, "project_id": ident, "stage": stage, "effective_on": effective_on,
-                               "review_status": ReviewStatus.PENDING if index >= waiting else ReviewStatus.APPROVED,
-                               "recorded_at": stamp})
-                event_id += 1
-            if final in (Stage.STARTED, Stage.PRODUCING):
-                month = moves[2][1].replace(day=1)
-                for _ in range(rng.randrange(1, 6)):
-                    if month > END:
-                        break
-                    funds.append({"id": fund_id, "project_id": ident, "month": month, "origin": rng.choice(origins),
-                                  "amount_wan": (agreed * Decimal(rng.uniform(0.02, 0.15))).quantize(Decimal("0.01")),
-                                  "review_status": ReviewStatus.APPROVED, "recorded_at": stamp})
-                    fund_id += 1
-                    month = (month + timedelta(days=32)).replace(day=1)
-        self.project_units.update((p["id"], p["unit_id"]) for p in projects)
-        return insert_rows(Project, projects) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
+        events, funds = [], []
+
+        def made():
+            """Each project as the COPY takes it; its stage events and funds gathered."""
+            nonlocal event_id, fund_id
+            for ident in range(first, first + count):
+                final = rng.choices(stages, weights)[0]
+                reached = FORWARD[: FORWARD.index(final) + 1] if final in FORWARD else FORWARD[: rng.randrange(1, 3)]
+                moves, day = [], self._day(START, END - timedelta(days=400))
+                for stage in reached:
+                    moves.append((stage, day))
+                    day = min(day + timedelta(days=rng.randrange(20, 200)), END)
+                if final not in FORWARD:
+                    moves.append((final, day))
+                agreed = Decimal(int(math.exp(rng.uniform(math.log(500), math.log(500_000)))))
+                park_id, park_unit = rng.choice(self.park_units)
+                in_park = final != Stage.NEGOTIATING or rng.random() < 0.3
+                stamp = datetime.combine(moves[0][1], datetime.min.time(), UTC)
+                # Some moves of the last 30 days wait for review; moves are approved in order.
+                waiting = next((i for i, (_, day) in enumerate(moves) if day > END - timedelta(days=30)
+                                and rng.random() < 0.5), len(moves))
+                project = {
+                    "id": ident, "name": f"{rng.choice(TRADES)}项目{ident}",
+                    "investor_id": rng.choice(self.enterprise_ids),
+                    "unit_id": park_unit if in_park else rng.choice(self.units),
+                    "park_id": park_id if in_park else None,
+                    "chain_node_id": rng.choice(self.node_ids) if self.node_ids else None,
+                    "channel": rng.choice(channels), "agreed_investment_wan": agreed,
+                    "total_investment_wan": agreed * Decimal("1.2"),
+                    "land_mu": (agreed / 300).quantize(Decimal("0.01")),
+                    "is_foreign": rng.random() < 0.05, "is_key": agreed >= 50000, "stage": final,
+                    "source_region": rng.choice(PLACES), "version": 1, "created_at": stamp, "updated_at": stamp,
+                    "stage_on": moves[-1][1], **dict.fromkeys(REACHED_COLUMNS),
+                    **{DATE_COLUMNS[s]: day for s, day in moves if s in DATE_COLUMNS},
+                    **{"approved_" + DATE_COLUMNS[s]: day for s, day in moves[:waiting] if s in DATE_COLUMNS},
+                }
+                self.project_units[ident] = project["unit_id"]
+                yield project
+                for index, (stage, effective_on) in enumerate(moves):
+                    review = ReviewStatus.PENDING if index >= waiting else ReviewStatus.APPROVED
+                    events.append({"id": event_id, "project_id": ident, "stage": stage, "effective_on": effective_on,
+                                   "review_status": review, "recorded_at": stamp})
+                    event_id += 1
+                if final in (Stage.STARTED, Stage.PRODUCING):
+                    month = moves[2][1].replace(day=1)
+                    for _ in range(rng.randrange(1, 6)):
+                        if month > END:
+                            break
+                        origin = rng.choice(origins)
+                        amount = (agreed * Decimal(rng.uniform(0.02, 0.15))).quantize(Decimal("0.01"))
+                        funds.append({"id": fund_id, "project_id": ident, "month": month, "origin": origin,
+                                      "amount_wan": amount,
+                                      "review_status": ReviewStatus.APPROVED, "recorded_at": stamp})
+                        fund_id += 1
+                        month = (month + timedelta(days=32)).replace(day=1)
+        return insert_rows(Project, made()) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
 
     def activities(self, count: int) -> int:
         return self._in_chunks(count, _next_id(Activity), self._activities)
@@ -427,26 +439,28 @@ class _Generator:
     def _activities(self, first: int, count: int) -> int:
         rng = self.rng
         kinds = list(ActivityKind)
-        activities, links = [], []
-        for n in range(count):
-            ident = first + n
-            day = self._day()
-            stamp = datetime.combine(day, datetime.min.time(), UTC)
-            activities.append({
-                "id": ident, "kind": rng.choice(kinds), "occurred_on": day, "unit_id": rng.choice(self.units),
-                "led_by_top_leader": rng.random() < 0.1,
-                "project_id": rng.choice(self.project_ids) if self.project_ids and rng.random() < 0.3 else None,
-                "summary": "对接洽谈投资意向", "recorded_by_id": rng.choice(self.officer_ids),
-                "next_follow_up_on": day + timedelta(days=rng.randrange(7, 60)) if rng.random() < 0.4 else None,
-                "created_at": stamp, "updated_at": stamp,
-            })
-            if self.enterprise_ids:
-                enterprise_id = rng.choice(self.enterprise_ids)
-                links.append({"activity_id": ident, "enterprise_id": enterprise_id})
-                if self.last_contact:
-                    made = enterprise_id - self.enterprise_ids[0]
-                    self.last_contact[made] = max(self.last_contact[made], day.toordinal())
-        return insert_rows(Activity, activities) + insert_rows(activity_enterprise, links)
+        links = []
+
+        def made():
+            """Each visit as the COPY takes it; its enterprise link gathered, the last contact noted."""
+            for ident in range(first, first + count):
+                day = self._day()
+                stamp = datetime.combine(day, datetime.min.time(), UTC)
+                yield {
+                    "id": ident, "kind": rng.choice(kinds), "occurred_on": day, "unit_id": rng.choice(self.units),
+                    "led_by_top_leader": rng.random() < 0.1,
+                    "project_id": rng.choice(self.project_ids) if self.project_ids and rng.random() < 0.3 else None,
+                    "summary": "对接洽谈投资意向", "recorded_by_id": rng.choice(self.officer_ids),
+                    "next_follow_up_on": day + timedelta(days=rng.randrange(7, 60)) if rng.random() < 0.4 else None,
+                    "created_at": stamp, "updated_at": stamp,
+                }
+                if self.enterprise_ids:
+                    enterprise_id = rng.choice(self.enterprise_ids)
+                    links.append({"activity_id": ident, "enterprise_id": enterprise_id})
+                    if self.last_contact:
+                        at = enterprise_id - self.enterprise_ids[0]
+                        self.last_contact[at] = max(self.last_contact[at], day.toordinal())
+        return insert_rows(Activity, made()) + insert_rows(activity_enterprise, links)
 
     def cases(self) -> int:
         """调度 at scale: a problem for one project in ten, a 督办 for one in twenty (each with its
