@@ -77,6 +77,13 @@ def insert_rows(target, rows: Iterable[dict], analyze: bool = True) -> int:
     return count
 
 
+def analyze(*targets) -> None:
+    """Give PostgreSQL the statistics of tables written in batches with ``analyze=False``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for target in targets:
+            db.session.execute(sa.text(f'ANALYZE "{getattr(target, "__table__", target).name}"'))
+
+
 def _processors(columns, dialect) -> list:
     return [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app import tally
 from app.activities.services import refresh_last_contacted
 from app.audit_trail import insert_sealed
-from app.bulk import collector_off, indexes_deferred, insert_rows
+from app.bulk import analyze, collector_off, indexes_deferred, insert_rows
 from app.enterprises.search import index_new
 from app.extensions import db
 from app.models import (
@@ -82,6 +82,9 @@ SCALES = {
     "national": {"provinces": 31, "enterprises": 3_000_000, "projects": 1_000_000, "activities": 5_000_000,
                  "parks": 1860, "users": 62_000},
 }
+# The tables written chunk by chunk: their indexes and keys deferred, their statistics taken once.
+LOADED = (Enterprise, Contact, EnterpriseTag, EnterpriseNode, Project, StageEvent, FundEntry, Activity,
+          activity_enterprise)
 CHUNK = 100_000  # records made and written at a time: a national run stays in the memory of one chunk
 START, END = date(2024, 1, 1), date(2026, 11, 20)
 # Where projects stand today, as shares.
@@ -117,8 +120,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
         rows += gen.users(users)
         rows += gen.chain(CHAIN_NODES)
         rows += gen.parks(parks)
-        with indexes_deferred(Enterprise, Contact, EnterpriseTag, EnterpriseNode, Project, StageEvent, FundEntry,
-                              Activity, activity_enterprise, FigureTally):
+        with indexes_deferred(*LOADED, FigureTally):
             # The enterprises' ids first, their rows last: each is written with its last contact
             # among the visits made before it (an UPDATE of every enterprise after cost 112 s of a
             # country's load, its search column computed again for each row).
@@ -126,6 +128,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
             rows += gen.projects(projects)
             rows += gen.activities(activities)
             rows += gen.enterprises()
+            analyze(*LOADED)  # once, not after each chunk (a country's load ran ~260 of them)
             if not enterprises:  # the visits went to the enterprises already there
                 refresh_last_contacted()
             refresh_facts()  # aggregate passes: cheaper before the indexes are made again
@@ -360,10 +363,10 @@ class _Generator:
                 if rng.random() < NODE_LINK_SHARE:
                     links.append({"enterprise_id": ident, "node_id": rng.choice(self.node_ids),
                                   "role": rng.choices(roles, list(ROLE_WEIGHTS.values()))[0]})
-        written = insert_rows(Enterprise, made())
+        written = insert_rows(Enterprise, made(), analyze=False)
         index_new(db.session, list(range(first, first + count)))
-        return (written + insert_rows(Contact, contacts) + insert_rows(EnterpriseTag, tags)
-                + insert_rows(EnterpriseNode, links))
+        return (written + insert_rows(Contact, contacts, analyze=False)
+                + insert_rows(EnterpriseTag, tags, analyze=False) + insert_rows(EnterpriseNode, links, analyze=False))
 
     def projects(self, count: int) -> int:
         first = _next_id(Project)
@@ -431,7 +434,8 @@ class _Generator:
                                       "review_status": ReviewStatus.APPROVED, "recorded_at": stamp})
                         fund_id += 1
                         month = (month + timedelta(days=32)).replace(day=1)
-        return insert_rows(Project, made()) + insert_rows(StageEvent, events) + insert_rows(FundEntry, funds)
+        return (insert_rows(Project, made(), analyze=False) + insert_rows(StageEvent, events, analyze=False)
+                + insert_rows(FundEntry, funds, analyze=False))
 
     def activities(self, count: int) -> int:
         return self._in_chunks(count, _next_id(Activity), self._activities)
@@ -460,7 +464,7 @@ class _Generator:
                     if self.last_contact:
                         at = enterprise_id - self.enterprise_ids[0]
                         self.last_contact[at] = max(self.last_contact[at], day.toordinal())
-        return insert_rows(Activity, made()) + insert_rows(activity_enterprise, links)
+        return insert_rows(Activity, made(), analyze=False) + insert_rows(activity_enterprise, links, analyze=False)
 
     def cases(self) -> int:
         """调度 at scale: a problem for one project in ten, a 督办 for one in twenty (each with its
