@@ -34,6 +34,23 @@ def test_rows_round_trip_with_json_unicode_nulls_and_defaults(app, world):
         assert all(r.at is not None and r.at.replace(tzinfo=r.at.tzinfo or UTC) >= before for r in rows)
 
 
+def test_rows_made_as_they_are_written_are_all_written_and_counted(app, world):
+    with app.app_context():
+        last = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+        made = []
+
+        def rows():
+            for n in range(7):
+                made.append(n)
+                yield {"user_id": None, "action": "create", "record_type": "Enterprise", "record_id": n,
+                       "record_label": f"第{n}家", "changes": {}}
+
+        assert insert_rows(AuditLog, rows()) == 7 and made == list(range(7))
+        assert insert_rows(AuditLog, iter([])) == 0
+        written = db.session.scalars(sa.select(AuditLog.record_id).where(AuditLog.id > last).order_by(AuditLog.id))
+        assert list(written) == list(range(7))
+
+
 def test_inserted_enterprises_are_found_by_every_query(app, world):
     with app.app_context():
         [ident] = reserve_ids(Enterprise, 1)
