@@ -49,7 +49,7 @@ def insert_rows(target, rows: Iterable[dict], analyze: bool = True) -> int:
     first = next(rows, None)
     if first is None:
         return 0
-    rows, written = itertools.chain([first], rows), itertools.count()
+    rows, written = itertools.chain([first], rows), itertools.count()  # zipped with the rows: counts those sent
     table = getattr(target, "__table__", target)
     connection = db.session.connection()
     dialect = connection.dialect
@@ -69,16 +69,16 @@ def insert_rows(target, rows: Iterable[dict], analyze: bool = True) -> int:
             for row, _ in zip(rows, written):
                 values = [row[c.key] for c in given]
                 copy.write_row([w(v) if w and v is not None else v for w, v in zip(wrap, values)] + default_values)
-        count = next(written)
-        if analyze and count >= ANALYZE_AFTER:
-            # The planner takes a table it has no statistics for as nearly empty; the foreign-key
-            # checks of the next COPY and the UPDATEs that follow then scanned it once per row.
-            cursor.execute(f'ANALYZE "{table.name}"')
+    count = next(written)
+    if analyze and count >= ANALYZE_AFTER:
+        # The planner takes a table it has no statistics for as nearly empty; the foreign-key
+        # checks of the next COPY and the UPDATEs that follow then scanned it once per row.
+        analyze_tables(table)
     return count
 
 
-def analyze(*targets) -> None:
-    """Give PostgreSQL the statistics of tables written in batches with ``analyze=False``."""
+def analyze_tables(*targets) -> None:
+    """Give PostgreSQL the statistics of tables just written in bulk (SQLite: nothing to do)."""
     if db.session.get_bind().dialect.name == "postgresql":
         for target in targets:
             db.session.execute(sa.text(f'ANALYZE "{getattr(target, "__table__", target).name}"'))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app import tally
 from app.activities.services import refresh_last_contacted
 from app.audit_trail import insert_sealed
-from app.bulk import analyze, collector_off, indexes_deferred, insert_rows
+from app.bulk import analyze_tables, collector_off, indexes_deferred, insert_rows
 from app.enterprises.search import index_new
 from app.extensions import db
 from app.models import (
@@ -128,7 +128,7 @@ def generate(*, enterprises: int, projects: int, activities: int, parks: int, se
             rows += gen.projects(projects)
             rows += gen.activities(activities)
             rows += gen.enterprises()
-            analyze(*LOADED)  # once, not after each chunk (a country's load ran ~260 of them)
+            analyze_tables(*LOADED)  # once, not after each chunk (a country's load ran ~260 of them)
             if not enterprises:  # the visits went to the enterprises already there
                 refresh_last_contacted()
             refresh_facts()  # aggregate passes: cheaper before the indexes are made again
