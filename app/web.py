@@ -363,10 +363,10 @@ def paginate(stmt, per_page: int | None = None, count_stmt=None, bound: int | No
 def list_filters(form_class):
     """A list's filter form read from the query string, its 单位 choices the user's units. Fields
     that fail validation are left out of ``valid_data()``: a malformed filter is ignored."""
-    from app.admin.services import unit_choices  # app.admin's routes import this module
+    from app.admin.services import filter_unit_choices  # app.admin's routes import this module
 
     form = form_class(request.args)
-    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
+    form.unit_id.choices = [("", "全部")] + filter_unit_choices(current_user, form.unit_id.data)
     form.validate()
     return form
 

@@ -303,3 +303,59 @@ def test_a_second_project_for_an_investor_with_a_like_name_asks_first(app, clien
     assert client.post("/projects/new", data={**data, "confirm_twin": "1"}).status_code == 302
     other = client.post("/projects/new", data={**data, "name": "冷链物流中心"})
     assert other.status_code == 302  # another kind of project for the same investor: no question
+
+
+def _options(page: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [(value, label) for value, label in re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select)]
+
+
+def test_a_large_scope_narrows_the_unit_filter_a_level_at_a_time(app, client, world, login, monkeypatch):
+    """Beyond FILTER_CHOICES units in scope (a country's 5,000) the 单位 select offers the units from
+    the user's down to the chosen one and those right under it; a filter takes the whole subtree."""
+    from app.admin import services as admin_services
+
+    login("manager")
+    small = _options(client.get("/projects/").get_data(as_text=True), "unit_id")
+    assert [label for _, label in small] == ["全部", "甲市", "甲园区", "乙市", "测试省"]  # few: all, by code
+    monkeypatch.setattr(admin_services, "FILTER_CHOICES", 2)
+    ids = {world.root_unit_id: "测试省", world.a_unit_id: "甲市", world.a_zone_unit_id: "甲园区", world.b_unit_id: "乙市"}
+
+    def offered(url):
+        page = client.get(url).get_data(as_text=True)
+        return [ids.get(int(v), v) + "·" + label.count("\u3000") * "›" for v, label in _options(page, "unit_id") if v], page
+
+    top, page = offered("/projects/")
+    assert top == ["测试省·", "甲市·›", "乙市·›"] and "甲园区示例项目" in page
+    deep, page = offered(f"/projects/?unit_id={world.a_zone_unit_id}")
+    assert deep == ["测试省·", "甲市·›", "甲园区·››"] and "甲园区示例项目" in page
+    assert f'<option selected value="{world.a_zone_unit_id}">' in page
+    other, page = offered(f"/projects/?unit_id={world.b_unit_id}")
+    assert other == ["测试省·", "乙市·›"] and "甲园区示例项目" not in page
+    enterprises, _ = offered(f"/enterprises/?unit_id={world.a_unit_id}")  # every filter bar: the enterprise list
+    visits, _ = offered(f"/activities/?unit_id={world.a_unit_id}")  # and the lists sharing list_filters
+    assert enterprises == visits == ["测试省·", "甲市·›", "甲园区·››"]
+
+
+def test_a_unit_out_of_scope_is_not_offered_in_a_narrowed_filter(app, client, world, login, monkeypatch):
+    from app.admin import services as admin_services
+
+    monkeypatch.setattr(admin_services, "FILTER_CHOICES", 1)
+    login("manager", unit="a")
+    page = client.get(f"/projects/?unit_id={world.b_unit_id}").get_data(as_text=True)
+    assert [v for v, _ in _options(page, "unit_id")] == ["", str(world.a_unit_id), str(world.a_zone_unit_id)]
+    assert "甲园区示例项目" in page  # the filter is ignored, the user's own scope listed
+
+
+def test_many_parks_wait_for_a_unit_before_they_are_offered(app, client, world, login, monkeypatch):
+    from app.admin import services as admin_services
+
+    login("manager")
+    assert _options(client.get("/projects/").get_data(as_text=True), "park_id") == [("", "全部"), (str(world.park_id), "甲园区")]
+    page = client.get(f"/projects/?unit_id={world.b_unit_id}").get_data(as_text=True)
+    assert _options(page, "park_id") == [("", "全部")]  # the parks under the chosen unit
+    monkeypatch.setattr(admin_services, "FILTER_CHOICES", 0)
+    assert _options(client.get("/projects/").get_data(as_text=True), "park_id") == [("", "全部（园区较多，先选单位）")]
+    page = client.get(f"/projects/?park_id={world.park_id}").get_data(as_text=True)  # a link to one park's projects
+    assert _options(page, "park_id") == [("", "全部（园区较多，先选单位）"), (str(world.park_id), "甲园区")]
+    assert f'<option selected value="{world.park_id}">' in page and "甲园区示例项目" in page

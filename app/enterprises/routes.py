@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import unit_choices
+from app.admin.services import filter_unit_choices, unit_choices
 from app.audit_trail import log_event
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, scoped
@@ -45,10 +45,6 @@ def _officer_choices():
     return [("", "—")] + kept_rows(officers)
 
 
-def _unit_choices(blank="—"):
-    return ([("", blank)] if blank else []) + unit_choices(current_user)
-
-
 def _node_choices():
     return [("", "全部")] + chain_services.node_options(current_user)
 
@@ -56,7 +52,7 @@ def _node_choices():
 def _filter_form() -> EnterpriseFilterForm:
     form = EnterpriseFilterForm(request.args)
     form.node_id.choices = _node_choices()
-    form.unit_id.choices = _unit_choices("全部")
+    form.unit_id.choices = [("", "全部")] + filter_unit_choices(current_user, form.unit_id.data)
     form.validate()
     return form
 
@@ -88,7 +84,7 @@ def export():
 def editor_form(obj=None, formdata=None) -> EnterpriseForm:
     """The enterprise form (page, or an API call's ``formdata``): the user's units and officers."""
     form = EnterpriseForm(obj=obj, **({"formdata": formdata} if formdata is not None else {}))
-    form.unit_id.choices = _unit_choices(blank=None)
+    form.unit_id.choices = unit_choices(current_user)
     form.officer_id.choices = _officer_choices()
     if obj is not None and request.method == "GET":
         form.tags.data = obj.tag_names

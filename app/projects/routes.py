@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin.services import unit_choices
+from app.admin.services import filter_park_choices, filter_unit_choices, unit_choices
 from app.attachments import services as attachments
 from app.auth.decorators import roles_required
 from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
@@ -70,8 +70,9 @@ def _park_choices(blank="—"):
 
 def _filter_form() -> ProjectFilterForm:
     form = ProjectFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
-    form.park_id.choices = _park_choices("全部")
+    form.unit_id.choices = [("", "全部")] + filter_unit_choices(current_user, form.unit_id.data)
+    chosen_unit = form.unit_id.data if form.unit_id.data in dict(form.unit_id.choices) else None
+    form.park_id.choices = filter_park_choices(current_user, chosen_unit, form.park_id.data)
     form.chain_id.choices = _chain_choices()
     form.validate()
     return form
@@ -338,7 +339,7 @@ def fund(project_id: int, fund_id: int | None = None):
 @reviewers
 def queue():
     form = QueueFilterForm(request.args)
-    form.unit_id.choices = [("", "全部")] + unit_choices(current_user)
+    form.unit_id.choices = [("", "全部")] + filter_unit_choices(current_user, form.unit_id.data)
     form.validate()
     f = form.valid_data()
     records = services.review_queue(current_user, f.get("kind"), f.get("unit_id"),

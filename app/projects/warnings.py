@@ -66,7 +66,7 @@ def threshold_groups() -> list[tuple[dict[str, int], list[int]]]:
     """The distinct sets of thresholds in force, each with the units it holds for; one set with
     no units listed when a single set holds everywhere (the usual case: no unit filter at all)."""
     if not unit_settings.overridden_below_root(KEYS):
-        roots = [unit for unit, parent in unit_settings.parents().items() if parent is None]
+        roots = unit_settings.roots()
         if len({tuple(thresholds(root).items()) for root in roots}) <= 1:
             return [(thresholds(roots[0]) if roots else {t.key: t.default for t in THRESHOLDS}, [])]
     groups: dict[tuple, list[int]] = {}
