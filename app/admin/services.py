@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from app.auth.passwords import set_password
-from app.auth.scope import get_scoped_unit, in_subtree, scoped, unit_ids_above, unit_ids_under
+from app.auth.scope import get_scoped_unit, in_subtree, scoped, sees_everything, unit_ids_above, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
@@ -33,7 +33,9 @@ def filter_unit_choices(by: User, chosen: int | None) -> list[tuple[int, str]]:
     country's 5,000 units made every filter bar 300 KB) the units from the user's down to the
     chosen one and those right under it, indented by level, so the choice narrows a level at a
     time and the bar costs the same at any size. A chosen unit out of scope is not offered."""
-    if db.session.scalar(scoped(sa.select(sa.func.count(OrgUnit.id)), by, OrgUnit.id)) <= FILTER_CHOICES:
+    in_scope = db.session.scalar(sa.select(sa.func.count(OrgUnit.id))) if sees_everything(by) \
+        else len(unit_ids_under(by.unit_id))  # read for the request's scope already
+    if in_scope <= FILTER_CHOICES:
         return unit_choices(by)
     base = get_scoped_unit(by, chosen) if chosen else None
     path = [by.unit]

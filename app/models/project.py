@@ -19,7 +19,7 @@ class Project(Versioned, Audited, Timestamped, db.Model):
     content: so.Mapped[str | None] = so.mapped_column(sa.Text)  # 建设内容
     park_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("park.id"), index=True)
     chain_node_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("chain_node.id"))
-    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)  # 责任单位
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("org_unit.id"))  # 责任单位 (indexed below)
     responsible_person: so.Mapped[str | None] = so.mapped_column(sa.String(50))  # 责任人
     officer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     channel: so.Mapped[str] = so.mapped_column(sa.String(20), default=Channel.OTHER)  # 引荐渠道
@@ -77,7 +77,10 @@ class Project(Versioned, Audited, Timestamped, db.Model):
 
     # The board's columns and the list's default order walk these instead of sorting; the board's
     # totals per stage read only the third; the chain map's projects per node and stage the last.
-    __table_args__ = (sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
+    # A scope's projects signed in a period (the dashboard's 龙头企业 target) read only that
+    # scope's entries; with (unit_id) alone a province in a country ANDed the country's signings.
+    __table_args__ = (sa.Index("ix_project_unit_id_approved_signed_on", "unit_id", "approved_signed_on"),
+                      sa.Index("ix_project_stage_stage_on_id", "stage", "stage_on", "id"),
                       sa.Index("ix_project_stage_on_id", "stage_on", "id"),
                       sa.Index("ix_project_stage_agreed", "stage", "agreed_investment_wan"),
                       sa.Index("ix_project_chain_node_id_stage", "chain_node_id", "stage", "unit_id"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.admin.services import filter_park_choices, filter_unit_choices, unit_choices
 from app.attachments import services as attachments
 from app.auth.decorators import roles_required
-from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped
+from app.auth.scope import get_child_or_404, get_scoped_or_404, get_scoped_unit, scoped, sees_everything
 from app.chains import services as chain_services
 from app.concurrency import claim
 from app.excel import Sheet, xlsx_response
@@ -440,7 +440,8 @@ def warning_list():
     db.session.commit()  # the day's warnings, where this was the first read of the day to count them
     pagination = paginate(stmt, total=None if kept is None else kept.get(filters["warning"], kept["any"]))
     reasons = warnings.of_projects([p.id for p in pagination.items], today)
-    overcommitted, parks = warnings.overcommitted_parks(scoped(sa.select(Park.id), current_user, Park.unit_id))
+    overcommitted, parks = warnings.overcommitted_parks(
+        None if sees_everything(current_user) else list(db.session.scalars(scoped(sa.select(Park.id), current_user, Park.unit_id))))
     return render_template("projects/warnings.html", form=form, warning=filters["warning"], pagination=pagination,
                            reasons=reasons, counts=counts, rules=warnings.RULES, parks=parks,
                            overcommitted=overcommitted,

@@ -178,17 +178,19 @@ class Overcommitment:
     committed: Decimal
 
 
-def _committed(park_ids) -> sa.Subquery:
-    """Per park of these (a list or a SELECT of ids) and capacity kind: what projects signed (or
-    later) into it need (``amount_wan``), whichever unit keeps them — read from the figures kept
-    per unit, whose roots' subtree rows hold every project."""
+def _committed(park_ids: list[int] | None) -> sa.Subquery:
+    """Per park of these (None: every park) and capacity kind: what projects signed (or later)
+    into it need (``amount_wan``), whichever unit keeps them — read from the figures kept per unit,
+    whose roots' subtree rows hold every project. A list of ids, not a subquery: the list walks
+    the figures' index to those parks (a province in a country: 666 rows), a subquery was probed
+    with each of a country's 16,740 rows (33 ms)."""
     kind = sa.func.substr(FigureTally.measure, len("needs:") + 1).label("kind")
-    return tally.summed(db.session, tally.roots(), False, tally.NEEDED, tally.NEVER, tally.NEVER,
-                        by=(FigureTally.key_id, kind), where=[FigureTally.key_id.in_(park_ids)]).subquery()
+    return tally.summed(db.session, tally.roots(), False, tally.NEEDED, tally.NEVER, tally.NEVER, by=(FigureTally.key_id, kind),
+                        where=[] if park_ids is None else [FigureTally.key_id.in_(park_ids)]).subquery()
 
 
-def committed_by_park(park_ids) -> dict[int, dict[str, Decimal]]:
-    """What projects signed (or later) into each of these parks (a list or a SELECT of ids) need,
+def committed_by_park(park_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """What projects signed (or later) into each of these parks need,
     by capacity kind; parks without such projects are left out."""
     committed = _committed(park_ids)
     found: dict[int, dict[str, Decimal]] = {}
@@ -203,10 +205,10 @@ def committed_by_park(park_ids) -> dict[int, dict[str, Decimal]]:
 OVERCOMMITTED_SHOWN = 100  # capacity items the warning list shows; a country has thousands
 
 
-def overcommitted_parks(scoped_parks: sa.Select) -> tuple[int, list[Overcommitment]]:
-    """Capacity items of these parks whose total is below what signed (or later) projects in
-    the park need: how many, and the first ``OVERCOMMITTED_SHOWN`` by park."""
-    committed = _committed(scoped_parks)
+def overcommitted_parks(park_ids: list[int] | None) -> tuple[int, list[Overcommitment]]:
+    """Capacity items of these parks (None: every park) whose total is below what signed (or
+    later) projects in the park need: how many, and the first ``OVERCOMMITTED_SHOWN`` by park."""
+    committed = _committed(park_ids)
     rows = db.session.execute(
         sa.select(CapacityItem, committed.c.amount_wan, sa.func.count().over())
         .join(committed, sa.and_(committed.c.key_id == CapacityItem.park_id, committed.c.kind == CapacityItem.kind))
