@@ -41,6 +41,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from app.auth.scope import root_ids
 from app.models import (BIG_PROJECT_WAN, COMMITTING, NEEDS, ChainNode, Enterprise, FigureTally, FundEntry, OrgUnit,
                         Project, UnitSetting)
 from app.models.enums import FundOrigin, Stage
@@ -319,7 +320,7 @@ def scope_units(session: Session, unit_id: int) -> list[int]:
     every record (app.auth.scope), so every root."""
     unit = session.get(OrgUnit, unit_id)
     if unit.parent_id is None:
-        return list(session.scalars(roots()))
+        return root_ids()
     return [unit_id]
 
 
@@ -353,8 +354,3 @@ def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]
     found = {measure: projects for measure, projects, *_ in
              sums(session, units, False, [f"warning:{key}" for key in keys], day, day)}
     return {key: found.get(f"warning:{key}", 0) for key in keys}
-
-
-def roots() -> sa.Select:
-    """The units at the top of the tree: their subtree rows hold every project."""
-    return sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))

@@ -38,11 +38,6 @@ def _stored() -> dict[int, dict[str, str]]:
     return _cached("unit_settings", read)
 
 
-def roots() -> list[int]:
-    """The units at the top of the tree."""
-    return _cached("unit_roots", lambda: list(db.session.scalars(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))))
-
-
 def own(unit_id: int, keys) -> dict[str, str]:
     """The values this unit set itself."""
     mine = _stored().get(unit_id, {})

@@ -243,13 +243,13 @@ def test_warning_counts_and_overcommitted_parks(manager, world, monkeypatch):
     park = db.session.get(Park, world.park_id)  # 100 亩 of land in build_world
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
             park_id=park.id, land_mu=Decimal(60), unit="a_zone_unit_id")
-    assert warnings.overcommitted_parks(sa.select(Park.id)) == (0, [])
+    assert warnings.overcommitted_parks(None) == (0, [])
     project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1)}, park_id=park.id, land_mu=Decimal(60),
             unit="a_zone_unit_id")
-    assert warnings.overcommitted_parks(sa.select(Park.id)) == (0, [])  # 在谈 commits nothing
+    assert warnings.overcommitted_parks(None) == (0, [])  # 在谈 commits nothing
     project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 2, 1)},
             park_id=park.id, land_mu=Decimal(41), unit="a_zone_unit_id")
-    total, [over] = warnings.overcommitted_parks(sa.select(Park.id))
+    total, [over] = warnings.overcommitted_parks(None)
     assert total == 1
     assert over.park.id == park.id and over.committed == Decimal(101)
     counts = warnings.counts(sa.select(Project.id), TODAY)
@@ -259,8 +259,9 @@ def test_warning_counts_and_overcommitted_parks(manager, world, monkeypatch):
     project(world, manager, {Stage.NEGOTIATING: date(2025, 1, 1), Stage.SIGNED: date(2025, 3, 1)},
             park_id=park.id, power_kva=Decimal(11), unit="a_zone_unit_id")
     monkeypatch.setattr(warnings, "OVERCOMMITTED_SHOWN", 1)  # a country has thousands: the first shown
-    total, [first] = warnings.overcommitted_parks(sa.select(Park.id))
+    total, [first] = warnings.overcommitted_parks(None)
     assert total == 2 and first.item.kind == "land" and first.committed == Decimal(101)
+    assert warnings.overcommitted_parks([park.id])[0] == 2 and warnings.overcommitted_parks([]) == (0, [])
 
 
 def test_thresholds_are_checked(manager):

@@ -31,6 +31,17 @@ def unit_ids_under(unit_id: int) -> list[int]:
     return cache[unit_id]
 
 
+def root_ids() -> list[int]:
+    """The units at the top of the tree (a country's 全国, or a province on its own), read once
+    per request like ``unit_ids_under``: a list the planners estimate well."""
+    if has_request_context() and "root_ids" in g:
+        return g.root_ids
+    ids = list(db.session.scalars(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))))
+    if has_request_context():
+        g.root_ids = ids
+    return ids
+
+
 def in_subtree(unit_column, unit_id: int) -> sa.ColumnElement[bool]:
     """``unit_column`` lies in the subtree of ``unit_id``: no condition under the root, which holds
     every unit. (A list of every unit led SQLite to read a month's visits through the unit index,
