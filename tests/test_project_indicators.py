@@ -264,6 +264,21 @@ def test_warning_counts_and_overcommitted_parks(manager, world, monkeypatch):
     assert warnings.overcommitted_parks([park.id])[0] == 2 and warnings.overcommitted_parks([]) == (0, [])
 
 
+def test_thresholds_hold_for_a_subtree_and_the_nearest_set_above_wins(manager, world):
+    def signed_idle(unit):
+        return warnings.thresholds(unit)["signed_idle_days"]
+
+    units = (world.root_unit_id, world.a_unit_id, world.a_zone_unit_id, world.b_unit_id)
+    assert [signed_idle(u) for u in units] == [365] * 4 and warnings.threshold_groups() == [
+        (warnings.thresholds(world.root_unit_id), [])]
+    warnings.save_thresholds(world.root_unit_id, {"signed_idle_days": 400})
+    warnings.save_thresholds(world.a_unit_id, {"signed_idle_days": 200})
+    assert [signed_idle(u) for u in units] == [400, 200, 200, 400]  # 甲园区 follows 甲市, 乙市 the province
+    assert sorted(len(group) for _, group in warnings.threshold_groups()) == [2, 2]
+    warnings.save_thresholds(world.a_unit_id, {"signed_idle_days": None})
+    assert [signed_idle(u) for u in units] == [400] * 4 and len(warnings.threshold_groups()) == 1
+
+
 def test_thresholds_are_checked(manager):
     with pytest.raises(ValueError, match="1–3650"):
         warnings.save_thresholds(1, {"signed_idle_days": 0})
