@@ -59,7 +59,7 @@ def in_force(unit_id: int, keys) -> dict[str, tuple[str, int]]:
     """For each key set at this unit or above: the value and the unit that set it. A key set
     nowhere is left out (the caller's default holds)."""
     stored, found = _stored(), {}
-    if not any(key in values for values in stored.values() for key in keys):
+    if unit_id is None or not any(key in values for values in stored.values() for key in keys):
         return found  # set nowhere (the usual case): no need to walk up a country's tree
     for unit in [unit_id, *unit_ids_above(unit_id)]:
         for key, value in stored.get(unit, {}).items():

@@ -440,8 +440,9 @@ def warning_list():
     db.session.commit()  # the day's warnings, where this was the first read of the day to count them
     pagination = paginate(stmt, total=None if kept is None else kept.get(filters["warning"], kept["any"]))
     reasons = warnings.of_projects([p.id for p in pagination.items], today)
-    overcommitted, parks = warnings.overcommitted_parks(
-        None if sees_everything(current_user) else list(db.session.scalars(scoped(sa.select(Park.id), current_user, Park.unit_id))))
+    park_ids = None if sees_everything(current_user) else list(
+        db.session.scalars(scoped(sa.select(Park.id), current_user, Park.unit_id)))
+    overcommitted, parks = warnings.overcommitted_parks(park_ids)
     return render_template("projects/warnings.html", form=form, warning=filters["warning"], pagination=pagination,
                            reasons=reasons, counts=counts, rules=warnings.RULES, parks=parks,
                            overcommitted=overcommitted,

@@ -66,7 +66,8 @@ class ProjectError(ValueError):
 def can_review(user: User, unit_id: int) -> bool:
     """A manager (or admin) of the record's unit or of a unit above it may approve it. Walked up
     from the record: the national manager's subtree is a country's 5,000 units."""
-    return user.role in (Role.MANAGER, Role.ADMIN) and (unit_id == user.unit_id or user.unit_id in unit_ids_above(unit_id))
+    return user.role in (Role.MANAGER, Role.ADMIN) and (unit_id == user.unit_id
+                                                        or user.unit_id in unit_ids_above(unit_id))
 
 
 def _review_on_entry(record, by: User, unit_id: int, approvable: bool = True) -> None:
