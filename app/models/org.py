@@ -18,8 +18,12 @@ class OrgUnit(Versioned, Audited, Timestamped, db.Model):
     code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(100))
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=UnitKind.CITY)
-    parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("org_unit.id"))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    # A subtree's recursive walk (app.auth.scope.unit_subtree) reads the children of each level
+    # from the index alone: with (parent_id) PostgreSQL chose to scan every unit at each level.
+    __table_args__ = (sa.Index("ix_org_unit_parent_id_id", "parent_id", "id"),)
 
     parent: so.Mapped["OrgUnit | None"] = so.relationship(remote_side=[id], back_populates="children")
     children: so.Mapped[list["OrgUnit"]] = so.relationship(back_populates="parent")
