@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from app.auth.passwords import set_password
-from app.auth.scope import get_scoped_unit, in_subtree, scoped, sees_everything, unit_ids_above, unit_ids_under
+from app.auth.scope import get_scoped_unit, in_subtree, is_within, scoped, sees_everything, unit_ids_above, unit_ids_under
 from app.extensions import db
 from app.models import OrgUnit, Park, User
 from app.models.enums import Role
@@ -87,7 +87,7 @@ def update_unit(by: User, unit: OrgUnit, *, code: str, name: str, kind: str, par
             raise AdminError("根单位不能设置上级单位。")
     else:
         parent = _unit_for(by, parent_id, "上级单位")
-        if parent.id in unit_ids_under(unit.id):
+        if is_within(parent.id, unit.id):
             raise AdminError("上级单位不能是本单位或其下级单位。")
         unit.parent = parent
     unit.code, unit.name, unit.kind = code, name, kind
@@ -112,7 +112,7 @@ def _park_for(by: User | None, park_id: int | None, unit: OrgUnit) -> Park | Non
     park = db.session.scalars(scoped(stmt, by, Park.unit_id) if by else stmt).first()
     if park is None:
         raise AdminError("园区不存在或不在您的管理范围内。")
-    if park.unit_id not in unit_ids_under(unit.id):
+    if not is_within(park.unit_id, unit.id):
         raise AdminError(f"园区“{park.name}”不在所属单位“{unit.name}”之下，园区管理员将看不到它。")
     return park
 

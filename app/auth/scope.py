@@ -68,6 +68,14 @@ def unit_ids_above(unit_id: int) -> list[int]:
     return ids
 
 
+def is_within(unit_id: int | None, top_id: int) -> bool:
+    """``unit_id`` is ``top_id`` or lies below it. Walked up from the unit (a handful of levels,
+    through the identity map) rather than reading ``top_id``'s subtree: the national root's is a
+    country's 5,000 units. An unknown unit (or none) lies nowhere."""
+    unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else None
+    return unit is not None and (unit.id == top_id or top_id in unit_ids_above(unit.id))
+
+
 def scoped(stmt: sa.Select, user: User, unit_column, inherited: bool = False) -> sa.Select:
     """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree, or (inherited)
     in the subtree or above it."""

@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.scope import get_scoped_unit, scoped, unit_ids_under
+from app.auth.scope import get_scoped_unit, is_within, scoped
 from app.excel import Sheet
 from app.leaders import services as leaders  # the module: the packages import each other
 from app.extensions import db
@@ -53,7 +53,7 @@ def visible_chains(user: User) -> sa.Select:
 
 def may_edit(user: User, chain: Chain) -> bool:
     """A chain is kept by the managers and admins of its 责任单位 and of the units above it."""
-    return user.role in (Role.ADMIN, Role.MANAGER) and chain.unit_id in unit_ids_under(user.unit_id)
+    return user.role in (Role.ADMIN, Role.MANAGER) and is_within(chain.unit_id, user.unit_id)
 
 
 def save_chain(by: User, data: dict, chain: Chain | None = None) -> Chain:

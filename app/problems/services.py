@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app import case_steps, unit_settings
 from app.attachments.services import store
-from app.auth.scope import in_subtree, scoped, unit_ids_above, unit_ids_under
+from app.auth.scope import in_subtree, is_within, scoped, unit_ids_above
 from app.extensions import db
 from app.leaders import services as leader_services  # the module: the packages import each other
 from app.models import CaseStep, Leader, OrgUnit, Project, ProjectProblem, User
@@ -111,12 +111,12 @@ def _tell(user_ids, problem: ProjectProblem, text: str, step: CaseStep, by: User
 
 def may_handle(by: User, problem: ProjectProblem) -> bool:
     """The managers and admins of the handling unit or of a unit above it answer a problem."""
-    return by.role in (Role.MANAGER, Role.ADMIN) and problem.handler_unit_id in unit_ids_under(by.unit_id)
+    return by.role in (Role.MANAGER, Role.ADMIN) and is_within(problem.handler_unit_id, by.unit_id)
 
 
 def may_confirm(by: User, problem: ProjectProblem) -> bool:
     """The raiser, or whoever may edit projects of the raiser's unit, confirms or reopens it."""
-    return by.id == problem.raised_by_id or (by.role in RAISERS and problem.unit_id in unit_ids_under(by.unit_id))
+    return by.id == problem.raised_by_id or (by.role in RAISERS and is_within(problem.unit_id, by.unit_id))
 
 
 def raise_problem(by: User, project: Project, data: dict, uploads=(), today: date | None = None) -> ProjectProblem:

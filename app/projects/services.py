@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app import tally
 from app.attachments.services import store
-from app.auth.scope import get_scoped_unit, scoped, unit_ids_above, unit_ids_under
+from app.auth.scope import get_scoped_unit, is_within, scoped, unit_ids_under
 from app.concurrency import claim
 from app.extensions import db
 from app.models import (
@@ -64,10 +64,8 @@ class ProjectError(ValueError):
 
 
 def can_review(user: User, unit_id: int) -> bool:
-    """A manager (or admin) of the record's unit or of a unit above it may approve it. Walked up
-    from the record: the national manager's subtree is a country's 5,000 units."""
-    return user.role in (Role.MANAGER, Role.ADMIN) and (unit_id == user.unit_id
-                                                        or user.unit_id in unit_ids_above(unit_id))
+    """A manager (or admin) of the record's unit or of a unit above it may approve it."""
+    return user.role in (Role.MANAGER, Role.ADMIN) and is_within(unit_id, user.unit_id)
 
 
 def _review_on_entry(record, by: User, unit_id: int, approvable: bool = True) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app import case_steps, unit_settings
 from app.attachments.services import store
-from app.auth.scope import get_scoped_unit, in_subtree, scoped, unit_ids_under
+from app.auth.scope import get_scoped_unit, in_subtree, is_within, scoped
 from app.extensions import db
 from app.models import CaseStep, Project, ProjectProblem, Supervision, User
 from app.models.enums import CaseAction, NotificationKind, Role, SupervisionStatus
@@ -71,7 +71,7 @@ def issue(by: User, data: dict, project: Project, problem: ProjectProblem | None
         raise SupervisionError("承办单位不在您的数据范围内。")
     assignee = db.session.get(User, data["assignee_id"]) if data.get("assignee_id") else None
     if data.get("assignee_id") and (assignee is None or not assignee.is_active
-                                    or assignee.unit_id not in unit_ids_under(unit.id)):
+                                    or not is_within(assignee.unit_id, unit.id)):
         raise SupervisionError("承办人应为承办单位（或其下级）的在用人员。")
     due_on = data.get("due_on")
     if due_on is None or due_on < today:
@@ -98,7 +98,7 @@ def may_reply(by: User, order: Supervision) -> bool:
 
 def may_review(by: User, order: Supervision) -> bool:
     """The issuer, or a manager of the issuer's unit or above it."""
-    return by.id == order.issuer_id or (by.role in ISSUERS and order.issuer_unit_id in unit_ids_under(by.unit_id))
+    return by.id == order.issuer_id or (by.role in ISSUERS and is_within(order.issuer_unit_id, by.unit_id))
 
 
 def reply(by: User, order: Supervision, text: str, uploads=(), today: date | None = None) -> None:
