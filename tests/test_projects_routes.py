@@ -359,3 +359,34 @@ def test_many_parks_wait_for_a_unit_before_they_are_offered(app, client, world, 
     page = client.get(f"/projects/?park_id={world.park_id}").get_data(as_text=True)  # a link to one park's projects
     assert _options(page, "park_id") == [("", "全部（园区较多，先选单位）"), (str(world.park_id), "甲园区")]
     assert f'<option selected value="{world.park_id}">' in page and "甲园区示例项目" in page
+
+
+def test_a_page_walked_from_the_order_index_lists_what_the_list_holds(app, world):
+    """A page of a scope, or of a unit filter, in the default order: on PostgreSQL it is walked in
+    the order's index (services._walked); the same projects in the same order as the list, empty
+    stage dates last, a unit outside the user's scope giving nothing."""
+    from app.projects import services
+
+    with app.app_context():
+        days = [None, TODAY - timedelta(days=400), TODAY - timedelta(days=5), TODAY - timedelta(days=5), None]
+        for unit in (world.root_unit_id, world.a_unit_id, world.a_zone_unit_id, world.b_unit_id):
+            for i, day in enumerate(days):
+                helpers.make_project(unit, stage=Stage.SIGNED if i % 2 else Stage.NEGOTIATING, stage_on=day,
+                                     signed_on=day if i % 2 else None)
+        db.session.flush()
+        root = helpers.make_user("manager", world.root_unit_id)
+        city = helpers.make_user("manager", world.a_unit_id)
+        cases = [(city, {}), (city, {"warning": "1"}), (city, {"unit_id": world.a_zone_unit_id}),
+                 (city, {"unit_id": world.b_unit_id}), (root, {"unit_id": world.a_unit_id}), (root, {})]
+        for user, filters in cases:
+            listed = db.session.scalars(services.search(user, filters, TODAY)).all()
+            paged = db.session.scalars(services.search(user, filters, TODAY, for_page=True)).all()
+            assert [p.id for p in paged] == [p.id for p in listed], filters
+        in_city = db.session.scalars(services.search(city, {}, TODAY, for_page=True)).all()
+        assert {p.unit_id for p in in_city} == {world.a_unit_id, world.a_zone_unit_id}
+        days = [p.stage_on for p in in_city]
+        assert days.count(None) >= 4 and set(days[days.index(None):]) == {None}  # empty last
+        assert days[:days.index(None)] == sorted(days[:days.index(None)], reverse=True)
+        assert not db.session.scalars(services.search(city, {"unit_id": world.b_unit_id}, TODAY, for_page=True)).all()
+        warned = db.session.scalars(services.search(city, {"warning": "1"}, TODAY, for_page=True)).all()
+        assert warned and all(p.stage == Stage.SIGNED or p.follow_up_due_on for p in warned)

@@ -91,8 +91,9 @@ def index():
         count, agreed = None, kept_result(total, lambda: db.session.scalar(total), "sum")
     else:
         count, agreed = sum(n for n, _ in kept.values()), sum((amount for _, amount in kept.values()), Decimal(0))
-    pagination = paginate(stmt.options(selectinload(Project.unit), selectinload(Project.investor),
-                                       selectinload(Project.park)), total=count)
+    page = services.search(current_user, form.valid_data(), date.today(), for_page=True)
+    pagination = paginate(page.options(selectinload(Project.unit), selectinload(Project.investor),
+                                       selectinload(Project.park)), count_stmt=stmt, total=count)
     return render_template("projects/index.html", form=form, pagination=pagination, agreed=agreed or 0)
 
 
@@ -432,13 +433,15 @@ def warning_list():
     today = date.today()
     form = _filter_form()
     filters = {**form.valid_data(), "warning": form.warning.data if not form.warning.errors and form.warning.data else "1"}
-    stmt = services.search(current_user, filters, today).options(selectinload(Project.unit), selectinload(Project.investor))
+    page = services.search(current_user, filters, today, for_page=True).options(
+        selectinload(Project.unit), selectinload(Project.investor))
     unfiltered = {**filters, "warning": None}
     counts = kept = services.kept_warning_counts(current_user, unfiltered, today)
     if counts is None:
         counts = warnings.counts(services.search(current_user, unfiltered, today), today)
     db.session.commit()  # the day's warnings, where this was the first read of the day to count them
-    pagination = paginate(stmt, total=None if kept is None else kept.get(filters["warning"], kept["any"]))
+    pagination = paginate(page, count_stmt=services.search(current_user, filters, today),
+                          total=None if kept is None else kept.get(filters["warning"], kept["any"]))
     reasons = warnings.of_projects([p.id for p in pagination.items], today)
     park_ids = None if sees_everything(current_user) else list(
         db.session.scalars(scoped(sa.select(Park.id), current_user, Park.unit_id)))

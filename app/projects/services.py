@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app import tally
 from app.attachments.services import store
-from app.auth.scope import get_scoped_unit, is_within, scoped, unit_ids_under
+from app.auth.scope import get_scoped_unit, is_within, scoped, sees_everything, unit_ids_under
 from app.concurrency import claim
 from app.extensions import db
 from app.models import (
@@ -347,9 +347,11 @@ TIER_BOUNDS = {"lt1": (None, 10000), "1-3": (10000, 30000), "3-10": (30000, 1000
                "ge20": (200000, None), "ge1": (10000, None)}  # 万元, lower bound included
 
 
-def search(by: User, f: dict, today: date) -> sa.Select:
-    """The projects in scope matching the list filters ``f`` (the filter form's data), sorted."""
-    stmt = scoped(sa.select(Project), by, Project.unit_id)
+def search(by: User, f: dict, today: date, for_page: bool = False) -> sa.Select:
+    """The projects in scope matching the list filters ``f`` (the filter form's data), sorted.
+    ``for_page``: written for one page (``_walked``), not for counting or exporting them all."""
+    walked = _walked_units(by, f) if for_page else None
+    stmt = sa.select(Project) if walked is not None else scoped(sa.select(Project), by, Project.unit_id)
     if f.get("q"):
         q = f["q"].strip()
         number = re.fullmatch(r"#?(\d{1,9})", q)  # a project number as the review queue and pickers show it
@@ -358,7 +360,7 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     for key in ("stage", "park_id", "channel"):
         if f.get(key):
             stmt = stmt.where(getattr(Project, key) == f[key])
-    if f.get("unit_id"):
+    if f.get("unit_id") and walked is None:
         stmt = stmt.where(Project.unit_id.in_(unit_ids_under(f["unit_id"])))
     if f.get("node_id"):
         stmt = stmt.where(Project.chain_node_id == f["node_id"])
@@ -373,8 +375,8 @@ def search(by: User, f: dict, today: date) -> sa.Select:
     if f.get("is_key"):
         stmt = stmt.where(Project.is_key.is_(True))
     if f.get("warning"):  # one rule, or any
-        rules = warning_conditions(today)
-        stmt = stmt.where(rules[f["warning"]] if f["warning"] in rules else any_warning(today))
+        rules = warning_conditions(today, few=for_page)
+        stmt = stmt.where(rules[f["warning"]] if f["warning"] in rules else any_warning(today, few=for_page))
     if f.get("reached") in DATE_COLUMNS:
         column = first_reached(f["reached"], bool(f.get("counted")))
         stmt = stmt.where(column.is_not(None))
@@ -386,7 +388,35 @@ def search(by: User, f: dict, today: date) -> sa.Select:
         stmt = stmt.where(sa.or_(
             sa.exists().where(StageEvent.project_id == Project.id, StageEvent.review_status == ReviewStatus.PENDING),
             sa.exists().where(FundEntry.project_id == Project.id, FundEntry.review_status == ReviewStatus.PENDING)))
+    if walked is not None:
+        return _walked(stmt, walked)
     return list_order(stmt, Project, f, "stage_on")
+
+
+def _walked_units(by: User, f: dict) -> list[int] | None:
+    """The units whose projects a page lists, where it is walked (``_walked``): on PostgreSQL, in
+    the list's default order, for a part of the table — the unit filter's subtree (nothing if it
+    lies outside the user's), else the user's scope. None: the page is ordered as the list is."""
+    if (f.get("sort") or "stage_on") != "stage_on" or not f.get("desc", "1") \
+            or db.session.get_bind().dialect.name != "postgresql":
+        return None
+    if f.get("unit_id"):
+        return unit_ids_under(f["unit_id"]) if sees_everything(by) or is_within(f["unit_id"], by.unit_id) else []
+    return None if sees_everything(by) else unit_ids_under(by.unit_id)
+
+
+def _walked(stmt: sa.Select, units: list[int]) -> sa.Select:
+    """A page of ``stmt`` (its filters but not its units) for the projects of ``units``, in the
+    list's default order (newest stage date first, empty last). The order's index holds each
+    project's unit on PostgreSQL, so the order is walked in the index alone, passing over other
+    units' entries without reading their rows, and only these units' rows are read and filtered:
+    walking the table read every project in order, 31 for each of 山西省's in a country (its first
+    page of warnings: 3,545 rows, 20 ms; walked, 0.4 ms of index and 152 rows). The units are
+    kept to the walk so the planner does not count them twice and expect too few rows."""
+    walked = aliased(Project)
+    order = sa.select(walked.id, walked.stage_on).where(walked.unit_id.in_(units)).subquery()
+    return stmt.join(order, order.c.id == Project.id).order_by(order.c.stage_on.desc().nulls_last(),
+                                                                order.c.id.desc())
 
 
 def _kept_units(by: User, f: dict, answerable: set[str]) -> list[int] | None:

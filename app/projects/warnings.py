@@ -146,8 +146,8 @@ def _conditions(today: date, limits: dict[str, int], few: bool) -> dict[str, sa.
     }
 
 
-def any_warning(today: date) -> sa.ColumnElement:
-    return sa.or_(*conditions(today).values())
+def any_warning(today: date, few: bool = False) -> sa.ColumnElement:
+    return sa.or_(*conditions(today, few).values())
 
 
 def counts(scoped_projects: sa.Select, today: date) -> dict[str, int]:
