@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_sqlalchemy.pagination import SelectPagination
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -379,16 +380,44 @@ def typed_user(column, text: str):
     return column.in_(list(db.session.scalars(named)))
 
 
-def list_order(stmt, model, f: dict, default: str):
+def list_order(stmt, model, f: dict, default: str, walk: list[int] | None = None):
     """Order a list by the column its filter form names (``sort``, ``desc``; the sort field's
     choices are the allowed columns). Empty values go last on both databases; the id breaks ties in
-    the same direction, so (column, id) indexes serve the whole order."""
-    column = getattr(model, f.get("sort") or default)
+    the same direction, so (column, id) indexes serve the whole order.
+
+    ``walk`` (``walked_units``): a page of these units' rows, ``stmt`` holding the other filters
+    but not the units. The order is walked in its index, which holds each row's unit, passing
+    over other units' entries without reading their rows; only these units' rows are read and
+    filtered. Walking the table read every row in order: 31 for each of 山西省's in a country (its
+    first page of warnings: 3,545 projects, 20 ms; walked, 0.4 ms of index and 152 rows). The
+    units stay out of ``stmt``, or the planner counts them twice and expects too few rows."""
+    column, ident = getattr(model, f.get("sort") or default), model.id
+    nullable = column.property.columns[0].nullable
+    if walk is not None:
+        walked = aliased(model)
+        keys = sa.select(walked.id, getattr(walked, column.key)).where(walked.unit_id.in_(walk)).subquery()
+        stmt = stmt.join(keys, keys.c.id == model.id)
+        column, ident = keys.c[column.key], keys.c.id
     descending = bool(f.get("desc", "1"))
     order = column.desc() if descending else column.asc()
-    if column.property.columns[0].nullable:
+    if nullable:
         order = order.nulls_last()
-    return stmt.order_by(order, model.id.desc() if descending else model.id.asc())
+    return stmt.order_by(order, ident.desc() if descending else ident.asc())
+
+
+def walked_units(by: User, f: dict, default: str, walked: tuple[str, ...]) -> list[int] | None:
+    """The units a page of a list is walked for in its order's index (``list_order``), or None:
+    on PostgreSQL, sorted by one of the ``walked`` orders (``column`` or ``column desc``, whose
+    index holds the unit), for a part of the table (``listed_units``). Not an API page after a
+    cursor or of the records updated since a time, whose conditions on the model's own columns
+    start its walk in an index, where the walk here would start at the top."""
+    from app.auth.scope import listed_units  # app.auth's routes import this module
+
+    sort = f.get("sort") or default
+    if db.session.get_bind().dialect.name != "postgresql" or f.get("cursor") or f.get("updated_since") or not (
+            sort in walked or f"{sort} desc" in walked and f.get("desc", "1")):
+        return None
+    return listed_units(by, f.get("unit_id"))
 
 
 def page_url(page: int) -> str:

@@ -5,6 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.enterprises import services
 from app.extensions import db
 from app.models import AuditLog, Contact, Enterprise, EnterpriseTag
 from tests import helpers
@@ -213,3 +214,26 @@ def test_a_quote_in_a_pinyin_query_is_no_error(app, client, world, login):
     login("officer", unit="a")
     for q in ("xi'an", "fen' jiu", "o'", "a b"):
         assert client.get("/enterprises/", query_string={"q": q}).status_code == 200
+
+
+def test_a_page_walked_from_the_order_index_lists_what_the_list_holds(app, world):
+    """A page of a scope or a unit filter in 录入时间 order is walked in the order's index on
+    PostgreSQL (app/web.py, list_order): the same enterprises in the same order as the list."""
+    with app.app_context():
+        for unit in (world.root_unit_id, world.a_unit_id, world.a_zone_unit_id, world.b_unit_id):
+            for i in range(3):
+                helpers.make_enterprise(unit, is_active=i != 1)
+        root = helpers.make_user("manager", world.root_unit_id)
+        city = helpers.make_user("manager", world.a_unit_id)
+        cases = [(city, {}), (city, {"desc": ""}), (city, {"inactive": True}), (city, {"unit_id": world.a_zone_unit_id}),
+                 (city, {"unit_id": world.b_unit_id}), (root, {"unit_id": world.a_unit_id}), (root, {})]
+        for user, filters in cases:
+            listed = db.session.scalars(services.search(user, filters)).all()
+            paged = db.session.scalars(services.search(user, filters, for_page=True)).all()
+            assert [e.id for e in paged] == [e.id for e in listed], filters
+        in_city = db.session.scalars(services.search(city, {}, for_page=True)).all()
+        assert {e.unit_id for e in in_city} == {world.a_unit_id, world.a_zone_unit_id}
+        assert all(e.is_active for e in in_city) and len(in_city) == db.session.scalar(
+            sa.select(sa.func.count()).select_from(Enterprise).where(
+                Enterprise.unit_id.in_([world.a_unit_id, world.a_zone_unit_id]), Enterprise.is_active))
+        assert not db.session.scalars(services.search(city, {"unit_id": world.b_unit_id}, for_page=True)).all()

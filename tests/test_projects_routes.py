@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Attachment, FundEntry, Project, StageEvent
 from app.models.enums import ReviewStatus, Stage
+from app.projects import services
 from tests import helpers
 
 TODAY = date.today()
@@ -363,10 +364,8 @@ def test_many_parks_wait_for_a_unit_before_they_are_offered(app, client, world, 
 
 def test_a_page_walked_from_the_order_index_lists_what_the_list_holds(app, world):
     """A page of a scope, or of a unit filter, in the default order: on PostgreSQL it is walked in
-    the order's index (services._walked); the same projects in the same order as the list, empty
+    the order's index (app/web.py, list_order); the same projects in the same order as the list, empty
     stage dates last, a unit outside the user's scope giving nothing."""
-    from app.projects import services
-
     with app.app_context():
         days = [None, TODAY - timedelta(days=400), TODAY - timedelta(days=5), TODAY - timedelta(days=5), None]
         for unit in (world.root_unit_id, world.a_unit_id, world.a_zone_unit_id, world.b_unit_id):

@@ -1,7 +1,7 @@
 """A user sees its own unit and everything below it; the root sees everything."""
 import sqlalchemy as sa
 
-from app.auth.scope import scoped
+from app.auth.scope import listed_units, scoped
 from app.extensions import db
 from app.models import Enterprise, OrgUnit, User
 from tests import helpers
@@ -25,6 +25,17 @@ def test_scope_follows_the_unit_tree(app, world):
         assert visible_names(city_a.id) == {"甲市示例企业有限公司", "甲园区企业"}
         assert visible_names(zone_a.id) == {"甲园区企业"}
         assert visible_names(city_b.id) == {"乙市企业"}
+
+
+def test_a_list_shows_the_chosen_units_subtree_within_the_scope(app, world):
+    with app.app_context():
+        root = helpers.make_user("manager", world.root_unit_id)
+        city_a = helpers.make_user("manager", world.a_unit_id)
+        assert listed_units(root) is None  # every unit: no condition at all
+        assert set(listed_units(root, world.a_unit_id)) == {world.a_unit_id, world.a_zone_unit_id}
+        assert set(listed_units(city_a)) == {world.a_unit_id, world.a_zone_unit_id}
+        assert listed_units(city_a, world.a_zone_unit_id) == [world.a_zone_unit_id]
+        assert listed_units(city_a, world.b_unit_id) == [] and listed_units(city_a, world.root_unit_id) == []
 
 
 def test_a_deeper_tree_is_followed_to_the_leaves(app, world):

@@ -76,6 +76,15 @@ def is_within(unit_id: int | None, top_id: int) -> bool:
     return unit is not None and (unit.id == top_id or top_id in unit_ids_above(unit.id))
 
 
+def listed_units(user: User, unit_id: int | None = None) -> list[int] | None:
+    """The units whose records a list of ``user``'s shows, filtered to ``unit_id`` (its subtree;
+    none if it lies outside the user's) or not; None: every unit (a user who sees everything, no
+    unit chosen). The same rows as ``scoped`` with the unit filter, as a list of units."""
+    if unit_id:
+        return unit_ids_under(unit_id) if sees_everything(user) or is_within(unit_id, user.unit_id) else []
+    return None if sees_everything(user) else unit_ids_under(user.unit_id)
+
+
 def scoped(stmt: sa.Select, user: User, unit_column, inherited: bool = False) -> sa.Select:
     """Restrict ``stmt`` to rows whose ``unit_column`` lies in the user's subtree, or (inherited)
     in the subtree or above it."""

@@ -31,7 +31,7 @@ from app.models.enums import EnterpriseStatus, SourceRegion
 from app.names import normalize_name
 from app.personal import shown_phone
 from app.standards import USCC_CHECK_FAILED, uscc_error
-from app.web import list_order, typed_user
+from app.web import list_order, typed_user, walked_units
 
 # The fields a form or an import row may set on an enterprise.
 FIELDS = ("name", "uscc", "province", "city", "source_region", "industry_code", "revenue_wan", "employees",
@@ -260,11 +260,16 @@ def timeline(enterprise: Enterprise) -> list[dict]:
     return sorted(items, key=lambda i: (i["on"] or date.min), reverse=True)
 
 
+WALKED_ORDERS = ("created_at",)  # the list orders whose index holds the unit (list_order), on PostgreSQL
+
+
 def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
     """The enterprises in scope matching the list filters ``f`` (the filter form's data), sorted;
-    ``for_page``: written for fetching one page rather than for counting or exporting."""
-    stmt = scoped(sa.select(Enterprise), by, Enterprise.unit_id)
+    ``for_page``: written for fetching one page rather than for counting or exporting (walked in
+    its order's index where it can be, list_order; not a search, which finds its page by name)."""
     q = unicodedata.normalize("NFKC", (f.get("q") or "").strip())
+    walked = walked_units(by, f, "created_at", WALKED_ORDERS) if for_page and not q else None
+    stmt = sa.select(Enterprise) if walked is not None else scoped(sa.select(Enterprise), by, Enterprise.unit_id)
     if q:
         # Each way of matching is a condition with an index of its own, ORed so the database
         # combines the index lookups; codes and phones are looked at only when the query can be one.
@@ -286,7 +291,7 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
             stmt = stmt.where(getattr(Enterprise, key) == f[key])
     if f.get("officer"):
         stmt = stmt.where(typed_user(Enterprise.officer_id, f["officer"]))
-    if f.get("unit_id"):
+    if f.get("unit_id") and walked is None:
         stmt = stmt.where(Enterprise.unit_id.in_(unit_ids_under(f["unit_id"])))
     if f.get("contacted_after"):
         stmt = stmt.where(Enterprise.last_contacted_on >= f["contacted_after"])
@@ -295,7 +300,7 @@ def search(by: User, f: dict, for_page: bool = False) -> sa.Select:
                                  Enterprise.last_contacted_on.is_(None)))
     if not f.get("inactive"):
         stmt = stmt.where(Enterprise.is_active.is_(True))
-    return list_order(stmt, Enterprise, f, "created_at")
+    return list_order(stmt, Enterprise, f, "created_at", walked)
 
 
 def export_rows(stmt: sa.Select, full_contacts: bool = False):
