@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from app.activities.services import close_follow_up, log_activity
 from app.extensions import db
-from app.models import CapacityItem, EnterpriseTag, Event, Park, Project, Target
-from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicator
+from app.models import CapacityItem, EnterpriseTag, Event, OrgUnit, Park, Project, Target
+from app.models.enums import ActivityKind, EventKind, Role, Stage, TargetIndicator, UnitKind
 from app.projects import services, warnings
 from app.projects.indicators import (
     Scope,
@@ -262,6 +262,22 @@ def test_warning_counts_and_overcommitted_parks(manager, world, monkeypatch):
     total, [first] = warnings.overcommitted_parks(None)
     assert total == 2 and first.item.kind == "land" and first.committed == Decimal(101)
     assert warnings.overcommitted_parks([park.id])[0] == 2 and warnings.overcommitted_parks([]) == (0, [])
+
+
+def test_a_park_overcommitted_by_projects_of_two_roots(manager, world):
+    """Where the tree has two roots (a unit moved out to a root of its own), a park's needs are
+    summed over both: each item is grouped over the roots' rows."""
+    manager = helpers.make_user(Role.MANAGER, world.root_unit_id)
+    park = db.session.get(Park, world.park_id)  # 100 亩 of land
+    for unit, land in (("a_zone_unit_id", 60), ("b_unit_id", 50)):
+        project(world, manager, {Stage.NEGOTIATING: date(2026, 1, 1), Stage.SIGNED: date(2026, 2, 1)},
+                park_id=park.id, land_mu=Decimal(land), unit=unit)
+    total, [over] = warnings.overcommitted_parks(None)
+    assert total == 1 and over.committed == Decimal(110)
+    db.session.get(OrgUnit, world.b_unit_id).parent_id = helpers.make_unit("Q", "另一省", UnitKind.PROVINCE).id
+    db.session.flush()
+    total, [over] = warnings.overcommitted_parks(None)
+    assert total == 1 and over.committed == Decimal(110)  # 60 under one root, 50 under the other
 
 
 def test_thresholds_hold_for_a_subtree_and_the_nearest_set_above_wins(manager, world):
