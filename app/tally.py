@@ -324,23 +324,18 @@ def scope_units(session: Session, unit_id: int) -> list[int]:
     return [unit_id]
 
 
-def summed(session: Session, units, with_pending: bool, measures, first: date, last: date,
-           by=(FigureTally.measure,), where=()) -> sa.Select:
-    """A SELECT of ``by`` with the sums of projects, amount, big and usd over the subtree rows of
-    ``units`` (ids, or a SELECT of them) for ``measures`` (names) in the months from ``first`` to
-    ``last``, to run or to join (what the session wrote is counted first)."""
-    settle(session)
-    return (sa.select(*by, *(sa.func.sum(getattr(FigureTally, s)).label(s) for s in SUMS))
-            .where(FigureTally.unit_id.in_(units), sa.not_(FigureTally.own),
-                   FigureTally.with_pending == with_pending, FigureTally.measure.in_(measures),
-                   FigureTally.month.between(first.replace(day=1), last), *where)
-            .group_by(*by).having(sa.func.sum(FigureTally.projects) != 0))  # a row that went back to nothing
-
-
 def sums(session: Session, units, with_pending: bool, measures, first: date, last: date,
          by=(FigureTally.measure,), where=()) -> list[tuple]:
-    """The rows of ``summed``."""
-    return session.execute(summed(session, units, with_pending, measures, first, last, by, where)).all()
+    """Rows of ``by`` with the sums of projects, amount, big and usd over the subtree rows of
+    ``units`` (ids) for ``measures`` (names) in the months from ``first`` to ``last`` (what the
+    session wrote is counted first)."""
+    settle(session)
+    return session.execute(
+        sa.select(*by, *(sa.func.sum(getattr(FigureTally, s)).label(s) for s in SUMS))
+        .where(FigureTally.unit_id.in_(units), sa.not_(FigureTally.own),
+               FigureTally.with_pending == with_pending, FigureTally.measure.in_(measures),
+               FigureTally.month.between(first.replace(day=1), last), *where)
+        .group_by(*by).having(sa.func.sum(FigureTally.projects) != 0)).all()  # a row that went back to nothing
 
 
 def warnings_on(session: Session, units: list[int], day: date) -> dict[str, int]:
